@@ -1,0 +1,1 @@
+"""The ``iqa`` command: argument parsing and output formatting over the graph/ services."""

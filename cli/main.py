@@ -1,0 +1,337 @@
+"""``iqa``: the command-line front end. Parsing and output only; every answer comes from graph/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from graph.errors import IqaError
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
+
+app = typer.Typer(
+    help="iqa-graph: the knowledge graph of a college's internal quality assurance (诊改).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+class State:
+    settings: Settings = Settings()
+
+
+state = State()
+
+
+@app.callback()
+def main(
+    store: Annotated[Optional[str], typer.Option("--store", envvar="IQA_STORE", help="SQLite file, :memory: or neo4j:// URI (default iqa.sqlite)")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", envvar="IQA_CONFIG", help="YAML rule configuration (default: iqa.yaml if present)")] = None,
+) -> None:
+    kwargs = {k: v for k, v in {"store": store, "config": config}.items() if v is not None}
+    state.settings = Settings(**kwargs)
+
+
+@contextmanager
+def opened():
+    """The selected store, closed afterwards; IqaError becomes a message and exit code 2."""
+    try:
+        with open_store(state.settings.store) as store:
+            yield store
+    except IqaError as exc:
+        err.print(f"[bold red]error:[/bold red] {exc}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _rule_config():
+    from graph.services.checks import load_rule_config
+
+    path = state.settings.config_path()
+    return load_rule_config(path) if path else None
+
+
+def _progress():
+    """A rich progress bar and the ``(stage, done, total)`` callback ingest reports to."""
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=err, transient=True, disable=not err.is_terminal)
+    tasks: dict[str, int] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    return bar, report
+
+
+def _print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _resolve(store: GraphStore, ref: str):
+    from graph.services.resolve import resolve_node
+
+    return resolve_node(store, ref)
+
+
+# ------------------------------------------------------------------------------- commands
+@app.command()
+def init() -> None:
+    """Create an empty store (or open an existing one) and say where it is."""
+    with opened() as store:
+        console.print(f"store ready: {store.location} ({store.count_nodes()} nodes)")
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path], typer.Argument(help=".xlsx workbooks, .csv sheets, folders of them, or RDF (.ttl/.jsonld)")],
+    partial: Annotated[bool, typer.Option("--partial", help="load the good rows and report the bad ones")] = False,
+) -> None:
+    """Load workbooks into the store: all or nothing unless --partial."""
+    from ingest import load_paths
+
+    with opened() as store:
+        bar, report = _progress()
+        with bar:
+            result = load_paths(store, files, partial=partial, progress=report)
+        _print_load_report(result)
+
+
+def _print_load_report(result) -> None:
+    data = result.to_dict()
+    console.print(f"loaded: {data.get('nodes_written', 0)} nodes, {data.get('edges_written', 0)} edges")
+    for w in data.get("warnings", []):
+        console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+    for p in data.get("problems", []):
+        console.print(f"[red]skipped:[/red] {p}", highlight=False)
+
+
+@app.command()
+def demo(
+    force: Annotated[bool, typer.Option("--force", help="replace a store that holds other data")] = False,
+) -> None:
+    """The main job: a fresh store with the demo college and seed 004 表7, then the check summary,
+    the trace of one school goal down to teacher tasks, and one owner answer."""
+    from graph.services.checks import RULES, run_checks
+    from graph.services.ownership import owner_of
+    from graph.services.trace import trace
+    from seed.demo import demo_as_of, load_demo, pick_owner_example, pick_school_goal, reset_store
+
+    from cli.render import findings_table, owner_panel, summary_table, trace_tree
+
+    with opened() as store:
+        try:
+            reset_store(store, force=force)
+            bar, report = _progress()
+            with bar:
+                load_demo(store, progress=report)
+        except IqaError as exc:
+            err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+        console.rule("[bold]示例职业技术学院 demo college")
+        console.print(f"store: {store.location} — {store.count_nodes()} nodes, {store.count_edges()} edges")
+        result = run_checks(store, as_of=demo_as_of(), config=_rule_config()).to_dict()
+        console.print(summary_table(result["summary"], RULES))
+        mismatches = [f for f in result["findings"] if f["rule"] == "IS001"]
+        console.print(findings_table(mismatches))
+        console.rule("[bold]追溯 trace: a school goal down to teacher tasks")
+        goal = pick_school_goal(store)
+        console.print(trace_tree(trace(store, goal), max_children=2))
+        console.rule("[bold]责任 owner: who owns this indicator")
+        owner_panel(console, owner_of(store, pick_owner_example(store)).to_dict())
+        console.print(f"\nnext: [bold]iqa check[/bold], [bold]iqa trace {goal.code}[/bold], [bold]iqa ui[/bold]")
+
+
+@app.command()
+def check(
+    rule: Annotated[Optional[list[str]], typer.Option("--rule", help="only this rule id (repeatable)")] = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", help="only findings routed to this unit (code, id or name)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json | xlsx")] = "table",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for --format xlsx (default 整改清单.xlsx)")] = None,
+    as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="check date (default today)")] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="exit 0 even when errors are found")] = False,
+) -> None:
+    """Run the consistency rules; exit 1 when an error-severity finding exists."""
+    from graph.services.checks import RULES, run_checks
+    from graph.services.rectification import findings_to_xlsx
+
+    from cli.render import findings_table, summary_table
+
+    if fmt not in ("table", "json", "xlsx"):
+        raise typer.BadParameter("use table, json or xlsx", param_hint="--format")
+    with opened() as store:
+        try:
+            report = run_checks(store, rules=rule, owner=owner, as_of=as_of.date() if as_of else None, config=_rule_config())
+        except IqaError as exc:
+            err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+        data = report.to_dict()
+        if fmt == "json":
+            _print_json(data)
+        elif fmt == "xlsx":
+            path = output or Path("整改清单.xlsx")
+            findings_to_xlsx(report, path)
+            console.print(f"wrote {path} ({data['summary']['total']} findings)")
+        else:
+            console.print(findings_table(data["findings"]))
+            console.print(summary_table(data["summary"], RULES))
+    if report.has_errors and not exit_zero:
+        raise typer.Exit(1)
+
+
+@app.command()
+def trace(
+    node: Annotated[str, typer.Argument(help="Kind:code or a bare code")],
+    up: Annotated[bool, typer.Option("--up", help="trace up to the school goal and plan")] = False,
+    depth: Annotated[Optional[int], typer.Option("--depth", min=0, help="levels to show")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="tree | json")] = "tree",
+) -> None:
+    """Trace a plan or target down to tasks, or (--up) a task up to its goal and plan."""
+    from graph.services.trace import trace as run_trace
+
+    from cli.render import trace_tree
+
+    with opened() as store:
+        try:
+            result = run_trace(store, _resolve(store, node), "up" if up else "down", depth)
+        except IqaError as exc:
+            err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+        if fmt == "json":
+            _print_json(result)
+        else:
+            console.print(trace_tree(result, "parents" if up else "children"))
+
+
+@app.command()
+def owner(
+    node: Annotated[str, typer.Argument(help="an indicator (or any node): Kind:code or a bare code")],
+    fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+) -> None:
+    """Who owns this indicator (person, post, unit) and the chain of responsibility behind it."""
+    from graph.services.ownership import owner_of
+
+    from cli.render import owner_panel
+
+    with opened() as store:
+        try:
+            answer = owner_of(store, _resolve(store, node)).to_dict()
+        except IqaError as exc:
+            err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+        _print_json(answer) if fmt == "json" else owner_panel(console, answer)
+
+
+@app.command()
+def impact(
+    node: Annotated[str, typer.Argument(help="Kind:code or a bare code")],
+    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+) -> None:
+    """Everything downstream of a node, with its owners: who is affected by a change."""
+    from rich.table import Table
+
+    from graph.services.impact import impact as run_impact
+
+    with opened() as store:
+        try:
+            result = run_impact(store, _resolve(store, node))
+        except IqaError as exc:
+            err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+        if fmt == "json":
+            _print_json(result)
+            return
+        table = Table(title=f"影响范围 impact of {result['node']}: {len(result['affected'])} nodes")
+        for col in ("depth", "node", "name", "责任部门 unit", "责任人 person"):
+            table.add_column(col, overflow="fold")
+        for a in result["affected"]:
+            o = a["owner"]
+            table.add_row(str(a["depth"]), a["id"], a["name"], (o["unit"] or {}).get("name", "—"), (o["person"] or {}).get("name", ""))
+        console.print(table)
+        units = ", ".join(f"{u['name']} ({u['count']})" for u in result["units"])
+        console.print(f"units affected: {units or '—'}")
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="ttl | jsonld | graphml")] = "ttl",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file (default: standard output)")] = None,
+) -> None:
+    """Export the whole graph as RDF (Turtle, JSON-LD) or GraphML."""
+    from graph.export import export_graphml
+    from graph.rdf import export_rdf
+
+    if fmt not in ("ttl", "jsonld", "graphml"):
+        raise typer.BadParameter("use ttl, jsonld or graphml", param_hint="--format")
+    with opened() as store:
+        text = export_graphml(store) if fmt == "graphml" else export_rdf(store, fmt)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def template(
+    path: Annotated[Path, typer.Argument(help="where to write the empty workbook")] = Path("iqa-template.xlsx"),
+) -> None:
+    """Write an empty workbook with every sheet, its headers, an example row and 说明."""
+    from ingest import write_template
+
+    write_template(path)
+    console.print(f"wrote {path}")
+
+
+@app.command()
+def stats(fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table") -> None:
+    """Counts of nodes by kind and layer, and edges by type."""
+    from rich.table import Table
+
+    from graph.services.stats import graph_stats
+    from ontology import get_ontology
+
+    with opened() as store:
+        data = graph_stats(store)
+    if fmt == "json":
+        _print_json(data)
+        return
+    onto = get_ontology()
+    table = Table(title=f"{data['nodes']} nodes, {data['edges']} edges")
+    table.add_column("类别 kind")
+    table.add_column("数量", justify="right")
+    table.add_column("按层面 by layer", overflow="fold")
+    for kind, n in data["by_kind"].items():
+        layers = data["by_layer"].get(kind, {})
+        table.add_row(f"{onto.label(kind)} {kind}", str(n), "  ".join(f"{onto.label(k)} {v}" for k, v in layers.items()))
+    console.print(table)
+
+
+@app.command()
+def rules() -> None:
+    """List every consistency rule: id, severity, description (the catalogue of CHECKS.md)."""
+    from rich.table import Table
+
+    from graph.services.checks import RULES
+
+    table = Table(title="规则目录 rule catalogue")
+    for col in ("id", "severity", "说明", "description"):
+        table.add_column(col, overflow="fold")
+    for rule_id, r in RULES.items():
+        table.add_row(rule_id, r.severity, r.title_zh, r.title_en)
+    console.print(table)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,120 @@
+"""Terminal output with rich: tables, trees and owner answers. Formatting only — no graph logic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from ontology import get_ontology
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
+
+
+def _colour(status: str | None) -> str:
+    for c in get_ontology().schemes["TaskStatuses"]:
+        if c.notation == status and c.colour:
+            return c.colour
+    return "default"
+
+
+def _who(owner: dict[str, Any] | None) -> str:
+    if not owner:
+        return ""
+    parts = [owner[k]["name"] for k in ("unit", "post", "person") if owner.get(k)]
+    return " / ".join(parts)
+
+
+def trace_label(entry: dict[str, Any]) -> str:
+    """One line of a trace tree: kind, code, name, layer, owner, status (status in its seed 002 图13 colour)."""
+    onto = get_ontology()
+    kind = onto.label(entry["kind"])
+    code = entry["id"].split(":", 1)[1]
+    if entry.get("ref"):
+        return f"[dim]↺ {kind} {code} {entry['name']} (见上 / shown above)[/dim]"
+    bits = [f"[bold]{kind}[/bold] {code} {entry['name']}"]
+    if entry.get("layer"):
+        bits.append(f"[cyan]{onto.label(entry['layer'])}[/cyan]")
+    who = _who(entry.get("owner"))
+    if who:
+        inherited = " (继承)" if entry.get("owner_inherited_from") else ""
+        bits.append(f"[magenta]{who}{inherited}[/magenta]")
+    if entry.get("status"):
+        bits.append(f"[{_colour(entry['status'])}]{onto.label(entry['status'])}[/]")
+    if entry.get("deadline"):
+        bits.append(f"[dim]{entry['deadline']}[/dim]")
+    if entry.get("truncated"):
+        bits.append(f"[dim]… {entry['truncated']} more below[/dim]")
+    return "  ".join(bits)
+
+
+def trace_tree(tree: dict[str, Any], key: str = "children", max_children: int | None = None) -> Tree:
+    """A rich Tree of a trace; ``max_children`` shows only the first n children of each node."""
+    root = Tree(trace_label(tree))
+
+    def add(parent: Tree, entry: dict[str, Any]) -> None:
+        items = entry.get(key, [])
+        shown = items if max_children is None else items[:max_children]
+        for child in shown:
+            add(parent.add(trace_label(child)), child)
+        if len(shown) < len(items):
+            parent.add(f"[dim]… {len(items) - len(shown)} more[/dim]")
+
+    add(root, tree)
+    return root
+
+
+def owner_panel(console: Console, answer: dict[str, Any]) -> None:
+    """Print an owner answer: person, post, unit, provenance and the chain walked."""
+    onto = get_ontology()
+    table = Table(show_header=False, box=None)
+    table.add_row("指标/节点 node", answer["node"])
+    for slot, zh in (("person", "责任人"), ("post", "责任岗位"), ("unit", "责任部门")):
+        o = answer["owner"][slot]
+        table.add_row(f"{zh} {slot}", f"{o['name']} ({o['id']})" if o else "[red]—[/red]")
+    src = answer["inherited_from"]
+    table.add_row("来源 provenance", f"继承自 inherited from {src}" if src else "本节点明确指定 explicit")
+    console.print(table)
+    if answer["chain"]:
+        steps = [answer["chain"][0]["from"]]
+        for s in answer["chain"]:
+            edge = s["edge"]
+            label = onto.label(edge.lstrip("^"))
+            steps.append(f"{'←' if edge.startswith('^') else '→'}{label}{'←' if edge.startswith('^') else '→'} {s['to']}")
+        console.print("[dim]责任链 chain:[/dim] " + " ".join(steps))
+
+
+def findings_table(findings: list[dict[str, Any]], limit: int | None = None) -> Table:
+    """Findings as a table: rule, severity, node, message, responsible unit and person."""
+    table = Table(title="检查结果 findings", show_lines=False)
+    for col in ("规则 rule", "级别", "节点 node", "问题 message", "责任部门 unit", "责任人"):
+        table.add_column(col, overflow="fold")
+    for f in findings[:limit] if limit else findings:
+        owner = f.get("owner") or {}
+        table.add_row(
+            f["rule"],
+            f"[{SEVERITY_STYLE.get(f['severity'], '')}]{f['severity']}[/]",
+            f["node"],
+            f["message"],
+            (owner.get("unit") or {}).get("name", "—"),
+            (owner.get("person") or {}).get("name", ""),
+        )
+    return table
+
+
+def summary_table(summary: dict[str, Any], rules: dict[str, Any]) -> Table:
+    """Findings per rule with severity and the English message head."""
+    table = Table(title=f"检查汇总 check summary (as of {summary.get('as_of')})")
+    table.add_column("规则 rule")
+    table.add_column("级别")
+    table.add_column("数量", justify="right")
+    table.add_column("说明 description", overflow="fold")
+    for rule_id, n in sorted(summary["by_rule"].items()):
+        r = rules.get(rule_id)
+        sev = getattr(r, "severity", "")
+        title = getattr(r, "title_zh", "") or getattr(r, "title", "")
+        table.add_row(rule_id, f"[{SEVERITY_STYLE.get(sev, '')}]{sev}[/]", str(n), title)
+    table.add_row("", "", f"[bold]{summary['total']}[/bold]", f"errors {summary['errors']}, warnings {summary['warnings']}")
+    return table

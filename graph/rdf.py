@@ -1,0 +1,164 @@
+"""Export the graph to RDF (Turtle, JSON-LD, N-Triples) in the ontology's namespace, and read it back.
+
+Mapping (export → import gives the same graph):
+- a node is ``<https://w3id.org/iqa-graph/id/{Kind}/{quoted code}>`` with ``rdf:type iqa:{Kind}``
+  and ``iqa:code``;
+- a property ``p`` is ``iqa:{quoted p}``; controlled values (layer, status, …) are the SKOS
+  concepts of the ontology, other scalars typed literals, lists and nulls ``rdf:JSON`` literals;
+- an edge is the triple ``source iqa:{type} target``; an edge with properties is also described by
+  an ``rdf:Statement`` carrying them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from graph.errors import IngestError, Problem
+from graph.model import CONTROLLED_PROPERTIES, Edge, Node
+from graph.store import GraphStore
+from ontology import get_ontology
+from ontology.loader import DATA_NS, IQA
+
+FORMATS = {"ttl": "turtle", "turtle": "turtle", "jsonld": "json-ld", "json-ld": "json-ld", "nt": "nt", "xml": "xml"}
+SUFFIX_FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".json-ld": "json-ld", ".nt": "nt", ".rdf": "xml"}
+
+
+def node_iri(node_id: str) -> URIRef:
+    """IRI of a node id ``Kind:code``."""
+    kind, _, code = node_id.partition(":")
+    return URIRef(f"{DATA_NS}{kind}/{quote(code, safe='')}")
+
+
+def iri_node_id(iri: URIRef) -> str | None:
+    """Node id of an IRI made by :func:`node_iri`, else None."""
+    text = str(iri)
+    if not text.startswith(str(DATA_NS)):
+        return None
+    kind, _, code = text[len(str(DATA_NS)):].partition("/")
+    return f"{kind}:{unquote(code)}" if code else None
+
+
+def _concepts_by_iri() -> dict[str, str]:
+    return {c.iri: c.notation for concepts in get_ontology().schemes.values() for c in concepts}
+
+
+def _value_term(node: Node, key: str, value):
+    rule = CONTROLLED_PROPERTIES.get(key)
+    if rule and isinstance(value, str) and (rule[0] is None or rule[0] == node.kind):
+        concept = get_ontology().concept(rule[1], value)
+        if concept is not None and concept.notation == value:
+            return URIRef(concept.iri)
+    if value is None or isinstance(value, list):
+        return Literal(json.dumps(value, ensure_ascii=False), datatype=RDF.JSON)
+    return Literal(value)
+
+
+def to_rdf_graph(store: GraphStore) -> Graph:
+    """The whole store as an rdflib Graph (prefixes ``iqa`` and ``id`` bound)."""
+    g = Graph()
+    g.bind("iqa", IQA)
+    g.bind("id", DATA_NS)
+    g.bind("skos", SKOS)
+    for node in store.iter_nodes():
+        s = node_iri(node.id)
+        g.add((s, RDF.type, IQA[node.kind]))
+        g.add((s, IQA.code, Literal(node.code)))
+        for key, value in node.props.items():
+            g.add((s, IQA[quote(key, safe="")], _value_term(node, key, value)))
+    for edge in store.iter_edges():
+        s, p, o = node_iri(edge.source), IQA[edge.type], node_iri(edge.target)
+        g.add((s, p, o))
+        if edge.props:
+            st = URIRef(f"{DATA_NS}edge/{quote(edge.source, safe='')}/{edge.type}/{quote(edge.target, safe='')}")
+            g.add((st, RDF.type, RDF.Statement))
+            g.add((st, RDF.subject, s))
+            g.add((st, RDF.predicate, p))
+            g.add((st, RDF.object, o))
+            for key, value in edge.props.items():
+                term = Literal(json.dumps(value, ensure_ascii=False), datatype=RDF.JSON) if value is None or isinstance(value, list) else Literal(value)
+                g.add((st, IQA[quote(key, safe="")], term))
+    return g
+
+
+def export_rdf(store: GraphStore, fmt: str = "ttl") -> str:
+    """Serialise the store as ``ttl``, ``jsonld``, ``nt`` or ``xml``; raises ValueError on another format."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown RDF format {fmt!r}; use one of {', '.join(sorted(FORMATS))}")
+    g = to_rdf_graph(store)
+    if FORMATS[fmt] == "json-ld":
+        return g.serialize(format="json-ld", context={"iqa": str(IQA), "id": str(DATA_NS)}, indent=1)
+    return g.serialize(format=FORMATS[fmt])
+
+
+def _python_value(term, concepts: dict[str, str]):
+    if isinstance(term, URIRef):
+        return concepts.get(str(term), str(term))
+    if isinstance(term, Literal):
+        if term.datatype == RDF.JSON:
+            return json.loads(str(term))
+        value = term.toPython()
+        return value if isinstance(value, (str, int, float, bool)) else str(term)
+    return str(term)
+
+
+def from_rdf_graph(g: Graph, source: str = "<rdf>") -> tuple[list[Node], list[Edge]]:
+    """Nodes and edges described in ``g`` (the mapping of this module). Triples about other
+    subjects are ignored; a typed subject outside the id namespace or of an unknown kind is a
+    located IngestError."""
+    onto = get_ontology()
+    concepts = _concepts_by_iri()
+    iqa = str(IQA)
+    nodes: dict[str, Node] = {}
+    problems: list[Problem] = []
+    for s, _, cls in g.triples((None, RDF.type, None)):
+        if cls == RDF.Statement or not str(cls).startswith(iqa):
+            continue
+        nid = iri_node_id(s)
+        kind = str(cls)[len(iqa):]
+        if nid is None or kind not in onto.kinds or not nid.startswith(kind + ":"):
+            problems.append(Problem(f"{source} <{s}>", f"not an iqa-graph node of a known kind ({kind})"))
+            continue
+        nodes[nid] = Node(kind, nid.split(":", 1)[1], {})
+    edges: dict[tuple[str, str, str], Edge] = {}
+    for s, p, o in g:
+        if not str(p).startswith(iqa):
+            continue
+        local = unquote(str(p)[len(iqa):])
+        nid = iri_node_id(s) if isinstance(s, URIRef) else None
+        if nid in nodes:
+            if local in onto.edge_types:
+                tid = iri_node_id(o)
+                if tid is None:
+                    problems.append(Problem(f"{source} <{s}> iqa:{local}", f"target <{o}> is not a node IRI"))
+                else:
+                    edges[(nid, local, tid)] = Edge(nid, local, tid, {})
+            elif local != "code":
+                nodes[nid].props[local] = _python_value(o, concepts)
+    for st in g.subjects(RDF.type, RDF.Statement):
+        s, p, o = g.value(st, RDF.subject), g.value(st, RDF.predicate), g.value(st, RDF.object)
+        key = (iri_node_id(s), str(p)[len(iqa):], iri_node_id(o))
+        if key in edges:
+            for pp, value in g.predicate_objects(st):
+                if str(pp).startswith(iqa):
+                    edges[key].props[unquote(str(pp)[len(iqa):])] = _python_value(value, concepts)
+    if problems:
+        raise IngestError(problems)
+    return list(nodes.values()), list(edges.values())
+
+
+def read_rdf(path: str | Path) -> tuple[list[Node], list[Edge]]:
+    """Parse an RDF file (format from its suffix: .ttl .jsonld .nt .rdf) into nodes and edges;
+    a file rdflib cannot parse is an IngestError naming the file."""
+    path = Path(path)
+    fmt = SUFFIX_FORMATS.get(path.suffix.lower(), "turtle")
+    g = Graph()
+    try:
+        g.parse(path, format=fmt)
+    except Exception as exc:  # rdflib raises many parser-specific types
+        raise IngestError([Problem(str(path), f"cannot parse as {fmt}: {exc}")]) from exc
+    return from_rdf_graph(g, source=str(path))

@@ -1,0 +1,127 @@
+"""Who owns a node — person, post and unit — and why (provenance).
+
+Rule: a node's explicit owners are its ``led_by`` unit and its ``assigned_to`` person / post /
+unit. Missing parts are completed from what is known: a post's holder is the person, a person's
+post is the post, a post's or person's org unit is the unit. A node with no explicit owner
+inherits the owner of its nearest parent (for an indicator: what it measures; for a task: the
+target it implements or its parent task; …; see ``chains.PARENT_STEPS``), and the answer names
+that node in ``inherited_from``. ``chain`` lists every edge walked, in order, as
+``{"from", "edge", "to"}`` (``edge`` prefixed with ``^`` when walked against its direction).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.model import Node
+from graph.services.chains import inheritance_parents
+from graph.store import GraphStore
+
+
+def ref(node: Node | None) -> dict[str, str] | None:
+    """``{"id", "name"}`` of a node, or None: the shape every owner part uses in JSON."""
+    return {"id": node.id, "name": node.name} if node is not None else None
+
+
+@dataclass
+class OwnerAnswer:
+    """Owner of ``node``; each of ``person``, ``post``, ``unit`` is a Node or None."""
+
+    node: str
+    person: Node | None = None
+    post: Node | None = None
+    unit: Node | None = None
+    inherited_from: str | None = None
+    chain: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return any((self.person, self.post, self.unit))
+
+    def owner_dict(self) -> dict[str, Any]:
+        """``{"person", "post", "unit"}``, each ``{"id", "name"}`` or None."""
+        return {"person": ref(self.person), "post": ref(self.post), "unit": ref(self.unit)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape: ``{"node", "owner": {"person", "post", "unit"}, "inherited_from", "chain"}``."""
+        return {"node": self.node, "owner": self.owner_dict(), "inherited_from": self.inherited_from, "chain": self.chain}
+
+
+def _step(a: str, edge: str, b: str) -> dict[str, str]:
+    return {"from": a, "edge": edge, "to": b}
+
+
+def explicit_owner(store: GraphStore, node: Node) -> OwnerAnswer:
+    """The owner stated on ``node`` itself (plus completion through posts and people); ``found``
+    is False when the node names no owner at all."""
+    ans = OwnerAnswer(node.id)
+    nid = node.id
+    if node.kind == "OrgUnit":
+        ans.unit = node
+    elif node.kind == "Person":
+        ans.person = node
+    elif node.kind == "Post":
+        ans.post = node
+    for edge, other in store.neighbors(nid, ("led_by",), "out"):
+        if ans.unit is None:
+            ans.unit = other
+            ans.chain.append(_step(nid, "led_by", other.id))
+    for edge, other in store.neighbors(nid, ("assigned_to",), "out"):
+        slot = {"Person": "person", "Post": "post", "OrgUnit": "unit"}[other.kind]
+        if getattr(ans, slot) is None:
+            setattr(ans, slot, other)
+            ans.chain.append(_step(nid, "assigned_to", other.id))
+    if not ans.found:
+        return ans
+    # Complete the triple: post → holder, person → post, post/person → unit.
+    if ans.person is None and ans.post is not None:
+        holders = store.neighbors(ans.post.id, ("holds",), "in")
+        if holders:
+            ans.person = holders[0][1]
+            ans.chain.append(_step(ans.post.id, "^holds", ans.person.id))
+    if ans.post is None and ans.person is not None:
+        posts = store.neighbors(ans.person.id, ("holds",), "out")
+        if posts:
+            ans.post = posts[0][1]
+            ans.chain.append(_step(ans.person.id, "holds", ans.post.id))
+    if ans.unit is None:
+        for holder in (ans.post, ans.person):
+            if holder is None:
+                continue
+            units = store.neighbors(holder.id, ("part_of",), "out")
+            if units:
+                ans.unit = units[0][1]
+                ans.chain.append(_step(holder.id, "part_of", ans.unit.id))
+                break
+    return ans
+
+
+def owner_of(store: GraphStore, node: Node, max_hops: int = 50) -> OwnerAnswer:
+    """The owner of ``node``: explicit if stated, else inherited from the nearest parent that has
+    one (breadth-first through ``chains.PARENT_STEPS``, at most ``max_hops`` levels). When nothing
+    up the chain names an owner, the answer has no person, post or unit (``found`` is False)."""
+    own = explicit_owner(store, node)
+    if own.found:
+        return own
+    seen = {node.id}
+    queue: deque[tuple[Node, list[dict[str, str]], int]] = deque([(node, [], 0)])
+    while queue:
+        current, path, hops = queue.popleft()
+        if hops >= max_hops:
+            continue
+        for edge, parent in inheritance_parents(store, current.id):
+            if parent.id in seen:
+                continue
+            seen.add(parent.id)
+            step = (_step(current.id, edge.type, parent.id) if edge.source == current.id
+                    else _step(current.id, "^" + edge.type, parent.id))
+            found = explicit_owner(store, parent)
+            if found.found:
+                found.node = node.id
+                found.inherited_from = parent.id
+                found.chain = path + [step] + found.chain
+                return found
+            queue.append((parent, path + [step], hops + 1))
+    return OwnerAnswer(node.id)

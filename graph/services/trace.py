@@ -1,0 +1,73 @@
+"""Trace a chain down (plan → targets → sub-targets → tasks → sub-tasks) or up (a task to the
+target, school goal and plan it serves).
+
+Chains are a DAG: a node reached a second time (a shared sub-target) is shown in full the first
+time only; later occurrences are references ``{"id", "kind", "name", "ref": true}`` without
+children. JSON shape (stable): ``{"id", "kind", "name", "layer", "owner", "status", "deadline",
+"children": [...]}`` (``"parents"`` instead of ``"children"`` when tracing up); ``owner`` is
+``{"person", "post", "unit"}`` (each ``{"id", "name"}`` or null) and ``owner_inherited_from``
+says where an inherited owner came from. A node whose children were cut by ``depth`` carries
+``"truncated": n`` (how many children were not shown).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from graph.model import Node
+from graph.services.chains import children, parents
+from graph.services.ownership import owner_of
+from graph.store import GraphStore
+
+
+def node_summary(store: GraphStore, node: Node) -> dict[str, Any]:
+    """The per-node fields of a trace entry (everything but children/parents)."""
+    own = owner_of(store, node)
+    return {
+        "id": node.id,
+        "kind": node.kind,
+        "name": node.name,
+        "layer": node.props.get("layer"),
+        "owner": own.owner_dict(),
+        "owner_inherited_from": own.inherited_from,
+        "status": node.props.get("status"),
+        "deadline": node.props.get("deadline"),
+    }
+
+
+def trace(store: GraphStore, node: Node, direction: Literal["down", "up"] = "down",
+          depth: int | None = None) -> dict[str, Any]:
+    """The chain below (``down``) or above (``up``) ``node`` as a nested dict, at most ``depth``
+    levels (None = all). Raises nothing for a leaf: it simply has an empty list."""
+    key = "children" if direction == "down" else "parents"
+    step = children if direction == "down" else parents
+    seen: set[str] = set()
+
+    def visit(n: Node, level: int) -> dict[str, Any]:
+        seen.add(n.id)
+        entry = node_summary(store, n)
+        nxt = step(store, n.id)
+        if depth is not None and level >= depth:
+            entry[key] = []
+            if nxt:
+                entry["truncated"] = len(nxt)
+            return entry
+        out = []
+        for edge, other in nxt:
+            if other.id in seen:
+                out.append({"id": other.id, "kind": other.kind, "name": other.name, "ref": True, key: []})
+            else:
+                child = visit(other, level + 1)
+                child["via"] = edge.type
+                out.append(child)
+        entry[key] = out
+        return entry
+
+    return visit(node, 0)
+
+
+def walk_trace(tree: dict[str, Any], key: str = "children"):
+    """Yield every entry of a trace tree (depth first, references included)."""
+    yield tree
+    for child in tree.get(key, []):
+        yield from walk_trace(child, key)

@@ -1,0 +1,130 @@
+"""The :class:`GraphStore` interface every backend implements, and :func:`open_store`.
+
+Backends: the embedded store (networkx in memory, persisted to one SQLite file; the default) and
+Neo4j (``neo4j://``, ``bolt://``, ``neo4j+s://`` URIs; an optional extra). Services in
+``graph.services`` only use this interface, so they behave the same on every backend.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import ClassVar, Literal
+
+from graph.errors import StoreError
+from graph.model import Edge, Node
+
+Direction = Literal["out", "in", "both"]
+
+#: Capability flags a backend may declare (the contract suite skips what a backend lacks).
+CAP_TRANSACTIONS = "transactions"  # writes inside transaction() are all-or-nothing
+CAP_PERSISTENT = "persistent"  # data survives close() and reopen
+
+
+class GraphStore(ABC):
+    """A property graph of :class:`Node` and :class:`Edge` validated against the ontology.
+
+    Writes validate before they change anything and raise ``ValidationError`` (bad kind, edge
+    type or domain/range) or ``NotFoundError`` (an edge endpoint that does not exist). Writes made
+    inside ``with store.transaction():`` are applied all together or, if the block raises, not
+    at all; a write outside any transaction is its own transaction.
+    """
+
+    capabilities: ClassVar[frozenset[str]] = frozenset()
+    #: A short description of where the data lives, for messages (e.g. the SQLite path).
+    location: str = ""
+
+    # -- writes ----------------------------------------------------------------------------
+    @abstractmethod
+    def upsert_nodes(self, nodes: Iterable[Node]) -> int:
+        """Insert or replace nodes by id (properties are replaced whole); returns the count written."""
+
+    @abstractmethod
+    def upsert_edges(self, edges: Iterable[Edge]) -> int:
+        """Insert or replace edges by (source, type, target); both endpoints must exist."""
+
+    @abstractmethod
+    def delete_node(self, node_id: str) -> bool:
+        """Delete a node and its incident edges; False when there was no such node."""
+
+    @abstractmethod
+    def delete_edge(self, source: str, type: str, target: str) -> bool:
+        """Delete one edge; False when there was no such edge."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and edge (inside a transaction: undone if the transaction fails)."""
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """A context in which all writes commit together or not at all (nesting joins the outer one)."""
+
+    # -- reads -----------------------------------------------------------------------------
+    @abstractmethod
+    def get_node(self, node_id: str) -> Node | None:
+        """The node with this id, or None."""
+
+    @abstractmethod
+    def get_edge(self, source: str, type: str, target: str) -> Edge | None:
+        """The edge, or None."""
+
+    @abstractmethod
+    def neighbors(
+        self, node_id: str, types: Collection[str] | None = None, direction: Direction = "out"
+    ) -> list[tuple[Edge, Node]]:
+        """Edges at ``node_id`` (outgoing, incoming or both), optionally of the given types, each with
+        the node at the other end; ordered by (edge type, other node id). Unknown id → empty list."""
+
+    @abstractmethod
+    def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:
+        """Every node, or every node of one kind, in id order."""
+
+    @abstractmethod
+    def iter_edges(self, type: str | None = None) -> Iterator[Edge]:
+        """Every edge, or every edge of one type."""
+
+    @abstractmethod
+    def count_nodes(self, kind: str | None = None) -> int:
+        """How many nodes (of one kind)."""
+
+    @abstractmethod
+    def count_edges(self, type: str | None = None) -> int:
+        """How many edges (of one type)."""
+
+    @abstractmethod
+    def find_by_code(self, code: str) -> list[Node]:
+        """Nodes of any kind whose code equals ``code`` exactly."""
+
+    def close(self) -> None:
+        """Release files or connections; the store is unusable afterwards."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+DEFAULT_STORE = "iqa.sqlite"
+
+
+def open_store(uri: str | os.PathLike[str] | None = None) -> GraphStore:
+    """Open the store named by ``uri``: a file path (embedded SQLite store, created if missing),
+    ``:memory:`` (embedded, not persisted), or a Neo4j URI (``neo4j://``, ``bolt://``,
+    ``neo4j+s://`` …). ``None`` means the ``IQA_STORE`` environment variable, else ``iqa.sqlite``.
+    Raises StoreError when the store cannot be opened."""
+    target = str(uri if uri is not None else os.environ.get("IQA_STORE") or DEFAULT_STORE)
+    scheme = target.split("://", 1)[0].lower() if "://" in target else ""
+    if scheme in {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}:
+        try:
+            from graph.stores.neo4j import Neo4jStore
+        except ImportError as exc:  # the driver is an optional extra
+            raise StoreError(f"{target}: the Neo4j backend needs the 'neo4j' extra: pip install 'iqa-graph[neo4j]' ({exc})") from exc
+        return Neo4jStore.from_uri(target)
+    if scheme:
+        raise StoreError(f"unknown store scheme {scheme!r} in {target!r}; use a file path or a neo4j:// / bolt:// URI")
+    from graph.stores.embedded import EmbeddedStore
+
+    return EmbeddedStore(None if target == ":memory:" else target)

@@ -1,0 +1,277 @@
+"""The embedded default store: a networkx ``MultiDiGraph`` in memory, persisted to one SQLite file.
+
+SQLite runs in WAL mode and every transaction is one SQLite transaction, so a failed or killed
+load leaves the file exactly as it was. The whole graph is read into memory on open; reads never
+touch the file. Edges are keyed by type, so two nodes may be linked by several edge types but by
+each type only once.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import networkx as nx
+
+from graph.errors import NotFoundError, StoreError
+from graph.model import Edge, Node, validate_edge, validate_node
+from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
+from ontology import get_ontology
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS nodes (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, code TEXT NOT NULL, props TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS nodes_code ON nodes (code);
+CREATE TABLE IF NOT EXISTS edges (
+    source TEXT NOT NULL, type TEXT NOT NULL, target TEXT NOT NULL, props TEXT NOT NULL,
+    PRIMARY KEY (source, type, target));
+CREATE INDEX IF NOT EXISTS edges_target ON edges (target);
+"""
+
+
+def _dump(props: dict) -> str:
+    return json.dumps(props, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class EmbeddedStore(GraphStore):
+    """networkx + SQLite. ``path=None`` keeps the graph in memory only (nothing persisted).
+
+    Raises StoreError when the file is not an iqa-graph store or was written by a newer schema.
+    """
+
+    capabilities = frozenset({CAP_TRANSACTIONS, CAP_PERSISTENT})
+
+    def __init__(self, path: str | Path | None = None):
+        self.onto = get_ontology()
+        self.path = Path(path) if path is not None else None
+        self.location = str(self.path) if self.path else ":memory:"
+        self.g = nx.MultiDiGraph()
+        self._by_code: dict[str, set[str]] = defaultdict(set)
+        self._depth = 0
+        self._undo: list[tuple] = []
+        self._db: sqlite3.Connection | None = None
+        if self.path is not None:
+            self._open_db()
+
+    # -- persistence -----------------------------------------------------------------------
+    def _open_db(self) -> None:
+        assert self.path is not None
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if row is None:
+                db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row[0]) > SCHEMA_VERSION:
+                raise StoreError(f"{self.path}: written by a newer iqa-graph (schema {row[0]} > {SCHEMA_VERSION})")
+            for nid, kind, code, props in db.execute("SELECT id, kind, code, props FROM nodes"):
+                self._put_node(Node(kind, code, json.loads(props)))
+            for s, t, tgt, props in db.execute("SELECT source, type, target, props FROM edges"):
+                self.g.add_edge(s, tgt, key=t, edge=Edge(s, t, tgt, json.loads(props)))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open as an iqa-graph store: {exc}") from exc
+        self._db = db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # -- transactions ----------------------------------------------------------------------
+    @contextmanager
+    def transaction(self):
+        """All writes in the block commit together; on an exception both the SQLite file and the
+        in-memory graph are rolled back and the exception propagates."""
+        self._depth += 1
+        if self._depth == 1:
+            self._undo = []
+            if self._db is not None:
+                self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self._rollback()
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            if self._db is not None:
+                try:
+                    self._db.execute("COMMIT")
+                except sqlite3.DatabaseError:
+                    self._rollback()
+                    raise
+            self._undo = []
+
+    def _rollback(self) -> None:
+        if self._db is not None and self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+        for op in reversed(self._undo):
+            if op[0] == "clear":
+                _, self.g, self._by_code = op
+            elif op[0] == "node":
+                _, nid, before = op
+                if before is None:
+                    self._drop_node(nid)
+                else:
+                    self._put_node(before)
+            elif op[0] == "edge":
+                _, (s, t, tgt), before = op
+                if before is None:
+                    if self.g.has_edge(s, tgt, key=t):
+                        self.g.remove_edge(s, tgt, key=t)
+                else:
+                    self.g.add_edge(s, tgt, key=t, edge=before)
+        self._undo = []
+
+    # -- in-memory primitives ----------------------------------------------------------------
+    def _put_node(self, node: Node) -> None:
+        self.g.add_node(node.id, node=node)
+        self._by_code[node.code].add(node.id)
+
+    def _drop_node(self, nid: str) -> None:
+        node = self.g.nodes[nid]["node"]
+        self.g.remove_node(nid)
+        ids = self._by_code.get(node.code)
+        if ids:
+            ids.discard(nid)
+            if not ids:
+                del self._by_code[node.code]
+
+    # -- writes ----------------------------------------------------------------------------
+    def upsert_nodes(self, nodes: Iterable[Node]) -> int:
+        nodes = list(nodes)
+        for n in nodes:
+            validate_node(n, self.onto)
+        with self.transaction():
+            for n in nodes:
+                nid = n.id
+                before = self.g.nodes[nid]["node"] if nid in self.g else None
+                self._undo.append(("node", nid, before))
+                if before is not None:
+                    self.g.nodes[nid]["node"] = n
+                else:
+                    self._put_node(n)
+            if self._db is not None:
+                self._db.executemany(
+                    "INSERT INTO nodes (id, kind, code, props) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET props=excluded.props",
+                    [(n.id, n.kind, n.code, _dump(n.props)) for n in nodes],
+                )
+        return len(nodes)
+
+    def upsert_edges(self, edges: Iterable[Edge]) -> int:
+        edges = list(edges)
+        nodes = self.g.nodes
+        for e in edges:
+            for end in (e.source, e.target):
+                if end not in nodes:
+                    raise NotFoundError(f"edge {e.source} -{e.type}-> {e.target}: no node {end}")
+            validate_edge(e, nodes[e.source]["node"].kind, nodes[e.target]["node"].kind, self.onto)
+        with self.transaction():
+            for e in edges:
+                data = self.g.get_edge_data(e.source, e.target, key=e.type)
+                self._undo.append(("edge", e.key, data["edge"] if data else None))
+                self.g.add_edge(e.source, e.target, key=e.type, edge=e)
+            if self._db is not None:
+                self._db.executemany(
+                    "INSERT INTO edges (source, type, target, props) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(source, type, target) DO UPDATE SET props=excluded.props",
+                    [(e.source, e.type, e.target, _dump(e.props)) for e in edges],
+                )
+        return len(edges)
+
+    def clear(self) -> None:
+        with self.transaction():
+            self._undo.append(("clear", self.g, self._by_code))
+            self.g = nx.MultiDiGraph()
+            self._by_code = defaultdict(set)
+            if self._db is not None:
+                self._db.execute("DELETE FROM edges")
+                self._db.execute("DELETE FROM nodes")
+
+    def delete_edge(self, source: str, type: str, target: str) -> bool:
+        data = self.g.get_edge_data(source, target, key=type)
+        if data is None:
+            return False
+        with self.transaction():
+            self._undo.append(("edge", (source, type, target), data["edge"]))
+            self.g.remove_edge(source, target, key=type)
+            if self._db is not None:
+                self._db.execute("DELETE FROM edges WHERE source=? AND type=? AND target=?", (source, type, target))
+        return True
+
+    def delete_node(self, node_id: str) -> bool:
+        if node_id not in self.g:
+            return False
+        with self.transaction():
+            incident = list(self.g.out_edges(node_id, keys=True)) + list(self.g.in_edges(node_id, keys=True))
+            for s, tgt, t in incident:
+                if self.g.has_edge(s, tgt, key=t):
+                    self.delete_edge(s, t, tgt)
+            self._undo.append(("node", node_id, self.g.nodes[node_id]["node"]))
+            self._drop_node(node_id)
+            if self._db is not None:
+                self._db.execute("DELETE FROM nodes WHERE id=?", (node_id,))
+        return True
+
+    # -- reads -----------------------------------------------------------------------------
+    def get_node(self, node_id: str) -> Node | None:
+        data = self.g.nodes.get(node_id)
+        return data["node"] if data else None
+
+    def get_edge(self, source: str, type: str, target: str) -> Edge | None:
+        data = self.g.get_edge_data(source, target, key=type)
+        return data["edge"] if data else None
+
+    def neighbors(
+        self, node_id: str, types: Collection[str] | None = None, direction: Direction = "out"
+    ) -> list[tuple[Edge, Node]]:
+        if node_id not in self.g:
+            return []
+        wanted = set(types) if types is not None else None
+        out: list[tuple[Edge, Node]] = []
+        nodes = self.g.nodes
+        if direction in ("out", "both"):
+            for _, other, t, e in self.g.out_edges(node_id, keys=True, data="edge"):
+                if wanted is None or t in wanted:
+                    out.append((e, nodes[other]["node"]))
+        if direction in ("in", "both"):
+            for other, _, t, e in self.g.in_edges(node_id, keys=True, data="edge"):
+                if wanted is None or t in wanted:
+                    out.append((e, nodes[other]["node"]))
+        out.sort(key=lambda pair: (pair[0].type, pair[1].id))
+        return out
+
+    def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:
+        nodes = (d["node"] for _, d in self.g.nodes(data=True))
+        if kind is not None:
+            nodes = (n for n in nodes if n.kind == kind)
+        yield from sorted(nodes, key=lambda n: n.id)
+
+    def iter_edges(self, type: str | None = None) -> Iterator[Edge]:
+        for _, _, t, e in self.g.edges(keys=True, data="edge"):
+            if type is None or t == type:
+                yield e
+
+    def count_nodes(self, kind: str | None = None) -> int:
+        if kind is None:
+            return self.g.number_of_nodes()
+        return sum(1 for _, n in self.g.nodes(data="node") if n.kind == kind)
+
+    def count_edges(self, type: str | None = None) -> int:
+        if type is None:
+            return self.g.number_of_edges()
+        return sum(1 for _, _, t in self.g.edges(keys=True) if t == type)
+
+    def find_by_code(self, code: str) -> list[Node]:
+        return sorted((self.g.nodes[i]["node"] for i in self._by_code.get(code, ())), key=lambda n: n.id)

@@ -1,0 +1,87 @@
+"""The demo: a fresh store holding the demo college 示例职业技术学院 (seed/demo_college.py, built on
+seed 004 表3–表6 and 表10–表15) together with the real institution index of seed 004 表7, loaded
+through the same ingest as any workbook; and the examples ``iqa demo`` shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from pathlib import Path
+
+from graph.errors import IqaError
+from graph.model import Node
+from graph.services.chains import children
+from graph.services.ownership import explicit_owner, owner_of
+from graph.store import GraphStore
+
+REAL_DIR = Path(__file__).with_name("real")
+#: Real tables loaded into the demo store beside the demo college (the same college: seed 004).
+DEMO_REAL_TABLES = ("004_t7_institution_index",)
+#: Marker the demo leaves, so ``iqa demo`` can tell its own store from a user's.
+DEMO_MARKER = "示例职业技术学院"
+
+
+def reset_store(store: GraphStore, force: bool = False) -> None:
+    """Empty ``store`` for the demo. Refuses (IqaError) a store that holds data other than an earlier
+    demo unless ``force`` — so a college's real store is never wiped by mistake."""
+    if store.count_nodes() == 0:
+        return
+    is_demo = any(n.name == DEMO_MARKER for n in store.iter_nodes("OrgUnit"))
+    if not is_demo and not force:
+        raise IqaError(f"{store.location} already holds data that is not the demo; "
+                       "use another --store, or --force to replace it")
+    store.clear()
+
+
+def load_demo(store: GraphStore, progress=None):
+    """Load the demo college and seed 004 表7 into ``store`` as ONE load (all or nothing).
+
+    Returns the ingest LoadReport. Raises IngestError if the seed data were inconsistent (a bug).
+    """
+    from ingest import load_demo_sources
+
+    from seed.demo_college import build_demo_college
+
+    return load_demo_sources(store, build_demo_college(), [REAL_DIR / n for n in DEMO_REAL_TABLES], progress=progress)
+
+
+def demo_as_of() -> dt.date:
+    """The check date the demo's findings are computed at, so its output is the same every day."""
+    from seed.demo_college import DEMO_AS_OF
+
+    return DEMO_AS_OF
+
+
+def _reaches_named_task(store: GraphStore, start: Node) -> bool:
+    seen, queue = {start.id}, deque([start])
+    while queue:
+        for _, child in children(store, queue.popleft().id):
+            if child.id in seen:
+                continue
+            seen.add(child.id)
+            if child.kind == "Task" and owner_of(store, child).person is not None:
+                return True
+            queue.append(child)
+    return False
+
+
+def pick_school_goal(store: GraphStore) -> Node:
+    """The first school-layer target (by id) whose chain reaches a task with a named person;
+    raises IqaError when there is none."""
+    for node in store.iter_nodes("Target"):
+        if node.props.get("layer") == "school" and _reaches_named_task(store, node):
+            return node
+    raise IqaError("no school goal reaches a task with a named person")
+
+
+def pick_owner_example(store: GraphStore) -> Node:
+    """An indicator whose owner is inherited (to show provenance), else the first indicator;
+    raises IqaError when the store has no indicator."""
+    first = None
+    for node in store.iter_nodes("Indicator"):
+        first = first or node
+        if not explicit_owner(store, node).found and owner_of(store, node).found:
+            return node
+    if first is None:
+        raise IqaError("the store has no indicator")
+    return first

@@ -1,0 +1,52 @@
+"""Shared fixtures. ``store_factory`` builds a fresh store of every available backend: the
+embedded store on a file and in memory always; Neo4j only where ``NEO4J_URI`` is set (skipped with
+the reason otherwise), so each behaviour is written once and checked on every backend."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from graph.stores.embedded import EmbeddedStore  # noqa: E402
+
+BACKENDS = ["embedded-file", "embedded-memory", "neo4j"]
+
+
+def make_store(backend: str, tmp_path: Path):
+    if backend == "embedded-file":
+        return EmbeddedStore(tmp_path / "store.sqlite")
+    if backend == "embedded-memory":
+        return EmbeddedStore(None)
+    if backend == "neo4j":
+        uri = os.environ.get("NEO4J_URI")
+        if not uri:
+            pytest.skip("NEO4J_URI is not set: Neo4j backend not tested here")
+        from graph.stores.neo4j import Neo4jStore  # noqa: PLC0415
+
+        store = Neo4jStore.from_uri(uri)
+        store.clear()
+        return store
+    raise ValueError(backend)
+
+
+@pytest.fixture(params=BACKENDS)
+def any_store(request, tmp_path):
+    """A fresh, empty store of each backend."""
+    store = make_store(request.param, tmp_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def mem_store():
+    """A fresh in-memory embedded store."""
+    store = EmbeddedStore(None)
+    yield store
+    store.close()

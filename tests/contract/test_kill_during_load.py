@@ -1,0 +1,48 @@
+"""A load killed mid-way (SIGKILL, no chance to clean up) leaves the SQLite store as it was."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from graph.stores.embedded import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CHILD = textwrap.dedent("""
+    import sys, time
+    from graph.model import Node, Edge
+    from graph.stores.embedded import EmbeddedStore
+    store = EmbeddedStore(sys.argv[1])
+    with store.transaction():
+        for batch in range(1000):
+            store.upsert_nodes([Node("Task", f"K{batch}-{i}", {"name": "x"}) for i in range(200)])
+            store.upsert_edges([Edge("Target:S1", "implemented_by", f"Task:K{batch}-{i}") for i in range(200)])
+            if batch == 5:
+                print("writing", flush=True)
+                time.sleep(60)  # killed here, half-way through the load
+""")
+
+
+def test_sigkill_mid_load_leaves_store_intact(tmp_path):
+    path = tmp_path / "k.sqlite"
+    with EmbeddedStore(path) as store:
+        from graph.model import Node
+
+        store.upsert_nodes([Node("Target", "S1", {"name": "goal", "layer": "school"})])
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert child.stdout.readline().strip() == "writing"
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    with EmbeddedStore(path) as reopened:
+        assert reopened.count_nodes() == 1
+        assert reopened.count_edges() == 0
+        assert reopened.get_node("Target:S1").props == {"name": "goal", "layer": "school"}
