@@ -46,10 +46,11 @@ class Node:
     kind: str
     code: str
     props: dict[str, Any] = field(default_factory=dict)
+    #: ``Kind:code``, computed once (nodes are replaced, never re-keyed).
+    id: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def id(self) -> str:
-        return node_id(self.kind, self.code)
+    def __post_init__(self) -> None:
+        self.id = node_id(self.kind, self.code)
 
     @property
     def name(self) -> str:

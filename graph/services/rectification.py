@@ -1,0 +1,106 @@
+"""Rectification lists (整改清单): the findings of a check run grouped by the unit that must fix
+them (CHECKS.md: the owner of a finding), and their export as an Excel workbook.
+
+Workbook layout (stable; quality offices send each sheet to its unit):
+- ``汇总``: one row per responsible unit — 责任部门, 错误, 警告, 工作表 (the unit's sheet name);
+- one sheet per unit, titled with the unit's name (made a valid, unique Excel sheet name), with the
+  columns of :data:`COLUMNS`; findings without an owner unit go to the sheet ``(无责任部门)``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from graph.services.checks import NO_UNIT_LABEL, RULES, SEVERITY_LABELS_ZH, CheckReport, Finding
+
+#: Key of :func:`rectification_lists` for findings whose owner has no unit.
+NO_UNIT_KEY = ""
+SUMMARY_SHEET = "汇总"
+SUMMARY_COLUMNS = ("责任部门", "错误", "警告", "工作表")
+COLUMNS = ("规则", "严重程度", "节点", "名称", "问题描述", "责任部门", "责任人", "建议措施", "整改时限")
+_WIDTHS = (8, 9, 24, 30, 60, 18, 12, 40, 12)
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_MAX_SHEET = 31
+
+
+def rectification_lists(report: CheckReport) -> dict[str, list[Finding]]:
+    """Findings grouped by owner unit id (``""`` for findings with no owner unit), each list in the
+    report's order (errors first, then rule id, then node id). Units are ordered by name, the
+    ``""`` group last."""
+    groups: dict[str, list[Finding]] = {}
+    names: dict[str, str] = {}
+    for f in report.findings:
+        key = f.unit_id or NO_UNIT_KEY
+        groups.setdefault(key, []).append(f)
+        names[key] = f.unit_name or ""
+    order = sorted(groups, key=lambda k: (k == NO_UNIT_KEY, names[k], k))
+    return {k: groups[k] for k in order}
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A valid Excel sheet name for ``name``: ``[]:*?/\\`` replaced by ``_``, no leading/trailing
+    apostrophe, at most 31 characters, and unique (case-insensitively) against ``taken``, to which
+    it is added (``…~2``, ``…~3`` on a clash)."""
+    base = _BAD_SHEET_CHARS.sub("_", name).strip().strip("'").strip() or "Sheet"
+    base = base[:_MAX_SHEET]
+    title, n = base, 1
+    while title.casefold() in taken or title.casefold() == "history":
+        n += 1
+        suffix = f"~{n}"
+        title = base[: _MAX_SHEET - len(suffix)] + suffix
+    taken.add(title.casefold())
+    return title
+
+
+def _finding_row(f: Finding) -> list[str]:
+    rule = RULES.get(f.rule)
+    return [f.rule, SEVERITY_LABELS_ZH.get(f.severity, f.severity), f.node, f.name, f.message,
+            f.unit_name or "", f.person_name or "", rule.suggestion_zh if rule else "", ""]
+
+
+def _header(ws, columns: tuple[str, ...], widths: tuple[int, ...]) -> None:
+    ws.append(list(columns))
+    for i, width in enumerate(widths, start=1):
+        ws.cell(row=1, column=i).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+
+
+def findings_to_xlsx(report: CheckReport, path_or_buffer: str | os.PathLike[str] | IO[bytes]) -> dict[str, str]:
+    """Write the report's rectification lists as an .xlsx workbook to a path or a binary file object:
+    the ``汇总`` sheet (责任部门, 错误, 警告, 工作表) and one sheet per responsible unit with the columns
+    规则, 严重程度, 节点, 名称, 问题描述, 责任部门, 责任人, 建议措施 (the rule's ``suggestion_zh``),
+    整改时限 (left empty for the unit to fill in). Returns owner unit id (``""`` for none) → sheet name.
+    Errors writing the file propagate (OSError)."""
+    lists = rectification_lists(report)
+    wb = Workbook()
+    summary = wb.active
+    summary.title = SUMMARY_SHEET
+    _header(summary, SUMMARY_COLUMNS, (30, 8, 8, 32))
+    taken = {SUMMARY_SHEET.casefold()}
+    sheets: dict[str, str] = {}
+    for key, findings in lists.items():
+        label = findings[0].unit_name if key != NO_UNIT_KEY else NO_UNIT_LABEL
+        title = sheet_title(label or key, taken)
+        sheets[key] = title
+        errors = sum(1 for f in findings if f.severity == "error")
+        summary.append([label, errors, len(findings) - errors, title])
+        ws = wb.create_sheet(title)
+        _header(ws, COLUMNS, _WIDTHS)
+        for f in findings:
+            ws.append(_finding_row(f))
+        for row in ws.iter_rows(min_row=2, min_col=5, max_col=8):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    wb.save(path_or_buffer)
+    return sheets
+
+
+__all__ = ["COLUMNS", "NO_UNIT_KEY", "SUMMARY_COLUMNS", "SUMMARY_SHEET", "findings_to_xlsx",
+           "rectification_lists", "sheet_title"]
