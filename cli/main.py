@@ -128,7 +128,7 @@ def demo(
     from graph.services.trace import trace
     from seed.demo import demo_as_of, load_demo, pick_owner_example, pick_school_goal, reset_store
 
-    from cli.render import findings_table, owner_panel, summary_table, trace_tree
+    from cli.render import findings_table, focus_trace, owner_panel, summary_table, trace_tree
 
     with opened() as store:
         try:
@@ -147,7 +147,7 @@ def demo(
         console.print(findings_table(mismatches))
         console.rule("[bold]追溯 trace: a school goal down to teacher tasks")
         goal = pick_school_goal(store)
-        console.print(trace_tree(trace(store, goal), max_children=2))
+        console.print(trace_tree(focus_trace(trace(store, goal))))
         console.rule("[bold]责任 owner: who owns this indicator")
         owner_panel(console, owner_of(store, pick_owner_example(store)).to_dict())
         console.print(f"\nnext: [bold]iqa check[/bold], [bold]iqa trace {goal.code}[/bold], [bold]iqa ui[/bold]")
@@ -318,6 +318,42 @@ def stats(fmt: Annotated[str, typer.Option("--format", help="table | json")] = "
     console.print(table)
 
 
+def _copy(direction: str, uri: str, replace: bool, merge: bool) -> None:
+    from graph import copy as copying
+
+    bar, report = _progress()
+    try:
+        with bar:
+            if direction == "push":
+                r = copying.push(uri, state.settings.store, replace=replace, merge=merge, progress=report)
+            else:
+                r = copying.pull(uri, state.settings.store, replace=replace, merge=merge, progress=report)
+    except IqaError as exc:
+        err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    console.print(f"copied {r['nodes']} nodes, {r['edges']} edges: {r['from']} → {r['to']}")
+
+
+@app.command()
+def push(
+    to: Annotated[str, typer.Option("--to", help="target store: neo4j://host:7687, bolt://…, or a SQLite path")],
+    replace: Annotated[bool, typer.Option("--replace", help="empty the target first")] = False,
+    merge: Annotated[bool, typer.Option("--merge", help="upsert into a target that holds data")] = False,
+) -> None:
+    """Copy the whole graph of --store into another store (e.g. Neo4j), with a progress bar."""
+    _copy("push", to, replace, merge)
+
+
+@app.command()
+def pull(
+    from_: Annotated[str, typer.Option("--from", help="source store: neo4j://host:7687, bolt://…, or a SQLite path")],
+    replace: Annotated[bool, typer.Option("--replace", help="empty --store first")] = False,
+    merge: Annotated[bool, typer.Option("--merge", help="upsert into a --store that holds data")] = False,
+) -> None:
+    """Copy the whole graph of another store into --store."""
+    _copy("pull", from_, replace, merge)
+
+
 @app.command()
 def rules() -> None:
     """List every consistency rule: id, severity, description (the catalogue of CHECKS.md)."""
@@ -332,6 +368,12 @@ def rules() -> None:
         table.add_row(rule_id, r.severity, r.title_zh, r.title_en)
     console.print(table)
 
+
+# Commands of the API, UI and diagnosis front ends live in their own modules.
+from cli import diagnose_cmd, serve_cmd, ui_cmd  # noqa: E402
+
+for _module in (serve_cmd, ui_cmd, diagnose_cmd):
+    _module.register(app)
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,113 @@
+"""Dependencies of the routes, as ``Annotated`` aliases.
+
+- ``StoreDep``: the store (a ``ConcurrentStore``: reads never race with writes);
+- ``EditorDep``: the ``graph.services.edit.Editor`` all writes go through;
+- ``RuleConfigDep``: the ``checks:`` section of the configuration file (or None);
+- ``SettingsDep``: the typed settings the app was built with;
+- ``ReaderAuth`` / ``EditorAuth`` / ``AdminAuth``: the caller (a ``graph.auth.Principal``) with at
+  least that role. No token → 401, unless the route only reads and anonymous reads are allowed
+  (``api.anonymous_read``, or by default a loopback bind); an unknown token → 401; a role too
+  low → 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.problems import ApiProblem
+from graph.auth import ANONYMOUS_READER, Principal, Role, TokenRegistry
+from graph.services.checks import RuleConfig
+from graph.services.edit import ConcurrentStore, Editor
+from graph.settings import Settings
+
+
+@dataclass
+class AppState:
+    """What the app holds for its lifetime (``app.state.iqa``)."""
+
+    settings: Settings
+    store: ConcurrentStore
+    editor: Editor
+    tokens: TokenRegistry
+    anonymous_read: bool
+    rule_config: RuleConfig | None
+    owns_store: bool
+
+
+def app_state(request: Request) -> AppState:
+    return request.app.state.iqa
+
+
+State = Annotated[AppState, Depends(app_state)]
+
+
+def _store(state: State) -> ConcurrentStore:
+    return state.store
+
+
+def _editor(state: State) -> Editor:
+    return state.editor
+
+
+def _settings(state: State) -> Settings:
+    return state.settings
+
+
+def _rule_config(state: State) -> RuleConfig | None:
+    return state.rule_config
+
+
+StoreDep = Annotated[ConcurrentStore, Depends(_store)]
+EditorDep = Annotated[Editor, Depends(_editor)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+RuleConfigDep = Annotated[RuleConfig | None, Depends(_rule_config)]
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    description="A token made by `iqa token new` (`Authorization: Bearer iqa_…`). Roles: reader (read), "
+                "editor (also write and upload), admin (also read the audit trail).",
+)
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="iqa-graph"'}
+
+
+def current_principal(state: State,
+                      credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal | None:
+    """The token holder, or None when the request carries no bearer token; 401 for an unknown token."""
+    if credentials is None:
+        return None
+    principal = state.tokens.authenticate(credentials.credentials)
+    if principal is None:
+        raise ApiProblem(401, "unauthorized", "the bearer token is not valid",
+                         headers={"WWW-Authenticate": 'Bearer realm="iqa-graph", error="invalid_token"'})
+    return principal
+
+
+def _require(role: Role):
+    def dependency(state: State, principal: Annotated[Principal | None, Depends(current_principal)]) -> Principal:
+        if principal is None:
+            if role == "reader" and state.anonymous_read:
+                return ANONYMOUS_READER
+            raise ApiProblem(401, "unauthorized", "this request needs a bearer token (Authorization: Bearer iqa_…)"
+                             + ("" if role != "reader" else "; anonymous reads are off on this server"),
+                             headers=_CHALLENGE)
+        if not principal.can(role):
+            raise ApiProblem(403, "forbidden", f"the token {principal.name!r} has role {principal.role}; "
+                             f"this needs {role}", required_role=role, role=principal.role)
+        return principal
+
+    dependency.__name__ = f"require_{role}"
+    return dependency
+
+
+require_reader = _require("reader")
+require_editor = _require("editor")
+require_admin = _require("admin")
+
+ReaderAuth = Annotated[Principal, Depends(require_reader)]
+EditorAuth = Annotated[Principal, Depends(require_editor)]
+AdminAuth = Annotated[Principal, Depends(require_admin)]

@@ -1,0 +1,134 @@
+"""The app factory: :func:`create_app` builds the FastAPI app over one store. It only builds the
+app — routes live in ``api/routes``, answers in ``graph/services``.
+
+Run it with ``iqa serve`` (which sets the bind host the anonymous-read default depends on), or
+``uvicorn --factory api.main:create_app`` with ``IQA_*`` settings in the environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+
+from api.deps import AppState
+from api.middleware import BodyLimit
+from api.problems import ProblemDetail, install_handlers
+from api.routes import ROUTERS
+from api.version import VERSION
+from graph.auth import TokenRegistry, anonymous_read_allowed
+from graph.services.checks import load_rule_config
+from graph.services.edit import AuditLog, Editor, concurrent
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+The knowledge graph of a college's internal quality assurance (诊改) over HTTP: who owns an
+indicator, what a goal breaks into, what a change affects, the consistency findings, search, and
+edits.
+
+**Authentication.** Send `Authorization: Bearer <token>`; tokens are made with `iqa token new` and
+configured (hashed) in the `api.tokens` section of the configuration file or `IQA_API_TOKENS`.
+Roles: *reader* reads, *editor* also writes and uploads, *admin* also reads the audit trail.
+Requests without a token may read only where configured (`api.anonymous_read: true`), or by
+default when the server is bound to a loopback address.
+
+**Ids.** A node is `Kind:code` (`Indicator:ZK-01`); reads also take a bare code when only one node
+has it (several → 409 with `candidates`). An unknown id → 404 with the closest ids as `suggestions`.
+
+**Errors** are RFC 9457 `application/problem+json`: `type`, `title`, `status`, `detail`, `instance`,
+and `suggestions`, `candidates`, `errors` (invalid fields), `problems` (workbook rows) where useful.
+
+**Concurrency.** `GET /nodes/{id}` returns an `ETag`; send it as `If-Match` with PUT / PATCH /
+DELETE to refuse a write based on a stale version (409). Every write is recorded in the audit trail.
+"""
+
+TAGS = [
+    {"name": "responsibility", "description": "who owns an indicator; what a unit or person owns"},
+    {"name": "chains", "description": "trace a goal down to tasks, a task up to its goal; change impact"},
+    {"name": "nodes", "description": "search, read and edit nodes"},
+    {"name": "edges", "description": "edit edges"},
+    {"name": "checks", "description": "consistency findings routed to the responsible units"},
+    {"name": "ontology", "description": "node kinds, edge types, vocabularies with zh/en labels"},
+    {"name": "export", "description": "RDF, GraphML, the rectification workbook"},
+    {"name": "load", "description": "upload workbooks"},
+    {"name": "audit", "description": "the audit trail of writes (admin)"},
+    {"name": "health", "description": "liveness"},
+]
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+    """The API over ``store`` (default: open ``settings.store``; the app then closes it on
+    shutdown). ``settings`` (default: ``Settings()`` from the environment) are completed from the
+    configuration file's ``api:`` section. The audit trail goes to ``settings.audit_log``, else
+    beside a SQLite store (``x.sqlite`` → ``x.audit.jsonl``), else (in-memory store) in memory.
+
+    Raises ConfigError for a bad configuration file or token list, StoreError when the store
+    cannot be opened."""
+    settings = (settings or Settings()).with_config_file()
+    tokens = TokenRegistry(settings.api_tokens)
+    config_file = settings.read_config_file()
+    path = settings.config_path()
+    # A file holding only an ``api:`` section configures no rules (load_rule_config wants ``checks:``).
+    rule_config = load_rule_config(path) if path is not None and "checks" in config_file else None
+    owns_store = store is None
+    raw = open_store(settings.store) if store is None else store
+    audit_settings = settings if owns_store else settings.model_copy(update={"store": raw.location or ":memory:"})
+    shared = concurrent(raw)
+    state = AppState(
+        settings=settings,
+        store=shared,
+        editor=Editor(shared, AuditLog(audit_settings.audit_path())),
+        tokens=tokens,
+        anonymous_read=anonymous_read_allowed(settings.api_anonymous_read, settings.api_host),
+        rule_config=rule_config,
+        owns_store=owns_store,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if state.owns_store:
+            state.store.close()
+
+    app = FastAPI(
+        title="iqa-graph API",
+        version=VERSION,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=f"{API_PREFIX}/redoc",
+        lifespan=lifespan,
+    )
+    app.state.iqa = state
+    install_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.api_max_upload_bytes)
+    if settings.api_cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.api_cors_origins,
+            allow_methods=["GET", "PUT", "PATCH", "DELETE", "POST"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
+            expose_headers=["ETag", "Location"],
+        )
+    for router in ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes, tags=app.openapi_tags)
+            schema.setdefault("components", {}).setdefault("schemas", {})["ProblemDetail"] = \
+                ProblemDetail.model_json_schema(ref_template="#/components/schemas/{model}")
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,44 @@
+"""Helpers shared by the route modules: the node path parameter, JSON responses, ETags."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import Path
+from fastapi.responses import JSONResponse
+
+from graph.model import Node
+from graph.services.edit import node_version
+from ontology import get_ontology
+
+NodeRef = Annotated[str, Path(
+    min_length=1, max_length=300,
+    description="`Kind:code` (`Indicator:ZK-01`), or a bare code when only one node has it "
+                "(several → 409 with `candidates`)",
+    openapi_examples={"full id": {"value": "Indicator:ZK-01"}, "bare code": {"value": "ZK-01"}},
+)]
+
+NodeId = Annotated[str, Path(
+    min_length=1, max_length=300, description="the node's id `Kind:code`, exactly (writes take no bare codes)",
+    openapi_examples={"task": {"value": "Task:RW-0001"}},
+)]
+
+_onto = get_ontology()
+#: The ontology's node kinds, edge types and layers, as parameter types (listed in the OpenAPI schema).
+KindName = Literal[tuple(_onto.kinds)]  # type: ignore[valid-type]
+EdgeTypeName = Literal[tuple(_onto.edge_types)]  # type: ignore[valid-type]
+LayerName = Literal[tuple(c.notation for c in _onto.schemes["Layers"])]  # type: ignore[valid-type]
+
+
+def json(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
+    """``data`` (already in its documented shape) as a JSON response."""
+    return JSONResponse(data, status_code=status_code, headers=headers)
+
+
+def etag(node: Node) -> str:
+    """The ETag header value of a node: its version, quoted."""
+    return f'"{node_version(node)}"'
+
+
+ETAG_HEADER = {"ETag": {"description": "the node's version; send it back as If-Match to update safely",
+                        "schema": {"type": "string"}}}

@@ -1,0 +1,56 @@
+"""``POST /load``: upload workbooks; the ingest report; all or nothing."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path, PurePath
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile
+from fastapi.responses import JSONResponse
+
+from api.deps import EditorAuth, EditorDep
+from api.problems import TYPE_BASE, problem_responses
+from api.routes._common import json
+from api.schemas import LoadReportOut
+
+router = APIRouter(tags=["load"])
+
+_INGEST_422 = {
+    "type": TYPE_BASE + "ingest-failed", "title": "Input cannot be loaded", "status": 422,
+    "detail": "2 problem(s) in the input; nothing was written", "instance": "/api/v1/load",
+    "problems": [{"location": "目标.csv 目标!12:上级目标", "reason": "unknown target 'MB-S-99'"},
+                 {"location": "任务.csv 任务!7:完成时限", "reason": "not a date: '明年'"}]}
+
+
+def _safe_name(filename: str | None, index: int) -> str:
+    """The file's own name without any folder part (never used to pick where it is stored)."""
+    name = PurePath((filename or "").replace("\\", "/")).name.strip()
+    return name or f"upload-{index + 1}"
+
+
+@router.post("/load", summary="Upload workbooks", response_model=LoadReportOut,
+             responses=problem_responses(401, 403, 413, 422, examples={422: _INGEST_422}))
+def load(
+    files: Annotated[list[UploadFile], File(description="one or more `.xlsx` workbooks and/or `.csv` sheets "
+                                            "(a CSV is the sheet named by its file name: `目标.csv`)")],
+    editor: EditorDep,
+    who: EditorAuth,
+) -> JSONResponse:
+    """Load the uploaded files as ONE load into the store — all or nothing: every problem is reported
+    (422 with `problems`, each `{"location": "file sheet!row:column", "reason"}`) and nothing is
+    written, or everything is and the ingest report comes back (`nodes_written`, `edges_written`, …;
+    loading the same files twice writes nothing the second time). Bodies over the configured limit
+    (default 20 MB) are refused with 413 while they stream in. Needs editor."""
+    with tempfile.TemporaryDirectory(prefix="iqa-upload-") as tmp:
+        saved = []
+        for i, upload in enumerate(files):
+            name = _safe_name(upload.filename, i)
+            folder = Path(tmp) / str(i)
+            folder.mkdir()
+            path = folder / name
+            with open(path, "wb") as out:
+                shutil.copyfileobj(upload.file, out)
+            saved.append((name, path))
+        return json(editor.load_files(saved, who=who.name).to_dict())

@@ -1,0 +1,47 @@
+"""Chains: ``GET /trace/{id}`` (down to tasks or up to the goal and plan) and ``GET /impact/{id}``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from api.deps import ReaderAuth, StoreDep
+from api.problems import problem_responses
+from api.routes._common import NodeRef, json
+from api.schemas import ImpactOut, TraceEntry
+from graph.services.impact import impact as run_impact
+from graph.services.resolve import resolve_node
+from graph.services.trace import trace as run_trace
+
+router = APIRouter(tags=["chains"])
+
+Depth = Annotated[int | None, Query(ge=0, le=1000, description="levels to follow (default: all)")]
+
+
+@router.get("/trace/{node_id:path}", summary="Trace a chain down or up", response_model=TraceEntry,
+            responses=problem_responses(401, 404, 409, 422))
+def trace(
+    node_id: NodeRef,
+    store: StoreDep,
+    _: ReaderAuth,
+    direction: Annotated[Literal["down", "up"], Query(description="down to sub-targets and tasks, or up to the "
+                                                      "school goal and plan")] = "down",
+    depth: Depth = None,
+) -> JSONResponse:
+    """The chain below (`down`: plan → targets → sub-targets → tasks → sub-tasks) or above (`up`) a
+    node, as `iqa trace --format json` prints it: `{"id", "kind", "name", "layer", "owner",
+    "owner_inherited_from", "status", "deadline", "children"}` (`"parents"` going up), nested. A node
+    met again (chains are a DAG) is `{"id", "kind", "name", "ref": true}`; a node cut by `depth` has
+    `"truncated": n`."""
+    return json(run_trace(store, resolve_node(store, node_id), direction, depth))
+
+
+@router.get("/impact/{node_id:path}", summary="Who is affected by a change", response_model=ImpactOut,
+            responses=problem_responses(401, 404, 409, 422))
+def impact(node_id: NodeRef, store: StoreDep, _: ReaderAuth, depth: Depth = None) -> JSONResponse:
+    """Everything downstream of a node — sub-targets, tasks, institution codes — and the indicators
+    measuring them, each with its owner; `units` and `people` count the affected nodes per owner
+    (as `iqa impact --format json`)."""
+    return json(run_impact(store, resolve_node(store, node_id), depth))

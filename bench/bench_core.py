@@ -1,0 +1,97 @@
+"""Core benchmark on a generated college (default 20,000 students, 1,000 teachers).
+
+Prints: generation and load time, full-check time, trace and owner latency p50 / p99 (ms) and
+peak memory (RSS, MB). Aims (issue: knowledge-graph core): load ≤ 60 s, full check ≤ 10 s,
+trace and owner p99 ≤ 50 ms, peak memory ≤ 2 GB. Figures only — this is not a test.
+
+    python bench/bench_core.py [--students 20000] [--teachers 1000] [--samples 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from graph.services.checks import run_checks  # noqa: E402
+from graph.services.ownership import owner_of  # noqa: E402
+from graph.services.trace import trace  # noqa: E402
+from graph.stores.embedded import EmbeddedStore  # noqa: E402
+from ingest import load_sheets  # noqa: E402
+from seed.synthetic import generate_college  # noqa: E402
+
+
+def pct(samples: list[float], q: float) -> float:
+    """The q-quantile (0..1) of ``samples`` in milliseconds."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def timed(fn, items) -> list[float]:
+    out = []
+    for item in items:
+        t = time.perf_counter()
+        fn(item)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--students", type=int, default=20000)
+    ap.add_argument("--teachers", type=int, default=1000)
+    ap.add_argument("--samples", type=int, default=300)
+    args = ap.parse_args()
+    rng = random.Random(7)
+
+    t = time.perf_counter()
+    sheets = generate_college(args.students, args.teachers)
+    gen_s = time.perf_counter() - t
+    rows = sum(len(v) for v in sheets.values())
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.sqlite"
+        store = EmbeddedStore(path)
+        t = time.perf_counter()
+        load_sheets(store, sheets, source="synthetic")
+        load_s = time.perf_counter() - t
+        store.close()
+
+        t = time.perf_counter()
+        store = EmbeddedStore(path)
+        open_s = time.perf_counter() - t
+
+        t = time.perf_counter()
+        report = run_checks(store)
+        check_s = time.perf_counter() - t
+
+        targets = [n for n in store.iter_nodes("Target") if n.props.get("layer") in ("school", "department", "major")]
+        tasks = list(store.iter_nodes("Task"))
+        indicators = list(store.iter_nodes("Indicator"))
+        down = timed(lambda n: trace(store, n, "down", depth=3), rng.sample(targets, min(args.samples, len(targets))))
+        up = timed(lambda n: trace(store, n, "up"), rng.sample(tasks, min(args.samples, len(tasks))))
+        own = timed(lambda n: owner_of(store, n), rng.choices(indicators + tasks, k=args.samples))
+        nodes, edges = store.count_nodes(), store.count_edges()
+        store.close()
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"college: {args.students} students, {args.teachers} teachers -> {rows} rows, {nodes} nodes, {edges} edges")
+    print(f"generate: {gen_s:.1f} s")
+    print(f"load (validate + write SQLite): {load_s:.1f} s   (aim <= 60 s)")
+    print(f"reopen store: {open_s:.1f} s")
+    print(f"full check: {check_s:.1f} s, {len(report.findings)} findings   (aim <= 10 s)")
+    print(f"trace down depth 3 (school/department/major targets): p50 {pct(down, .5):.1f} ms, p99 {pct(down, .99):.1f} ms")
+    print(f"trace up (tasks): p50 {pct(up, .5):.1f} ms, p99 {pct(up, .99):.1f} ms   (aim p99 <= 50 ms)")
+    print(f"owner (indicators and tasks): p50 {pct(own, .5):.2f} ms, p99 {pct(own, .99):.2f} ms   (aim p99 <= 50 ms)")
+    print(f"peak memory (max RSS): {peak_mb:.0f} MB   (aim <= 2048 MB)")
+
+
+if __name__ == "__main__":
+    main()

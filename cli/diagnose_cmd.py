@@ -1,0 +1,176 @@
+"""The `iqa diagnose` command and the `iqa rectify export|import` commands; registered on the main
+app by cli/main.py. Parsing and output only: every answer comes from ``graph.services.diagnosis``,
+``graph.services.rectify`` and ``graph.services.report``.
+
+    iqa diagnose [--unit U] [--as-of DATE] [--format table|json|xlsx|html] [-o FILE]
+    iqa rectify export [--unit U] [--as-of DATE] [-o FILE]
+    iqa rectify import FILE [--partial]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.table import Table
+
+FORMATS = ("table", "json", "xlsx", "html")
+
+
+def _main(app: typer.Typer) -> ModuleType:
+    """The module that built ``app`` (``cli.main``, or ``__main__`` under ``python -m cli.main``), whose
+    ``state``, ``opened``, ``console`` and ``err`` the commands use."""
+    cb = app.registered_callback.callback if app.registered_callback else None
+    module = sys.modules.get(cb.__module__) if cb is not None else None
+    if module is None or not hasattr(module, "opened"):
+        import cli.main as module  # noqa: PLC0415
+    return module
+
+
+def _who(owner: dict[str, Any], inherited: str | None) -> str:
+    parts = [owner[k]["name"] for k in ("unit", "post", "person") if owner.get(k)]
+    text = " / ".join(parts) or "[red]—[/red]"
+    return text + (f" [dim](继承自 {inherited})[/dim]" if inherited else "")
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def _print_table(console, data: dict[str, Any]) -> None:
+    """The terminal view of a diagnosis: summary, warnings (root causes), unit scorecards."""
+    s = data["summary"]
+    scope = data["unit"]["name"] if data.get("unit") else "全校"
+    console.rule(f"[bold]诊断 diagnosis: {data.get('college') or ''} {scope} — 截至 {data['as_of']}")
+    head = Table(show_header=False, box=None)
+    head.add_row("预警 warnings (按根源, once each)", f"{s['warnings']}（错误 {s['errors']}）")
+    head.add_row("按类型 by kind", "  ".join(f"{k} {n}" for k, n in s["by_kind"].items()) or "—")
+    head.add_row("合并的连带预警 absorbed", str(s["absorbed"]))
+    head.add_row("学校目标达成度 school achievement", _pct(s["school_achievement"]))
+    head.add_row("任务按期推进率 tasks on schedule", _pct(s["tasks"]["rate"]))
+    head.add_row("质控指标 indicators", f"预警 {s['indicators']['breach']}，未达目标 {s['indicators']['watch']}，"
+                                       f"过期 {s['indicators']['stale']} / {s['indicators']['total']}")
+    head.add_row("单位 units", str(s["units"]))
+    console.print(head)
+    table = Table(title=f"预警 warnings: {s['warnings']}", show_lines=False)
+    for col in ("#", "类型 kind", "问题 (根源 root cause)", "责任 unit / post / person", "危及学校目标 school goals", "连带"):
+        table.add_column(col, overflow="fold")
+    for i, w in enumerate(data["warnings"], 1):
+        style = "bold red" if w["severity"] == "error" else "yellow"
+        goals = "、".join(g["code"] for g in w["school_goals"]) or "—"
+        table.add_row(str(i), f"[{style}]{w['label']}[/]", w["message"], _who(w["owner"], w["owner_inherited_from"]),
+                      goals, str(len(w["absorbed"])) if w["absorbed"] else "")
+    console.print(table)
+    legend = data["legend"]
+    cards = Table(title="单位记分卡 unit scorecards (seed 002 图13 colours)")
+    for col in ("单位 unit", "状态", "达成度", "事前分解率", "按期推进率", "指标预警/过期", "预警(错误)"):
+        cards.add_column(col, overflow="fold")
+    for c in data["scorecards"]:
+        colour = legend.get(c["status"], {}).get("colour", "white")
+        t = c["tasks"]
+        cards.add_row(c["unit"]["name"], f"[{colour}]● {c['status_label']}[/]", _pct(c["achievement"]),
+                      _pct((c.get("before") or {}).get("rate")), _pct(t.get("rate")),
+                      f"{c['indicators'].get('breach', 0)}/{c['indicators'].get('stale', 0)}",
+                      f"{c['warnings']['total']}({c['warnings'].get('errors', 0)})")
+    console.print(cards)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``diagnose`` and the ``rectify`` group to ``app``."""
+
+    @app.command()
+    def diagnose(
+        unit: Annotated[Optional[str], typer.Option("--unit", help="only this org unit (code, id or name)")] = None,
+        as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="diagnosis date (default today)")] = None,
+        fmt: Annotated[str, typer.Option("--format", help="table | json | xlsx | html")] = "table",
+        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for xlsx/html (default 诊断报告.xlsx / .html)")] = None,
+        low: Annotated[float, typer.Option("--low-threshold", min=0.0, max=1.0, help="achievement below this is low")] = 0.6,
+        all_targets: Annotated[bool, typer.Option("--judge-not-due", help="judge low achievement on targets not yet due too")] = False,
+    ) -> None:
+        """Responsibility-driven diagnosis: warnings once each at their root cause, with owner and the
+        school goals at risk; achievement roll-up; before / during / after assessment (seed 004 表9)."""
+        from graph.services.diagnosis import DiagnosisConfig
+        from graph.services.diagnosis import diagnose as run_diagnose
+        from graph.services.report import write_report
+
+        main = _main(app)
+        if fmt not in FORMATS:
+            raise typer.BadParameter("use table, json, xlsx or html", param_hint="--format")
+        config = DiagnosisConfig(low_threshold=low, judge_not_due=all_targets)
+        with main.opened() as store:
+            result = run_diagnose(store, as_of=as_of.date() if as_of else None, unit=unit, config=config)
+            data = result.to_dict()
+            hint = as_of is None and _is_demo(store)
+        if fmt == "json":
+            main._print_json(data)
+        elif fmt in ("xlsx", "html"):
+            path = output or Path(f"诊断报告.{fmt}")
+            write_report(data, path, fmt)
+            main.console.print(f"wrote {path} ({data['summary']['warnings']} warnings, {len(data['scorecards'])} units)")
+        else:
+            _print_table(main.console, data)
+        if hint:
+            main.err.print("[dim]hint: the demo college's data end on 2025-12-31; try --as-of 2025-12-31[/dim]")
+
+    rectify = typer.Typer(help="Rectification lists (整改清单): export per unit, import the filled-in list as tasks.",
+                          no_args_is_help=True)
+    app.add_typer(rectify, name="rectify")
+
+    @rectify.command("export")
+    def rectify_export(
+        unit: Annotated[Optional[str], typer.Option("--unit", help="only this org unit (code, id or name); default every unit")] = None,
+        as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="diagnosis date (default today)")] = None,
+        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .xlsx to write (default 整改清单[-unit].xlsx)")] = None,
+    ) -> None:
+        """Write the unit's rectification list: each warning with node, owner, suggested action and
+        deadline, and columns 整改措施 / 整改时限 / 责任人 / 状态 to fill in."""
+        from graph.services.rectify import export_rectification
+
+        main = _main(app)
+        with main.opened() as store:
+            path = output or _default_list(store, unit)
+            info = export_rectification(store, path, unit=unit, as_of=as_of.date() if as_of else None)
+        main.console.print(f"wrote {path} ({info['rows']} rows, {len(info['sheets'])} unit sheet(s), "
+                           f"as of {info['as_of']})")
+
+    @rectify.command("import")
+    def rectify_import(
+        file: Annotated[Path, typer.Argument(help="a filled-in rectification list (.xlsx)")],
+        partial: Annotated[bool, typer.Option("--partial", help="load the good rows and report the bad ones")] = False,
+    ) -> None:
+        """Load a filled-in rectification list as rectification tasks linked to the node and the owner
+        (re-importing the same file changes nothing)."""
+        from graph.services.rectify import import_rectification
+
+        main = _main(app)
+        with main.opened() as store:
+            report = import_rectification(store, file, partial=partial)
+        data = report.to_dict()
+        main.console.print(f"rectification tasks: {len(data['created'])} created, {len(data['updated'])} updated, "
+                           f"{len(data['unchanged'])} unchanged; {data['unfilled']} row(s) not filled in")
+        for p in data["problems"]:
+            main.console.print(f"[red]skipped:[/red] {p}", highlight=False)
+
+
+def _default_list(store, unit: str | None) -> Path:
+    """``整改清单.xlsx``, or ``整改清单-<unit name>.xlsx`` for one unit (resolving the unit, which raises
+    NotFoundError for an unknown one)."""
+    if unit is None:
+        return Path("整改清单.xlsx")
+    from graph.services.checks import resolve_unit
+
+    node = resolve_unit(store, unit)
+    safe = "".join(ch if ch not in '\\/:*?"<>|' else "_" for ch in node.name)
+    return Path(f"整改清单-{safe}.xlsx")
+
+
+def _is_demo(store) -> bool:
+    try:
+        from seed.demo import DEMO_MARKER
+    except ImportError:  # seed/ is not part of an installed package
+        return False
+    return any(n.name == DEMO_MARKER for n in store.iter_nodes("OrgUnit"))

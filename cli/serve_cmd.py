@@ -1,0 +1,72 @@
+"""The `iqa serve` command (the HTTP API with uvicorn) and `iqa token new`; registered on the main
+app by cli/main.py. Parsing and printing only: the app is ``api.main.create_app``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+token_app = typer.Typer(help="API bearer tokens: make one (only its hash is configured).", no_args_is_help=True)
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="address to bind; anything but loopback needs tokens for reads "
+                                      "unless api.anonymous_read is set")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="port to listen on")] = 8000,
+) -> None:
+    """Serve the HTTP API (/api/v1, docs at /api/v1/docs) on the store selected by --store."""
+    import uvicorn
+
+    from api.main import create_app
+    from cli.main import err, state
+    from graph.auth import is_loopback
+    from graph.errors import IqaError
+
+    settings = state.settings.model_copy(update={"api_host": host, "api_port": port})
+    try:
+        app = create_app(settings)
+    except IqaError as exc:
+        err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    shared = app.state.iqa
+    tokens = len(shared.tokens)
+    reads = "anonymous reads allowed" if shared.anonymous_read else "reads need a token"
+    err.print(f"iqa-graph API on http://{host if ':' not in host else f'[{host}]'}:{port}/api/v1 — store "
+              f"{shared.store.location}, {tokens} token(s), {reads}", highlight=False)
+    if not is_loopback(host) and tokens == 0:
+        err.print("[yellow]warning:[/yellow] bound beyond loopback with no tokens configured: "
+                  "make one with `iqa token new`", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@token_app.command("new")
+def token_new(
+    name: Annotated[str, typer.Option("--name", help="who holds it (shown in the audit trail)")],
+    role: Annotated[str, typer.Option("--role", help="reader | editor | admin")] = "reader",
+) -> None:
+    """Make a random token: print it once (give it to its holder) and the configuration entry
+    holding only its SHA-256 (paste it under `api: tokens:` in iqa.yaml, or into IQA_API_TOKENS)."""
+    from pydantic import ValidationError as PydanticError
+
+    from graph.auth import ROLES, new_token, token_entry, yaml_line
+
+    if role not in ROLES:
+        raise typer.BadParameter(f"use one of {', '.join(ROLES)}", param_hint="--role")
+    token = new_token()
+    try:
+        entry = token_entry(name, role, token)  # type: ignore[arg-type]
+    except PydanticError as exc:
+        raise typer.BadParameter(exc.errors()[0]["msg"], param_hint="--name") from None
+    typer.echo(f"token (shown once; give it to {name}):\n\n  {token}\n")
+    typer.echo("iqa.yaml (under api: tokens:):\n")
+    typer.echo("api:\n  tokens:\n    " + yaml_line(entry) + "\n")
+    typer.echo("or the environment (a JSON list of all tokens):\n")
+    typer.echo("  IQA_API_TOKENS='" + json.dumps([entry.model_dump()], ensure_ascii=False) + "'")
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``: ``serve`` and ``token new``."""
+    app.command("serve")(serve)
+    app.add_typer(token_app, name="token")

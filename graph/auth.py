@@ -1,0 +1,150 @@
+"""Bearer tokens and roles, shared by the HTTP API and the UI.
+
+A token is a random secret (``iqa_`` + 43 URL-safe characters, 256 bits) handed to one client once;
+only its SHA-256 digest is stored, in the ``api.tokens`` list of the configuration file or in the
+``IQA_API_TOKENS`` environment variable (a JSON list of the same objects)::
+
+    api:
+      tokens:
+        - {name: data-centre, sha256: 9f86d081884c7d65…, role: reader}
+        - {name: quality-office, sha256: 2c26b46b68ffc68f…, role: editor}
+
+A plain SHA-256 is enough here (no salt, no slow hash) because tokens are generated, high-entropy
+secrets, not passwords a person chose.
+
+Roles are ordered: ``reader`` < ``editor`` < ``admin``; a role may do everything the roles below it
+may. Readers read; editors also write and upload; admins also read the audit trail.
+
+Anonymous access (no token) is a reader's access only when configured (``api.anonymous_read:
+true``) or, when that is left unset, when the server is bound to a loopback address only
+(127.0.0.0/8, ::1, ``localhost``): nobody else can reach it then. Anonymous writes never happen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from graph.errors import ConfigError
+
+Role = Literal["reader", "editor", "admin"]
+#: Roles from least to most privileged.
+ROLES: tuple[Role, ...] = ("reader", "editor", "admin")
+#: Prefix of every token :func:`new_token` makes (lets secret scanners recognise leaked tokens).
+TOKEN_PREFIX = "iqa_"
+#: Name of the principal of a request without a token, where anonymous reads are allowed.
+ANONYMOUS = "anonymous"
+
+
+class ApiToken(BaseModel):
+    """One configured token: who holds it (``name``, shown in the audit trail), the SHA-256 hex
+    digest of the token (``sha256``, 64 hex digits) and its ``role``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=100)
+    sha256: str = Field(pattern=r"^[0-9a-fA-F]{64}$")
+    role: Role
+
+    @field_validator("sha256")
+    @classmethod
+    def _lower(cls, value: str) -> str:
+        return value.lower()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is making a request: a token's ``name`` and ``role``, or the anonymous reader
+    (``name == "anonymous"``, ``role == "reader"``, ``anonymous`` True)."""
+
+    name: str
+    role: Role
+    anonymous: bool = False
+
+    def can(self, needed: Role) -> bool:
+        """True when this principal's role is ``needed`` or above it."""
+        return role_allows(self.role, needed)
+
+
+ANONYMOUS_READER = Principal(ANONYMOUS, "reader", anonymous=True)
+
+
+def role_allows(role: Role, needed: Role) -> bool:
+    """True when ``role`` is ``needed`` or a more privileged role."""
+    return ROLES.index(role) >= ROLES.index(needed)
+
+
+def new_token() -> str:
+    """A fresh random token: ``iqa_`` followed by 43 URL-safe characters (256 random bits)."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """The SHA-256 hex digest of ``token`` (what the configuration stores)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_entry(name: str, role: Role, token: str) -> ApiToken:
+    """The configuration entry for ``token`` held by ``name`` with ``role``."""
+    return ApiToken(name=name, sha256=hash_token(token), role=role)
+
+
+def yaml_line(entry: ApiToken) -> str:
+    """The entry as one YAML flow mapping, to paste under ``api: tokens:``."""
+    # A JSON string is a valid YAML double-quoted scalar, whatever the name holds.
+    return f"- {{name: {json.dumps(entry.name, ensure_ascii=False)}, sha256: {entry.sha256}, role: {entry.role}}}"
+
+
+class TokenRegistry:
+    """The configured tokens, looked up by digest. Raises ConfigError when two entries share a
+    name or a digest (the audit trail must tell holders apart)."""
+
+    def __init__(self, tokens: Iterable[ApiToken] = ()):
+        self._by_digest: dict[str, ApiToken] = {}
+        names: set[str] = set()
+        for t in tokens:
+            if t.sha256 in self._by_digest:
+                raise ConfigError(f"api.tokens: two entries have the same sha256 ({t.name!r}, "
+                                  f"{self._by_digest[t.sha256].name!r})")
+            if t.name in names:
+                raise ConfigError(f"api.tokens: the name {t.name!r} is used twice")
+            names.add(t.name)
+            self._by_digest[t.sha256] = t
+
+    def __len__(self) -> int:
+        return len(self._by_digest)
+
+    def authenticate(self, token: str) -> Principal | None:
+        """The principal holding ``token``, or None when no configured entry matches."""
+        entry = self._by_digest.get(hash_token(token))
+        return Principal(entry.name, entry.role) if entry else None
+
+
+def is_loopback(host: str) -> bool:
+    """True when binding to ``host`` is reachable from this machine only: ``localhost``, an address
+    in 127.0.0.0/8, or ``::1``. ``0.0.0.0``, ``::`` and every other address or name are not."""
+    host = host.strip().strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def anonymous_read_allowed(configured: bool | None, bind_host: str) -> bool:
+    """Whether a request without a token may read: ``configured`` when set, else only when the
+    server is bound to a loopback address (see :func:`is_loopback`)."""
+    return configured if configured is not None else is_loopback(bind_host)
+
+
+__all__ = ["ANONYMOUS", "ANONYMOUS_READER", "ROLES", "ApiToken", "Principal", "Role", "TokenRegistry",
+           "anonymous_read_allowed", "hash_token", "is_loopback", "new_token", "role_allows", "token_entry",
+           "yaml_line"]

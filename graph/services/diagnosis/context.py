@@ -1,0 +1,227 @@
+"""The snapshot every diagnosis function reads, and the walks over it.
+
+:class:`DiagnosisContext` is a :class:`graph.services.checks.CheckContext` (one read of the store,
+adjacency indexes, ``owner_of`` cached per node) with the diagnosis date and configuration, and
+three walks:
+
+- **roll-up children** (what a node's achievement rate is computed from): the chain edges of
+  ``chains.DOWN_EDGES`` (plan → sub-plan / target, target → sub-target / task, task → sub-task;
+  GLOSSARY 分解 / 落实), the indicators that ``measures`` the node (GLOSSARY 测量), and for a plan
+  the targets that are ``based_on`` it (GLOSSARY 依据; CHECKS.md TC001 accepts either link);
+- **roll-up parents**: the same edges walked upwards;
+- **risk parents** (what a failure endangers): the roll-up parents, plus the targets ``governed_by``
+  a standard (an indicator on a standard endangers the targets that standard governs), the node a
+  rectification task ``rectifies`` and the indicator a measurement is ``measurement_of``.
+
+Edge weights: the optional edge property ``weight`` (ontology/iqa.ttl) on a roll-up edge; a
+missing, non-numeric or negative weight counts as 1, a weight of 0 keeps the child visible but
+without influence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.model import Edge, Node
+from graph.services.chains import DOWN_EDGES
+from graph.services.checks import CheckContext, parse_date, parse_number
+from graph.services.ownership import OwnerAnswer, ref
+from graph.store import GraphStore
+
+#: Kinds whose achievement rate is judged and whose risk is reported (the goals of a chain).
+GOAL_KINDS = frozenset({"Target", "Plan"})
+#: Kinds tracked like tasks (deadline + status, seed 002 图13).
+TASK_KINDS = ("Task", "RectificationTask")
+
+
+@dataclass(frozen=True)
+class DiagnosisConfig:
+    """Settings of a diagnosis run (every field has a default; all are documented in the JSON).
+
+    - ``low_threshold``: an achievement rate below this is low (default 0.6, i.e. 60%).
+    - ``judge_not_due``: judge low achievement on every target and plan; by default only on those
+      due by the diagnosis date (seed 004 表9: 事后 结果诊断 reviews targets whose period is over —
+      a target due next year is not "low" for having unfinished tasks).
+    - ``warning_window_days``: a task not started this many days or fewer before its deadline is
+      预警 (default 30; see ``tasks.task_status``).
+    - ``trend_periods``: measurements in an indicator's trend (default 3).
+    - ``chain_rules``: the CHECKS.md rules whose findings are warnings of a broken chain: the
+      target-chain and task rules of severity error (TC001, TC002, TC004, TC005, TC007, TC008,
+      TK001, TK002). TK003 and SI004 are not listed: overdue tasks and breaches are diagnosed here.
+    - ``at_risk_tasks``: report tasks their unit marked 预警 as warnings (default True).
+    - ``key_indicators``: how many indicators the report charts (default 8).
+    - ``year``: the year of the month-by-month task view (default: the diagnosis date's year).
+    """
+
+    low_threshold: float = 0.6
+    judge_not_due: bool = False
+    warning_window_days: int = 30
+    trend_periods: int = 3
+    chain_rules: tuple[str, ...] = ("TC001", "TC002", "TC004", "TC005", "TC007", "TC008", "TK001", "TK002")
+    at_risk_tasks: bool = True
+    key_indicators: int = 8
+    year: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"low_threshold": self.low_threshold, "judge_not_due": self.judge_not_due,
+                "warning_window_days": self.warning_window_days, "trend_periods": self.trend_periods,
+                "chain_rules": list(self.chain_rules), "at_risk_tasks": self.at_risk_tasks,
+                "key_indicators": self.key_indicators, "year": self.year}
+
+
+def edge_weight(edge: Edge | None) -> float:
+    """The ``weight`` of a roll-up edge: a number ≥ 0 (``"50%"`` → 0.5); 1 when missing or unusable."""
+    if edge is None:
+        return 1.0
+    w = parse_number(edge.props.get("weight"))
+    return 1.0 if w is None or w < 0 else w
+
+
+class DiagnosisContext(CheckContext):
+    """A snapshot of ``store`` for the diagnosis date ``as_of`` under ``config``.
+
+    Later writes to the store are not seen (see CheckContext). Owners come from ``owner(node)``
+    (``ownership.owner_of`` on the snapshot, cached)."""
+
+    def __init__(self, store: GraphStore, as_of: dt.date, config: DiagnosisConfig | None = None):
+        super().__init__(store, as_of)
+        self.config = config or DiagnosisConfig()
+        self._measurements: dict[str, list[tuple[dt.date, float, str]]] = {}
+        self._rollup_children: dict[str, list[tuple[Edge, str]]] = {}
+
+    # -- walks -------------------------------------------------------------------------------
+    def rollup_children(self, node_id: str) -> list[tuple[Edge, str]]:
+        """``(edge, child id)`` of each roll-up child, each child once (its first edge), in the
+        order: DOWN_EDGES by type then child id, then measuring indicators, then based_on targets."""
+        cached = self._rollup_children.get(node_id)
+        if cached is not None:
+            return cached
+        node = self.nodes.get(node_id)
+        out: list[tuple[Edge, str]] = []
+        seen: set[str] = set()
+        if node is not None:
+            pairs = [(e, e.target) for t in DOWN_EDGES for e, _ in self.neighbors(node_id, (t,), "out")]
+            pairs += [(e, e.source) for e, n in self.neighbors(node_id, ("measures",), "in") if n.kind == "Indicator"]
+            if node.kind == "Plan":
+                pairs += [(e, e.source) for e, n in self.neighbors(node_id, ("based_on",), "in") if n.kind == "Target"]
+            for e, cid in pairs:
+                if cid not in seen:
+                    seen.add(cid)
+                    out.append((e, cid))
+        self._rollup_children[node_id] = out
+        return out
+
+    def rollup_parents(self, node_id: str) -> list[str]:
+        """Ids of the nodes ``node_id`` is a roll-up child of."""
+        node = self.nodes.get(node_id)
+        if node is None:
+            return []
+        out = [e.source for t in DOWN_EDGES for e, _ in self.neighbors(node_id, (t,), "in")]
+        if node.kind == "Indicator":
+            out += [e.target for e, _ in self.neighbors(node_id, ("measures",), "out")]
+        if node.kind == "Target":
+            out += [e.target for e, n in self.neighbors(node_id, ("based_on",), "out") if n.kind == "Plan"]
+        return list(dict.fromkeys(out))
+
+    def risk_parents(self, node_id: str) -> list[str]:
+        """Ids of the nodes a failure at ``node_id`` puts at risk directly (see the module docstring)."""
+        node = self.nodes.get(node_id)
+        if node is None:
+            return []
+        out = self.rollup_parents(node_id)
+        if node.kind == "Standard":
+            out += [e.source for e, n in self.neighbors(node_id, ("governed_by",), "in") if n.kind == "Target"]
+        if node.kind == "RectificationTask":
+            out += [e.target for e, _ in self.neighbors(node_id, ("rectifies",), "out")]
+        if node.kind == "Measurement":
+            out += [e.target for e, _ in self.neighbors(node_id, ("measurement_of",), "out")]
+        return list(dict.fromkeys(out))
+
+    def ancestors(self, node_id: str, step: str = "risk") -> list[tuple[str, int]]:
+        """Every node above ``node_id`` (``step`` "risk" or "rollup" parents), breadth first, each
+        once at its smallest distance: ``[(id, distance ≥ 1)]``. Cycles are harmless."""
+        parents = self.risk_parents if step == "risk" else self.rollup_parents
+        seen = {node_id}
+        frontier = [node_id]
+        out: list[tuple[str, int]] = []
+        depth = 0
+        while frontier:
+            depth += 1
+            nxt: list[str] = []
+            for nid in frontier:
+                for pid in parents(nid):
+                    if pid not in seen:
+                        seen.add(pid)
+                        nxt.append(pid)
+                        out.append((pid, depth))
+            frontier = nxt
+        return out
+
+    # -- data ---------------------------------------------------------------------------------
+    def measurements(self, indicator_id: str) -> list[tuple[dt.date, float, str]]:
+        """Every dated numeric measurement of an indicator as ``(date, value, measurement id)``,
+        oldest first (ties by id), whatever its date relative to ``as_of``."""
+        cached = self._measurements.get(indicator_id)
+        if cached is None:
+            cached = []
+            for e, m in self.neighbors(indicator_id, ("measurement_of",), "in"):
+                d, v = parse_date(m.props.get("date")), parse_number(m.props.get("value"))
+                if d is not None and v is not None:
+                    cached.append((d, v, m.id))
+            cached.sort()
+            self._measurements[indicator_id] = cached
+        return cached
+
+    def unit_of(self, node: Node) -> dict[str, str] | None:
+        """``{"id", "name"}`` of the node's owner unit (explicit or inherited), or None."""
+        return ref(self.owner(node).unit)
+
+    def owner_answer(self, node: Node) -> OwnerAnswer:
+        return self.owner(node)
+
+    def layer_rank(self, node: Node) -> int:
+        """Rank of the node's layer (1 = 学校); 99 when it has none."""
+        c = self.layer(node)
+        return c.rank if c is not None else 99
+
+    def unit_key(self, unit_id: str) -> tuple:
+        """Sort key of an org unit: by unit type (ontology OrgUnitTypes rank: 学校, 职能部门, 教学单位,
+        …), then id; ``""`` (no unit) last."""
+        if not unit_id:
+            return (2, 99, "")
+        node = self.nodes.get(unit_id)
+        kind = node.props.get("type") if node is not None else None
+        rank = self.onto.rank("OrgUnitTypes", kind) if isinstance(kind, str) and kind else None
+        return (0 if rank is not None else 1, rank or 99, unit_id)
+
+    def is_school_goal(self, node: Node) -> bool:
+        """True for a target on the top layer (学校)."""
+        return node.kind == "Target" and self.layer(node) == self.top_layer
+
+
+@dataclass
+class NodeRef:
+    """A node as shown in JSON: ``{"id", "kind", "code", "name", "layer"}``."""
+
+    id: str
+    kind: str
+    code: str
+    name: str
+    layer: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, node: Node) -> NodeRef:
+        layer = node.props.get("layer")
+        return cls(node.id, node.kind, node.code, node.name, layer if isinstance(layer, str) else None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "code": self.code, "name": self.name, "layer": self.layer,
+                **self.extra}
+
+
+def rounded(x: float | None, digits: int = 4) -> float | None:
+    """``x`` rounded for JSON (None stays None)."""
+    return None if x is None else round(float(x), digits)

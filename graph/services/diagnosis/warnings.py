@@ -1,0 +1,324 @@
+"""Responsibility-driven warnings (责任驱动的预警): every warning names who must act (person, post,
+unit, with provenance), the goals it endangers up to the school goal, and is reported once, at its
+root cause.
+
+Warning kinds (``KINDS``; severity in brackets):
+
+=====================  ==========================================================================
+indicator_breach       指标预警 [error]: the latest measurement is beyond the warning threshold
+                       (seed 004 表10–表15 质控点; CHECKS.md SI004; ``indicators``)
+indicator_stale        指标数据缺失或过期 [warning]: no measurement within the collection frequency
+task_overdue           任务逾期 [warning]: due before the diagnosis date and not 已完成 (TK003;
+                       seed 002 图13 未完成)
+task_at_risk           任务预警 [warning]: reported 预警, or not begun close to its deadline
+                       (seed 002 图13 预警; ``tasks.task_status``); ``DiagnosisConfig.at_risk_tasks``
+low_achievement        达成度偏低 [warning]: a target or plan whose achievement rate (``rollup``) is
+                       below ``low_threshold`` (default 0.6); only targets and plans due by the
+                       diagnosis date unless ``judge_not_due`` (seed 004 表9 事后)
+rectification_overdue  整改逾期 [error]: a rectification task due and not 已完成
+chain                  a broken chain found by ``checks.run_checks`` for the rules of
+                       ``DiagnosisConfig.chain_rules`` (TC001, TC002, TC008, TK001, …), with the
+                       rule's severity, message and suggestion
+=====================  ==========================================================================
+
+**Responsibility**: ``ownership.owner_of`` — the node's explicit owner, else inherited from the
+nearest parent (``owner.inherited_from`` and ``owner.chain`` say where from).
+
+**Endangered goals**: every target and plan above the node, walking the risk parents
+(``context.DiagnosisContext.risk_parents``) up to the school goal and plan, nearest first, each
+with its achievement rate; ``school_goals`` are the 学校-layer targets among them (and the node
+itself when it is one).
+
+**Root cause and deduplication**: some warnings are consequences of failures below them in the
+same chain (``CAUSES``): a low achievement rate is explained by a breached indicator, an overdue
+or at-risk task or a low rate below it; an overdue or at-risk task by an overdue or at-risk
+sub-task; TC008 (a school target reaching no task) by the dead-end targets below it (TC002). Such a
+warning is **absorbed** when a cause lies anywhere below it (over the roll-up children): it is not
+reported on its own but listed in ``absorbed`` of every reported warning below it that explains
+it, whose ``endangered`` list already names its node. A reported warning is thus on the deepest
+failing node of its chain (``root_cause``). Warnings of other kinds are never absorbed: a breach,
+a stale indicator, a missing owner or an orphan is a fact at its node.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.model import Node
+from graph.services.checks import RULES, CheckReport, parse_date, run_checks
+from graph.services.diagnosis.context import GOAL_KINDS, TASK_KINDS, DiagnosisContext, NodeRef, rounded
+from graph.services.diagnosis.indicators import IndicatorStatus
+from graph.services.diagnosis.rollup import Rollup
+from graph.services.diagnosis.tasks import normalise_status, task_status
+from graph.services.ownership import OwnerAnswer
+
+#: kind → (zh label, severity, suggested corrective action in zh).
+KINDS: dict[str, tuple[str, str, str]] = {
+    "indicator_breach": ("指标预警", "error", "分析指标偏离原因，制定改进措施并跟踪下一次测量"),
+    "indicator_stale": ("指标数据缺失或过期", "warning", "按采集频次采集并录入测量数据，核实数据来源"),
+    "task_overdue": ("任务逾期", "warning", "督促责任人完成任务并更新状态，或按程序调整完成时限"),
+    "task_at_risk": ("任务预警", "warning", "分析任务推进滞后的原因，采取措施确保按期完成"),
+    "low_achievement": ("达成度偏低", "warning", "分析目标未达成原因，调整任务或修正目标，纳入下一轮改进"),
+    "rectification_overdue": ("整改逾期", "error", "督促落实整改措施，按期完成整改并更新整改状态"),
+    "chain": ("目标链断裂", "error", "按规则建议补全目标链"),
+}
+KIND_ORDER = tuple(KINDS)
+SEVERITY_ORDER = ("error", "warning")
+#: absorbable warning (kind, or ``chain:<rule>``) → the warnings below it that explain it.
+CAUSES: dict[str, frozenset[str]] = {
+    "low_achievement": frozenset({"indicator_breach", "task_overdue", "task_at_risk", "low_achievement"}),
+    "task_overdue": frozenset({"task_overdue", "task_at_risk"}),
+    "task_at_risk": frozenset({"task_overdue", "task_at_risk"}),
+    "chain:TC008": frozenset({"chain:TC002"}),
+}
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def _num(x: float | None, unit: str | None) -> str:
+    if x is None:
+        return "—"
+    if unit in ("%", "％") and abs(x) <= 1.5:
+        return f"{x * 100:.4g}%"
+    return f"{x:.6g}{unit or ''}"
+
+
+@dataclass
+class Warning:
+    """One warning; ``to_dict()`` gives the JSON shape documented in ``graph.services.diagnosis``."""
+
+    kind: str
+    node: Node
+    message: str
+    severity: str
+    rule: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    owner: OwnerAnswer | None = None
+    endangered: list[dict[str, Any]] = field(default_factory=list)
+    school_goals: list[dict[str, Any]] = field(default_factory=list)
+    absorbed: list[dict[str, Any]] = field(default_factory=list)
+    suggestion: str = ""
+    rectification: dict[str, Any] | None = None
+
+    @property
+    def cause_key(self) -> str:
+        return f"chain:{self.rule}" if self.kind == "chain" else self.kind
+
+    @property
+    def id(self) -> str:
+        """Stable key: ``<kind or rule>:<node id>`` (e.g. ``task_overdue:Task:RW-9903``, ``TC002:Target:X``)."""
+        return f"{self.rule or self.kind}:{self.node.id}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == "chain" and self.rule in RULES:
+            return RULES[self.rule].title_zh
+        return KINDS[self.kind][0]
+
+    @property
+    def unit(self) -> dict[str, str] | None:
+        u = self.owner.unit if self.owner else None
+        return {"id": u.id, "name": u.name} if u is not None else None
+
+    def summary(self) -> dict[str, Any]:
+        """``{"id", "kind", "label", "node", "name", "message"}``: how an absorbed warning is listed."""
+        return {"id": self.id, "kind": self.kind, "label": self.label, "node": self.node.id,
+                "name": self.node.name, "message": self.message}
+
+    def sort_key(self) -> tuple:
+        unit = self.unit["name"] if self.unit else "\uffff"
+        return (SEVERITY_ORDER.index(self.severity), KIND_ORDER.index(self.kind), self.rule or "", unit, self.node.id)
+
+    def to_dict(self) -> dict[str, Any]:
+        own = self.owner
+        return {
+            "id": self.id, "kind": self.kind, "label": self.label, "rule": self.rule, "severity": self.severity,
+            "node": NodeRef.of(self.node).to_dict(), "message": self.message, "facts": self.facts,
+            "owner": own.owner_dict() if own else {"person": None, "post": None, "unit": None},
+            "owner_inherited_from": own.inherited_from if own else None,
+            "owner_chain": own.chain if own else [],
+            "root_cause": {"id": self.node.id, "name": self.node.name},
+            "endangered": self.endangered, "school_goals": self.school_goals, "absorbed": self.absorbed,
+            "suggestion": self.suggestion, "rectification": self.rectification,
+        }
+
+
+def _make(kind: str, node: Node, message: str, facts: dict[str, Any] | None = None) -> Warning:
+    label, severity, suggestion = KINDS[kind]
+    return Warning(kind, node, message, severity, facts=facts or {}, suggestion=suggestion)
+
+
+def indicator_warnings(st: IndicatorStatus) -> list[Warning]:
+    """The breach and stale warnings of one indicator status."""
+    node, out = st.node, []
+    unit = node.props.get("unit") if isinstance(node.props.get("unit"), str) else None
+    if st.level == "breach" and st.latest is not None:
+        d, v = st.latest
+        cmp = "低于" if st.direction == "ge" else "高于"
+        out.append(_make("indicator_breach", node,
+                         f"指标 {node.code}「{node.name}」最新测量值 {_num(v, unit)}（{d.isoformat()}）{cmp}预警值 "
+                         f"{_num(st.warning, unit)}（目标值 {_num(st.target, unit)}）",
+                         {"date": d.isoformat(), "value": v, "warning": st.warning, "target": st.target,
+                          "direction": st.direction, "change": st.change}))
+    if st.stale:
+        if st.latest is None:
+            msg = f"指标 {node.code}「{node.name}」截至 {st.as_of.isoformat()} 无测量数据"
+        else:
+            msg = (f"指标 {node.code}「{node.name}」最近一次测量在 {st.latest[0].isoformat()}，已 {st.age_days} 天未更新"
+                   f"（采集频次 {node.props.get('frequency') or '未填写'}，应在 {st.window_days} 天内）")
+        out.append(_make("indicator_stale", node, msg,
+                         {"latest": st.latest[0].isoformat() if st.latest else None, "age_days": st.age_days,
+                          "window_days": st.window_days, "frequency": node.props.get("frequency")}))
+    return out
+
+
+def task_warnings(ctx: DiagnosisContext, task: Node) -> list[Warning]:
+    """Overdue / at-risk warnings of a task, or the overdue warning of a rectification task."""
+    status = task_status(task, ctx.as_of, warning_window_days=ctx.config.warning_window_days)
+    due = task.props.get("deadline")
+    reported = normalise_status(task.props.get("status"))
+    label = ctx.onto.label(reported) if reported else "未填写"
+    facts = {"deadline": due, "status": reported, "status_as_of": status}
+    if status == "incomplete" and parse_date(due) is not None and parse_date(due) < ctx.as_of:
+        if task.kind == "RectificationTask":
+            return [_make("rectification_overdue", task,
+                          f"整改任务 {task.code}「{task.name}」完成时限 {due}，截至 {ctx.as_of.isoformat()} 状态为“{label}”",
+                          facts)]
+        return [_make("task_overdue", task,
+                      f"任务 {task.code}「{task.name}」完成时限 {due}，截至 {ctx.as_of.isoformat()} 状态为“{label}”",
+                      facts)]
+    if status == "warning" and task.kind == "Task" and ctx.config.at_risk_tasks:
+        why = "报告为“预警”" if reported == "warning" else f"尚未开始，距完成时限 {due} 不足 {ctx.config.warning_window_days} 天"
+        return [_make("task_at_risk", task, f"任务 {task.code}「{task.name}」{why}", facts)]
+    return []
+
+
+def low_warnings(ctx: DiagnosisContext, rollup: Rollup) -> list[Warning]:
+    """Low-achievement warnings of targets and plans (see the module docstring)."""
+    out = []
+    threshold = ctx.config.low_threshold
+    for kind in ("Plan", "Target"):
+        for node in ctx.of_kind(kind):
+            if not ctx.config.judge_not_due and not rollup.is_due(node.id):
+                continue
+            sc = rollup.score(node.id)
+            if sc.value is None or sc.value >= threshold:
+                continue
+            worst = sorted((c for c in sc.children if c.value is not None), key=lambda c: (c.value, c.child))[:3]
+            out.append(_make("low_achievement", node,
+                             f"{ctx.kind_labels(kind)[0]} {node.code}「{node.name}」达成度 {_pct(sc.value)}，"
+                             f"低于 {_pct(threshold)}",
+                             {"achievement": rounded(sc.value), "threshold": threshold,
+                              "deadline": node.props.get("deadline"),
+                              "lowest_children": [{"id": c.child, "value": rounded(c.value)} for c in worst]}))
+    return out
+
+
+def chain_warnings(ctx: DiagnosisContext, report: CheckReport) -> list[Warning]:
+    """One warning per finding of the chain rules (the rule's severity, message and suggestion)."""
+    out = []
+    for f in report.findings:
+        rule = RULES[f.rule]
+        out.append(Warning("chain", ctx.node(f.node), f.message, f.severity, rule=f.rule,
+                           facts={"message_en": f.message_en}, suggestion=rule.suggestion_zh))
+    return out
+
+
+def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorStatus],
+            report: CheckReport | None = None) -> tuple[list[Warning], list[Warning]]:
+    """Every warning of the snapshot, deduplicated: ``(reported, absorbed)``, each sorted (errors
+    first, then kind, rule, owner unit name, node id). ``report``: the chain rules' findings
+    (default: ``run_checks`` on ``ctx.store`` for ``ctx.config.chain_rules`` at ``ctx.as_of``)."""
+    found: list[Warning] = []
+    for st in indicators:
+        found += indicator_warnings(st)
+    for kind in TASK_KINDS:
+        for task in ctx.of_kind(kind):
+            found += task_warnings(ctx, task)
+    found += low_warnings(ctx, rollup)
+    if report is None and ctx.config.chain_rules:
+        report = run_checks(ctx.store, rules=ctx.config.chain_rules, as_of=ctx.as_of)
+    if report is not None:
+        found += chain_warnings(ctx, report)
+
+    at: dict[str, list[Warning]] = defaultdict(list)
+    for w in found:
+        at[w.node.id].append(w)
+    below_memo: dict[frozenset[str], dict[str, bool]] = defaultdict(dict)
+
+    def cause_below(node_id: str, causes: frozenset[str]) -> bool:
+        """Is there a warning of ``causes`` strictly below ``node_id`` (over roll-up children)?"""
+        memo = below_memo[causes]
+        if node_id in memo:
+            return memo[node_id]
+        memo[node_id] = False  # cycle guard
+        result = False
+        for _, cid in ctx.rollup_children(node_id):
+            if any(w.cause_key in causes for w in at.get(cid, ())) or cause_below(cid, causes):
+                result = True
+                break
+        memo[node_id] = result
+        return result
+
+    reported, absorbed = [], []
+    for w in found:
+        causes = CAUSES.get(w.cause_key)
+        (absorbed if causes and cause_below(w.node.id, causes) else reported).append(w)
+
+    absorbed_at: dict[str, list[Warning]] = defaultdict(list)
+    for w in absorbed:
+        absorbed_at[w.node.id].append(w)
+    rect_index = _rectifications(ctx)
+    for w in reported:
+        w.owner = ctx.owner(w.node)
+        _endangered(ctx, rollup, w)
+        if absorbed_at:
+            for aid, _depth in ctx.ancestors(w.node.id, "rollup"):
+                for a in absorbed_at.get(aid, ()):
+                    if w.cause_key in CAUSES[a.cause_key]:
+                        w.absorbed.append(a.summary())
+        w.rectification = rect_index.get(w.id)
+    for w in absorbed:
+        w.owner = ctx.owner(w.node)
+    reported.sort(key=Warning.sort_key)
+    absorbed.sort(key=Warning.sort_key)
+    return reported, absorbed
+
+
+def _endangered(ctx: DiagnosisContext, rollup: Rollup, w: Warning) -> None:
+    goals = []
+    top = ctx.top_layer
+    for nid, depth in ctx.ancestors(w.node.id, "risk"):
+        node = ctx.node(nid)
+        if node.kind not in GOAL_KINDS:
+            continue
+        value = rollup.value(nid)
+        goals.append({**NodeRef.of(node).to_dict(), "depth": depth, "achievement": rounded(value),
+                      "low": value is not None and value < ctx.config.low_threshold})
+    goals.sort(key=lambda g: (g["depth"], g["id"]))
+    w.endangered = goals
+    school = [g for g in goals if g["kind"] == "Target" and ctx.layer(ctx.node(g["id"])) == top]
+    if ctx.is_school_goal(w.node):
+        value = rollup.value(w.node.id)
+        school.insert(0, {**NodeRef.of(w.node).to_dict(), "depth": 0, "achievement": rounded(value),
+                          "low": value is not None and value < ctx.config.low_threshold})
+    w.school_goals = [{"id": g["id"], "code": g["code"], "name": g["name"], "achievement": g["achievement"]}
+                      for g in school]
+
+
+def _rectifications(ctx: DiagnosisContext) -> dict[str, dict[str, Any]]:
+    """warning id → the rectification task tracking it (``{"id", "code", "status", "status_as_of",
+    "deadline", "measure"}``); the newest code wins when there are several."""
+    out: dict[str, dict[str, Any]] = {}
+    for rt in ctx.of_kind("RectificationTask"):
+        wid = rt.props.get("warning_id")
+        if not isinstance(wid, str):
+            continue
+        out[wid] = {"id": rt.id, "code": rt.code, "status": normalise_status(rt.props.get("status")),
+                    "status_as_of": task_status(rt, ctx.as_of, warning_window_days=ctx.config.warning_window_days),
+                    "deadline": rt.props.get("deadline"), "measure": rt.props.get("measure")}
+    return out

@@ -1,0 +1,627 @@
+"""Edits of single nodes and edges — create, replace, merge, delete — and workbook loads, made safe
+for many threads and recorded in an audit trail. The API and the UI write only through here.
+
+Validation is the one ingest applies: a property the workbook contract parses (a date, a number, a
+controlled value such as ``layer`` or ``status``; see ``ingest.sheets``) is parsed by the same
+parser and stored normalised (``"学校"`` → ``"school"``, ``"2025年12月"`` → ``"2025-12-31"``); ``name``
+and the contract's other required properties must be present; then the store's own validation
+(``graph.model.validate_node`` / ``validate_edge``: kind, code, controlled values, edge domain
+and range) and, for chain edges (``decomposes_to``, ``implemented_by``, ``includes``), a cycle
+check: chains stay a DAG. Failures raise :class:`FieldValidationError` (a ``ValidationError``
+whose ``field`` names the offending input: ``id``, ``props.layer``, ``type``, ``target`` …).
+
+Concurrency: :class:`ConcurrentStore` wraps a store with a readers–writer lock (reads share it,
+writes and transactions hold it alone, re-entrantly), so reads never see a half-applied write and
+two writes never interleave. Every :class:`Editor` operation is one read–modify–write under the
+write lock and inside one store transaction, so concurrent edits never lose an update.
+
+Versions: a node's version (its ETag) is a hash of its content (:func:`node_version`); a write
+given ``if_match`` proceeds only when the node's current version is one of those listed (``*``:
+any existing node), else it raises :class:`VersionConflictError` and changes nothing.
+
+Audit trail: every successful write appends one JSON line ``{"at": UTC ISO time, "who": token
+name, "op": "node.put" | "node.patch" | "node.delete" | "edge.put" | "edge.patch" | "edge.delete" |
+"load", "id": node id or "source -type-> target" (null for a load), "before": the node or edge
+before (null when created), "after": after (null when deleted)}``; a node delete also lists the
+``edges`` it removed; a load records ``files`` and the report's counts. The line is written inside
+the write's transaction: if it cannot be written, the write is undone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from graph.errors import IngestError, IqaError, NotFoundError, Problem, ValidationError
+from graph.model import Edge, Node, split_id, validate_edge, validate_node
+from graph.services.chains import DOWN_EDGES
+from graph.services.resolve import suggest
+from graph.store import Direction, GraphStore
+from ontology import get_ontology
+
+#: Node properties every node must have (non-blank), besides those its workbook sheet requires.
+ALWAYS_REQUIRED = ("name",)
+
+
+class FieldValidationError(ValidationError):
+    """Invalid input; ``field`` names it: ``id``, ``props.<name>``, ``source``, ``type``, ``target``."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+class VersionConflictError(IqaError):
+    """A write based on a stale version: ``current`` is the node's version now (None when the
+    node does not exist)."""
+
+    def __init__(self, message: str, current: str | None):
+        super().__init__(message)
+        self.current = current
+
+
+class ConflictError(IqaError):
+    """A create-only write (``If-None-Match: *``) of a node that already exists."""
+
+
+# ============================================================================ locking
+class ReadWriteLock:
+    """Many readers or one writer. The writer may re-enter ``write()`` and may ``read()``;
+    waiting writers go before new readers (so a stream of reads cannot starve a write).
+    A reader must not nest ``read()`` or take ``write()``."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._readers = 0
+        self._writer: int | None = None
+        self._depth = 0
+        self._waiting = 0
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer == me:
+                counted = False
+            else:
+                while self._writer is not None or self._waiting:
+                    self._cond.wait()
+                self._readers += 1
+                counted = True
+        try:
+            yield
+        finally:
+            if counted:
+                with self._cond:
+                    self._readers -= 1
+                    if not self._readers:
+                        self._cond.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer == me:
+                self._depth += 1
+            else:
+                self._waiting += 1
+                try:
+                    while self._writer is not None or self._readers:
+                        self._cond.wait()
+                finally:
+                    self._waiting -= 1
+                self._writer, self._depth = me, 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._depth -= 1
+                if not self._depth:
+                    self._writer = None
+                    self._cond.notify_all()
+
+
+class ConcurrentStore(GraphStore):
+    """A :class:`GraphStore` safe to share between threads: every read method runs under the shared
+    lock, every write and ``transaction()`` under the exclusive one (``lock``). Iterators are read
+    whole under the lock, then yielded. ``inner`` is the wrapped store."""
+
+    def __init__(self, inner: GraphStore):
+        self.inner = inner
+        self.lock = ReadWriteLock()
+        self.capabilities = inner.capabilities  # type: ignore[misc]
+        self.location = inner.location
+
+    # -- writes ------------------------------------------------------------------------------
+    def upsert_nodes(self, nodes: Iterable[Node]) -> int:
+        with self.lock.write():
+            return self.inner.upsert_nodes(nodes)
+
+    def upsert_edges(self, edges: Iterable[Edge]) -> int:
+        with self.lock.write():
+            return self.inner.upsert_edges(edges)
+
+    def delete_node(self, node_id: str) -> bool:
+        with self.lock.write():
+            return self.inner.delete_node(node_id)
+
+    def delete_edge(self, source: str, type: str, target: str) -> bool:
+        with self.lock.write():
+            return self.inner.delete_edge(source, type, target)
+
+    def clear(self) -> None:
+        with self.lock.write():
+            self.inner.clear()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.lock.write(), self.inner.transaction():
+            yield
+
+    # -- reads -------------------------------------------------------------------------------
+    def get_node(self, node_id: str) -> Node | None:
+        with self.lock.read():
+            return self.inner.get_node(node_id)
+
+    def get_edge(self, source: str, type: str, target: str) -> Edge | None:
+        with self.lock.read():
+            return self.inner.get_edge(source, type, target)
+
+    def neighbors(self, node_id: str, types: Collection[str] | None = None,
+                  direction: Direction = "out") -> list[tuple[Edge, Node]]:
+        with self.lock.read():
+            return self.inner.neighbors(node_id, types, direction)
+
+    def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:
+        with self.lock.read():
+            nodes = list(self.inner.iter_nodes(kind))
+        yield from nodes
+
+    def iter_edges(self, type: str | None = None) -> Iterator[Edge]:
+        with self.lock.read():
+            edges = list(self.inner.iter_edges(type))
+        yield from edges
+
+    def count_nodes(self, kind: str | None = None) -> int:
+        with self.lock.read():
+            return self.inner.count_nodes(kind)
+
+    def count_edges(self, type: str | None = None) -> int:
+        with self.lock.read():
+            return self.inner.count_edges(type)
+
+    def find_by_code(self, code: str) -> list[Node]:
+        with self.lock.read():
+            return self.inner.find_by_code(code)
+
+    def close(self) -> None:
+        with self.lock.write():
+            self.inner.close()
+
+
+def concurrent(store: GraphStore) -> ConcurrentStore:
+    """``store`` wrapped in a :class:`ConcurrentStore` (returned as is when it already is one)."""
+    return store if isinstance(store, ConcurrentStore) else ConcurrentStore(store)
+
+
+# ============================================================================ audit trail
+def utc_now() -> str:
+    """The current UTC time as ISO 8601 with ``Z`` (milliseconds)."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class AuditLog:
+    """An append-only JSON-lines audit trail at ``path`` (created with its folder on first write),
+    or in memory when ``path`` is None. Thread-safe. Lines that cannot be parsed (a line cut by a
+    crash) are skipped when reading."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None):
+        self.path = Path(path) if path is not None else None
+        self._lock = threading.Lock()
+        self._memory: list[str] = []
+
+    def append(self, entry: Mapping[str, Any]) -> dict[str, Any]:
+        """Append ``entry`` (``at`` added when missing) and return it; OSError when the file
+        cannot be written."""
+        record = {"at": utc_now(), **entry}
+        line = json.dumps(record, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+        with self._lock:
+            if self.path is None:
+                self._memory.append(line)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                with open(self.path, "a", encoding="utf-8") as f:
+                    f.write(line + "\n")
+                    f.flush()
+                    os.fsync(f.fileno())
+        return record
+
+    def _lines(self) -> list[str]:
+        with self._lock:
+            if self.path is None:
+                return list(self._memory)
+            try:
+                return self.path.read_text(encoding="utf-8").splitlines()
+            except FileNotFoundError:
+                return []
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every entry, oldest first."""
+        out = []
+        for line in self._lines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                out.append(record)
+        return out
+
+    def read(self, *, limit: int = 100, offset: int = 0, who: str | None = None, op: str | None = None,
+             node: str | None = None) -> dict[str, Any]:
+        """``{"total", "limit", "offset", "items"}``: entries newest first, optionally only those by
+        ``who``, of operation ``op`` (``node.patch``; a prefix such as ``node`` matches every node
+        operation), or about node ``node`` (its node writes and the edges at it)."""
+        items = self.entries()
+        items.reverse()
+        if who is not None:
+            items = [e for e in items if e.get("who") == who]
+        if op is not None:
+            items = [e for e in items if e.get("op") == op or str(e.get("op", "")).startswith(op + ".")]
+        if node is not None:
+            items = [e for e in items if _mentions(e, node)]
+        return {"total": len(items), "limit": limit, "offset": offset, "items": items[offset:offset + limit]}
+
+
+def _mentions(entry: Mapping[str, Any], node: str) -> bool:
+    if entry.get("id") == node:
+        return True
+    for side in ("before", "after"):
+        value = entry.get(side)
+        if isinstance(value, dict) and node in (value.get("source"), value.get("target")):
+            return True
+    return False
+
+
+# ============================================================================ versions
+def node_version(node: Node) -> str:
+    """The version of a node's content (kind, code, properties): 20 hex digits of a SHA-256; the
+    same content has the same version everywhere, so it survives restarts and outside loads."""
+    data = json.dumps(node.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]
+
+
+def parse_etags(header: str) -> list[str] | None:
+    """An ``If-Match`` header: None for ``*``, else the versions listed (quotes and a ``W/`` weak
+    marker removed)."""
+    if header.strip() == "*":
+        return None
+    tags = []
+    for part in header.split(","):
+        tag = part.strip()
+        if tag.startswith("W/"):
+            tag = tag[2:]
+        tags.append(tag.strip('"'))
+    return [t for t in tags if t]
+
+
+def _check_if_match(node: Node | None, node_id: str, if_match: str | None) -> None:
+    if if_match is None:
+        return
+    current = node_version(node) if node is not None else None
+    wanted = parse_etags(if_match)
+    if current is None:
+        raise VersionConflictError(f"{node_id} does not exist, but the write was based on a version of it "
+                                   "(If-Match)", None)
+    if wanted is not None and current not in wanted:
+        raise VersionConflictError(f"{node_id} has changed since version {', '.join(wanted) or '(none)'}: it is "
+                                   f"now {current}; read it again and re-apply the change", current)
+
+
+# ============================================================================ validation
+def _parsers_for(kind: str) -> tuple[dict[str, Callable[[object], object]], tuple[str, ...]]:
+    """Value parsers by property and required properties of ``kind``, from the workbook contract."""
+    from ingest.sheets import SHEETS
+    from ingest.values import PARSERS
+
+    parsers: dict[str, Callable[[object], object]] = {}
+    required: list[str] = list(ALWAYS_REQUIRED)
+    for spec in SHEETS:
+        if spec.kind != kind:
+            continue
+        for col in spec.columns:
+            if not col.prop or col.prop in ("code", "name"):
+                continue
+            if col.value != "text":
+                parsers[col.prop] = PARSERS[col.value]
+            if col.required and col.prop not in required:
+                required.append(col.prop)
+    return parsers, tuple(required)
+
+
+def _bad_char(text: str) -> str | None:
+    """The first character no export can carry (a control character other than tab and line
+    breaks, or a lone surrogate), or None."""
+    for ch in text:
+        if (ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF:
+            return ch
+    return None
+
+
+def _check_text(node_id: str, field: str, value: Any) -> None:
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str) and (ch := _bad_char(item)) is not None:
+            raise FieldValidationError(f"{node_id}: {field} holds the control character U+{ord(ch):04X}", field)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def prepare_node(node_id: str, props: Mapping[str, Any]) -> Node:
+    """The node ``node_id`` with ``props`` parsed and validated as ingest does (see the module
+    docstring). Raises FieldValidationError naming ``id`` or ``props.<name>``."""
+    try:
+        kind, code = split_id(node_id)
+    except ValidationError as exc:
+        raise FieldValidationError(str(exc), "id") from None
+    onto = get_ontology()
+    if kind not in onto.kinds:
+        raise FieldValidationError(f"unknown node kind {kind!r} in {node_id!r} (known: {', '.join(sorted(onto.kinds))})",
+                                   "id")
+    if code != code.strip():
+        raise FieldValidationError(f"{node_id}: the code must not start or end with blanks", "id")
+    _check_text(node_id, "id", code)
+    from ingest.values import BadValue
+
+    parsers, required = _parsers_for(kind)
+    clean: dict[str, Any] = {}
+    for key, value in props.items():
+        if not isinstance(key, str) or not key.strip():
+            raise FieldValidationError(f"{node_id}: property names must be non-empty text", "props")
+        _check_text(node_id, "props", key)
+        _check_text(node_id, f"props.{key}", value)
+        parse = parsers.get(key)
+        if parse is not None and isinstance(value, list):
+            raise FieldValidationError(f"{node_id}: {key} takes one value, not a list", f"props.{key}")
+        if parse is not None and value is not None:
+            try:
+                value = parse(value)
+            except BadValue as exc:
+                raise FieldValidationError(f"{node_id}: {key}: {exc}", f"props.{key}") from None
+        clean[key] = value
+    for key in required:
+        if _blank(clean.get(key)):
+            raise FieldValidationError(f"{node_id}: property {key!r} is required", f"props.{key}")
+    node = Node(kind, code, clean)
+    try:
+        validate_node(node, onto)
+    except ValidationError as exc:
+        raise FieldValidationError(str(exc), _failing_prop(node)) from None
+    return node
+
+
+def _failing_prop(node: Node) -> str:
+    for key, value in node.props.items():
+        try:
+            validate_node(Node(node.kind, node.code, {key: value}))
+        except ValidationError:
+            return f"props.{key}"
+    return "id"
+
+
+def _validate_edge(store: GraphStore, edge: Edge) -> None:
+    label = _edge_label(edge.source, edge.type, edge.target)
+    for key, value in edge.props.items():
+        _check_text(label, "props", key)
+        _check_text(label, f"props.{key}", value)
+    ends = {}
+    for field, end in (("source", edge.source), ("target", edge.target)):
+        node = store.get_node(end)
+        if node is None:
+            hints = suggest(store, end.partition(":")[2] or end)
+            raise NotFoundError(f"edge {edge.source} -{edge.type}-> {edge.target}: no node {end}"
+                                + (f"; did you mean {', '.join(hints)}?" if hints else ""), hints)
+        ends[field] = node
+    onto = get_ontology()
+    et = onto.edge_types.get(edge.type)
+    if et is None:
+        raise FieldValidationError(f"unknown edge type {edge.type!r} (known: {', '.join(sorted(onto.edge_types))})",
+                                   "type")
+    try:
+        validate_edge(edge, ends["source"].kind, ends["target"].kind, onto)
+    except ValidationError as exc:
+        field = ("source" if ends["source"].kind not in et.domain else
+                 "target" if ends["target"].kind not in et.range else "props")
+        raise FieldValidationError(str(exc), field) from None
+    if edge.type in DOWN_EDGES and _reaches(store, edge.target, edge.source):
+        raise FieldValidationError(f"{edge.source} -{edge.type}-> {edge.target} would close a cycle: "
+                                   f"{edge.target} already leads down to {edge.source} (chains must stay a DAG)",
+                                   "target")
+
+
+def _reaches(store: GraphStore, start: str, goal: str) -> bool:
+    """True when ``goal`` is ``start`` or below it along chain edges."""
+    seen, stack = {start}, [start]
+    while stack:
+        current = stack.pop()
+        if current == goal:
+            return True
+        for _, child in store.neighbors(current, DOWN_EDGES, "out"):
+            if child.id not in seen:
+                seen.add(child.id)
+                stack.append(child.id)
+    return False
+
+
+def _edge_label(source: str, type: str, target: str) -> str:
+    return f"{source} -{type}-> {target}"
+
+
+# ============================================================================ the editor
+class Editor:
+    """Validated, locked, audited writes to one store.
+
+    ``store`` is wrapped in a :class:`ConcurrentStore` (use :attr:`store` for reads that must not
+    race with writes); ``audit`` receives one entry per successful write (default: in memory).
+    Each method takes ``who`` (recorded in the trail) and returns plain data.
+    """
+
+    def __init__(self, store: GraphStore, audit: AuditLog | None = None):
+        self.store = concurrent(store)
+        self.audit = audit or AuditLog(None)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One read–modify–write: the exclusive lock and one store transaction."""
+        with self.store.transaction():
+            yield
+
+    def _existing(self, node_id: str) -> Node:
+        node = self.store.get_node(node_id)
+        if node is None:
+            try:
+                kind, code = split_id(node_id)
+            except ValidationError as exc:
+                raise FieldValidationError(str(exc), "id") from None
+            hints = suggest(self.store, code, kind if kind in get_ontology().kinds else None)
+            raise NotFoundError(f"no node {node_id}" + (f"; did you mean {', '.join(hints)}?" if hints else ""), hints)
+        return node
+
+    # -- nodes -------------------------------------------------------------------------------
+    def put_node(self, node_id: str, props: Mapping[str, Any], *, who: str, if_match: str | None = None,
+                 if_none_match: str | None = None) -> tuple[Node, bool]:
+        """Create node ``node_id`` (``Kind:code``) or replace its properties whole; returns
+        ``(node, created)``. Its edges are kept. ``if_match``: the write proceeds only if the node
+        exists at one of these versions (``*``: exists at all); ``if_none_match="*"``: only if it
+        does not exist yet. Raises FieldValidationError, VersionConflictError, ConflictError."""
+        with self._writing():
+            before = self.store.get_node(node_id)
+            _check_if_match(before, node_id, if_match)
+            if if_none_match is not None and if_none_match.strip() == "*" and before is not None:
+                raise ConflictError(f"{node_id} already exists (If-None-Match: *)")
+            node = prepare_node(node_id, props)
+            self.store.upsert_nodes([node])
+            self.audit.append({"who": who, "op": "node.put", "id": node.id,
+                               "before": before.to_dict() if before else None, "after": node.to_dict()})
+        return node, before is None
+
+    def patch_node(self, node_id: str, changes: Mapping[str, Any], *, who: str,
+                   if_match: str | None = None) -> Node:
+        """Merge ``changes`` into the properties of node ``node_id`` (JSON merge patch: a ``None``
+        value removes the property) and return the node. Raises NotFoundError (with suggestions),
+        FieldValidationError, VersionConflictError."""
+        with self._writing():
+            before = self._existing(node_id)
+            _check_if_match(before, node_id, if_match)
+            props = dict(before.props)
+            for key, value in changes.items():
+                if value is None:
+                    props.pop(key, None)
+                else:
+                    props[key] = value
+            node = prepare_node(node_id, props)
+            if node.props != before.props:
+                self.store.upsert_nodes([node])
+                self.audit.append({"who": who, "op": "node.patch", "id": node.id,
+                                   "before": before.to_dict(), "after": node.to_dict()})
+        return node
+
+    def delete_node(self, node_id: str, *, who: str, if_match: str | None = None) -> list[Edge]:
+        """Delete node ``node_id`` and its edges; returns the edges removed. Raises NotFoundError,
+        VersionConflictError."""
+        with self._writing():
+            before = self._existing(node_id)
+            _check_if_match(before, node_id, if_match)
+            edges = [e for e, _ in self.store.neighbors(node_id, None, "both")]
+            self.store.delete_node(node_id)
+            self.audit.append({"who": who, "op": "node.delete", "id": node_id, "before": before.to_dict(),
+                               "after": None, "edges": [e.to_dict() for e in edges]})
+        return edges
+
+    # -- edges -------------------------------------------------------------------------------
+    def put_edge(self, source: str, type: str, target: str, props: Mapping[str, Any] | None = None, *,
+                 who: str) -> tuple[Edge, bool]:
+        """Create the edge ``source -type-> target`` or replace its properties; returns ``(edge,
+        created)``. Raises NotFoundError for a missing endpoint, FieldValidationError (``type``,
+        ``source``, ``target`` — including a chain edge that would close a cycle — or ``props``)."""
+        with self._writing():
+            edge = Edge(source, type, target, dict(props or {}))
+            before = self.store.get_edge(source, type, target)
+            _validate_edge(self.store, edge)
+            self.store.upsert_edges([edge])
+            self.audit.append({"who": who, "op": "edge.put", "id": _edge_label(source, type, target),
+                               "before": before.to_dict() if before else None, "after": edge.to_dict()})
+        return edge, before is None
+
+    def patch_edge(self, source: str, type: str, target: str, changes: Mapping[str, Any], *, who: str) -> Edge:
+        """Merge ``changes`` into the edge's properties (``None`` removes one). Raises NotFoundError
+        when there is no such edge, FieldValidationError for bad values."""
+        with self._writing():
+            before = self.store.get_edge(source, type, target)
+            if before is None:
+                raise NotFoundError(f"no edge {_edge_label(source, type, target)}")
+            props = dict(before.props)
+            for key, value in changes.items():
+                if value is None:
+                    props.pop(key, None)
+                else:
+                    props[key] = value
+            edge = Edge(source, type, target, props)
+            _validate_edge(self.store, edge)
+            if props != before.props:
+                self.store.upsert_edges([edge])
+                self.audit.append({"who": who, "op": "edge.patch", "id": _edge_label(source, type, target),
+                                   "before": before.to_dict(), "after": edge.to_dict()})
+        return edge
+
+    def delete_edge(self, source: str, type: str, target: str, *, who: str) -> Edge:
+        """Delete one edge and return it; NotFoundError when there is no such edge."""
+        with self._writing():
+            before = self.store.get_edge(source, type, target)
+            if before is None:
+                raise NotFoundError(f"no edge {_edge_label(source, type, target)}")
+            self.store.delete_edge(source, type, target)
+            self.audit.append({"who": who, "op": "edge.delete", "id": _edge_label(source, type, target),
+                               "before": before.to_dict(), "after": None})
+        return before
+
+    # -- loads -------------------------------------------------------------------------------
+    def load_files(self, files: Sequence[tuple[str, str | os.PathLike[str]]], *, who: str):
+        """Load uploaded workbooks (``.xlsx``) and sheets (``.csv``) as ONE all-or-nothing load.
+
+        ``files``: ``(name, path)`` pairs — ``name`` is the file name the user knows (problems are
+        located with it; a ``.csv`` is the sheet named by its stem), ``path`` where the bytes are.
+        Returns the ingest ``LoadReport``; raises IngestError listing every located problem (an
+        unsupported file type included) and writes nothing then."""
+        from ingest import load_sheets
+        from ingest.readers import ReadResult, read_csv, read_xlsx
+
+        result = ReadResult()
+        bad = [Problem(name, "unsupported file type (expected .xlsx or .csv)")
+               for name, _ in files if not name.lower().endswith((".xlsx", ".csv"))]
+        if bad:
+            raise IngestError(bad)
+        if not files:
+            raise IngestError([Problem("files", "no file was uploaded")])
+        for name, path in files:
+            result.extend(read_csv(path, name) if name.lower().endswith(".csv") else read_xlsx(path, name))
+        with self._writing():
+            report = load_sheets(self.store, result)
+            data = report.to_dict()
+            self.audit.append({"who": who, "op": "load", "id": None, "before": None, "after": None,
+                               "files": [name for name, _ in files],
+                               "report": {k: data[k] for k in ("rows", "nodes_written", "nodes_created",
+                                                               "edges_written", "edges_removed")}})
+        return report
+
+
+__all__ = ["AuditLog", "ConcurrentStore", "ConflictError", "Editor", "FieldValidationError", "ReadWriteLock",
+           "VersionConflictError", "concurrent", "node_version", "parse_etags", "prepare_node", "utc_now"]

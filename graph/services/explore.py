@@ -1,0 +1,183 @@
+"""Exploring the graph from one node: its properties and relations grouped by edge type, its
+neighbourhood within a few hops (capped for drawing), trace trees capped and flattened for display,
+and findings narrowed by several filters at once. The UI's Browse, Trace and Checks pages call these
+(``graph.services.search`` holds search, owned items and the one-hop neighbourhood); every function
+returns plain data in the shapes its docstring states.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from graph.model import Node
+from graph.services.checks import CheckReport
+from graph.store import GraphStore
+
+#: The most nodes a drawn graph holds (Browse neighbourhood, Trace tree).
+DRAW_CAP = 300
+
+
+def node_ref(node: Node) -> dict[str, str]:
+    """``{"id", "kind", "code", "name"}`` of a node."""
+    return {"id": node.id, "kind": node.kind, "code": node.code, "name": node.name}
+
+
+# ------------------------------------------------------------------------------ one node
+def node_detail(store: GraphStore, node: Node) -> dict[str, Any]:
+    """A node and its relations grouped by edge type and direction::
+
+        {"id", "kind", "code", "name", "props": {name: value},
+         "relations": [{"edge": type, "direction": "out" | "in", "count": n,
+                        "items": [{"id", "kind", "code", "name"}]}]}
+
+    ``direction`` is ``"out"`` for ``node -edge-> item`` and ``"in"`` for ``item -edge-> node``.
+    Groups are ordered outgoing first, then by edge type; items by id. Every neighbour is listed.
+    """
+    groups: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for edge, other in store.neighbors(node.id, None, "both"):
+        direction = "out" if edge.source == node.id else "in"
+        groups.setdefault((direction, edge.type), []).append(node_ref(other))
+    relations = []
+    for (direction, edge_type) in sorted(groups, key=lambda k: (k[0] != "out", k[1])):
+        items = sorted(groups[(direction, edge_type)], key=lambda i: i["id"])
+        relations.append({"edge": edge_type, "direction": direction, "count": len(items), "items": items})
+    return {**node_ref(node), "props": dict(node.props), "relations": relations}
+
+
+def neighbourhood_graph(store: GraphStore, node: Node, depth: int = 1, max_nodes: int = DRAW_CAP,
+                  hide_kinds: Collection[str] = ()) -> dict[str, Any]:
+    """The nodes within ``depth`` hops of ``node`` (edges followed both ways), for drawing::
+
+        {"center": id, "depth": d, "cap": max_nodes,
+         "nodes": [{"id", "kind", "code", "name", "depth"}],   # at most max_nodes, centre first
+         "edges": [{"source", "type", "target"}],              # edges among the drawn nodes
+         "omitted": n, "omitted_by_kind": {kind: n}}           # within depth but not drawn
+
+    Nodes are taken breadth first (nearest first; within a level in the store's neighbour order)
+    until ``max_nodes``; the rest within ``depth`` are counted in ``omitted``. Nodes of
+    ``hide_kinds`` (e.g. ``Measurement``) are neither drawn, counted nor walked through.
+    """
+    if depth < 0:
+        raise ValueError("depth must be ≥ 0")
+    max_nodes = max(1, max_nodes)
+    hidden = frozenset(hide_kinds) - {node.kind}
+    level = {node.id: 0}
+    order: list[Node] = [node]
+    queue: deque[Node] = deque([node])
+    while queue:
+        current = queue.popleft()
+        d = level[current.id]
+        if d >= depth:
+            continue
+        for _, other in store.neighbors(current.id, None, "both"):
+            if other.id in level or other.kind in hidden:
+                continue
+            level[other.id] = d + 1
+            order.append(other)
+            queue.append(other)
+    kept = order[:max_nodes]
+    kept_ids = {n.id for n in kept}
+    edges = []
+    seen_edges: set[tuple[str, str, str]] = set()
+    for n in kept:
+        for edge, other in store.neighbors(n.id, None, "out"):
+            if other.id in kept_ids and edge.key not in seen_edges:
+                seen_edges.add(edge.key)
+                edges.append({"source": edge.source, "type": edge.type, "target": edge.target})
+    left = order[max_nodes:]
+    return {
+        "center": node.id, "depth": depth, "cap": max_nodes,
+        "nodes": [{**node_ref(n), "depth": level[n.id]} for n in kept],
+        "edges": edges,
+        "omitted": len(left),
+        "omitted_by_kind": dict(sorted(Counter(n.kind for n in left).items())),
+    }
+
+
+# ------------------------------------------------------------------------------ trace trees
+def count_tree(tree: dict[str, Any], key: str = "children") -> int:
+    """How many entries a trace tree holds (references included)."""
+    return 1 + sum(count_tree(c, key) for c in tree.get(key, []))
+
+
+def cap_tree(tree: dict[str, Any], key: str = "children", max_nodes: int = DRAW_CAP) -> tuple[dict[str, Any], int]:
+    """A copy of a trace tree (``graph.services.trace`` shape) holding at most ``max_nodes``
+    entries, taken breadth first, and how many entries were left out. An entry that lost
+    children carries ``"omitted": k`` (its children not shown, with everything under them)."""
+    max_nodes = max(1, max_nodes)
+    root = {k: v for k, v in tree.items() if k != key}
+    root[key] = []
+    kept = 1
+    queue: deque[tuple[dict[str, Any], dict[str, Any]]] = deque([(tree, root)])
+    while queue:
+        source, copy = queue.popleft()
+        for child in source.get(key, []):
+            if kept >= max_nodes:
+                copy["omitted"] = copy.get("omitted", 0) + count_tree(child, key)
+                continue
+            kept += 1
+            child_copy = {k: v for k, v in child.items() if k != key}
+            child_copy[key] = []
+            copy[key].append(child_copy)
+            queue.append((child, child_copy))
+    return root, count_tree(tree, key) - kept
+
+
+def flatten_tree(tree: dict[str, Any], key: str = "children") -> list[dict[str, Any]]:
+    """The entries of a trace tree depth first, one row each::
+
+        {"depth", "id", "kind", "name", "layer", "status", "deadline", "via", "ref",
+         "unit", "post", "person", "inherited_from", "truncated"}
+
+    ``unit`` / ``post`` / ``person`` are names (or None); ``ref`` is True for a node shown in full
+    elsewhere in the tree; ``truncated`` counts children cut by a depth limit (0 if none)."""
+    rows: list[dict[str, Any]] = []
+
+    def visit(entry: dict[str, Any], depth: int) -> None:
+        owner = entry.get("owner") or {}
+        rows.append({
+            "depth": depth, "id": entry["id"], "kind": entry.get("kind"), "name": entry.get("name"),
+            "layer": entry.get("layer"), "status": entry.get("status"), "deadline": entry.get("deadline"),
+            "via": entry.get("via"), "ref": bool(entry.get("ref")),
+            "unit": (owner.get("unit") or {}).get("name"), "post": (owner.get("post") or {}).get("name"),
+            "person": (owner.get("person") or {}).get("name"),
+            "inherited_from": entry.get("owner_inherited_from"), "truncated": entry.get("truncated", 0),
+        })
+        for child in entry.get(key, []):
+            visit(child, depth + 1)
+
+    visit(tree, 0)
+    return rows
+
+
+# ------------------------------------------------------------------------------ findings
+def select_findings(report: CheckReport, *, rules: Iterable[str] | None = None,
+                    severities: Iterable[str] | None = None, units: Iterable[str] | None = None,
+                    text: str | None = None) -> CheckReport:
+    """A copy of ``report`` keeping the findings that match every given filter: rule ids,
+    severities (``error`` / ``warning``), owner unit ids (``""`` for findings without a unit), and
+    ``text`` found (case-insensitively) in the node id, name or either message. ``None`` or an
+    empty filter keeps everything."""
+    rules_ = set(rules or ())
+    severities_ = set(severities or ())
+    units_ = set(units) if units is not None else set()
+    needle = (text or "").strip().casefold()
+
+    def keep(f) -> bool:
+        if rules_ and f.rule not in rules_:
+            return False
+        if severities_ and f.severity not in severities_:
+            return False
+        if units_ and (f.unit_id or "") not in units_:
+            return False
+        if needle and not any(needle in s.casefold() for s in (f.node, f.name, f.message, f.message_en)):
+            return False
+        return True
+
+    return CheckReport([f for f in report.findings if keep(f)], report.as_of, report.rules, report.owner)
+
+
+__all__ = ["DRAW_CAP", "cap_tree", "count_tree", "flatten_tree", "neighbourhood_graph", "node_detail", "node_ref",
+           "select_findings"]

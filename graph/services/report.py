@@ -1,0 +1,598 @@
+"""The diagnosis report (诊断报告): a self-contained HTML page and an xlsx workbook, for the school or
+one unit, suitable as the 诊改 section of the annual quality report (质量年报).
+
+Both are rendered from the JSON of a diagnosis (``Diagnosis.to_dict()``, shape documented in
+``graph.services.diagnosis``), so the CLI, the API and the UI render the same report.
+
+HTML (:func:`render_html`): one UTF-8 page with inline CSS and inline SVG charts generated here —
+no script, no CDN, no network. Sections: 一、总体情况 (key figures; charts 各层面目标达成度 and
+各部门预警数), 二、考核性诊断 (seed 004 表9: 事前 目标的贯通性和一致性, 事中 工作任务推进度 with a
+month chart in the seed 002 图13 colours, 事后 目标达成度), 三、关键质控指标月度趋势 (one line chart per
+key indicator with its target and warning lines), 四、预警与责任 (each warning once, at its root
+cause, with its owner and the school goals it endangers), 五、各部门诊断 (one ``<section
+class="unit" data-unit="<unit id>">`` per scorecard: scorecard, warnings, the 图13 month grid of its
+key tasks), 六、整改与改进.
+
+XLSX (:func:`report_xlsx`): sheets 概览 (with bar charts), 预警清单, 部门记分卡, 层面达成度, 目标达成度,
+质控指标, 任务进度 (one row per task, months coloured as in 图13), 事前诊断.
+
+Errors: writing propagates ``OSError``; :func:`write_report` raises ``ValueError`` for an unknown
+format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import os
+from collections import defaultdict
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC','SimHei',sans-serif"
+BLUE = "#1565c0"
+GREY = "#9e9e9e"
+SEVERITY_COLOURS = {"error": "#c62828", "warning": "#f9a825"}
+SEVERITY_ZH = {"error": "错误", "warning": "警告"}
+LEVEL_COLOURS = {"breach": "#c62828", "watch": "#f9a825", "met": "#2e7d32", "no_data": GREY, "not_judged": GREY}
+STATUS_ORDER = ("completed", "normal", "not_started", "incomplete", "warning")
+
+
+def esc(value: Any) -> str:
+    """Text for HTML (None → "")."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    """0.8123 → ``81.2%``; None → ``—``."""
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def fmt_value(value: float | None, unit: str | None) -> str:
+    """An indicator value in its unit; fractions of a ``%`` indicator as percentages."""
+    if value is None:
+        return "—"
+    if unit in ("%", "％") and abs(value) <= 1.5:
+        return f"{value * 100:.4g}%"
+    return f"{value:.6g}{unit or ''}"
+
+
+# ================================================================================ SVG charts
+def _svg(width: int, height: int, title: str, body: list[str]) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" font-family="{esc(FONT)}" font-size="12">'
+            f"<title>{esc(title)}</title>" + "".join(body) + "</svg>")
+
+
+def _text(x: float, y: float, s: str, anchor: str = "middle", size: int = 12, colour: str = "#333",
+          extra: str = "") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{colour}" {extra}>'
+            f"{esc(s)}</text>")
+
+
+def _short(s: str, n: int) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def bar_chart(items: list[tuple[str, float | None]], title: str, *, threshold: float | None = None,
+              width: int = 640, height: int = 280) -> str:
+    """Vertical bars of rates in [0, 1] (y axis 0–100%), a dashed ``threshold`` line if given;
+    a None value is drawn as an empty bar labelled —."""
+    left, right, top, bottom = 48, 16, 30, 56
+    pw, ph = width - left - right, height - top - bottom
+    body = [_text(width / 2, 18, title, size=14, colour="#111")]
+    for i in range(0, 6):
+        y = top + ph - ph * i / 5
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#e0e0e0"/>')
+        body.append(_text(left - 6, y + 4, f"{i * 20}%", "end", 11, "#666"))
+    n = max(1, len(items))
+    slot = pw / n
+    bw = min(56.0, slot * 0.6)
+    for i, (label, value) in enumerate(items):
+        x = left + slot * i + (slot - bw) / 2
+        v = 0.0 if value is None else max(0.0, min(1.0, value))
+        h = ph * v
+        colour = BLUE if threshold is None or value is None or value >= threshold else SEVERITY_COLOURS["error"]
+        body.append(f'<rect class="bar" x="{x:.1f}" y="{top + ph - h:.1f}" width="{bw:.1f}" height="{h:.1f}" '
+                    f'fill="{colour}"><title>{esc(label)}：{esc(pct(value))}</title></rect>')
+        body.append(_text(x + bw / 2, top + ph - h - 4, pct(value), size=11))
+        body.append(_text(x + bw / 2, top + ph + 16, _short(label, 8), size=11))
+    if threshold is not None:
+        y = top + ph - ph * threshold
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#c62828" '
+                    f'stroke-dasharray="5,4"/>')
+    body.append(f'<line x1="{left}" y1="{top + ph}" x2="{width - right}" y2="{top + ph}" stroke="#999"/>')
+    return _svg(width, height, title, body)
+
+
+def hbar_chart(items: list[tuple[str, list[tuple[float, str, str]]]], title: str, *, width: int = 640) -> str:
+    """Horizontal stacked bars of counts: ``items`` = [(label, [(count, colour, series name)])]."""
+    left, right, top, row = 150, 40, 34, 22
+    height = top + row * max(1, len(items)) + 16
+    pw = width - left - right
+    biggest = max([sum(c for c, _, _ in parts) for _, parts in items] + [1])
+    body = [_text(width / 2, 18, title, size=14, colour="#111")]
+    for i, (label, parts) in enumerate(items):
+        y = top + row * i
+        body.append(_text(left - 6, y + 14, _short(label, 12), "end", 11))
+        x = float(left)
+        for count, colour, name in parts:
+            if count <= 0:
+                continue
+            w = pw * count / biggest
+            body.append(f'<rect class="bar" x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" '
+                        f'fill="{colour}"><title>{esc(label)} {esc(name)}：{count:g}</title></rect>')
+            x += w
+        body.append(_text(x + 4, y + 14, f"{sum(c for c, _, _ in parts):g}", "start", 11))
+    return _svg(width, height, title, body)
+
+
+def month_chart(months: list[str], entries: list[dict[str, Any]], legend: dict[str, dict[str, str]], title: str,
+                *, width: int = 640, height: int = 260) -> str:
+    """Stacked bars per month of task counts by status, in the seed 002 图13 colours."""
+    left, right, top, bottom = 44, 16, 30, 60
+    pw, ph = width - left - right, height - top - bottom
+    totals = [sum(e["counts"].values()) for e in entries]
+    biggest = max(totals + [1])
+    body = [_text(width / 2, 18, title, size=14, colour="#111")]
+    slot = pw / max(1, len(months))
+    bw = slot * 0.65
+    for i, (m, e) in enumerate(zip(months, entries)):
+        x = left + slot * i + (slot - bw) / 2
+        y = top + ph
+        for status in STATUS_ORDER:
+            c = e["counts"].get(status, 0)
+            if not c:
+                continue
+            h = ph * c / biggest
+            y -= h
+            body.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{bw:.1f}" height="{h:.1f}" '
+                        f'fill="{legend[status]["colour"]}"><title>{esc(m)} {esc(legend[status]["label"])}：{c}'
+                        f"</title></rect>")
+        body.append(_text(x + bw / 2, top + ph + 14, f"{int(m[-2:])}月", size=11))
+    body.append(f'<line x1="{left}" y1="{top + ph}" x2="{width - right}" y2="{top + ph}" stroke="#999"/>')
+    body.append(_text(left - 6, top + 8, f"{biggest}", "end", 11, "#666"))
+    lx = left
+    for status in STATUS_ORDER:
+        body.append(f'<circle cx="{lx + 6}" cy="{height - 14}" r="5" fill="{legend[status]["colour"]}"/>')
+        body.append(_text(lx + 14, height - 10, legend[status]["label"], "start", 11))
+        lx += 70
+    return _svg(width, height, title, body)
+
+
+def _axis(value: float, unit: str | None) -> str:
+    if unit in ("%", "％") and abs(value) <= 1.5:
+        return f"{value * 100:.3g}%"
+    return f"{value:.4g}"
+
+
+def line_chart(points: list[tuple[str, float]], title: str, *, unit: str | None = None, target: float | None = None,
+               warning: float | None = None, width: int = 300, height: int = 180) -> str:
+    """A monthly trend: ``points`` = [(ISO date, value)], with dashed target (green) and warning
+    (red) lines."""
+    left, right, top, bottom = 52, 12, 28, 28
+    pw, ph = width - left - right, height - top - bottom
+    values = [v for _, v in points] + [x for x in (target, warning) if x is not None]
+    lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
+    if math.isclose(lo, hi):
+        lo, hi = lo - 1 if lo else -1, hi + 1 if hi else 1
+    pad = (hi - lo) * 0.1
+    lo, hi = lo - pad, hi + pad
+
+    def ys(v: float) -> float:
+        return top + ph - ph * (v - lo) / (hi - lo)
+
+    n = len(points)
+
+    def xs(i: int) -> float:
+        return left + (pw * i / (n - 1) if n > 1 else pw / 2)
+
+    shown_unit = "" if unit in (None, "", "%", "％") else f"（{unit}）"
+    body = [_text(width / 2, 16, _short(title, 20) + shown_unit, size=12, colour="#111")]
+    for frac in (0.0, 0.5, 1.0):
+        v = lo + (hi - lo) * frac
+        body.append(f'<line x1="{left}" y1="{ys(v):.1f}" x2="{width - right}" y2="{ys(v):.1f}" stroke="#eee"/>')
+        body.append(_text(left - 4, ys(v) + 4, _axis(v, unit), "end", 10, "#666"))
+    for value, colour, name in ((target, "#2e7d32", "目标"), (warning, "#c62828", "预警")):
+        if value is not None:
+            body.append(f'<line x1="{left}" y1="{ys(value):.1f}" x2="{width - right}" y2="{ys(value):.1f}" '
+                        f'stroke="{colour}" stroke-dasharray="4,3"><title>{name}值 {esc(fmt_value(value, unit))}'
+                        f"</title></line>")
+    if points:
+        path = " ".join(f"{'M' if i == 0 else 'L'}{xs(i):.1f},{ys(v):.1f}" for i, (_, v) in enumerate(points))
+        body.append(f'<path d="{path}" fill="none" stroke="{BLUE}" stroke-width="2"/>')
+        for i, (d, v) in enumerate(points):
+            body.append(f'<circle cx="{xs(i):.1f}" cy="{ys(v):.1f}" r="2.5" fill="{BLUE}">'
+                        f"<title>{esc(d)}：{esc(fmt_value(v, unit))}</title></circle>")
+        body.append(_text(left, height - 8, points[0][0][:7], "start", 10, "#666"))
+        body.append(_text(width - right, height - 8, points[-1][0][:7], "end", 10, "#666"))
+    else:
+        body.append(_text(width / 2, height / 2, "无测量数据", size=11, colour="#999"))
+    return _svg(width, height, title, body)
+
+
+# ================================================================================ HTML
+CSS = """
+body{font-family:%s;color:#222;max-width:1100px;margin:24px auto;padding:0 16px;line-height:1.55}
+h1{font-size:24px;border-bottom:3px solid #1565c0;padding-bottom:8px}
+h2{font-size:20px;margin-top:36px;border-left:5px solid #1565c0;padding-left:8px}
+h3{font-size:16px;margin-top:22px}
+table{border-collapse:collapse;width:100%%;margin:8px 0 16px;font-size:13px}
+th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
+th{background:#f3f6fb}
+td.num,th.num{text-align:right;white-space:nowrap}
+.figures{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
+.figure{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:130px}
+.figure b{display:block;font-size:22px;color:#1565c0}
+.charts{display:flex;flex-wrap:wrap;gap:12px}
+.chart{max-width:100%%;height:auto;border:1px solid #eee;border-radius:4px;background:#fff}
+.dot{font-size:15px;line-height:1}
+.sev-error{color:#c62828;font-weight:bold}.sev-warning{color:#b26a00}
+.muted{color:#777;font-size:12px}
+.unit{border-top:1px solid #ccc;margin-top:26px}
+.badge{display:inline-block;color:#fff;border-radius:10px;padding:0 8px;font-size:12px}
+nav ol{columns:2}
+@media print{.unit{page-break-inside:avoid}}
+""" % FONT
+
+
+def _table(headers: list[str], rows: list[list[str]], num: set[int] | None = None, raw: bool = False) -> str:
+    """An HTML table; cells are escaped unless ``raw`` (then they are already HTML)."""
+    num = num or set()
+    head = "".join(f'<th{" class=num" if i in num else ""}>{esc(h)}</th>' for i, h in enumerate(headers))
+    body = []
+    for r in rows:
+        cells = "".join(f'<td{" class=num" if i in num else ""}>{c if raw else esc(c)}</td>' for i, c in enumerate(r))
+        body.append(f"<tr>{cells}</tr>")
+    if not rows:
+        body.append(f'<tr><td colspan="{len(headers)}" class="muted">无</td></tr>')
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _who(owner: dict[str, Any] | None, inherited: str | None = None) -> str:
+    if not owner:
+        return "—"
+    parts = [owner[k]["name"] for k in ("unit", "post", "person") if owner.get(k)]
+    text = " / ".join(parts) or "—"
+    return text + (f"（继承自 {inherited}）" if inherited else "")
+
+
+def _dot(status: str | None, legend: dict[str, dict[str, str]]) -> str:
+    if status is None:
+        return ""
+    s = legend.get(status, {"colour": GREY, "label": status})
+    return f'<span class="dot" style="color:{s["colour"]}" title="{esc(s["label"])}">●</span>'
+
+
+def _badge(status: str, legend: dict[str, dict[str, str]]) -> str:
+    s = legend.get(status, {"colour": GREY, "label": status})
+    return f'<span class="badge" style="background:{s["colour"]}">{esc(s["label"])}</span>'
+
+
+def _warning_rows(warnings: list[dict[str, Any]], with_unit: bool = True) -> list[list[str]]:
+    rows = []
+    for i, w in enumerate(warnings, 1):
+        goals = "、".join(f"{g['code']}（{pct(g['achievement'])}）" for g in w["school_goals"]) or "—"
+        absorbed = "<br>".join(esc(a["message"]) for a in w["absorbed"])
+        cells = [str(i), f'<span class="sev-{esc(w["severity"])}">{esc(w["label"])}</span>',
+                 f'{esc(w["message"])}' + (f'<div class="muted">同一链条上的连带问题：{absorbed}</div>' if absorbed else ""),
+                 esc(_who(w["owner"], w["owner_inherited_from"])), esc(goals), esc(w["suggestion"])]
+        if not with_unit:
+            cells[3] = esc(_who({k: v for k, v in w["owner"].items() if k != "unit"}, w["owner_inherited_from"]))
+        rows.append(cells)
+    return rows
+
+
+def _task_grid(tasks: list[dict[str, Any]], months: list[str], legend: dict[str, dict[str, str]]) -> str:
+    headers = ["任务", "属性", "完成时限"] + [f"{int(m[-2:])}月" for m in months] + ["责任人"]
+    rows = []
+    for t in tasks:
+        rows.append([esc(f"{t['code']} {t['name']}"), esc(t.get("task_kind") or ("整改" if t["kind"] == "RectificationTask" else "")),
+                     esc(t.get("deadline") or "")] + [_dot(s, legend) for s in t["months"]]
+                    + [esc((t.get("person") or {}).get("name", ""))])
+    return _table(headers, rows, raw=True)
+
+
+def _key_tasks(tasks: list[dict[str, Any]], limit: int = 15) -> tuple[list[dict[str, Any]], int]:
+    """Tasks behind schedule first, then 重点工作 (A) and rectification tasks, by deadline."""
+    behind = [t for t in tasks if t["status_as_of"] in ("warning", "incomplete")]
+    rest = [t for t in tasks if t not in behind and (t.get("task_kind") == "A" or t["kind"] == "RectificationTask")
+            and any(m is not None for m in t["months"])]
+    rest.sort(key=lambda t: (t.get("deadline") or "9999", t["id"]))
+    chosen = (behind + rest)[:limit]
+    return chosen, len(tasks) - len(chosen)
+
+
+def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
+    """The report page for a diagnosis JSON (``Diagnosis.to_dict()``), school-wide or for its unit."""
+    legend = data["legend"]
+    summary = data["summary"]
+    college = data.get("college") or "学校"
+    scope = data["unit"]["name"] if data.get("unit") else "全校"
+    heading = title or f"{college}内部质量保证体系诊断报告（{scope}）"
+    after = data["assessment"]["after"]
+    before = data["assessment"]["before"]
+    during = data["assessment"]["during"]
+    threshold = data["config"]["low_threshold"]
+    out: list[str] = []
+    add = out.append
+    add(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{esc(heading)}</title>'
+        f"<style>{CSS}</style></head><body>")
+    add(f"<header><h1>{esc(heading)}</h1><p class=muted>诊断日期：{esc(data['as_of'])}；依据：考核性诊断（事前、事中、事后，"
+        f"seed 004 表9），任务状态颜色（seed 002 图13），质量控制关键点（seed 004 表10–表15）。</p></header>")
+    add("<nav><h2>目录</h2><ol><li><a href='#overview'>总体情况</a></li><li><a href='#assessment'>考核性诊断</a></li>"
+        "<li><a href='#indicators'>关键质控指标月度趋势</a></li><li><a href='#warnings'>预警与责任</a></li>"
+        "<li><a href='#units'>各部门诊断</a></li><li><a href='#improve'>整改与改进</a></li></ol></nav>")
+
+    # 一、总体情况
+    add("<section id='overview'><h2>一、总体情况</h2><div class='figures'>")
+    figures = [("学校目标达成度", pct(after["school"]["value"])), ("预警（按根源）", str(summary["warnings"])),
+               ("其中错误", str(summary["errors"])), ("合并的连带预警", str(summary["absorbed"])),
+               ("任务按期推进率", pct(summary["tasks"]["rate"])), ("质控指标预警", str(summary["indicators"]["breach"])),
+               ("事前分解率", pct(before["rate"])), ("诊断单位", str(summary["units"]))]
+    for name, value in figures:
+        add(f"<div class='figure'><b>{esc(value)}</b>{esc(name)}</div>")
+    add("</div><div class='charts'>")
+    add(bar_chart([(r["label"], r["value"]) for r in after["by_layer"]],
+                  f"各层面目标达成度（红色虚线：偏低阈值 {pct(threshold, 0)}）", threshold=threshold))
+    by_unit: dict[str, dict[str, int]] = defaultdict(lambda: {"error": 0, "warning": 0})
+    for w in data["warnings"]:
+        name = (w["owner"]["unit"] or {}).get("name") or "(无责任部门)"
+        by_unit[name][w["severity"]] += 1
+    items = sorted(by_unit.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    add(hbar_chart([(name, [(c["error"], SEVERITY_COLOURS["error"], "错误"), (c["warning"], SEVERITY_COLOURS["warning"], "警告")])
+                    for name, c in items], "各部门预警数（红：错误，黄：警告）"))
+    add("</div>")
+    if summary["school_goals_at_risk"]:
+        add("<h3>受预警影响的学校目标</h3>")
+        add(_table(["学校目标", "达成度", "相关预警数"],
+                   [[f"{g['code']} {g['name']}", pct(g["achievement"]), str(g["warnings"])]
+                    for g in summary["school_goals_at_risk"]], num={1, 2}))
+    add("</section>")
+
+    # 二、考核性诊断
+    add("<section id='assessment'><h2>二、考核性诊断</h2>")
+    add("<h3>（一）事前诊断：目标的贯通性和一致性</h3><p class=muted>各单位承接的目标中，已分解为下级目标或落实任务的比例"
+        "（每年3月审核计划）。</p>")
+    add(_table(["责任单位", "承接目标", "已分解", "分解率", "未分解的目标"],
+               [[r["unit"]["name"], str(r["received"]), str(r["decomposed"]), pct(r["rate"]),
+                 "、".join(m["code"] for m in r["missing"][:8]) + ("…" if len(r["missing"]) > 8 else "")]
+                for r in before["by_unit"]], num={1, 2, 3}))
+    add("<h3>（二）事中诊断：工作任务的推进度</h3><p class=muted>按月统计任务状态（颜色同 seed 002 图13："
+        + "、".join(f"{v['label']}" for v in legend.values()) + "）；按期 = 正常 + 已完成 + 未开始，滞后 = 未完成 + 预警。</p>")
+    add(month_chart(during["months"], during["school"], legend, f"{during['year']}年各月任务状态"))
+    add(_table(["责任单位", "任务数", "正常", "已完成", "未开始", "未完成", "预警", "按期推进率"],
+               [[r["unit"]["name"], str(r["tasks"])] + [str(r["as_of"]["counts"][s]) for s in
+                                                         ("normal", "completed", "not_started", "incomplete", "warning")]
+                + [pct(r["as_of"]["rate"])] for r in during["by_unit"]], num=set(range(1, 8))))
+    add("<h3>（三）事后诊断：目标的达成度</h3>")
+    add(_table(["层面", "目标数", "有数据", "平均达成度"],
+               [[r["label"], str(r["targets"]), str(r["measured"]), pct(r["value"])] for r in after["by_layer"]],
+               num={1, 2, 3}))
+    add(_table(["责任单位", "目标数", "有数据", "平均达成度"],
+               [[r["unit"]["name"], str(r["targets"]), str(r["measured"]), pct(r["value"])] for r in after["by_unit"]],
+               num={1, 2, 3}))
+    school = [t for t in after["targets"] if t["layer"] == "school"]
+    if school:
+        add("<p>学校层面目标：</p>")
+        add(_table(["目标", "完成时限", "达成度", "构成（下级贡献）"],
+                   [[f"{t['code']} {t['name']}", t.get("deadline") or "", pct(t["value"]),
+                     "；".join(f"{c['id'].split(':', 1)[1]} {pct(c['value'])}×{pct(c['share'], 0)}"
+                              for c in t["children"][:6]) + ("…" if len(t["children"]) > 6 else "")]
+                    for t in school], num={2}))
+    add("</section>")
+
+    # 三、关键指标
+    add("<section id='indicators'><h2>三、关键质控指标月度趋势</h2><div class='charts'>")
+    by_id = {i["id"]: i for i in data["indicators"]}
+    for iid in data["key_indicators"]:
+        ind = by_id.get(iid)
+        if ind is None:
+            continue
+        add(line_chart([(p["date"], p["value"]) for p in ind["series"]], f"{ind['code']} {ind['name']}",
+                       unit=ind.get("unit"), target=ind.get("target_value"), warning=ind.get("warning")))
+    add("</div>")
+    flagged = [i for i in data["indicators"] if i["level"] in ("breach", "watch") or i["stale"]]
+    flagged.sort(key=lambda i: ({"breach": 0, "watch": 1}.get(i["level"], 2), i["id"]))
+    add(_table(["指标", "最新值", "目标值", "预警值", "状态", "趋势", "责任"],
+               [[f"{i['code']} {i['name']}",
+                 (fmt_value(i["latest"]["value"], i.get("unit")) + f"（{i['latest']['date']}）") if i["latest"] else "—",
+                 fmt_value(i["target_value"], i.get("unit")), fmt_value(i["warning"], i.get("unit")),
+                 i["level_label"] + ("，数据过期" if i["stale"] else ""),
+                 {"improving": "向好", "worsening": "变差", "flat": "持平"}.get(i["trend"]["change"] or "", "—"),
+                 _who(i["owner"], i["owner_inherited_from"])] for i in flagged[:40]]))
+    add("</section>")
+
+    # 四、预警
+    add("<section id='warnings'><h2>四、预警与责任（按根源问题，每项只报一次）</h2>")
+    add(_table(["序号", "类型", "问题（根源）", "责任（部门 / 岗位 / 责任人）", "危及的学校目标", "建议措施"],
+               _warning_rows(data["warnings"]), raw=True))
+    add("</section>")
+
+    # 五、各部门
+    add("<section id='units'><h2>五、各部门诊断</h2>")
+    w_by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for w in data["warnings"]:
+        w_by_unit[(w["owner"]["unit"] or {}).get("id", "")].append(w)
+    t_by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for t in data["tasks"]:
+        t_by_unit[t["unit"]["id"]].append(t)
+    for card in data["scorecards"]:
+        uid = card["unit"]["id"]
+        anchor = "unit-" + (uid.split(":", 1)[1] if ":" in uid else "none")
+        add(f"<section class='unit' id='{esc(anchor)}' data-unit='{esc(uid)}'>")
+        add(f"<h3>{esc(card['unit']['name'])} {_badge(card['status'], legend)}</h3>")
+        b = card.get("before") or {}
+        tk = card["tasks"]
+        add(_table(["目标达成度", "事前分解率", "任务（按期/滞后）", "按期推进率", "指标（预警/过期）", "预警（错误）", "连带预警"],
+                   [[pct(card["achievement"]), pct(b.get("rate")), f"{tk.get('on_schedule', 0)}/{tk.get('behind', 0)}",
+                     pct(tk.get("rate")), f"{card['indicators']['breach']}/{card['indicators']['stale']}",
+                     f"{card['warnings']['total']}（{card['warnings']['errors']}）", str(card["absorbed"])]]))
+        ws = w_by_unit.get(uid, [])
+        if ws:
+            add(_table(["序号", "类型", "问题（根源）", "岗位 / 责任人", "危及的学校目标", "建议措施"],
+                       _warning_rows(ws, with_unit=False), raw=True))
+        else:
+            add("<p class=muted>本单位无预警。</p>")
+        chosen, more = _key_tasks(t_by_unit.get(uid, []))
+        if chosen:
+            add(f"<p class=muted>重点任务月度完成情况（seed 002 图13；先列滞后任务）{f'，其余 {more} 项见 xlsx 报告' if more else ''}：</p>")
+            add(_task_grid(chosen, during["months"], legend))
+        add("</section>")
+    add("</section>")
+
+    # 六、整改
+    add("<section id='improve'><h2>六、整改与改进</h2><p>上述预警按责任单位形成整改清单（<code>iqa rectify export --unit 单位</code>），"
+        "各单位填写整改措施、整改时限和责任人后导入（<code>iqa rectify import</code>），成为下一轮诊改循环的整改任务，"
+        "按任务跟踪；逾期未完成的整改任务本身即为预警（seed 004 表9：反馈信息，修正规划/方案，兑现奖惩，形成整改清单）。</p>")
+    rects = [t for t in data["tasks"] if t["kind"] == "RectificationTask"]
+    add(_table(["整改任务", "责任单位", "责任人", "完成时限", "状态"],
+               [[esc(f"{t['code']} {t['name']}"), esc(t["unit"]["name"]), esc((t.get("person") or {}).get("name", "")),
+                 esc(t.get("deadline") or ""), _dot(t["status_as_of"], legend) + " " + esc(legend.get(t["status_as_of"], {}).get("label", ""))]
+                for t in rects], raw=True))
+    add("</section>")
+    add(f"<footer class=muted><p>由 iqa-graph 生成于 {esc(dt.date.today().isoformat())}。达成度：任务已完成计 1、"
+        "按进度计、否则计 0；指标按目标值计达成比例（上限 1）；上级为下级的加权平均。</p></footer></body></html>")
+    return "".join(out)
+
+
+# ================================================================================ XLSX
+def _fill(hex_colour: str) -> PatternFill:
+    return PatternFill("solid", fgColor=hex_colour.lstrip("#").upper())
+
+
+def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], widths: dict[int, int] | None = None):
+    ws = wb.create_sheet(title)
+    ws.append(headers)
+    for r in rows:
+        ws.append(r)
+    for i, _ in enumerate(headers, start=1):
+        ws.cell(row=1, column=i).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(i, 14)
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) -> None:
+    """Write the report workbook (sheets listed in the module docstring) for a diagnosis JSON."""
+    legend = data["legend"]
+    after = data["assessment"]["after"]
+    summary = data["summary"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "概览"
+    ws.append(["项目", "值"])
+    for k, v in (("学校", data.get("college") or ""), ("范围", data["unit"]["name"] if data.get("unit") else "全校"),
+                 ("诊断日期", data["as_of"]), ("学校目标达成度", after["school"]["value"]),
+                 ("预警（按根源）", summary["warnings"]), ("其中错误", summary["errors"]),
+                 ("合并的连带预警", summary["absorbed"]), ("任务按期推进率", summary["tasks"]["rate"]),
+                 ("质控指标预警", summary["indicators"]["breach"])):
+        ws.append([k, v])
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 24
+    start = ws.max_row + 2
+    ws.cell(row=start, column=1, value="层面")
+    ws.cell(row=start, column=2, value="达成度")
+    for i, r in enumerate(after["by_layer"], start=1):
+        ws.cell(row=start + i, column=1, value=r["label"])
+        ws.cell(row=start + i, column=2, value=r["value"])
+    if after["by_layer"]:
+        chart = BarChart()
+        chart.title = "各层面目标达成度"
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
+        chart.add_data(Reference(ws, min_col=2, min_row=start, max_row=start + len(after["by_layer"])), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=start + 1, max_row=start + len(after["by_layer"])))
+        ws.add_chart(chart, "D2")
+    start2 = ws.max_row + 2
+    ws.cell(row=start2, column=1, value="责任部门")
+    ws.cell(row=start2, column=2, value="预警数")
+    units = list(summary["by_unit"].items())
+    for i, (name, n) in enumerate(units, start=1):
+        ws.cell(row=start2 + i, column=1, value=name)
+        ws.cell(row=start2 + i, column=2, value=n)
+    if units:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = "各部门预警数"
+        chart.add_data(Reference(ws, min_col=2, min_row=start2, max_row=start2 + len(units)), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=start2 + 1, max_row=start2 + len(units)))
+        ws.add_chart(chart, "D20")
+
+    wrows = []
+    for i, w in enumerate(data["warnings"], 1):
+        o = w["owner"]
+        wrows.append([i, w["label"], SEVERITY_ZH.get(w["severity"], w["severity"]), w["node"]["id"], w["node"]["name"],
+                      w["message"], (o["unit"] or {}).get("name", ""), (o["post"] or {}).get("name", ""),
+                      (o["person"] or {}).get("name", ""), w["owner_inherited_from"] or "",
+                      "、".join(g["code"] for g in w["school_goals"]), len(w["endangered"]),
+                      "；".join(a["message"] for a in w["absorbed"]), w["suggestion"]])
+    sheet = _sheet(wb, "预警清单", ["序号", "类型", "严重程度", "节点", "名称", "问题", "责任部门", "责任岗位", "责任人", "责任继承自",
+                                   "危及学校目标", "受影响目标数", "连带预警", "建议措施"], wrows,
+                   {4: 24, 5: 30, 6: 60, 7: 16, 8: 20, 11: 30, 13: 40, 14: 36})
+    for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    _sheet(wb, "部门记分卡", ["责任部门", "状态", "目标达成度", "目标数", "事前分解率", "任务数", "按期", "滞后", "按期推进率",
+                          "指标预警", "指标过期", "预警", "其中错误", "连带预警"],
+           [[c["unit"]["name"], c["status_label"], c["achievement"], c["targets"], (c.get("before") or {}).get("rate"),
+             c["tasks"].get("total", 0), c["tasks"].get("on_schedule", 0), c["tasks"].get("behind", 0),
+             c["tasks"].get("rate"), c["indicators"].get("breach", 0), c["indicators"].get("stale", 0),
+             c["warnings"]["total"], c["warnings"].get("errors", 0), c["absorbed"]] for c in data["scorecards"]],
+           {1: 24})
+    sc = wb["部门记分卡"]
+    for i, c in enumerate(data["scorecards"], start=2):
+        sc.cell(row=i, column=2).fill = _fill(c["colour"])
+        sc.cell(row=i, column=2).font = Font(color="FFFFFF", bold=True)
+    _sheet(wb, "层面达成度", ["层面", "目标数", "有数据", "平均达成度"],
+           [[r["label"], r["targets"], r["measured"], r["value"]] for r in after["by_layer"]])
+    _sheet(wb, "目标达成度", ["目标", "名称", "层面", "责任部门", "完成时限", "已到期", "达成度", "依据", "构成"],
+           [[t["code"], t["name"], t["layer"], t["unit"]["name"], t.get("deadline"), "是" if t["due"] else "否", t["value"],
+             t["basis"], "；".join(f"{c['id']} {c['value']}×{c['share']}" for c in t["children"])]
+            for t in after["targets"]], {2: 40, 9: 60})
+    _sheet(wb, "质控指标", ["指标", "名称", "单位", "方向", "目标值", "预警值", "最新日期", "最新值", "状态", "过期", "达成", "趋势", "斜率",
+                        "责任部门", "责任人"],
+           [[i["code"], i["name"], i.get("unit"), i.get("direction"), i["target_value"], i["warning"],
+             (i["latest"] or {}).get("date"), (i["latest"] or {}).get("value"), i["level_label"], "是" if i["stale"] else "",
+             i["attainment"], i["trend"]["change"], i["trend"]["slope"], (i["owner"]["unit"] or {}).get("name", ""),
+             (i["owner"]["person"] or {}).get("name", "")] for i in data["indicators"]], {2: 32})
+    months = data["assessment"]["during"]["months"]
+    ts = _sheet(wb, "任务进度", ["任务", "名称", "属性", "完成时限", "状态", "责任部门", "责任人"] + [f"{int(m[-2:])}月" for m in months],
+                [[t["code"], t["name"], t.get("task_kind") or ("整改" if t["kind"] == "RectificationTask" else ""),
+                  t.get("deadline"), legend.get(t["status_as_of"], {}).get("label", ""), t["unit"]["name"],
+                  (t.get("person") or {}).get("name", "")] + [legend[s]["label"] if s else "" for s in t["months"]]
+                 for t in data["tasks"]], {2: 40, 6: 18})
+    fills = {k: _fill(v["colour"]) for k, v in legend.items()}
+    for r, t in enumerate(data["tasks"], start=2):
+        for m, s in enumerate(t["months"]):
+            if s:
+                cell = ts.cell(row=r, column=8 + m)
+                cell.fill = fills[s]
+                cell.font = Font(color="FFFFFF")
+    _sheet(wb, "事前诊断", ["责任单位", "承接目标", "已分解", "分解率", "未分解的目标"],
+           [[r["unit"]["name"], r["received"], r["decomposed"], r["rate"], "、".join(m["code"] for m in r["missing"])]
+            for r in data["assessment"]["before"]["by_unit"]], {1: 24, 5: 60})
+    wb.save(dest)
+
+
+def write_report(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes], fmt: str = "html") -> None:
+    """Write the report as ``html`` (UTF-8) or ``xlsx``; ValueError for another format."""
+    if fmt == "html":
+        text = render_html(data)
+        if hasattr(dest, "write"):
+            dest.write(text.encode("utf-8"))  # type: ignore[union-attr]
+        else:
+            with open(dest, "w", encoding="utf-8") as f:  # type: ignore[arg-type]
+                f.write(text)
+    elif fmt == "xlsx":
+        report_xlsx(data, dest)
+    else:
+        raise ValueError(f"unknown report format {fmt!r} (use html or xlsx)")
+
+
+__all__ = ["bar_chart", "hbar_chart", "line_chart", "month_chart", "render_html", "report_xlsx", "write_report"]

@@ -1,0 +1,163 @@
+"""Queries the API and the UI answer besides trace / owner / impact: node search, what an owner
+owns, a node's neighbourhood, and check reports filtered by severity.
+
+Search matching: the query is compared, after Unicode NFKC normalisation and case folding, with
+each node's id, code and ``name`` as a substring (Chinese included: ``招生`` finds
+``完成年度招生计划``). Results are ranked: exact code or id first, then codes starting with the
+query, then names starting with it, then the rest; within a rank by id.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import unicodedata
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from graph.errors import ValidationError
+from graph.model import Node
+from graph.services.checks import CheckReport, RuleConfig, resolve_unit, run_checks
+from graph.services.ownership import owner_of
+from graph.store import Direction, GraphStore
+from ontology import get_ontology
+
+#: Largest page :func:`search_nodes` returns.
+MAX_LIMIT = 1000
+#: Kinds that own things: what ``owned_items`` accepts.
+OWNER_KINDS = ("OrgUnit", "Person", "Post")
+
+
+def _norm(text: object) -> str:
+    return unicodedata.normalize("NFKC", str(text)).casefold()
+
+
+@dataclass
+class SearchPage:
+    """One page of a search: ``total`` matches, the ``items`` from ``offset`` (at most ``limit``)."""
+
+    total: int
+    limit: int
+    offset: int
+    items: list[Node]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"total", "limit", "offset", "items": [Node.to_dict() …]}``."""
+        return {"total": self.total, "limit": self.limit, "offset": self.offset,
+                "items": [n.to_dict() for n in self.items]}
+
+
+def _rank(node: Node, q: str) -> int | None:
+    code, name = _norm(node.code), _norm(node.name)
+    if code == q or _norm(node.id) == q:
+        return 0
+    if code.startswith(q):
+        return 1
+    if name.startswith(q):
+        return 2
+    if q in code or q in name or q in _norm(node.id):
+        return 3
+    return None
+
+
+def search_nodes(store: GraphStore, q: str | None = None, *, kind: str | None = None, layer: str | None = None,
+                 unit: str | None = None, limit: int = 50, offset: int = 0) -> SearchPage:
+    """Nodes whose id, code or name contains ``q`` (all nodes when ``q`` is empty), optionally only
+    of ``kind``, of ``layer`` (a Layers notation or its zh/en label: ``school`` / ``学校``), and
+    owned by ``unit`` (an org unit's id, code or exact name; owned as ``owner_of`` says: explicitly
+    or inherited). Returns a :class:`SearchPage`.
+
+    Raises ValidationError for an unknown kind or layer, or a ``limit`` outside 1–1000 or a
+    negative ``offset``; NotFoundError / AmbiguousIdError for a ``unit`` that names no / several
+    org units."""
+    onto = get_ontology()
+    if kind is not None and kind not in onto.kinds:
+        raise ValidationError(f"unknown kind {kind!r} (known: {', '.join(sorted(onto.kinds))})")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    if offset < 0:
+        raise ValidationError(f"offset must not be negative, not {offset}")
+    layer_notation = None
+    if layer is not None:
+        concept = onto.concept("Layers", layer)
+        if concept is None:
+            allowed = ", ".join(f"{c.notation} ({c.labels.zh})" for c in onto.schemes["Layers"])
+            raise ValidationError(f"unknown layer {layer!r} (known: {allowed})")
+        layer_notation = concept.notation
+    owner_unit = resolve_unit(store, unit) if unit is not None else None
+    needle = _norm(q.strip()) if q and q.strip() else ""
+    ranked: list[tuple[int, str, Node]] = []
+    for node in store.iter_nodes(kind):
+        if layer_notation is not None and node.props.get("layer") != layer_notation:
+            continue
+        rank = _rank(node, needle) if needle else 3
+        if rank is None:
+            continue
+        ranked.append((rank, node.id, node))
+    if owner_unit is not None:
+        ranked = [r for r in ranked if (u := owner_of(store, r[2]).unit) is not None and u.id == owner_unit.id]
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    return SearchPage(len(ranked), limit, offset, [r[2] for r in ranked[offset:offset + limit]])
+
+
+def owned_items(store: GraphStore, owner: Node) -> dict[str, Any]:
+    """What an org unit, person or post owns or leads, explicitly: nodes ``led_by`` or
+    ``assigned_to`` it, and for a person also nodes ``assigned_to`` a post the person holds.
+    Inherited ownership (everything below those nodes) is not listed: ``GET /impact`` shows it.
+
+    ``{"owner": {"id", "kind", "name"}, "total": n, "by_kind": {kind: [{"id", "name", "via",
+    "through"}]}}`` — kinds in name order, items by id; ``via`` is ``led_by`` or ``assigned_to``,
+    ``through`` the post it came through (null when direct). Raises ValidationError when ``owner``
+    is not an OrgUnit, Person or Post."""
+    if owner.kind not in OWNER_KINDS:
+        raise ValidationError(f"{owner.id} is a {owner.kind}; only an OrgUnit, Person or Post owns items")
+    items: dict[str, dict[str, Any]] = {}
+
+    def add(pairs: Iterable, through: str | None) -> None:
+        for edge, node in pairs:
+            if node.id not in items:
+                items[node.id] = {"kind": node.kind, "id": node.id, "name": node.name, "via": edge.type,
+                                  "through": through}
+
+    add(store.neighbors(owner.id, ("led_by", "assigned_to"), "in"), None)
+    if owner.kind == "Person":
+        for _, post in store.neighbors(owner.id, ("holds",), "out"):
+            add(store.neighbors(post.id, ("assigned_to",), "in"), post.id)
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for item in sorted(items.values(), key=lambda i: (i["kind"], i["id"])):
+        by_kind.setdefault(item.pop("kind"), []).append(item)
+    return {"owner": {"id": owner.id, "kind": owner.kind, "name": owner.name}, "total": len(items),
+            "by_kind": by_kind}
+
+
+def neighborhood(store: GraphStore, node: Node, types: Collection[str] | None = None,
+                 direction: Direction = "out") -> dict[str, Any]:
+    """``{"node": id, "direction", "neighbors": [{"edge": Edge.to_dict(), "node": Node.to_dict()}]}``:
+    the edges at ``node`` (outgoing, incoming or both; of ``types`` only when given), ordered by edge
+    type then other node id. Raises ValidationError for an unknown edge type or direction."""
+    onto = get_ontology()
+    unknown = sorted(set(types or ()) - set(onto.edge_types))
+    if unknown:
+        raise ValidationError(f"unknown edge type {unknown[0]!r} (known: {', '.join(sorted(onto.edge_types))})")
+    if direction not in ("out", "in", "both"):
+        raise ValidationError(f"direction must be out, in or both, not {direction!r}")
+    pairs = store.neighbors(node.id, list(types) if types else None, direction)
+    return {"node": node.id, "direction": direction,
+            "neighbors": [{"edge": e.to_dict(), "node": n.to_dict()} for e, n in pairs]}
+
+
+def check_report(store: GraphStore, *, rules: Iterable[str] | None = None, owner: str | None = None,
+                 severity: Literal["error", "warning"] | None = None, as_of: dt.date | None = None,
+                 config: RuleConfig | None = None) -> CheckReport:
+    """``checks.run_checks`` (same arguments and errors), keeping only findings of ``severity`` when
+    given; the summary counts what is kept."""
+    if severity is not None and severity not in ("error", "warning"):
+        raise ValidationError(f"severity must be error or warning, not {severity!r}")
+    report = run_checks(store, rules=rules, owner=owner, as_of=as_of, config=config)
+    if severity is None:
+        return report
+    return dataclasses.replace(report, findings=[f for f in report.findings if f.severity == severity])
+
+
+__all__ = ["MAX_LIMIT", "OWNER_KINDS", "SearchPage", "check_report", "neighborhood", "owned_items", "search_nodes"]

@@ -1,0 +1,11 @@
+"""Workbook ingest: read the quality office's ``.xlsx`` / ``.csv`` workbooks (the contract in
+``WORKBOOK.md``), check them, and load them into a graph store in one transaction."""
+
+from ingest.loader import load_paths, load_sheets, load_sources
+from ingest.report import LoadReport
+from ingest.template import write_template
+
+#: The demo (seed/demo.py) loads its generated college and real seed folders as one load.
+load_demo_sources = load_sources
+
+__all__ = ["LoadReport", "load_demo_sources", "load_paths", "load_sheets", "load_sources", "write_template"]

@@ -1,0 +1,208 @@
+"""Loading workbooks into a :class:`~graph.store.GraphStore`: :func:`load_paths` and :func:`load_sheets`.
+
+The mapping (fixed; services and checks depend on it). ``[...]`` are node properties; every node
+has ``name``. References are matched by code, then by exact name, among this load's nodes first
+and then the store's (a name that matches several nodes is an error; write the code).
+
+=============  =====================================================================================
+部门           OrgUnit [name, type, system]; 上级部门 → part_of parent
+岗位           Post [name]; 所属部门 → part_of OrgUnit
+人员           Person [name]; 岗位 (multi) → holds Post; 部门 → part_of OrgUnit
+规划           Plan [name, level, deadline]; 上级规划 → parent -decomposes_to-> plan; 牵头部门 → led_by;
+               牵头人 → assigned_to Person
+目标           Target [name, layer, category, target_value, unit, deadline]; 上级目标 (multi) and 所属规划
+               → parent -decomposes_to-> target; 牵头部门 (multi) → led_by; 责任人 (multi) → assigned_to;
+               标准 (multi) → governed_by Standard
+任务           Task [name, task_kind, deadline, status]; 上级任务 (multi) → decomposes_to; 对应目标 (multi)
+               → Target -implemented_by-> task; 牵头部门 → led_by; 责任部门 / 责任人 (multi) →
+               assigned_to; 流程 → follows Process
+标准           Standard [name, layer]; 上级标准 (multi) → decomposes_to; 牵头部门 → led_by
+制度体系       InstitutionItem 一级 -decomposes_to-> 二级 -decomposes_to-> 三级 (codes in brackets, shared
+               between rows, empty 一级/二级 = same as above); 制度 / 流程 / 标准 codes → includes
+               Regulation / Process / Standard (created as ``<三级 name> 制度`` … when missing);
+               责任部门 (multi) → 三级 led_by
+程序文件       ProcedureDocument [name]; 牵头部门 (multi) → led_by; 协作部门 (multi) → cooperated_by
+流程           Process [name, inputs, outputs, checkpoints]; 业务主管部门 → led_by; 所属岗位 →
+               assigned_to Post; 协作部门 → cooperated_by; 工作准则 (multi) → follows Regulation
+               (created when unknown); 程序文件 → based_on ProcedureDocument
+职责           Duty ``<unit code>-<scope><seq>`` [name, description, work, work_standard, scope, seq];
+               职能部门 → led_by; 工作归属岗位 → assigned_to Post
+诊断           DiagnosisItem -decomposes_to-> DiagnosisElement -decomposes_to-> DiagnosisPoint [name,
+               criterion, warning]; ``1.1 名称`` keeps ``1.1`` as code, else D1 / D1.1 / D1.1.1 by
+               position; empty item/element = same as above; 牵头部门 (multi, empty = nearest above
+               within the item) → led_by; 责任人 → assigned_to
+指标           Indicator [name, target_value, warning, direction, unit, frequency]; 测量对象 → measures
+               Target / Standard / DiagnosisPoint; 责任岗位 / 责任人 → assigned_to; 牵头部门 → led_by
+测量           Measurement ``<indicator code>@<date>`` [date, value, source] -measurement_of-> Indicator
+=============  =====================================================================================
+
+A row is the truth for what its sheet's columns state: when a node already in the store is loaded
+again, its edges of the types and directions those columns define are replaced (a changed parent
+moves the node; an emptied cell removes the edge) and so are the properties those columns fill;
+edges and properties of columns the sheet does not have are kept. Two rows with the same code are
+a duplicate, unless they state exactly the same (a 部门 sheet repeated in several files of a load).
+Everything is checked before anything is written, and written in one transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+
+from graph.errors import IngestError, Problem
+from graph.model import Edge, Node
+from graph.store import GraphStore
+from ingest.mapping import ParsedRow, parse_sheet, sheet_problems
+from ingest.readers import RDF_SUFFIXES, WORKBOOK_SUFFIXES, RawSheet, ReadResult, expand_paths, read_file, read_mapping
+from ingest.report import LoadReport, SheetCount
+from ingest.resolve import Outcome, Resolver
+
+#: ``progress(stage, done, total)``; stages: ``read`` (files), ``parse`` (rows), ``check``, ``write``.
+Progress = Callable[[str, int, int], None]
+BATCH = 5000
+_EVERY = 1000
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def _as_read_result(sheets: object, source: str) -> ReadResult:
+    if isinstance(sheets, ReadResult):
+        return sheets
+    if isinstance(sheets, Mapping):
+        return read_mapping(sheets, source)
+    sheets = list(sheets)  # type: ignore[call-overload]
+    if not all(isinstance(s, RawSheet) for s in sheets):
+        raise TypeError("load_sheets expects reader output (ReadResult or RawSheet list) or {sheet: [row dict]}")
+    return ReadResult(sheets=sheets, files=list(dict.fromkeys(s.file for s in sheets)))
+
+
+def load_sheets(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Mapping[str, list[Mapping[str, object]]],
+                *, partial: bool = False, progress: Progress | None = None, source: str = "<memory>") -> LoadReport:
+    """Load sheets into ``store`` in one transaction and return a :class:`LoadReport`.
+
+    ``sheets``: reader output (:class:`~ingest.readers.ReadResult` or a list of
+    :class:`~ingest.readers.RawSheet`), or ``{sheet name: [row dict keyed by header]}`` with values
+    ``str``/``int``/``float``/``datetime.date`` (multi-valued cells joined with ``、``); problems in a
+    mapping are located as ``<source> sheet!row:column`` (first row = row 2).
+
+    Raises IngestError listing every located problem (missing required cell, unknown or ambiguous
+    reference, duplicate code, bad date/number, unknown controlled value, decomposition cycle …)
+    and leaves the store unchanged, unless ``partial``: then the bad rows and the rows that
+    depend on them are skipped, the rest is written, and the report lists what was skipped.
+    ``progress(stage, done, total)`` is called per sheet and every ~1,000 rows.
+    """
+    return load_sources(store, sheets, (), partial=partial, progress=progress, source=source)
+
+
+def load_paths(store: GraphStore, paths: Iterable[str | os.PathLike[str]], *, partial: bool = False,
+               progress: Progress | None = None) -> LoadReport:
+    """Read every file and directory in ``paths`` (``.xlsx``, ``.csv``; RDF ``.ttl``, ``.jsonld``,
+    ``.json-ld``, ``.nt``, ``.rdf`` via ``graph.rdf.read_rdf``) and load them all together as one
+    load in one transaction, so references across files resolve. Files are named in messages as
+    given. Raises IngestError for missing or unreadable files and as :func:`load_sheets` does."""
+    return load_sources(store, None, paths, partial=partial, progress=progress)
+
+
+def load_sources(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Mapping | None,
+                 paths: Iterable[str | os.PathLike[str]] = (), *, partial: bool = False,
+                 progress: Progress | None = None, source: str = "<memory>") -> LoadReport:
+    """In-memory ``sheets`` (as :func:`load_sheets` takes them; None for none) and the files of
+    ``paths`` (as :func:`load_paths` reads them) loaded together as ONE load: references across
+    them resolve and everything is written in one transaction or, on IngestError, nothing is."""
+    progress = progress or _noop
+    result = ReadResult() if sheets is None else _as_read_result(sheets, source)
+    files = expand_paths(paths, WORKBOOK_SUFFIXES + RDF_SUFFIXES) if paths else []
+    rdf_nodes: list[Node] = []
+    rdf_edges: list[Edge] = []
+    for i, f in enumerate(files):
+        if f.lower().endswith(RDF_SUFFIXES):
+            from graph.rdf import read_rdf  # only needed for RDF input
+
+            nodes, edges = read_rdf(f)
+            rdf_nodes += nodes
+            rdf_edges += edges
+            result.files.append(f)
+        else:
+            result.extend(read_file(f))
+        progress("read", i + 1, len(files))
+    return _load(store, result, rdf_nodes, rdf_edges, partial, progress)
+
+
+def _parse(result: ReadResult, progress: Progress) -> tuple[list[ParsedRow], list[Problem], set[int]]:
+    """Every row parsed; the sheet-level problems; the indices of rows of sheets with such problems."""
+    total = sum(len(s.rows) for s in result.sheets)
+    rows: list[ParsedRow] = []
+    problems: list[Problem] = []
+    in_bad_sheets: set[int] = set()
+    for sheet in result.sheets:
+        progress("parse", len(rows), total)
+        start = len(rows)
+        for row in parse_sheet(sheet):
+            rows.append(row)
+            if len(rows) % _EVERY == 0:
+                progress("parse", len(rows), total)
+        found = sheet_problems(sheet)
+        if found:
+            problems += found
+            in_bad_sheets.update(range(start, len(rows)))
+    progress("parse", len(rows), total)
+    return rows, problems, in_bad_sheets
+
+
+def _load(store: GraphStore, result: ReadResult, rdf_nodes: list[Node], rdf_edges: list[Edge],
+          partial: bool, progress: Progress) -> LoadReport:
+    report = LoadReport(files=list(result.files), warnings=list(result.warnings), partial=partial)
+    rows, sheet_level, in_bad_sheets = _parse(result, progress)
+    resolver = Resolver(rows, store, rdf_nodes, rdf_edges)
+    skip: set[int] = set(in_bad_sheets) if partial else set()
+    problems = list(sheet_level)
+    while True:
+        progress("check", len(skip), len(rows))
+        outcome = resolver.run(skip, partial)
+        if not partial:
+            if problems or outcome.problems:
+                raise IngestError(problems + outcome.problems)
+            break
+        if not outcome.problems:
+            break
+        problems += outcome.problems
+        skip |= outcome.bad_rows
+    _write(store, outcome, rdf_nodes, rdf_edges, progress)
+    skipped = Counter(id(rows[i].sheet) for i in skip)
+    report.sheets = [SheetCount(s.file, s.title, len(s.rows), skipped[id(s)]) for s in result.sheets]
+    report.problems = problems
+    report.skipped_rows = [rows[i].location() for i in sorted(skip)]
+    report.nodes_loaded = len(outcome.nodes)
+    report.nodes_written = len(outcome.write)
+    report.nodes_created = outcome.created
+    report.edges_loaded = outcome.edges
+    report.edges_written = len(outcome.add)
+    report.edges_removed = len(outcome.remove)
+    return report
+
+
+def _write(store: GraphStore, outcome: Outcome, rdf_nodes: list[Node], rdf_edges: list[Edge],
+           progress: Progress) -> None:
+    """Write the outcome in one transaction: nodes, then edge removals, then new edges."""
+    total = len(rdf_nodes) + len(outcome.write) + len(outcome.remove) + len(rdf_edges) + len(outcome.add)
+    done = 0
+    progress("write", done, total)
+    with store.transaction():
+        for batch in _batches(rdf_nodes + outcome.write):
+            done += store.upsert_nodes(batch)
+            progress("write", done, total)
+        for key in outcome.remove:
+            store.delete_edge(*key)
+        done += len(outcome.remove)
+        new_edges = rdf_edges + [Edge(s, t, d) for s, t, d in outcome.add]
+        for batch in _batches(new_edges):
+            done += store.upsert_edges(batch)
+            progress("write", done, total)
+
+
+def _batches(items: list, size: int = BATCH) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

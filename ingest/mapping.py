@@ -1,0 +1,359 @@
+"""Rows → what they say about the graph: the nodes a row defines (:class:`Def`), the references it
+makes (:class:`RefLink`, resolved later against the whole load and the store) and the edges
+between its own nodes (:class:`DefLink`), with every located problem of the row's cells.
+
+The mapping is fixed (services and checks depend on it); see ``ingest/loader.py`` for the table.
+Nothing here looks at other rows' nodes or at the store: that is :mod:`ingest.resolve`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from graph.errors import Problem
+from ingest.readers import RawRow, RawSheet
+from ingest.sheets import Column, SheetSpec
+from ingest.values import PARSERS, BadValue, cell_text, json_value
+
+#: An edge slot a row owns on its node: (edge type, "out" | "in", node kinds at the other end).
+#: When a node already in the store is loaded again, its edges in these slots are replaced.
+Slot = tuple[str, str, frozenset[str]]
+
+
+@dataclass(slots=True)
+class Ref:
+    """A reference cell: text naming nodes of ``kinds`` by code or exact name."""
+
+    key: str  # column key, for the location
+    kinds: tuple[str, ...]
+    text: str
+    multi: bool = False  # split the text into several references
+    stub: bool = False  # unknown → create a node whose code and name are the text
+    note: str = ""  # appended to reasons, e.g. " (inherited from row 5)"
+
+
+@dataclass(slots=True)
+class Def:
+    """A node a row defines. ``mode``: ``own`` (one row per code; a second is a duplicate),
+    ``shared`` (index items several rows repeat), ``stub`` (created only when no row defines it and
+    the store lacks it). ``code_ref``: the code is the referenced node's code + ``code_suffix``.
+    ``slots`` and ``owned``: the edges and properties the row is the truth for."""
+
+    kind: str
+    code: str
+    props: dict[str, object]
+    mode: str = "own"
+    slots: frozenset[Slot] = frozenset()
+    key: str = ""  # column holding the code
+    code_ref: Ref | None = None
+    code_suffix: str = ""
+    #: property keys the row states; a node already in the store keeps its other properties
+    owned: frozenset[str] = frozenset({"name"})
+
+
+@dataclass(slots=True)
+class RefLink:
+    """``defs[node] -type-> referenced`` (or the reverse when ``incoming``)."""
+
+    node: int
+    type: str
+    ref: Ref
+    incoming: bool = False
+
+
+@dataclass(slots=True)
+class DefLink:
+    """``defs[source] -type-> defs[target]``: an edge between two nodes of the same row."""
+
+    source: int
+    type: str
+    target: int
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    sheet: RawSheet
+    number: int
+    defs: list[Def] = field(default_factory=list)
+    refs: list[RefLink] = field(default_factory=list)
+    links: list[DefLink] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def location(self, key: str | None = None) -> str:
+        return self.sheet.location(self.number, key)
+
+
+class _Row:
+    """Reads one raw row's cells, collecting located problems into the parsed row."""
+
+    def __init__(self, sheet: RawSheet, raw: RawRow):
+        self.sheet, self.cells = sheet, raw.cells
+        self.out = ParsedRow(sheet, raw.number)
+
+    def problem(self, key: str | None, reason: str) -> None:
+        self.out.problems.append(Problem(self.out.location(key), reason))
+
+    def text(self, key: str) -> str:
+        return cell_text(self.cells.get(key))
+
+    def missing(self, col: Column) -> None:
+        self.problem(col.zh, f"required cell is empty ({col.zh} [{col.en}])")
+
+    def required(self, col: Column) -> str:
+        text = self.text(col.zh)
+        if not text:
+            self.missing(col)
+        return text
+
+    def value(self, col: Column) -> object | None:
+        try:
+            return PARSERS[col.value](self.cells[col.zh])
+        except BadValue as exc:
+            self.problem(col.zh, str(exc))
+            return None
+
+    def unknown_props(self) -> dict[str, object]:
+        """Cells of columns outside the contract, keyed by their header as written."""
+        return {k: json_value(self.cells[k]) for k in self.sheet.unknown_columns if k in self.cells}
+
+    def props(self, spec: SheetSpec) -> dict[str, object]:
+        """Unknown columns, then every property column of the sheet (``code`` excluded)."""
+        props = self.unknown_props()
+        for col in spec.columns:
+            if col.prop and col.prop != "code" and col.zh in self.cells:
+                value = self.value(col)
+                if value is not None:
+                    props[col.prop] = value
+        return props
+
+    def ref(self, col: Column, text: str | None = None, note: str = "") -> Ref:
+        return Ref(col.zh, col.refs, self.text(col.zh) if text is None else text, col.multi, col.stub, note)
+
+    def ref_links(self, node: int, spec: SheetSpec, skip: tuple[str, ...] = ()) -> None:
+        """A :class:`RefLink` for each non-empty reference column (except ``skip``)."""
+        for col in spec.columns:
+            if col.edge and col.refs and col.zh not in skip and col.zh in self.cells:
+                self.out.refs.append(RefLink(node, col.edge, self.ref(col), col.incoming))
+
+
+def column_slots(sheet: RawSheet, only: tuple[str, ...] | None = None) -> frozenset[Slot]:
+    """The slots of the reference columns the sheet has (all of them, or those named in ``only``)."""
+    return frozenset(
+        (c.edge, "in" if c.incoming else "out", frozenset(c.refs))
+        for c in sheet.spec.columns
+        if c.edge and c.refs and c.zh in sheet.headers and (only is None or c.zh in only)
+    )
+
+
+def column_props(sheet: RawSheet, extra: tuple[str, ...] = ()) -> frozenset[str]:
+    """The property keys the sheet's columns fill: ``name``, the property columns it has, its
+    unknown columns, and ``extra``."""
+    return frozenset({"name", *extra, *sheet.unknown_columns,
+                      *(c.prop for c in sheet.spec.columns if c.prop and c.prop != "code" and c.zh in sheet.headers)})
+
+
+def _in(edge: str, kind: str) -> Slot:
+    return (edge, "in", frozenset({kind}))
+
+
+# -- the generic sheet: one node per row, code and name columns ------------------------------------
+def _node_rows(sheet: RawSheet) -> Iterator[ParsedRow]:
+    spec = sheet.spec
+    slots, owned = column_slots(sheet), column_props(sheet)
+    code_col = next(c for c in spec.columns if c.prop == "code")
+    for raw in sheet.rows:
+        row = _Row(sheet, raw)
+        for col in spec.required:
+            if col.prop != "code" and col.zh not in row.cells:
+                row.missing(col)
+        code = row.required(code_col)
+        props = row.props(spec)
+        if code:
+            row.out.defs.append(Def(spec.kind, code, props, slots=slots, key=code_col.zh, owned=owned))
+            row.ref_links(0, spec)
+        yield row.out
+
+
+def _derived_rows(sheet: RawSheet, code_column: str, suffix: Callable[[dict], str | None],
+                  finish: Callable[[dict], None]) -> Iterator[ParsedRow]:
+    """Sheets without a code column (职责, 测量): the code is that of the node named in
+    ``code_column`` plus ``suffix(props)``; None when the suffix cannot be made (a bad cell)."""
+    spec = sheet.spec
+    slots, owned = column_slots(sheet), column_props(sheet, ("scope",) if spec.kind == "Duty" else ())
+    code_col = spec.get(code_column)
+    for raw in sheet.rows:
+        row = _Row(sheet, raw)
+        for col in spec.required:
+            if col.zh not in row.cells:
+                row.missing(col)
+        props = row.props(spec)
+        finish(props)
+        end = suffix(props)
+        if code_col.zh in row.cells and end is not None:
+            ref = row.ref(code_col)
+            row.out.defs.append(Def(spec.kind, "", props, slots=slots, key=code_col.zh,
+                                    code_ref=ref, code_suffix=end, owned=owned))
+            row.ref_links(0, spec)
+        yield row.out
+
+
+def _duty_rows(sheet: RawSheet) -> Iterator[ParsedRow]:
+    """职责: ``<unit code>-<scope><seq>`` (``D03-NZ1``), scope NZ by default, name = 职责描述."""
+
+    def finish(props: dict) -> None:
+        props.setdefault("scope", "NZ")
+        if "description" in props:
+            props["name"] = props["description"]
+
+    def suffix(props: dict) -> str | None:
+        return f"-{props['scope']}{props['seq']}" if "seq" in props else None
+
+    return _derived_rows(sheet, "职能部门", suffix, finish)
+
+
+def _measurement_rows(sheet: RawSheet) -> Iterator[ParsedRow]:
+    """测量: ``<indicator code>@<ISO date>``; the name is the code (set when it is known)."""
+    return _derived_rows(sheet, "指标编号", lambda p: f"@{p['date']}" if "date" in p else None, lambda p: None)
+
+
+# -- 制度体系: the A / A1 / A101 index with its Z / L / B codes ----------------------------------------
+_BRACKET_CODE = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<code>[^()（）\s]+)\s*[)）]\s*$")
+_LEVELS = ("一级", "二级", "三级")
+
+
+def _institution_rows(sheet: RawSheet) -> Iterator[ParsedRow]:
+    spec = sheet.spec
+    item_slot = frozenset({_in("decomposes_to", "InstitutionItem")})
+    leaf_slots = item_slot | column_slots(sheet, ("制度", "流程", "标准", "责任部门"))
+    leaf_owned = column_props(sheet)
+    above: list[str] = ["", ""]
+    for raw in sheet.rows:
+        row = _Row(sheet, raw)
+        texts = [row.text(z) for z in _LEVELS]
+        # an empty 一级 / 二级 is "same as above"; 二级 only while 一级 stays the same
+        if not texts[0]:
+            texts[0] = above[0]
+        if not texts[1] and texts[0] == above[0]:
+            texts[1] = above[1]
+        above = [texts[0], texts[1]]
+        items: list[tuple[str, str]] = []
+        for zh, text in zip(_LEVELS, texts, strict=True):
+            if not text:
+                row.missing(spec.get(zh))
+                continue
+            m = _BRACKET_CODE.match(text)
+            if not m:
+                row.problem(zh, f"no code in brackets in '{text}' (expected e.g. 专业设置及调整(A101))")
+                continue
+            items.append((m["code"], m["name"] or m["code"]))
+        if len(items) == 3:
+            for level, (code, name) in enumerate(items):
+                props = (row.unknown_props() if level == 2 else {}) | {"name": name}
+                leaf = level == 2
+                row.out.defs.append(Def("InstitutionItem", code, props, "shared", leaf_slots if leaf else item_slot,
+                                        _LEVELS[level], owned=leaf_owned if leaf else frozenset({"name"})))
+            row.out.links += [DefLink(0, "decomposes_to", 1), DefLink(1, "decomposes_to", 2)]
+            leaf_name = items[2][1]
+            for zh in ("制度", "流程", "标准"):
+                code = row.text(zh)
+                if code:
+                    col = spec.get(zh)
+                    row.out.defs.append(Def(col.refs[0], code, {"name": f"{leaf_name} {zh}"}, "stub", key=zh))
+                    row.out.links.append(DefLink(2, "includes", len(row.out.defs) - 1))
+            row.ref_links(2, spec, skip=("制度", "流程", "标准"))
+        yield row.out
+
+
+# -- 诊断: item → element → point -------------------------------------------------------------------
+_LEADING_CODE = re.compile(r"^([A-Za-z]{0,3}\d+(?:[.．]\d+)*)(?:\s+|、\s*)(\S.*)$|^(\d+(?:[.．]\d+)+)\s*(\D.*)$")
+
+
+def split_leading_code(text: str) -> tuple[str | None, str]:
+    """``1.1 质量保证理念`` → (``1.1``, ``质量保证理念``); text without a leading code → (None, text)."""
+    m = _LEADING_CODE.match(text)
+    if not m:
+        return None, text
+    code, name = (m[1], m[2]) if m[1] else (m[3], m[4])
+    return code.replace("．", "."), name.strip()
+
+
+def _diagnosis_rows(sheet: RawSheet) -> Iterator[ParsedRow]:
+    spec = sheet.spec
+    element_slots = frozenset({_in("decomposes_to", "DiagnosisItem")})
+    point_slots = frozenset({_in("decomposes_to", "DiagnosisElement")}) | column_slots(sheet)
+    point_owned = column_props(sheet)
+    lead_col = spec.get("牵头部门")
+    items: dict[str, tuple[str, str]] = {}  # item text → (code, name)
+    elements: dict[tuple[str, str], tuple[str, str]] = {}  # (item code, element text) → (code, name)
+    n_elements: dict[str, int] = defaultdict(int)
+    n_points: dict[str, int] = defaultdict(int)
+    leads: dict[str, tuple[str, int]] = {}  # item code → (nearest 牵头部门 above, its row)
+    above = ["", ""]
+    for raw in sheet.rows:
+        row = _Row(sheet, raw)
+        item_text = row.text("诊断项目") or above[0]
+        element_text = row.text("诊断要素") or (above[1] if item_text == above[0] else "")
+        point_text = row.text("诊断点")
+        above = [item_text, element_text]
+        for zh, text in (("诊断项目", item_text), ("诊断要素", element_text), ("诊断点", point_text)):
+            if not text:
+                row.missing(spec.get(zh))
+        props = row.props(spec)
+        if not (item_text and element_text and point_text):
+            yield row.out
+            continue
+        if item_text not in items:
+            code, name = split_leading_code(item_text)
+            items[item_text] = (code or f"D{len(items) + 1}", name)
+        item_code, item_name = items[item_text]
+        if (item_code, element_text) not in elements:
+            n_elements[item_code] += 1
+            code, name = split_leading_code(element_text)
+            elements[(item_code, element_text)] = (code or f"{item_code}.{n_elements[item_code]}", name)
+        element_code, element_name = elements[(item_code, element_text)]
+        n_points[element_code] += 1
+        code, point_name = split_leading_code(point_text)
+        point_code = code or f"{element_code}.{n_points[element_code]}"
+        props["name"] = point_name
+        row.out.defs += [
+            Def("DiagnosisItem", item_code, {"name": item_name}, "shared", key="诊断项目"),
+            Def("DiagnosisElement", element_code, {"name": element_name}, "shared", element_slots, "诊断要素"),
+            Def("DiagnosisPoint", point_code, props, "own", point_slots, "诊断点", owned=point_owned),
+        ]
+        row.out.links += [DefLink(0, "decomposes_to", 1), DefLink(1, "decomposes_to", 2)]
+        if lead_col.zh in row.cells:
+            leads[item_code] = (row.text(lead_col.zh), raw.number)
+            row.out.refs.append(RefLink(2, "led_by", row.ref(lead_col)))
+        elif item_code in leads and lead_col.zh in sheet.headers:
+            text, number = leads[item_code]
+            note = f" (the lead unit inherited from row {number})"
+            row.out.refs.append(RefLink(2, "led_by", row.ref(lead_col, text, note)))
+        row.ref_links(2, spec, skip=(lead_col.zh,))
+        yield row.out
+
+
+_BUILDERS: dict[str, Callable[[RawSheet], Iterator[ParsedRow]]] = {
+    "node": _node_rows,
+    "duty": _duty_rows,
+    "measurement": _measurement_rows,
+    "institution": _institution_rows,
+    "diagnosis": _diagnosis_rows,
+}
+
+
+def parse_sheet(sheet: RawSheet) -> Iterator[ParsedRow]:
+    """The parsed rows of one raw sheet, in row order."""
+    return _BUILDERS[sheet.spec.builder](sheet)
+
+
+def sheet_problems(sheet: RawSheet) -> list[Problem]:
+    """Problems of the sheet as a whole: a required column missing, a column given twice."""
+    out = [Problem(sheet.location(1, h), f"column given twice ({h}); one column per field")
+           for h in sheet.duplicate_columns]
+    for col in sheet.spec.required:
+        if col.zh not in sheet.headers:
+            out.append(Problem(sheet.location(1), f"required column {col.zh} [{col.en}] is missing"))
+    return out

@@ -1,0 +1,56 @@
+"""The :class:`LoadReport` a load returns."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from graph.errors import Problem
+
+
+@dataclass
+class SheetCount:
+    """Rows of one sheet of one file: ``rows`` read (non-empty), ``skipped`` of them (partial loads)."""
+
+    file: str
+    sheet: str
+    rows: int
+    skipped: int = 0
+
+
+@dataclass
+class LoadReport:
+    """What a load did.
+
+    ``files``: files read, as given. ``sheets``: per-sheet row counts. ``nodes_loaded`` /
+    ``edges_loaded``: nodes and edges the input defines; ``nodes_written`` (of which
+    ``nodes_created`` are new) / ``edges_written``: those that were new or changed and so written;
+    ``edges_removed``: store edges a re-loaded row no longer states (e.g. a moved parent).
+    Loading the same input twice writes 0 nodes and 0 edges the second time. ``warnings``: skipped
+    sheets, unknown columns. ``problems`` and ``skipped_rows``: why and which rows a partial load
+    skipped (``file sheet!row``).
+    """
+
+    files: list[str] = field(default_factory=list)
+    sheets: list[SheetCount] = field(default_factory=list)
+    nodes_loaded: int = 0
+    nodes_written: int = 0
+    nodes_created: int = 0
+    edges_loaded: int = 0
+    edges_written: int = 0
+    edges_removed: int = 0
+    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped_rows: list[str] = field(default_factory=list)
+    partial: bool = False
+
+    @property
+    def rows(self) -> int:
+        """Rows read over all sheets."""
+        return sum(s.rows for s in self.sheets)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict; problems as ``{"location", "reason"}``."""
+        d = asdict(self)
+        d["problems"] = [{"location": p.location, "reason": p.reason} for p in self.problems]
+        d["rows"] = self.rows
+        return d

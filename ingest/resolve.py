@@ -1,0 +1,372 @@
+"""Resolution of a load: parsed rows + the store → the exact nodes and edges to write, or the
+located problems that forbid it.
+
+One :class:`Resolver` per load builds the store's code and name indexes once; :meth:`Resolver.run`
+then resolves every row that is not skipped: duplicate codes, references (by code, then by exact
+name; this load first, then the store), the edges each re-loaded node's sheet owns (replaced, not
+added to), decomposition cycles among plans, targets and tasks, and node validation. It never
+writes; with ``partial`` it also skips the rows that depend on a bad row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from graph.errors import Problem, ValidationError
+from graph.model import Edge, Node, node_id, validate_node
+from graph.store import GraphStore
+from ingest.mapping import Def, ParsedRow, Ref, Slot
+from ingest.sheets import split_multi
+from ontology import get_ontology
+
+EdgeKey = tuple[str, str, str]
+CHAIN_TYPES = ("decomposes_to", "implemented_by")
+CHAIN_KINDS = frozenset({"Plan", "Target", "Task"})
+#: Above this many re-loaded nodes, their current edges are found in one pass over the store.
+BULK_RELOAD = 2000
+
+
+def kind_of(nid: str) -> str:
+    return nid.partition(":")[0]
+
+
+def _is_chain(key: EdgeKey) -> bool:
+    return key[1] in CHAIN_TYPES and kind_of(key[0]) in CHAIN_KINDS and kind_of(key[2]) in CHAIN_KINDS
+
+
+def _in_slots(slots: frozenset[Slot], etype: str, direction: str, other_kind: str) -> bool:
+    return any(t == etype and d == direction and other_kind in kinds for t, d, kinds in slots)
+
+
+def kinds_label(kinds: Iterable[str]) -> str:
+    """``("Target", "Standard")`` → ``target or standard`` (the ontology's English labels)."""
+    onto = get_ontology()
+    names = [onto.kinds[k].labels.en.lower() for k in kinds]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+@dataclass
+class Outcome:
+    """One resolution pass. ``nodes``: every node the load defines (new stubs included);
+    ``write``: those new or changed; ``add`` / ``remove``: edges to write / to delete from the
+    store; ``edges``: how many edges the load defines; ``problems`` with the rows they make bad."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    write: list[Node] = field(default_factory=list)
+    add: list[EdgeKey] = field(default_factory=list)
+    remove: list[EdgeKey] = field(default_factory=list)
+    edges: int = 0
+    created: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    bad_rows: set[int] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class _Entry:
+    kind: str
+    code: str
+    props: dict
+    mode: str
+    slots: set
+    row: int
+    index: int  # position in the defining row's defs
+    key: str
+    owned: frozenset[str]
+
+
+class Resolver:
+    """Resolves ``rows`` against ``store`` (read once) and the nodes and edges of RDF files loaded
+    in the same load (``external_*``, written before the rows)."""
+
+    def __init__(self, rows: list[ParsedRow], store: GraphStore,
+                 external_nodes: Iterable[Node] = (), external_edges: Iterable[Edge] = ()):
+        self.rows = rows
+        self.store = store
+        self.stored: dict[str, Node] = {n.id: n for n in store.iter_nodes()}
+        self.external: dict[str, Node] = {n.id: n for n in external_nodes}
+        self.known: dict[str, Node] = self.stored | self.external
+        self.known_names: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for nid, n in self.known.items():
+            if n.props.get("name") is not None:
+                self.known_names[(n.kind, str(n.props["name"]))].append(nid)
+        self.external_chain = [e.key for e in external_edges if _is_chain(e.key)]
+        self._store_chain: list[EdgeKey] | None = None
+
+    def store_chain(self) -> list[EdgeKey]:
+        """The store's decomposes_to / implemented_by edges among plans, targets and tasks."""
+        if self._store_chain is None:
+            self._store_chain = [e.key for t in CHAIN_TYPES for e in self.store.iter_edges(t) if _is_chain(e.key)]
+        return self._store_chain
+
+    def slot_edges(self, owners: dict[str, frozenset[Slot]]) -> set[EdgeKey]:
+        """The store's edges at each node of ``owners`` that fall in that node's slots: by asking
+        the store for each node's neighbours, or, when many nodes are loaded again, by one pass
+        over the store's edges."""
+        found: set[EdgeKey] = set()
+        if len(owners) > BULK_RELOAD:
+            for e in self.store.iter_edges():
+                out_slots, in_slots = owners.get(e.source), owners.get(e.target)
+                if (out_slots and _in_slots(out_slots, e.type, "out", kind_of(e.target))) or (
+                        in_slots and _in_slots(in_slots, e.type, "in", kind_of(e.source))):
+                    found.add(e.key)
+            return found
+        for nid, slots in owners.items():
+            for direction in ("out", "in"):
+                types = {t for t, d, _ in slots if d == direction}
+                if types:
+                    found.update(edge.key for edge, other in self.store.neighbors(nid, types, direction)
+                                 if _in_slots(slots, edge.type, direction, other.kind))
+        return found
+
+    def run(self, skip: set[int], partial: bool = False) -> Outcome:
+        """Resolve every row whose index is not in ``skip``. With ``partial``, rows that reference
+        a node defined only by a bad row are made bad too (with a problem saying so)."""
+        return _Pass(self, skip, partial).run()
+
+
+class _Pass:
+    def __init__(self, r: Resolver, skip: set[int], partial: bool):
+        self.r, self.skip, self.partial = r, skip, partial
+        self.active = [(i, row) for i, row in enumerate(r.rows) if i not in skip]
+        self.defs: dict[str, _Entry] = {}
+        self.names: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.skipped: dict[str, int] = {}
+        self.skipped_names: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+        self.row_ids: dict[int, list[str | None]] = {}
+        self.edges: dict[EdgeKey, tuple[int, str]] = {}
+        self.deps: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+        self.problems: list[tuple[int, Problem]] = []
+
+    def problem(self, ri: int, location: str, reason: str) -> None:
+        self.problems.append((ri, Problem(location, reason)))
+
+    # -- registration ------------------------------------------------------------------------
+    def statement(self, ri: int, di: int) -> tuple:
+        """What row ``ri`` states about its node ``di`` besides the properties: its references and
+        the kinds and codes of the nodes linked to it within the row."""
+        row = self.r.rows[ri]
+        refs = sorted((rl.type, rl.ref.key, rl.ref.text, rl.incoming) for rl in row.refs if rl.node == di)
+        links = sorted((link.type, row.defs[link.source].kind, row.defs[link.source].code)
+                       for link in row.links if link.target == di)
+        return refs, links
+
+    def register(self, ri: int, di: int, d: Def, code: str, props: dict) -> str:
+        """Record node ``di`` of row ``ri``; a second row with the same code is a duplicate unless
+        the node is shared (index items) or both rows state exactly the same (a 部门 sheet repeated
+        in several files of one load)."""
+        nid = node_id(d.kind, code)
+        e = self.defs.get(nid)
+        if e is None or (e.mode == "stub" and d.mode != "stub"):
+            self.defs[nid] = _Entry(d.kind, code, dict(props), d.mode, set(d.slots), ri, di, d.key, d.owned)
+        elif d.mode == "stub":
+            pass
+        elif e.mode == d.mode == "own" and e.props == props and self.statement(e.row, e.index) == self.statement(ri, di):
+            pass
+        elif e.mode == "own" or d.mode == "own":
+            here, there = self.r.rows[ri].location(d.key), self.r.rows[e.row].location(e.key)
+            what = kinds_label([d.kind])
+            self.problem(ri, here, f"duplicate {what} code '{code}': also on {there}")
+            self.problem(e.row, there, f"duplicate {what} code '{code}': also on {here}")
+        elif e.props.get("name") != props.get("name"):
+            self.problem(ri, self.r.rows[ri].location(d.key),
+                         f"{kinds_label([d.kind])} '{code}' is named '{props.get('name')}' here but "
+                         f"'{e.props.get('name')}' on {self.r.rows[e.row].location(e.key)}")
+        else:
+            for k, v in props.items():
+                e.props.setdefault(k, v)
+            e.slots |= d.slots
+            e.owned |= d.owned
+        return nid
+
+    def register_rows(self) -> None:
+        for ri in self.skip:
+            for d in self.r.rows[ri].defs:
+                if d.mode == "own" and d.code:
+                    nid = node_id(d.kind, d.code)
+                    self.skipped[nid] = ri
+                    if d.props.get("name") is not None:
+                        self.skipped_names[(d.kind, str(d.props["name"]))].append((nid, ri))
+        for ri, row in self.active:
+            self.row_ids[ri] = [self.register(ri, di, d, d.code, d.props) if not d.code_ref else None
+                                for di, d in enumerate(row.defs)]
+        for nid, e in self.defs.items():
+            if not (e.mode == "stub" and nid in self.r.known) and e.props.get("name") is not None:
+                self.names[(e.kind, str(e.props["name"]))].append(nid)
+        for ri, row in self.active:  # codes made from a referenced node's code (职责, 测量)
+            for di, d in enumerate(row.defs):
+                if d.code_ref:
+                    targets = self.resolve(ri, d.code_ref)
+                    if len(targets) == 1:
+                        code = targets[0].partition(":")[2] + d.code_suffix
+                        props = dict(d.props)
+                        props.setdefault("name", code)
+                        self.row_ids[ri][di] = self.register(ri, di, d, code, props)
+
+    # -- references --------------------------------------------------------------------------
+    def match(self, kinds: tuple[str, ...], text: str) -> tuple[str, object]:
+        """("ok", id) | ("ambiguous code" or "ambiguous name", ids) | ("skipped", (id, row index)) |
+        ("unknown", None).
+
+        By code first, then by exact name; for each kind the nodes of this load come first, then
+        those of skipped rows (partial loads), then the store's."""
+        by_code: list[str | tuple[str, int]] = []
+        by_name: list[str | tuple[str, int]] = []
+        for k in kinds:
+            nid = node_id(k, text)
+            if nid in self.defs or nid in self.r.known:
+                by_code.append(nid if nid in self.defs or nid not in self.skipped else (nid, self.skipped[nid]))
+            elif nid in self.skipped:
+                by_code.append((nid, self.skipped[nid]))
+            by_name += (self.names.get((k, text))
+                        or self.skipped_names.get((k, text))
+                        or [n for n in self.r.known_names.get((k, text), ())
+                            if n not in self.defs or self.defs[n].mode == "stub"])
+        for how, candidates in (("code", by_code), ("name", by_name)):
+            if len(candidates) == 1:
+                hit = candidates[0]
+                return ("skipped", hit) if isinstance(hit, tuple) else ("ok", hit)
+            if len(candidates) > 1:
+                return f"ambiguous {how}", sorted(c[0] if isinstance(c, tuple) else c for c in candidates)
+        return "unknown", None
+
+    def resolve(self, ri: int, ref: Ref) -> list[str]:
+        """The ids a reference cell names; a problem for each value that names none or several."""
+        parts = split_multi(ref.text) if ref.multi else [ref.text]
+        if len(parts) > 1:
+            status, hit = self.match(ref.kinds, ref.text)  # a name that itself contains a separator
+            if status == "ok":
+                parts = [ref.text]
+        where = self.r.rows[ri].location(ref.key)
+        what = kinds_label(ref.kinds)
+        found: list[str] = []
+        for text in parts:
+            status, hit = self.match(ref.kinds, text)
+            if status == "ok" and ref.stub and hit not in self.defs:  # count it as named by the load
+                kind, _, code = hit.partition(":")
+                self.register(ri, -1, Def(kind, code, {"name": text}, "stub"), code, {"name": text})
+            if status == "ok":
+                found.append(hit)
+                e = self.defs.get(hit)
+                if e is not None and e.mode == "own" and e.row != ri:
+                    self.deps[e.row].append((ri, where, text))
+            elif status == "unknown" and ref.stub:
+                kind = ref.kinds[0]
+                found.append(self.register(ri, -1, Def(kind, text, {"name": text}, "stub"), text, {"name": text}))
+                self.names[(kind, text)].append(found[-1])
+            elif status == "unknown":
+                self.problem(ri, where, f"unknown {what} '{text}' (no code or name matches){ref.note}")
+            elif status == "ambiguous code":
+                self.problem(ri, where, f"ambiguous {what} '{text}': that code names {len(hit)} nodes "
+                                        f"({', '.join(hit)}){ref.note}")
+            elif status == "ambiguous name":
+                self.problem(ri, where, f"ambiguous {what} '{text}': {len(hit)} nodes have that name "
+                                        f"({', '.join(hit)}); write the code instead{ref.note}")
+            else:
+                nid, other = hit
+                self.problem(ri, where, f"{what} '{text}' is defined on a skipped row "
+                                        f"({self.r.rows[other].location()}){ref.note}")
+        return found
+
+    def link_rows(self) -> None:
+        for ri, row in self.active:
+            ids = self.row_ids[ri]
+            for link in row.links:
+                s, t = ids[link.source], ids[link.target]
+                if s and t:
+                    self.edges.setdefault((s, link.type, t), (ri, row.defs[link.target].key))
+            for rl in row.refs:
+                src = ids[rl.node]
+                if src is None:
+                    continue
+                for nid in self.resolve(ri, rl.ref):
+                    key = (nid, rl.type, src) if rl.incoming else (src, rl.type, nid)
+                    self.edges.setdefault(key, (ri, rl.ref.key))
+
+    # -- checks ------------------------------------------------------------------------------
+    def check_cycles(self, removed: set[EdgeKey]) -> None:
+        """One problem per load edge of each decomposition cycle that this load would create."""
+        pairs: dict[tuple[str, str], tuple[int, str, str]] = {}
+        for (s, t, d), (ri, key) in self.edges.items():
+            if _is_chain((s, t, d)):
+                pairs.setdefault((s, d), (ri, key, t))
+        if not pairs:
+            return
+        g = nx.DiGraph()
+        g.add_edges_from((s, d) for s, t, d in self.r.store_chain() if (s, t, d) not in removed)
+        g.add_edges_from((s, d) for s, _, d in self.r.external_chain)
+        g.add_edges_from(pairs)
+        cyclic = [scc for scc in nx.strongly_connected_components(g)
+                  if len(scc) > 1 or g.has_edge(next(iter(scc)), next(iter(scc)))]
+        component = {n: i for i, scc in enumerate(cyclic) for n in scc}
+        first: dict[int, tuple[int, tuple[str, str]]] = {}  # per cycle: the load edge of the first row
+        for pair, (ri, _, _) in pairs.items():
+            c = component.get(pair[0])
+            if c is not None and component.get(pair[1]) == c and (c not in first or ri < first[c][0]):
+                first[c] = (ri, pair)
+        for c, (_, (u, v)) in sorted(first.items(), key=lambda item: item[1][0]):
+            cycle = [u, u] if u == v else [u, *nx.shortest_path(g.subgraph(cyclic[c]), v, u)]
+            steps = list(zip(cycle, cycle[1:]))
+            shown = " → ".join(cycle)
+            tail = "; it closes through edges already in the store" if any(p not in pairs for p in steps) else ""
+            for p in steps:
+                if p in pairs:
+                    ri, key, etype = pairs[p]
+                    self.problem(ri, self.r.rows[ri].location(key),
+                                 f"decomposition cycle {shown}: this cell adds {p[0]} -{etype}-> {p[1]}{tail}")
+
+    def close_over_dependents(self, bad: set[int]) -> None:
+        queue = list(bad)
+        while queue:
+            r = queue.pop()
+            for dependent, where, text in self.deps.get(r, ()):
+                if dependent not in bad:
+                    bad.add(dependent)
+                    queue.append(dependent)
+                    self.problem(dependent, where, f"skipped: '{text}' is defined on "
+                                                   f"{self.r.rows[r].location()}, which is skipped")
+
+    # -- the pass ------------------------------------------------------------------------------
+    def run(self) -> Outcome:
+        for ri, row in self.active:
+            self.problems += [(ri, p) for p in row.problems]
+        self.register_rows()
+        self.link_rows()
+        out = Outcome(edges=len(self.edges))
+        onto = get_ontology()
+        for nid, e in self.defs.items():
+            if e.mode == "stub" and nid in self.r.known:
+                out.nodes[nid] = self.r.known[nid]  # named by the load, kept as it is
+                continue
+            before = self.r.stored.get(nid)
+            props = e.props
+            if before is not None and not e.owned.issuperset(before.props):  # keep what the row does not state
+                props = {k: v for k, v in before.props.items() if k not in e.owned} | e.props
+            node = Node(e.kind, e.code, props)
+            if before is None or before.props != node.props or nid in self.r.external:
+                try:  # what the store holds is valid already
+                    validate_node(node, onto)
+                except ValidationError as exc:
+                    self.problem(e.row, self.r.rows[e.row].location(e.key), str(exc))
+                    continue
+                out.write.append(node)
+                out.created += before is None
+            out.nodes[nid] = node
+        existing = self.r.slot_edges({nid: frozenset(e.slots) for nid, e in self.defs.items()
+                                      if e.mode != "stub" and e.slots and nid in self.r.stored})
+        out.remove = sorted(existing.difference(self.edges))
+        out.add = [k for k in self.edges if k not in existing]
+        self.check_cycles(set(out.remove))
+        bad = {ri for ri, _ in self.problems}
+        if self.partial:
+            self.close_over_dependents(bad)
+        out.bad_rows = bad
+        seen: set[Problem] = set()
+        for _, p in sorted(self.problems, key=lambda item: item[0]):
+            if p not in seen:
+                seen.add(p)
+                out.problems.append(p)
+        return out

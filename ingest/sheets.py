@@ -1,0 +1,248 @@
+"""The sheet specs of the workbook contract (``WORKBOOK.md``), as data.
+
+Each :class:`SheetSpec` names a sheet (Chinese name and English alias), the node kind its rows
+define and its columns. Each :class:`Column` says whether it is required or multi-valued, which
+node property it fills (``prop``) and how its text is parsed (``value``), or which node kinds it
+references and with which edge (``refs``, ``edge``, ``incoming``). The loader builds nodes and
+edges from these fields; the template writer and the reader use them for the headers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+#: Cell separators of multi-valued columns: 、 ， , ； ; and line breaks.
+MULTI_SEPARATORS = re.compile(r"[、，,；;\r\n]+")
+
+#: Sheets that are never data (the template's instructions); skipped without a warning.
+IGNORED_SHEETS = frozenset({"说明", "instructions", "readme"})
+
+_WIDTH = str.maketrans({"（": "(", "）": ")", "，": ",", "：": ":", "［": "[", "］": "]", "＊": "*"})
+_TRAILING_GROUP = re.compile(r"^(.+?)[(\[].*[)\]]$")
+
+
+def normalize_header(text: object) -> str:
+    """A header or sheet name in comparable form: full-width brackets, commas and colons made
+    half-width, every blank removed, a trailing required marker ``*`` dropped, lower case."""
+    s = re.sub(r"\s+", "", str(text).translate(_WIDTH))
+    return s.rstrip("*").lower()
+
+
+def split_multi(text: str) -> list[str]:
+    """The values of a multi-valued cell: split on ``、 ， , ； ;`` and line breaks, each value
+    stripped, empty values dropped."""
+    return [p.strip() for p in MULTI_SEPARATORS.split(text) if p.strip()]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet.
+
+    ``prop``: the node property the cell fills (``code`` and ``name`` identify the row's node).
+    ``value``: how the text is parsed — ``text``, ``date``, ``number``, ``number_or_text``,
+    ``int_or_text`` or a controlled vocabulary (``layer``, ``status``, ``org_type``, ``system``,
+    ``plan_level``, ``scope``, ``task_kind``, ``direction``); see :mod:`ingest.values`.
+    ``refs``: node kinds a reference cell may name (matched by code, then by exact name);
+    ``edge``: the edge type made for each referenced node, from the row's node, or towards it
+    when ``incoming`` (``上级目标`` makes ``parent -decomposes_to-> row``).
+    ``stub``: an unknown reference creates a node whose code and name are the cell text.
+    """
+
+    zh: str
+    en: str
+    required: bool = False
+    multi: bool = False
+    prop: str | None = None
+    value: str = "text"
+    refs: tuple[str, ...] = ()
+    edge: str | None = None
+    incoming: bool = False
+    stub: bool = False
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """A sheet of the contract: ``zh`` name, ``en`` alias, the ``kind`` of node a row defines,
+    its ``columns`` and the ``builder`` that maps a row (``node`` = the generic one)."""
+
+    zh: str
+    en: str
+    kind: str
+    columns: tuple[Column, ...]
+    builder: str = "node"
+
+    @cached_property
+    def _by_header(self) -> dict[str, Column]:
+        out: dict[str, Column] = {}
+        for c in self.columns:
+            out[normalize_header(c.zh)] = c
+            out[normalize_header(c.en)] = c
+        return out
+
+    def column(self, header: object) -> Column | None:
+        """The column a header names (Chinese name or English alias, normalised), or None."""
+        key = normalize_header(header)
+        col = self._by_header.get(key)
+        if col is None:
+            m = _TRAILING_GROUP.match(key)  # "编号(code)" style headers
+            if m:
+                col = self._by_header.get(m.group(1))
+        return col
+
+    def get(self, zh: str) -> Column:
+        """The column with Chinese name ``zh``; KeyError if the sheet has none."""
+        for c in self.columns:
+            if c.zh == zh:
+                return c
+        raise KeyError(f"{self.zh} has no column {zh}")
+
+    @property
+    def required(self) -> list[Column]:
+        return [c for c in self.columns if c.required]
+
+
+C = Column
+_UNIT = ("OrgUnit",)
+
+
+def _code(zh: str = "编号") -> Column:
+    return C(zh, "code", required=True, prop="code")
+
+
+def _name(zh: str = "名称") -> Column:
+    return C(zh, "name", required=True, prop="name")
+
+
+SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec("部门", "org_units", "OrgUnit", (
+        _code(), _name(),
+        C("类型", "type", prop="type", value="org_type"),
+        C("上级部门", "parent", refs=_UNIT, edge="part_of"),
+        C("纵向系统", "system", prop="system", value="system"),
+    )),
+    SheetSpec("岗位", "posts", "Post", (
+        _code(), _name(),
+        C("所属部门", "org_unit", required=True, refs=_UNIT, edge="part_of"),
+    )),
+    SheetSpec("人员", "people", "Person", (
+        _code("工号"), _name("姓名"),
+        C("岗位", "posts", multi=True, refs=("Post",), edge="holds"),
+        C("部门", "org_unit", refs=_UNIT, edge="part_of"),
+    )),
+    SheetSpec("规划", "plans", "Plan", (
+        _code(), _name(),
+        C("层级", "level", prop="level", value="plan_level"),
+        C("上级规划", "parent", refs=("Plan",), edge="decomposes_to", incoming=True),
+        C("牵头部门", "lead_unit", refs=_UNIT, edge="led_by"),
+        C("牵头人", "lead_person", refs=("Person",), edge="assigned_to"),
+        C("完成时限", "deadline", prop="deadline", value="date"),
+    )),
+    SheetSpec("目标", "targets", "Target", (
+        _code(), _name(),
+        C("层面", "layer", required=True, prop="layer", value="layer"),
+        C("目标类别", "category", prop="category"),
+        C("上级目标", "parents", multi=True, refs=("Target",), edge="decomposes_to", incoming=True),
+        C("所属规划", "plan", refs=("Plan",), edge="decomposes_to", incoming=True),
+        C("目标值", "target_value", prop="target_value", value="number_or_text"),
+        C("单位", "unit", prop="unit"),
+        C("完成时限", "deadline", prop="deadline", value="date"),
+        # split as multi too: two lead units is a finding (RS002), not an input error
+        C("牵头部门", "lead_unit", multi=True, refs=_UNIT, edge="led_by"),
+        C("责任人", "responsible", multi=True, refs=("Person",), edge="assigned_to"),
+        C("标准", "standards", multi=True, refs=("Standard",), edge="governed_by"),
+    )),
+    SheetSpec("任务", "tasks", "Task", (
+        _code(), _name(),
+        C("属性", "kind", prop="task_kind", value="task_kind"),
+        C("上级任务", "parents", multi=True, refs=("Task",), edge="decomposes_to", incoming=True),
+        C("对应目标", "targets", multi=True, refs=("Target",), edge="implemented_by", incoming=True),
+        C("牵头部门", "lead_unit", refs=_UNIT, edge="led_by"),
+        C("责任部门", "responsible_units", multi=True, refs=_UNIT, edge="assigned_to"),
+        C("责任人", "responsible", multi=True, refs=("Person",), edge="assigned_to"),
+        C("完成时限", "deadline", prop="deadline", value="date"),
+        C("状态", "status", prop="status", value="status"),
+        C("流程", "process", refs=("Process",), edge="follows"),
+    )),
+    SheetSpec("标准", "standards", "Standard", (
+        _code(), _name(),
+        C("层面", "layer", prop="layer", value="layer"),
+        C("上级标准", "parents", multi=True, refs=("Standard",), edge="decomposes_to", incoming=True),
+        C("牵头部门", "lead_unit", refs=_UNIT, edge="led_by"),
+    )),
+    SheetSpec("制度体系", "institution_index", "InstitutionItem", (
+        C("一级", "level1", required=True),
+        C("二级", "level2", required=True),
+        C("三级", "level3", required=True),
+        C("制度", "regulation", refs=("Regulation",), edge="includes"),
+        C("流程", "process", refs=("Process",), edge="includes"),
+        C("标准", "standard", refs=("Standard",), edge="includes"),
+        C("责任部门", "lead_units", multi=True, refs=_UNIT, edge="led_by"),
+    ), builder="institution"),
+    SheetSpec("程序文件", "procedure_documents", "ProcedureDocument", (
+        _code("文件编号"), _name("程序文件名称"),
+        C("牵头部门", "lead_units", multi=True, refs=_UNIT, edge="led_by"),
+        C("协作部门", "cooperating_units", multi=True, refs=_UNIT, edge="cooperated_by"),
+    )),
+    SheetSpec("流程", "processes", "Process", (
+        _code("流程编号"), _name("流程名称"),
+        C("业务主管部门", "lead_unit", refs=_UNIT, edge="led_by"),
+        C("所属岗位", "post", refs=("Post",), edge="assigned_to"),
+        C("协作部门", "cooperating_units", multi=True, refs=_UNIT, edge="cooperated_by"),
+        C("工作准则", "regulations", multi=True, refs=("Regulation",), edge="follows", stub=True),
+        C("输入资源", "inputs", prop="inputs"),
+        C("输出资源", "outputs", prop="outputs"),
+        C("考核点", "checkpoints", prop="checkpoints"),
+        C("程序文件", "procedure_document", refs=("ProcedureDocument",), edge="based_on"),
+    )),
+    SheetSpec("职责", "duties", "Duty", (
+        C("职能部门", "org_unit", required=True, refs=_UNIT, edge="led_by"),
+        C("职责属性", "scope", prop="scope", value="scope"),
+        C("序号", "seq", required=True, prop="seq", value="int_or_text"),
+        C("职责描述", "description", required=True, prop="description"),
+        C("具体工作内容", "work", prop="work"),
+        C("工作归属岗位", "post", refs=("Post",), edge="assigned_to"),
+        C("工作标准", "work_standard", prop="work_standard"),
+    ), builder="duty"),
+    SheetSpec("诊断", "diagnosis", "DiagnosisPoint", (
+        C("诊断项目", "item", required=True),
+        C("诊断要素", "element", required=True),
+        C("诊断点", "point", required=True),
+        C("诊断标准", "criterion", prop="criterion"),
+        C("预警值", "warning", prop="warning", value="number_or_text"),
+        C("牵头部门", "lead_unit", multi=True, refs=_UNIT, edge="led_by"),
+        C("责任人", "responsible", refs=("Person",), edge="assigned_to"),
+    ), builder="diagnosis"),
+    SheetSpec("指标", "indicators", "Indicator", (
+        _code(), _name(),
+        C("测量对象", "measures", refs=("Target", "Standard", "DiagnosisPoint"), edge="measures"),
+        C("目标值", "target_value", prop="target_value", value="number_or_text"),
+        C("预警值", "warning", prop="warning", value="number"),
+        C("方向", "direction", prop="direction", value="direction"),
+        C("单位", "unit", prop="unit"),
+        C("采集频次", "frequency", prop="frequency"),
+        C("责任岗位", "post", refs=("Post",), edge="assigned_to"),
+        C("责任人", "responsible", refs=("Person",), edge="assigned_to"),
+        # split as multi like 目标.牵头部门: two lead units on an indicator is finding RS002
+        C("牵头部门", "lead_unit", multi=True, refs=_UNIT, edge="led_by"),
+    )),
+    SheetSpec("测量", "measurements", "Measurement", (
+        C("指标编号", "indicator", required=True, refs=("Indicator",), edge="measurement_of"),
+        C("日期", "date", required=True, prop="date", value="date"),
+        C("值", "value", required=True, prop="value", value="number"),
+        C("来源", "source", prop="source"),
+    ), builder="measurement"),
+)
+
+_BY_NAME = {normalize_header(s.zh): s for s in SHEETS} | {normalize_header(s.en): s for s in SHEETS}
+
+
+def sheet_spec(name: object) -> SheetSpec | None:
+    """The spec of the sheet called ``name`` (Chinese name or English alias, normalised), or None."""
+    return _BY_NAME.get(normalize_header(name))
+
+
+def is_ignored_sheet(name: object) -> bool:
+    """True for sheets that carry no data (``说明``), which readers skip silently."""
+    return normalize_header(name) in IGNORED_SHEETS

@@ -1,0 +1,57 @@
+"""Fixtures for the API tests: a store with the demo college and clients with the test tokens.
+Every test runs in its own working directory with no ``IQA_*`` variables, so no ``iqa.yaml`` or
+environment of the machine leaks in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+from api_helpers import ENTRIES, demo_store
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from graph.settings import Settings
+from graph.store import GraphStore
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch, tmp_path):
+    """No IQA_* variables and a fresh working directory (so no iqa.yaml is picked up)."""
+    for key in list(os.environ):
+        if key.startswith("IQA_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def store() -> Iterator[GraphStore]:
+    """A fresh in-memory store with the demo college."""
+    s = demo_store()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def make_client(store) -> Callable[..., TestClient]:
+    """``make_client(store=None, **settings)``: a TestClient over ``store`` (default: the fixture's)
+    with the test tokens configured and the given Settings fields (e.g. ``api_host="0.0.0.0"``)."""
+
+    def make(store_: GraphStore | None = None, **fields) -> TestClient:
+        fields.setdefault("api_tokens", ENTRIES)
+        return TestClient(create_app(Settings(**fields), store_ if store_ is not None else store))
+
+    return make
+
+
+@pytest.fixture
+def client(make_client) -> TestClient:
+    """A client of an app bound (by settings) to 127.0.0.1: anonymous reads allowed by default."""
+    return make_client()
+
+
+@pytest.fixture
+def remote_client(make_client) -> TestClient:
+    """A client of an app bound to 0.0.0.0: every request needs a token."""
+    return make_client(api_host="0.0.0.0")

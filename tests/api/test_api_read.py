@@ -1,0 +1,311 @@
+"""The read routes: shapes equal to the CLI's --format json, filters, and each error."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from api_helpers import API, PROBLEM, assert_problem, auth
+from openpyxl import load_workbook
+
+from graph.model import Node
+from graph.services.checks import run_checks
+from graph.services.impact import impact
+from graph.services.ownership import owner_of
+from graph.services.trace import trace
+from seed.demo import demo_as_of
+
+
+def test_health(client, store):
+    r = client.get(f"{API}/health")
+    assert r.status_code == 200
+    assert r.json() == {"status": "ok", "version": r.json()["version"], "nodes": store.count_nodes(),
+                        "edges": store.count_edges()}
+
+
+# ------------------------------------------------------------------------------------ search
+def test_search_chinese_substring_with_total(client):
+    r = client.get(f"{API}/nodes", params={"q": "招生", "limit": 3})
+    body = r.json()
+    assert r.status_code == 200 and body["limit"] == 3 and body["offset"] == 0
+    assert body["total"] > 3 and len(body["items"]) == 3
+    assert all("招生" in n["props"].get("name", "") or "招生" in n["code"] for n in body["items"])
+    page2 = client.get(f"{API}/nodes", params={"q": "招生", "limit": 3, "offset": 3}).json()
+    assert page2["total"] == body["total"]
+    assert not {n["id"] for n in page2["items"]} & {n["id"] for n in body["items"]}
+
+
+def test_search_exact_code_ranks_first_and_is_case_insensitive(client):
+    items = client.get(f"{API}/nodes", params={"q": "zk-01"}).json()["items"]
+    assert items[0]["id"] == "Indicator:ZK-01"
+
+
+def test_search_filters_kind_layer_unit(client, store):
+    body = client.get(f"{API}/nodes", params={"kind": "Target", "layer": "school", "limit": 1000}).json()
+    expected = [n.id for n in store.iter_nodes("Target") if n.props.get("layer") == "school"]
+    assert [n["id"] for n in body["items"]] == expected and body["total"] == len(expected)
+    by_unit = client.get(f"{API}/nodes", params={"kind": "Task", "unit": "OrgUnit:ZJC", "limit": 1000}).json()
+    assert by_unit["total"] > 0
+    for n in by_unit["items"]:
+        node = store.get_node(n["id"])
+        assert owner_of(store, node).unit.id == "OrgUnit:ZJC"
+    by_name = client.get(f"{API}/nodes", params={"kind": "Task", "unit": "招生就业处", "limit": 1000}).json()
+    assert by_name == by_unit
+
+
+def test_search_errors(client):
+    body = assert_problem(client.get(f"{API}/nodes", params={"limit": 0}), 422)
+    assert body["errors"][0]["field"] == "query.limit"
+    assert assert_problem(client.get(f"{API}/nodes", params={"kind": "Nope"}), 422)["errors"][0]["field"] == "query.kind"
+    assert assert_problem(client.get(f"{API}/nodes", params={"offset": -1}), 422)["errors"][0]["field"] == "query.offset"
+    body = assert_problem(client.get(f"{API}/nodes", params={"unit": "招生就业"}), 404)
+    assert "suggestions" in body
+
+
+# ------------------------------------------------------------------------------------ nodes
+def test_get_node_with_etag_and_bare_code(client, store):
+    r = client.get(f"{API}/nodes/Indicator:ZK-01")
+    assert r.status_code == 200
+    assert r.json() == store.get_node("Indicator:ZK-01").to_dict()
+    assert r.headers["etag"].startswith('"') and len(r.headers["etag"]) > 10
+    bare = client.get(f"{API}/nodes/ZK-01")
+    assert bare.json() == r.json() and bare.headers["etag"] == r.headers["etag"]
+
+
+def test_unknown_id_is_404_with_suggestions(client):
+    body = assert_problem(client.get(f"{API}/nodes/Indicator:ZK-1"), 404)
+    assert body["suggestions"] and all(s.startswith("Indicator:ZK-") for s in body["suggestions"])
+    body = assert_problem(client.get(f"{API}/nodes/ZK-1"), 404)
+    assert body["suggestions"]
+
+
+def test_ambiguous_bare_code_is_409_with_candidates(client, store):
+    store.upsert_nodes([Node("Standard", "ZK-01", {"name": "同号标准"})])
+    body = assert_problem(client.get(f"{API}/nodes/ZK-01"), 409)
+    assert body["candidates"] == ["Indicator:ZK-01", "Standard:ZK-01"]
+    assert_problem(client.get(f"{API}/indicators/ZK-01/owner"), 409)
+    assert client.get(f"{API}/indicators/Indicator:ZK-01/owner").status_code == 200
+
+
+def test_neighbors(client, store):
+    r = client.get(f"{API}/nodes/Indicator:ZK-01/neighbors", params={"direction": "both"})
+    body = r.json()
+    assert r.status_code == 200 and body["node"] == "Indicator:ZK-01" and body["direction"] == "both"
+    expected = store.neighbors("Indicator:ZK-01", None, "both")
+    assert [(x["edge"], x["node"]) for x in body["neighbors"]] == [(e.to_dict(), n.to_dict()) for e, n in expected]
+    only = client.get(f"{API}/nodes/Indicator:ZK-01/neighbors", params={"type": ["measures", "led_by"]}).json()
+    assert {x["edge"]["type"] for x in only["neighbors"]} <= {"measures", "led_by"} and only["neighbors"]
+    assert_problem(client.get(f"{API}/nodes/Indicator:ZK-01/neighbors", params={"type": "nope"}), 422)
+    assert_problem(client.get(f"{API}/nodes/Indicator:ZK-01/neighbors", params={"direction": "sideways"}), 422)
+    assert_problem(client.get(f"{API}/nodes/Indicator:XX/neighbors"), 404)
+
+
+# ------------------------------------------------------------------------------------ chains
+def test_trace_down_and_up_match_the_service(client, store):
+    goal = next(n for n in store.iter_nodes("Target") if n.props.get("layer") == "school")
+    r = client.get(f"{API}/trace/{goal.id}", params={"depth": 2})
+    assert r.status_code == 200 and r.json() == trace(store, goal, "down", 2)
+    task = store.get_node("Task:RW-0002")
+    up = client.get(f"{API}/trace/RW-0002", params={"direction": "up"}).json()
+    assert up == trace(store, task, "up") and "parents" in up and "children" not in up
+
+
+def test_trace_errors(client):
+    assert_problem(client.get(f"{API}/trace/Task:RW-0002", params={"direction": "sideways"}), 422)
+    assert_problem(client.get(f"{API}/trace/Task:RW-0002", params={"depth": -1}), 422)
+    assert_problem(client.get(f"{API}/trace/Task:NOPE"), 404)
+
+
+def test_impact(client, store):
+    r = client.get(f"{API}/impact/Target:MB-D-GZC")
+    assert r.status_code == 200 and r.json() == impact(store, store.get_node("Target:MB-D-GZC"))
+    assert client.get(f"{API}/impact/Target:MB-D-GZC", params={"depth": 0}).json()["affected"] == []
+    assert_problem(client.get(f"{API}/impact/Target:NOPE"), 404)
+
+
+# ------------------------------------------------------------------------------------ owners
+def test_owner_answers_for_every_indicator_of_the_demo_college(client, store):
+    indicators = list(store.iter_nodes("Indicator"))
+    assert len(indicators) >= 50
+    inherited, ownerless = 0, []
+    for node in indicators:
+        r = client.get(f"{API}/indicators/{node.id}/owner")
+        assert r.status_code == 200, (node.id, r.text)
+        body = r.json()
+        assert body == owner_of(store, node).to_dict()
+        assert set(body) == {"node", "owner", "inherited_from", "chain"}
+        assert set(body["owner"]) == {"person", "post", "unit"}
+        if body["owner"]["unit"] is None:
+            ownerless.append(node.id)
+        inherited += body["inherited_from"] is not None
+        assert client.get(f"{API}/indicators/{node.code}/owner").json() == body  # bare code
+    assert inherited > 0
+    # the demo seeds a few defects on purpose: an indicator nobody owns is a finding of the checks
+    assert len(ownerless) <= 3
+    flagged = {f.node for f in run_checks(store, as_of=demo_as_of()).findings}
+    assert set(ownerless) <= flagged
+
+
+def test_owner_unknown_indicator(client):
+    body = assert_problem(client.get(f"{API}/indicators/Indicator:ZK-999/owner"), 404)
+    assert body["suggestions"]
+
+
+def test_owner_items_of_unit_person_and_post(client, store):
+    unit = client.get(f"{API}/owners/OrgUnit:ZJC/items").json()
+    assert unit["owner"] == {"id": "OrgUnit:ZJC", "kind": "OrgUnit", "name": "招生就业处"}
+    led = {e.source for e, _ in store.neighbors("OrgUnit:ZJC", ("led_by", "assigned_to"), "in")}
+    listed = {i["id"] for items in unit["by_kind"].values() for i in items}
+    assert listed == led and unit["total"] == len(led)
+    for kind, items in unit["by_kind"].items():
+        assert all(i["id"].startswith(kind + ":") for i in items)
+    person = client.get(f"{API}/owners/Person:T0007/items").json()
+    through = [i for items in person["by_kind"].values() for i in items if i["through"]]
+    direct = [i for items in person["by_kind"].values() for i in items if not i["through"]]
+    assert through and direct
+    post = through[0]["through"]
+    assert any(e.target == post for e, _ in store.neighbors("Person:T0007", ("holds",), "out"))
+    post_items = client.get(f"{API}/owners/{post}/items").json()
+    assert through[0]["id"] in {i["id"] for items in post_items["by_kind"].values() for i in items}
+
+
+def test_owner_items_errors(client):
+    body = assert_problem(client.get(f"{API}/owners/Indicator:ZK-01/items"), 422)
+    assert "OrgUnit" in body["detail"]
+    assert_problem(client.get(f"{API}/owners/OrgUnit:NOPE/items"), 404)
+
+
+# ------------------------------------------------------------------------------------ checks
+def test_checks_shape_equals_the_cli_json(client, store):
+    as_of = demo_as_of()
+    r = client.get(f"{API}/checks", params={"as_of": as_of.isoformat()})
+    assert r.status_code == 200
+    assert r.json() == run_checks(store, as_of=as_of).to_dict()
+
+
+def test_checks_filters(client, store):
+    as_of = demo_as_of().isoformat()
+    only = client.get(f"{API}/checks", params={"rule": ["IS001", "TC001"], "as_of": as_of}).json()
+    assert {f["rule"] for f in only["findings"]} <= {"IS001", "TC001"} and only["findings"]
+    assert set(only["summary"]["by_rule"]) == {"IS001", "TC001"}
+    errors = client.get(f"{API}/checks", params={"severity": "error", "as_of": as_of}).json()
+    assert errors["findings"] and all(f["severity"] == "error" for f in errors["findings"])
+    assert errors["summary"]["warnings"] == 0 and errors["summary"]["total"] == errors["summary"]["errors"]
+    unit = client.get(f"{API}/checks", params={"owner": "后勤管理处", "as_of": as_of}).json()
+    assert unit["findings"] and all(f["owner"]["unit"]["id"] == "OrgUnit:HQC" for f in unit["findings"])
+
+
+def test_checks_honour_the_rule_configuration(make_client, tmp_path):
+    (tmp_path / "iqa.yaml").write_text("checks:\n  disabled: [IS001]\n", encoding="utf-8")
+    body = make_client().get(f"{API}/checks").json()
+    assert "IS001" not in body["summary"]["by_rule"]
+
+
+def test_checks_errors(client):
+    assert assert_problem(client.get(f"{API}/checks", params={"rule": "XX999"}), 422)["errors"][0]["field"].startswith("query.rule")
+    assert_problem(client.get(f"{API}/checks", params={"severity": "fatal"}), 422)
+    assert_problem(client.get(f"{API}/checks", params={"as_of": "yesterday"}), 422)
+    assert_problem(client.get(f"{API}/checks", params={"owner": "OrgUnit:NOPE"}), 404)
+
+
+# ------------------------------------------------------------------------------------ ontology / export
+def test_ontology(client):
+    body = client.get(f"{API}/ontology").json()
+    kinds = {k["name"]: k for k in body["kinds"]}
+    assert kinds["Indicator"]["zh"] == "指标" and kinds["Indicator"]["en"]
+    edges = {e["name"]: e for e in body["edge_types"]}
+    assert edges["measures"]["domain"] == ["Indicator"] and "Target" in edges["measures"]["range"]
+    assert [c["notation"] for c in body["schemes"]["Layers"]][0] == "school"
+    assert body["properties"]["layer"]["zh"]
+
+
+@pytest.mark.parametrize("fmt, media", [("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
+                                        ("graphml", "application/graphml+xml")])
+def test_export_graph(client, fmt, media):
+    r = client.get(f"{API}/export", params={"format": fmt})
+    assert r.status_code == 200 and r.headers["content-type"].startswith(media)
+    assert "attachment" in r.headers["content-disposition"] and len(r.content) > 1000
+
+
+def test_export_ttl_round_trips(client, store, tmp_path):
+    from graph.rdf import read_rdf
+
+    path = tmp_path / "g.ttl"
+    path.write_bytes(client.get(f"{API}/export").content)
+    nodes, edges = read_rdf(path)
+    assert len(nodes) == store.count_nodes() and len(edges) == store.count_edges()
+
+
+def test_export_xlsx_is_the_rectification_workbook(client, store):
+    as_of = demo_as_of()
+    r = client.get(f"{API}/export", params={"format": "xlsx", "as_of": as_of.isoformat()})
+    assert r.status_code == 200 and "spreadsheetml" in r.headers["content-type"]
+    assert "filename*=UTF-8''" in r.headers["content-disposition"]
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames[0] == "汇总"
+    summary = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
+    report = run_checks(store, as_of=as_of)
+    assert sum(row[1] + row[2] for row in summary) == report.summary()["total"]
+
+
+def test_export_errors(client):
+    assert assert_problem(client.get(f"{API}/export", params={"format": "pdf"}), 422)["errors"][0]["field"] == "query.format"
+
+
+# ------------------------------------------------------------------------------------ generic errors
+def test_unknown_route_and_method_are_problems(client):
+    assert_problem(client.get(f"{API}/nowhere"), 404)
+    body = assert_problem(client.post(f"{API}/health"), 405)
+    assert body["type"].endswith("method-not-allowed")
+
+
+def test_unexpected_errors_are_500_problems_without_details(make_client):
+    c = make_client()
+    app = c.app
+
+    @app.get("/api/v1/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    c = type(c)(app, raise_server_exceptions=False)
+    r = c.get(f"{API}/boom")
+    body = assert_problem(r, 500)
+    assert "secret" not in r.text and body["type"].endswith("internal")
+
+
+def test_openapi_documents_every_route(client):
+    schema = client.get(f"{API}/openapi.json").json()
+    ops = [(path, method, op) for path, item in schema["paths"].items() for method, op in item.items()]
+    expected = {("/api/v1/health", "get"), ("/api/v1/nodes", "get"), ("/api/v1/nodes/{node_id}", "get"),
+                ("/api/v1/nodes/{node_id}/neighbors", "get"), ("/api/v1/trace/{node_id}", "get"),
+                ("/api/v1/impact/{node_id}", "get"), ("/api/v1/indicators/{node_id}/owner", "get"),
+                ("/api/v1/owners/{node_id}/items", "get"), ("/api/v1/checks", "get"), ("/api/v1/ontology", "get"),
+                ("/api/v1/export", "get"), ("/api/v1/load", "post"), ("/api/v1/nodes/{node_id}", "put"),
+                ("/api/v1/nodes/{node_id}", "patch"), ("/api/v1/nodes/{node_id}", "delete"),
+                ("/api/v1/edges", "put"), ("/api/v1/edges", "patch"), ("/api/v1/edges", "delete"),
+                ("/api/v1/audit", "get")}
+    assert expected <= {(p, m) for p, m, _ in ops}
+    components = schema["components"]["schemas"]
+    assert "ProblemDetail" in components
+    for path, method, op in ops:
+        assert op.get("summary") and op.get("description"), (path, method)
+        ok = op["responses"].get("200") or op["responses"].get("204")
+        assert ok, (path, method)
+        content = ok.get("content", {})
+        documented = any("schema" in c and (c["schema"].get("$ref") or c["schema"].get("type")) or "example" in c
+                         for c in content.values())
+        assert documented or "204" in op["responses"], (path, method)
+        for status, resp in op["responses"].items():
+            if status.startswith(("4", "5")):
+                assert list(resp["content"]) == [PROBLEM], (path, method, status)
+                assert resp["content"][PROBLEM].get("example"), (path, method, status)
+        if path != "/api/v1/health":
+            assert op.get("security"), (path, method)
+    # every documented model carries an example somewhere up its tree
+    for name in ("OwnerAnswerOut", "CheckReportOut", "TraceEntry", "NodePage", "ImpactOut", "OwnedItems"):
+        assert components[name].get("examples"), name
+
+
+def test_reads_with_a_reader_token(remote_client):
+    r = remote_client.get(f"{API}/indicators/Indicator:ZK-01/owner", headers=auth("reader"))
+    assert r.status_code == 200

@@ -1,0 +1,64 @@
+"""The consistency-check tests (tests/services/test_checks.py), re-run on the Neo4j store.
+
+Those tests build their stores with ``EmbeddedStore(None)``; here the module is loaded a second
+time under a private name and that name is pointed at a factory of Neo4j stores — over the fake
+driver always, and over a real server when NEO4J_URI is set (skipped with the reason otherwise).
+The test functions are the suite's own, unchanged. One Neo4j database holds one graph, so on a
+real server a test that needs two stores at once is skipped (and says so) at its second store.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+from neo4j_fakes import FakeDriver
+
+from graph.stores.neo4j import Neo4jStore
+
+TESTS = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("_iqa_checks_suite", TESTS / "services" / "test_checks.py")
+CHECKS = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(CHECKS)
+
+ADOPTED = []
+for _name, _fn in vars(CHECKS).items():
+    if _name.startswith("test_") and callable(_fn):
+        globals()[_name] = _fn
+        ADOPTED.append(_name)
+
+
+class _Factory:
+    """Stands in for ``EmbeddedStore`` inside the adopted module."""
+
+    def __init__(self, backend: str):
+        self.backend = backend
+        self.live: list[Neo4jStore] = []
+
+    def __call__(self, path=None):
+        if self.backend == "fake-driver":
+            store = Neo4jStore(FakeDriver(), batch_size=7)
+        else:
+            if self.live:
+                pytest.skip("this test needs two stores at once; one Neo4j database holds one graph")
+            store = Neo4jStore.from_uri(os.environ["NEO4J_URI"])
+            store.clear()
+        self.live.append(store)
+        return store
+
+
+@pytest.fixture(autouse=True, params=["fake-driver", "neo4j-server"])
+def neo4j_backend(request, monkeypatch):
+    if request.param == "neo4j-server" and not os.environ.get("NEO4J_URI"):
+        pytest.skip("NEO4J_URI is not set: check tests not run against a Neo4j server here")
+    factory = _Factory(request.param)
+    monkeypatch.setattr(CHECKS, "EmbeddedStore", factory)
+    yield request.param
+    for store in factory.live:
+        store.close()
+
+
+def test_the_check_suite_was_adopted(neo4j_backend):
+    assert len(ADOPTED) >= 20

@@ -1,0 +1,168 @@
+"""Drawings: ECharts options (rendered by ``streamlit-echarts``, whose bundle ships echarts, so
+nothing is fetched at run time) built from the plain data the services return, and the notice a
+capped drawing shows. Presentation only: which nodes to draw was decided by the service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from ui import state
+from ui.state import label, t
+
+#: Colour of a task without a known status, and of nodes in a trace tree that are not tasks.
+NEUTRAL = "#9e9e9e"
+
+
+def _short(text: str, n: int = 16) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def cap_notice(shown: int, omitted: int, cap: int, by_kind: dict[str, int] | None = None) -> None:
+    """Say what a capped drawing left out (nothing when nothing was)."""
+    if not omitted:
+        return
+    detail = "、".join(f"{label(k)} {n}" for k, n in (by_kind or {}).items()) or "—"
+    st.info(t("cap_notice", shown=shown, cap=cap, omitted=omitted, detail=detail), icon=":material/content_cut:")
+
+
+def neighbourhood_options(graph: dict[str, Any]) -> dict[str, Any]:
+    """A force-directed ECharts graph of ``explore.neighbourhood_graph`` output: one category (and
+    legend entry) per kind, coloured by kind, the centre node larger, edges labelled on hover."""
+    colours = state.kind_colours()
+    kinds = state.uniq(n["kind"] for n in graph["nodes"])
+    index = {k: i for i, k in enumerate(kinds)}
+    nodes = []
+    for n in graph["nodes"]:
+        centre = n["id"] == graph["center"]
+        nodes.append({
+            "id": n["id"], "name": f"{n['code']} {_short(n['name'])}" if n["name"] != n["code"] else n["code"],
+            "category": index[n["kind"]], "symbolSize": 34 if centre else max(12, 24 - 4 * n["depth"]),
+            "value": n["id"], "tip": state.node_text(n),
+            "label": {"show": centre or len(graph["nodes"]) <= 60},
+            "itemStyle": {"borderColor": "#000", "borderWidth": 2} if centre else {},
+        })
+    links = [{"source": e["source"], "target": e["target"], "tip": label(e["type"])} for e in graph["edges"]]
+    return {
+        "tooltip": {"formatter": _JS_TIP},
+        "legend": [{"data": [label(k) for k in kinds], "top": 0, "type": "scroll"}],
+        "series": [{
+            "type": "graph", "layout": "force", "roam": True, "draggable": True,
+            "data": nodes, "links": links,
+            "categories": [{"name": label(k), "itemStyle": {"color": colours[k]}} for k in kinds],
+            "edgeSymbol": ["none", "arrow"], "edgeSymbolSize": 6,
+            "force": {"repulsion": 180, "edgeLength": [40, 120], "gravity": 0.08},
+            "label": {"position": "right", "fontSize": 11},
+            "lineStyle": {"color": "source", "opacity": 0.6, "curveness": 0.1},
+            "emphasis": {"focus": "adjacency", "label": {"show": True}},
+        }],
+    }
+
+
+def tree_options(tree: dict[str, Any], key: str = "children") -> tuple[dict[str, Any], int]:
+    """An ECharts tree of a (capped) trace tree: tasks coloured by their status (the ontology's
+    TaskStatuses colours), other nodes by kind; each label ``code 名称 · 责任人``; the first levels
+    (about 80 nodes) start unfolded, deeper ones folded (click a node to unfold it). Returns the
+    options and a drawing height (pixels) that fits the unfolded levels. ``key`` is ``children`` (down) or ``parents`` (up)."""
+    colours = state.kind_colours()
+
+    # Unfold as many levels as keep the first view readable (about 80 nodes), at least one.
+    per_level: dict[int, int] = {}
+
+    def count(entry: dict[str, Any], depth: int) -> None:
+        per_level[depth] = per_level.get(depth, 0) + 1
+        for child in entry.get(key, []):
+            count(child, depth + 1)
+
+    count(tree, 0)
+    unfold, shown = 1, per_level.get(0, 0) + per_level.get(1, 0)
+    while unfold + 1 in per_level and shown + per_level[unfold + 1] <= 80:
+        unfold += 1
+        shown += per_level[unfold]
+
+    def convert(entry: dict[str, Any], depth: int) -> dict[str, Any]:
+        owner = entry.get("owner") or {}
+        person = (owner.get("person") or {}).get("name")
+        unit = (owner.get("unit") or {}).get("name")
+        code = entry["id"].split(":", 1)[-1]
+        if entry.get("kind") == "Task":
+            colour = state.status_colour(entry.get("status")) or NEUTRAL
+        else:
+            colour = colours.get(entry.get("kind", ""), NEUTRAL)
+        text = f"{code} {_short(entry.get('name') or '', 14)}"
+        if entry.get("ref"):
+            text += " ↻"
+        elif person or unit:
+            text += f" · {person or unit}"
+        tip = [state.node_text(entry)]
+        if unit or person:
+            tip.append(f"{label('OrgUnit')}: {unit or '—'}  {label('Person')}: {person or '—'}")
+        if entry.get("status"):
+            tip.append(f"{label('status')}: {label(entry['status'])}")
+        if entry.get("deadline"):
+            tip.append(f"{label('deadline')}: {entry['deadline']}")
+        if entry.get("omitted"):
+            tip.append("✂ " + t("more_items", n=entry["omitted"]))
+        node = {"name": text, "value": entry["id"], "tip": "<br/>".join(tip),
+                "itemStyle": {"color": colour, "borderColor": colour},
+                "children": [convert(c, depth + 1) for c in entry.get(key, [])]}
+        if depth >= unfold and node["children"]:
+            node["collapsed"] = True
+        return node
+
+    widest = max(per_level.get(d, 0) for d in range(unfold + 1))
+    height = max(360, min(1600, 20 * widest + 60))
+    return {
+        "tooltip": {"trigger": "item", "formatter": _JS_TIP},
+        "series": [{
+            "type": "tree", "data": [convert(tree, 0)], "orient": "LR" if key == "children" else "RL",
+            "top": "2%", "bottom": "2%", "left": "12%" if key == "children" else "30%",
+            "right": "30%" if key == "children" else "12%",
+            "symbolSize": 10, "expandAndCollapse": True, "initialTreeDepth": -1, "roam": True,
+            "label": {"position": "left" if key == "children" else "right", "verticalAlign": "middle",
+                      "fontSize": 12},
+            "leaves": {"label": {"position": "right" if key == "children" else "left"}},
+            "lineStyle": {"width": 1.2},
+            "animationDuration": 300,
+        }],
+    }, height
+
+
+def status_legend() -> None:
+    """The task status colours (seed 002 图13, from the ontology) as a row of chips."""
+    chips = " ".join(
+        f"<span style='display:inline-block;margin-right:1em'><span style='display:inline-block;width:.9em;"
+        f"height:.9em;border-radius:50%;background:{c.colour};vertical-align:middle'></span> "
+        f"{c.labels.get(state.lang())}</span>"
+        for c in state.status_concepts() if c.colour)
+    st.markdown(f"**{t('status_legend')}** &nbsp; {chips}", unsafe_allow_html=True)
+
+
+def draw(options: dict[str, Any], key: str, height: int = 560, clickable: bool = False) -> str | None:
+    """Render ECharts ``options``. With ``clickable``, a click on a node reruns the page and the
+    clicked node's id (its ``value``) is returned — once per click; otherwise None."""
+    from streamlit_echarts import JsCode, st_echarts
+
+    events = {"click": "function(p){ if (p.dataType === 'node' && p.data && p.data.value) "
+                       "{ return p.data.value + '|' + Date.now(); } }"} if clickable else None
+    result = st_echarts(_with_js(options, JsCode), height=f"{height}px", key=key, events=events)
+    event = (result or {}).get("chart_event") if clickable else None
+    if not event or st.session_state.get(f"{key}__seen") == event:
+        return None
+    st.session_state[f"{key}__seen"] = event
+    return str(event).rsplit("|", 1)[0]
+
+
+_JS_TIP = "__tip__"
+
+
+def _with_js(obj: Any, JsCode) -> Any:
+    if obj == _JS_TIP:
+        return JsCode("function(p){ return (p.data && p.data.tip) || p.name; }")
+    if isinstance(obj, dict):
+        return {k: _with_js(v, JsCode) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_with_js(v, JsCode) for v in obj]
+    return obj

@@ -1,0 +1,358 @@
+"""What every page shares: the language, labels from the ontology, the store selected by
+``graph.settings.Settings`` (env ``IQA_STORE``, the same selection as the CLI and the API), and
+cached calls of ``graph.services``.
+
+Caching: the open store is a ``st.cache_resource`` per store URI (a :class:`Handle`: the store
+wrapped in ``graph.services.edit.ConcurrentStore``, since Streamlit serves every session from its
+own thread, and a *generation* counter). Query results are ``st.cache_data`` keyed on ``(uri,
+generation, arguments)``; a load or a reload bumps the generation and clears them, so nothing stale
+is served after the data changed. No graph logic lives here: every answer comes from a
+``graph.services`` function, and loads go through ``graph.services.edit.Editor`` (audited).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
+from ontology import get_ontology
+from ui.i18n import LANGS, TEXT
+
+# ------------------------------------------------------------------------------ language
+LANG_KEY = "lang"
+
+
+def lang() -> str:
+    """The current language, ``"zh"`` (default) or ``"en"``."""
+    value = st.session_state.get(LANG_KEY, "zh")
+    return value if value in LANGS else "zh"
+
+
+def t(key: str, **fields: Any) -> str:
+    """The UI text ``key`` in the current language, formatted with ``fields``."""
+    zh, en = TEXT[key]
+    text = en if lang() == "en" else zh
+    return text.format(**fields) if fields else text
+
+
+def label(term: str | None) -> str:
+    """The ontology label of a kind, edge type, property or concept notation in the current
+    language (the term itself when the ontology does not know it)."""
+    if term is None:
+        return ""
+    return get_ontology().label(str(term), lang())
+
+
+def edge_label(edge: str, direction: str = "out") -> str:
+    """An edge type's label with an arrow: ``牵头 →`` (outgoing) or ``← 牵头`` (incoming; also for
+    a chain step written ``^type``)."""
+    if edge.startswith("^"):
+        edge, direction = edge[1:], "in"
+    text = label(edge)
+    return f"{text} →" if direction == "out" else f"← {text}"
+
+
+def status_concepts() -> list:
+    """The TaskStatuses concepts in rank order (each with ``notation``, ``labels``, ``colour``)."""
+    return list(get_ontology().schemes["TaskStatuses"])
+
+
+def status_colour(status: str | None) -> str | None:
+    """The ontology colour (seed 002 图13) of a task status given as notation or label, or None."""
+    if not status:
+        return None
+    concept = get_ontology().concept("TaskStatuses", status)
+    return concept.colour if concept else None
+
+
+#: Node colours by kind (a fixed palette in the ontology's kind order, so a kind keeps its colour).
+_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+            "#7f7f7f", "#d62728", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
+            "#e6550d", "#31a354")
+
+
+def kind_colours() -> dict[str, str]:
+    """Kind → colour for drawings, stable across runs."""
+    return {kind: _PALETTE[i % len(_PALETTE)] for i, kind in enumerate(get_ontology().kinds)}
+
+
+def value_label(prop: str, value: Any) -> str:
+    """A property value for display: controlled values (layer, status, …) as their concept label."""
+    from graph.model import CONTROLLED_PROPERTIES
+
+    if prop in CONTROLLED_PROPERTIES and isinstance(value, str):
+        scheme = CONTROLLED_PROPERTIES[prop][1]
+        concept = get_ontology().concept(scheme, value)
+        if concept is not None:
+            return concept.labels.get(lang())
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def node_text(item: dict[str, Any]) -> str:
+    """``目标 MB-S01 · 全日制…`` for a ``{"id", "kind", "name"[, "code"]}`` item."""
+    code = item.get("code") or item["id"].split(":", 1)[-1]
+    name = item.get("name") or code
+    text = f"{label(item.get('kind') or item['id'].split(':', 1)[0])} {code}"
+    return text if name == code else f"{text} · {name}"
+
+
+# ------------------------------------------------------------------------------ the store
+@dataclass
+class Handle:
+    """The open store shared by every session — a ``ConcurrentStore`` (``graph.services.edit``), so
+    reads from many sessions' threads never meet a half-applied write — and the generation that
+    cached results are keyed on."""
+
+    uri: str
+    store: GraphStore
+    generation: int = 0
+
+
+def store_uri() -> str:
+    """The selected store: ``Settings().store`` (env ``IQA_STORE``, default ``iqa.sqlite``)."""
+    return Settings().store
+
+
+@st.cache_resource(show_spinner=False)
+def _handle(uri: str) -> Handle:
+    from graph.services.edit import concurrent
+
+    return Handle(uri, concurrent(open_store(uri)))
+
+
+def handle() -> Handle:
+    """The open store of the selected URI (opened once per process; StoreError if it cannot be)."""
+    return _handle(store_uri())
+
+
+def key() -> tuple[str, int]:
+    """``(uri, generation)``: the first arguments of every cached query."""
+    h = handle()
+    return h.uri, h.generation
+
+
+def data_changed() -> None:
+    """Call after the store's data changed: later queries recompute."""
+    handle().generation += 1
+    st.cache_data.clear()
+
+
+def reload_store() -> None:
+    """Close and reopen the store (to see what another process, e.g. ``iqa load``, wrote)."""
+    from graph.services.edit import concurrent
+
+    h = handle()
+    old, h.store = h.store, concurrent(open_store(h.uri))
+    old.close()
+    data_changed()
+
+
+def _node(store: GraphStore, node_id: str):
+    from graph.errors import NotFoundError
+
+    node = store.get_node(node_id)
+    if node is None:
+        raise NotFoundError(f"no node {node_id}")
+    return node
+
+
+def _with_store(uri: str, fn: Callable[[GraphStore], Any]) -> Any:
+    return fn(_handle(uri).store)
+
+
+# ------------------------------------------------------------------------------ cached queries
+# Every function takes (uri, generation, …) so that a load (a new generation) invalidates it.
+@st.cache_data(show_spinner=False, max_entries=8)
+def stats(uri: str, gen: int) -> dict[str, Any]:
+    """``graph.services.stats.graph_stats``."""
+    from graph.services.stats import graph_stats
+
+    return _with_store(uri, graph_stats)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def check_report(uri: str, gen: int, as_of: dt.date):
+    """``run_checks(store, as_of=…, config=…)`` (a ``CheckReport``), with the rule configuration
+    the settings name (``IQA_CONFIG`` or ``iqa.yaml``)."""
+    from graph.services.checks import load_rule_config, run_checks
+
+    path = Settings().config_path()
+    config = load_rule_config(path) if path else None
+    return _with_store(uri, lambda s: run_checks(s, as_of=as_of, config=config))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def completeness(uri: str, gen: int) -> list[dict[str, Any]]:
+    """``graph.services.completeness.chain_completeness``."""
+    from graph.services.completeness import chain_completeness
+
+    return _with_store(uri, chain_completeness)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def search(uri: str, gen: int, text: str, kind: str | None = None, limit: int = 50) -> dict[str, Any]:
+    """``graph.services.search.search_nodes(store, text, kind=kind, limit=limit)`` as
+    ``{"total", "items": [{"id", "kind", "code", "name"}]}``."""
+    from graph.services.explore import node_ref
+    from graph.services.search import search_nodes
+
+    page = _with_store(uri, lambda s: search_nodes(s, text, kind=kind, limit=limit))
+    return {"total": page.total, "items": [node_ref(n) for n in page.items]}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def resolve(uri: str, gen: int, text: str) -> str:
+    """The id ``resolve_node`` finds for ``text`` (``Kind:code`` or a bare code); raises its errors."""
+    from graph.services.resolve import resolve_node
+
+    return _with_store(uri, lambda s: resolve_node(s, text).id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def detail(uri: str, gen: int, node_id: str) -> dict[str, Any]:
+    """``graph.services.explore.node_detail``; NotFoundError for an unknown id."""
+    from graph.services.explore import node_detail
+
+    return _with_store(uri, lambda s: node_detail(s, _node(s, node_id)))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def neighbourhood(uri: str, gen: int, node_id: str, depth: int, hide_kinds: tuple[str, ...],
+                  cap: int) -> dict[str, Any]:
+    """``graph.services.explore.neighbourhood_graph``."""
+    from graph.services.explore import neighbourhood_graph as run
+
+    return _with_store(uri, lambda s: run(s, _node(s, node_id), depth, cap, hide_kinds))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def trace(uri: str, gen: int, node_id: str, direction: str, depth: int | None) -> dict[str, Any]:
+    """``graph.services.trace.trace`` (the JSON tree)."""
+    from graph.services.trace import trace as run
+
+    return _with_store(uri, lambda s: run(s, _node(s, node_id), direction, depth))  # type: ignore[arg-type]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def impact(uri: str, gen: int, node_id: str) -> dict[str, Any]:
+    """``graph.services.impact.impact``."""
+    from graph.services.impact import impact as run
+
+    return _with_store(uri, lambda s: run(s, _node(s, node_id)))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def owner(uri: str, gen: int, node_id: str) -> dict[str, Any]:
+    """``owner_of(store, node).to_dict()``."""
+    from graph.services.ownership import owner_of
+
+    return _with_store(uri, lambda s: owner_of(s, _node(s, node_id)).to_dict())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def owned(uri: str, gen: int, node_id: str) -> dict[str, Any]:
+    """``graph.services.search.owned_items``: what an org unit, person or post owns or leads."""
+    from graph.services.search import owned_items
+
+    return _with_store(uri, lambda s: owned_items(s, _node(s, node_id)))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def refs(uri: str, gen: int, ids: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """``{id: {"id", "kind", "code", "name"}}`` for the ids that exist."""
+    from graph.services.explore import node_ref
+
+    def run(s: GraphStore) -> dict[str, dict[str, str]]:
+        return {i: node_ref(n) for i in ids if (n := s.get_node(i)) is not None}
+
+    return _with_store(uri, run)
+
+
+def xlsx_bytes(report) -> bytes:
+    """The report's rectification lists as an .xlsx workbook (``findings_to_xlsx``)."""
+    import io
+
+    from graph.services.rectification import findings_to_xlsx
+
+    buffer = io.BytesIO()
+    findings_to_xlsx(report, buffer)
+    return buffer.getvalue()
+
+
+# ------------------------------------------------------------------------------ loads
+def check_upload(files: list[tuple[str, str]]):
+    """``graph.services.loading.check_load`` on the shared store: the LoadReport the load would
+    give, nothing written; IngestError with located problems."""
+    from graph.services.loading import check_load
+
+    return check_load(handle().store, files)
+
+
+def load_upload(files: list[tuple[str, str]], who: str):
+    """Load for real with ``Editor(store, audit).load_files(files, who=who)`` (all or nothing,
+    recorded in the audit trail the settings name), then invalidate every cached query."""
+    from graph.services.edit import AuditLog, Editor
+
+    settings = Settings()
+    report = Editor(handle().store, AuditLog(settings.audit_path())).load_files(files, who=who)
+    data_changed()
+    return report
+
+
+# ------------------------------------------------------------------------------ authentication
+def auth_for_load() -> tuple[bool, Callable[[str], str | None]]:
+    """``(configured, role_of)``: whether authentication is configured for these settings
+    (``graph.auth.auth_configured``) and a function giving a token's role (``role_for_token``:
+    ``"reader"``, ``"editor"``, ``"admin"`` or None)."""
+    from graph import auth
+
+    settings = Settings()
+    return auth.auth_configured(settings), lambda token: auth.role_for_token(token, settings)
+
+
+# ------------------------------------------------------------------------------ navigation
+NODE_PARAM = "node"
+
+
+def current_node() -> str | None:
+    """The node the page shows: the ``?node=`` query parameter (deep links keep it)."""
+    value = st.query_params.get(NODE_PARAM)
+    return value or None
+
+
+def set_node(node_id: str | None) -> None:
+    """Show ``node_id`` on this page (usable as a widget callback)."""
+    if node_id:
+        st.query_params[NODE_PARAM] = node_id
+    elif NODE_PARAM in st.query_params:
+        del st.query_params[NODE_PARAM]
+
+
+PAGES: dict[str, str] = {
+    "overview": "views/overview.py",
+    "browse": "views/browse.py",
+    "trace": "views/trace.py",
+    "checks": "views/checks.py",
+    "ownership": "views/ownership.py",
+    "load": "views/load.py",
+}
+
+
+def go(page: str, node_id: str | None = None) -> None:
+    """Switch to ``page`` (a key of PAGES) showing ``node_id``."""
+    st.switch_page(PAGES[page], query_params={NODE_PARAM: node_id} if node_id else None)
+
+
+def uniq(items: Iterable[str]) -> list[str]:
+    """``items`` without repeats, in order."""
+    return list(dict.fromkeys(items))

@@ -1,0 +1,72 @@
+"""检查 Checks: the findings of every rule at a check date (today unless changed), filterable by
+rule, severity, responsible unit and text, grouped by responsible unit — each group is that unit's
+整改清单 — and downloadable as xlsx (all groups, or one unit's)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from graph.services.checks import RULES, SEVERITIES
+from graph.services.explore import select_findings
+from graph.services.rectification import NO_UNIT_KEY, rectification_lists
+from ui import state, widgets
+from ui.state import t
+
+st.title(t("page_checks"))
+uri, gen = widgets.store_ready()
+en = state.lang() == "en"
+
+as_of = st.date_input(t("as_of"), value=dt.date.today(), key="checks_as_of")
+report = state.check_report(uri, gen, as_of)
+
+unit_names: dict[str, str] = {}
+for f in report.findings:
+    unit_names.setdefault(f.unit_id or NO_UNIT_KEY, f.unit_name or t("no_unit"))
+
+c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
+rules = c1.multiselect(t("filter_rules"), list(report.rules), key="checks_rules",
+                       format_func=lambda r: f"{r} {RULES[r].title_en if en else RULES[r].title_zh}")
+severities = c2.multiselect(t("filter_severity"), list(SEVERITIES), key="checks_severity",
+                            format_func=lambda s: t(f"severity_{s}"))
+units = c3.multiselect(t("filter_units"), sorted(unit_names, key=lambda u: (u == NO_UNIT_KEY, unit_names[u])),
+                       key="checks_units", format_func=lambda u: unit_names.get(u, u))
+text = c4.text_input(t("filter_text"), key="checks_text")
+shown = select_findings(report, rules=rules, severities=severities, units=units, text=text)
+
+m = st.columns(4)
+m[0].metric(t("findings"), len(shown.findings))
+m[1].metric(t("errors"), shown.errors)
+m[2].metric(t("warnings"), shown.warnings)
+lists = rectification_lists(shown)
+m[3].metric(t("units"), len(lists))
+if not shown.findings:
+    st.success(t("no_findings"))
+    st.stop()
+
+st.download_button(t("download_all"), data=lambda: state.xlsx_bytes(shown), type="primary",
+                   file_name=f"整改清单-{as_of.isoformat()}.xlsx", key="checks_download_all",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+st.subheader(t("rectification_lists"))
+for unit_id, findings in lists.items():
+    unit = unit_names.get(unit_id, unit_id)
+    errors = sum(1 for f in findings if f.severity == "error")
+    with st.expander(t("unit_summary", unit=unit, errors=errors, warnings=len(findings) - errors),
+                     expanded=len(lists) <= 3):
+        frame = pd.DataFrame({
+            t("rule"): [f.rule for f in findings],
+            t("severity"): [t(f"severity_{f.severity}") for f in findings],
+            t("node"): [f.node for f in findings],
+            state.label("name"): [f.name for f in findings],
+            t("message"): [f.message_en if en else f.message for f in findings],
+            state.label("Person"): [f.person_name or "" for f in findings],
+            t("suggestion"): [RULES[f.rule].suggestion_zh for f in findings],
+        })
+        st.dataframe(frame, hide_index=True, width="stretch")
+        one = select_findings(shown, units=[unit_id])
+        st.download_button(t("download_unit"), data=lambda one=one: state.xlsx_bytes(one),
+                           file_name=f"整改清单-{unit.replace('/', '_')}-{as_of.isoformat()}.xlsx", key=f"checks_download_{unit_id}",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,127 @@
+"""导入 Load: upload workbooks (.xlsx) or sheets (.csv), see the validation report — every problem
+located as ``file sheet!row:column`` — with nothing written, then load (all or nothing, through the
+audited ``Editor``). When authentication is configured the page asks for a token and refuses
+readers."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from graph.errors import IngestError, IqaError
+from ui import state
+from ui.state import t
+
+st.title(t("page_load"))
+try:
+    state.key()
+except IqaError as exc:
+    st.error(t("store_error", error=exc))
+    st.stop()
+
+who = "ui"
+configured, role_of = state.auth_for_load()
+if configured:
+    token = st.text_input(t("token"), type="password", key="load_token").strip()
+    if not token:
+        st.info(t("token_needed"))
+        st.stop()
+    role = role_of(token)
+    if role is None:
+        st.error(t("token_invalid"))
+        st.stop()
+    if role not in ("editor", "admin"):
+        st.error(t("reader_refused"))
+        st.stop()
+    who = f"ui:{role}"
+
+uploaded = st.file_uploader(t("upload"), type=["xlsx", "csv"], accept_multiple_files=True, key="load_files")
+st.caption(t("load_hint"))
+if not uploaded:
+    st.session_state.pop("load_result", None)
+    st.stop()
+
+digest = hashlib.sha256()
+for f in uploaded:
+    digest.update(f.name.encode("utf-8") + b"\0" + f.getvalue())
+signature = digest.hexdigest()
+
+
+@contextmanager
+def saved_uploads():
+    """The uploads written to a temporary folder under their own names (a .csv is the sheet its
+    name says): ``[(name, path)]``; the folder is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="iqa-upload-") as folder:
+        files = []
+        for i, f in enumerate(uploaded):
+            sub = Path(folder) / str(i)
+            sub.mkdir()
+            path = sub / Path(f.name).name
+            path.write_bytes(f.getvalue())
+            files.append((f.name, str(path)))
+        yield files
+
+
+def outcome(action: str) -> dict:
+    """Run ``check`` or ``load`` on the uploads: ``{"action", "signature", "report"}`` or
+    ``{"action", "signature", "problems": [{"location", "reason"}], "error"}``."""
+    try:
+        with saved_uploads() as files:
+            report = state.check_upload(files) if action == "check" else state.load_upload(files, who)
+    except IngestError as exc:
+        return {"action": action, "signature": signature, "error": str(exc).splitlines()[0],
+                "problems": [{"location": p.location, "reason": p.reason} for p in exc.problems]}
+    except IqaError as exc:
+        return {"action": action, "signature": signature, "error": str(exc), "problems": []}
+    return {"action": action, "signature": signature, "report": report.to_dict()}
+
+
+last = st.session_state.get("load_result")
+if last and last["signature"] != signature:
+    last = None
+
+c1, c2, _ = st.columns([1, 1, 6])
+if c1.button(t("validate"), key="load_validate"):
+    with st.spinner(t("validate")):
+        last = st.session_state["load_result"] = outcome("check")
+if c2.button(t("load"), key="load_load", type="primary",
+             disabled=not (last and last["action"] == "check" and "report" in last)):
+    with st.spinner(t("load")):
+        last = st.session_state["load_result"] = outcome("load")
+
+if not last:
+    st.stop()
+if "problems" in last:
+    problems = last["problems"]
+    st.error(t("validation_failed", n=len(problems) or 1))
+    if problems:
+        st.dataframe(pd.DataFrame({t("location"): [p["location"] for p in problems],
+                                   t("reason"): [p["reason"] for p in problems]}),
+                     hide_index=True, width="stretch")
+    else:
+        st.code(last["error"])
+    st.stop()
+
+report = last["report"]
+if last["action"] == "check":
+    st.success(t("validation_ok"))
+else:
+    st.success(t("loaded"))
+m = st.columns(5)
+m[0].metric(t("report_files"), len(report["files"]))
+m[1].metric(t("report_rows"), report["rows"])
+m[2].metric(t("report_nodes"), f"{report['nodes_written']} ({report['nodes_created']})")
+m[3].metric(t("report_edges"), report["edges_written"])
+m[4].metric(t("report_removed"), report["edges_removed"])
+if report["sheets"]:
+    st.dataframe(pd.DataFrame({t("report_files"): [s["file"] for s in report["sheets"]],
+                               t("sheet"): [s["sheet"] for s in report["sheets"]],
+                               t("report_rows"): [s["rows"] for s in report["sheets"]]}),
+                 hide_index=True, width="stretch")
+for warning in report["warnings"]:
+    st.warning(warning)
