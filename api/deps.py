@@ -1,5 +1,6 @@
 """Dependencies of the routes, as ``Annotated`` aliases.
 
+- ``ReadsDep``: runs a read of the store (``await reads(lambda store: …)``), see :class:`Reads`;
 - ``StoreDep``: the store (a ``ConcurrentStore``: reads never race with writes);
 - ``EditorDep``: the ``graph.services.edit.Editor`` all writes go through;
 - ``RuleConfigDep``: the ``checks:`` section of the configuration file (or None);
@@ -8,14 +9,19 @@
   least that role. No token → 401, unless the route only reads and anonymous reads are allowed
   (``api.anonymous_read``, or by default a loopback bind); an unknown token → 401; a role too
   low → 403.
+
+Dependencies are ``async`` (they only look things up), so FastAPI runs them on the event loop
+rather than handing each to a worker thread.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.problems import ApiProblem
@@ -23,11 +29,16 @@ from graph.auth import ANONYMOUS_READER, Principal, Role, TokenRegistry
 from graph.services.checks import RuleConfig
 from graph.services.edit import ConcurrentStore, Editor
 from graph.settings import Settings
+from graph.store import GraphStore
+
+T = TypeVar("T")
 
 
 @dataclass
 class AppState:
-    """What the app holds for its lifetime (``app.state.iqa``)."""
+    """What the app holds for its lifetime (``app.state.iqa``). ``inline_reads``: the store answers
+    reads from memory (the embedded store), so light reads run on the event loop instead of
+    taking a worker thread (which, under the GIL, only adds hand-over cost)."""
 
     settings: Settings
     store: ConcurrentStore
@@ -36,31 +47,61 @@ class AppState:
     anonymous_read: bool
     rule_config: RuleConfig | None
     owns_store: bool
+    inline_reads: bool = False
 
 
-def app_state(request: Request) -> AppState:
+async def app_state(request: Request) -> AppState:
     return request.app.state.iqa
 
 
 State = Annotated[AppState, Depends(app_state)]
 
 
-def _store(state: State) -> ConcurrentStore:
+class Reads:
+    """Runs a read ``fn(store)`` under the store's shared lock, held once for the whole call (a
+    consistent view; writes wait until it ends). Light reads of an in-memory store run inline on
+    the event loop; ``heavy=True`` reads (whole-graph checks, exports, unbounded walks) and every
+    read of a store that waits on the network run in the worker threads."""
+
+    def __init__(self, state: AppState):
+        self.state = state
+        self.store = state.store
+
+    def _call(self, fn: Callable[[GraphStore], T]) -> T:
+        with self.store.reading() as store:
+            return fn(store)
+
+    async def __call__(self, fn: Callable[[GraphStore], T], *, heavy: bool = False) -> T:
+        if self.state.inline_reads and not heavy:
+            return self._call(fn)
+        return await run_in_threadpool(self._call, fn)
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """``ConcurrentStore.memo``: one value per key until the next write (call inside a read)."""
+        return self.store.memo(key, build)
+
+
+async def _reads(state: State) -> Reads:
+    return Reads(state)
+
+
+async def _store(state: State) -> ConcurrentStore:
     return state.store
 
 
-def _editor(state: State) -> Editor:
+async def _editor(state: State) -> Editor:
     return state.editor
 
 
-def _settings(state: State) -> Settings:
+async def _settings(state: State) -> Settings:
     return state.settings
 
 
-def _rule_config(state: State) -> RuleConfig | None:
+async def _rule_config(state: State) -> RuleConfig | None:
     return state.rule_config
 
 
+ReadsDep = Annotated[Reads, Depends(_reads)]
 StoreDep = Annotated[ConcurrentStore, Depends(_store)]
 EditorDep = Annotated[Editor, Depends(_editor)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
@@ -75,7 +116,7 @@ bearer = HTTPBearer(
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="iqa-graph"'}
 
 
-def current_principal(state: State,
+async def current_principal(state: State,
                       credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal | None:
     """The token holder, or None when the request carries no bearer token; 401 for an unknown token."""
     if credentials is None:
@@ -88,7 +129,7 @@ def current_principal(state: State,
 
 
 def _require(role: Role):
-    def dependency(state: State, principal: Annotated[Principal | None, Depends(current_principal)]) -> Principal:
+    async def dependency(state: State, principal: Annotated[Principal | None, Depends(current_principal)]) -> Principal:
         if principal is None:
             if role == "reader" and state.anonymous_read:
                 return ANONYMOUS_READER

@@ -1,8 +1,9 @@
 """The app factory: :func:`create_app` builds the FastAPI app over one store. It only builds the
 app — routes live in ``api/routes``, answers in ``graph/services``.
 
-Run it with ``iqa serve`` (which sets the bind host the anonymous-read default depends on), or
-``uvicorn --factory api.main:create_app`` with ``IQA_*`` settings in the environment.
+Run it with ``iqa serve`` (which tells the app the host it is bound to: the anonymous-read default
+depends on it), or ``uvicorn --factory api.main:create_app`` with ``IQA_*`` settings in the
+environment — then set ``IQA_API_HOST`` to the host given to uvicorn.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from graph.services.checks import load_rule_config
 from graph.services.edit import AuditLog, Editor, concurrent
 from graph.settings import Settings
 from graph.store import GraphStore, open_store
+from graph.stores.embedded import EmbeddedStore
 
 API_PREFIX = "/api/v1"
 
@@ -89,6 +91,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         anonymous_read=anonymous_read_allowed(settings.api_anonymous_read, settings.api_host),
         rule_config=rule_config,
         owns_store=owns_store,
+        inline_reads=isinstance(raw, EmbeddedStore),
     )
 
     @asynccontextmanager

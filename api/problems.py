@@ -96,6 +96,11 @@ def _loc(loc: tuple | list) -> str:
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     if isinstance(exc, ApiProblem):
         return problem_response(request, exc.status_code, exc.slug, str(exc.detail), exc.headers, **exc.extras)
+    if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+        # FastAPI's answer to a body that is not UTF-8 JSON or not multipart: invalid input like any other
+        return problem_response(request, 422, "invalid-input", "the request body cannot be parsed",
+                                title="Invalid input",
+                                errors=[{"field": "body", "message": "cannot be parsed", "type": "body_invalid"}])
     slug = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}.get(exc.status_code)
     detail = exc.detail if isinstance(exc.detail, str) else None
     return problem_response(request, exc.status_code, slug, detail, getattr(exc, "headers", None))

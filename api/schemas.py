@@ -24,12 +24,11 @@ def _examples(*examples: Any) -> ConfigDict:
 
 
 class Health(BaseModel):
-    model_config = _examples({"status": "ok", "version": "0.1.0", "nodes": 2950, "edges": 7980})
+    model_config = _examples({"status": "ok", "version": "0.1.0", "nodes": 2950})
 
     status: Literal["ok"]
     version: str
     nodes: int
-    edges: int
 
 
 class NodeOut(BaseModel):

@@ -376,4 +376,7 @@ for _module in (serve_cmd, ui_cmd, diagnose_cmd):
     _module.register(app)
 
 if __name__ == "__main__":
-    app()
+    # Run the imported module's app, so `python -m cli.main` and the command modules share one `state`.
+    from cli.main import app as _app
+
+    _app()

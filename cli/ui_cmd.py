@@ -55,11 +55,11 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def ui(
         port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to serve on")] = 8501,
-        address: Annotated[str, typer.Option("--address", help="address to bind; 0.0.0.0 serves other machines too (configure API tokens then: the Load page writes)")] = "127.0.0.1",
+        address: Annotated[str, typer.Option(
+            "--address", help="address to bind; 0.0.0.0 serves other machines too "
+                              "(configure API tokens then: the Load page writes)")] = "127.0.0.1",
     ) -> None:
         """Start the web UI (Streamlit) on the store selected by --store / IQA_STORE; Ctrl-C stops it."""
-        from cli.main import err
-
         settings = _cli_settings(app)
         host = "localhost" if address in ("127.0.0.1", "localhost", "") else address
         typer.echo(f"iqa ui: store {settings.store} — http://{host}:{port}", err=True)
@@ -69,6 +69,6 @@ def register(app: typer.Typer) -> None:
         except KeyboardInterrupt:
             code = 0
         except OSError as exc:
-            err.print(f"[bold red]error:[/bold red] cannot start streamlit: {exc}", highlight=False)
+            typer.secho(f"error: cannot start streamlit: {exc}", fg="red", err=True)
             raise typer.Exit(2) from None
         raise typer.Exit(code)

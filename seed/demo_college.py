@@ -39,8 +39,10 @@ Seeded defects (rule id, node code) — each triggers exactly one rule of CHECKS
 Expected SI004 breaches (latest 2025-12 value beyond the warning threshold): ZK-41 生师比 (≤),
 ZK-49 全勤率 (≥), ZK-68 经济管理系毕业生就业率 (≥, an indicator whose owner is inherited).
 
-Not defects, on purpose: ZK-58, ZK-60, ZK-62, ZK-64, ZK-66, ZK-68 have no explicit owner and inherit
-it from the department target they measure; JDS-P04 is vacant but owns nothing. Loading the 表7
+Inherited owners: ZK-58, ZK-60, ZK-62, ZK-64, ZK-66, ZK-68 name no owner of their own, so
+``iqa owner`` answers with the owner of the department target they measure (and says so). CHECKS.md
+SI002 still reports each of them — an indicator should name its owner — routed to that inherited
+owner, who is asked to fix it. JDS-P04 is vacant but owns nothing (no RS001). Loading the 表7
 folder as well adds its printed code mismatches (IS001 on E301, E302, E303).
 """
 

@@ -27,18 +27,20 @@ with st.sidebar:
     st.radio(t("language"), LANGS, key=state.LANG_KEY, horizontal=True, format_func=LANG_NAMES.get)
     try:
         h = state.handle()
-        st.caption(f"{t('store')}: `{h.store.location or h.uri}`")
+        where = h.store.location or h.uri
+        st.caption(f"{t('store')}: `{where if '://' in where else Path(where).name}`", help=where)
         if st.button(t("reload"), help=t("reload_help"), key="reload_store"):
             state.reload_store()
     except IqaError as exc:
         st.error(t("store_error", error=exc))
 
 pages = [
-    st.Page("views/overview.py", title=t("page_overview"), icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("views/overview.py", title=t("page_overview"), icon=":material/dashboard:", default=True),
     st.Page("views/browse.py", title=t("page_browse"), icon=":material/search:", url_path="browse"),
     st.Page("views/trace.py", title=t("page_trace"), icon=":material/account_tree:", url_path="trace"),
     st.Page("views/checks.py", title=t("page_checks"), icon=":material/rule:", url_path="checks"),
     st.Page("views/ownership.py", title=t("page_ownership"), icon=":material/badge:", url_path="ownership"),
     st.Page("views/load.py", title=t("page_load"), icon=":material/upload_file:", url_path="load"),
+    st.Page("views/diagnosis.py", title=t("page_diagnosis"), icon=":material/monitor_heart:", url_path="diagnosis"),
 ]
 st.navigation(pages).run()

@@ -53,7 +53,7 @@ def neighbourhood_options(graph: dict[str, Any]) -> dict[str, Any]:
             "data": nodes, "links": links,
             "categories": [{"name": label(k), "itemStyle": {"color": colours[k]}} for k in kinds],
             "edgeSymbol": ["none", "arrow"], "edgeSymbolSize": 6,
-            "force": {"repulsion": 180, "edgeLength": [40, 120], "gravity": 0.08},
+            "force": {"repulsion": 320, "edgeLength": [60, 160], "gravity": 0.06},
             "label": {"position": "right", "fontSize": 11},
             "lineStyle": {"color": "source", "opacity": 0.6, "curveness": 0.1},
             "emphasis": {"focus": "adjacency", "label": {"show": True}},
@@ -63,7 +63,8 @@ def neighbourhood_options(graph: dict[str, Any]) -> dict[str, Any]:
 
 def tree_options(tree: dict[str, Any], key: str = "children") -> tuple[dict[str, Any], int]:
     """An ECharts tree of a (capped) trace tree: tasks coloured by their status (the ontology's
-    TaskStatuses colours), other nodes by kind; each label ``code 名称 · 责任人``; the first levels
+    TaskStatuses colours), other nodes by kind; a leaf's label is ``code 名称 · 责任人``, an inner
+    node's ``code · 责任人`` (its name is in the tooltip); the first levels
     (about 80 nodes) start unfolded, deeper ones folded (click a node to unfold it). Returns the
     options and a drawing height (pixels) that fits the unfolded levels. ``key`` is ``children`` (down) or ``parents`` (up)."""
     colours = state.kind_colours()
@@ -91,11 +92,13 @@ def tree_options(tree: dict[str, Any], key: str = "children") -> tuple[dict[str,
             colour = state.status_colour(entry.get("status")) or NEUTRAL
         else:
             colour = colours.get(entry.get("kind", ""), NEUTRAL)
-        text = f"{code} {_short(entry.get('name') or '', 14)}"
+        who = person or unit
+        inner = bool(entry.get(key)) and depth > 0  # inner nodes: short labels, the name is in the tooltip
+        text = f"{code} · {who}" if inner and who else f"{code} {_short(entry.get('name') or '', 8 if inner else 14)}"
         if entry.get("ref"):
             text += " ↻"
-        elif person or unit:
-            text += f" · {person or unit}"
+        elif who and not inner:
+            text += f" · {who}"
         tip = [state.node_text(entry)]
         if unit or person:
             tip.append(f"{label('OrgUnit')}: {unit or '—'}  {label('Person')}: {person or '—'}")
@@ -110,6 +113,9 @@ def tree_options(tree: dict[str, Any], key: str = "children") -> tuple[dict[str,
                 "children": [convert(c, depth + 1) for c in entry.get(key, [])]}
         if depth >= unfold and node["children"]:
             node["collapsed"] = True
+        if depth == 0:  # the root's label above it, clear of its children's labels
+            node["label"] = {"position": "top", "align": "center", "distance": 8, "fontWeight": "bold",
+                             "backgroundColor": "rgba(255,255,255,0.85)"}
         return node
 
     widest = max(per_level.get(d, 0) for d in range(unfold + 1))
@@ -118,9 +124,9 @@ def tree_options(tree: dict[str, Any], key: str = "children") -> tuple[dict[str,
         "tooltip": {"trigger": "item", "formatter": _JS_TIP},
         "series": [{
             "type": "tree", "data": [convert(tree, 0)], "orient": "LR" if key == "children" else "RL",
-            "top": "2%", "bottom": "2%", "left": "12%" if key == "children" else "30%",
-            "right": "30%" if key == "children" else "12%",
-            "symbolSize": 10, "expandAndCollapse": True, "initialTreeDepth": -1, "roam": True,
+            "top": "2%", "bottom": "2%", "left": "20%" if key == "children" else "30%",
+            "right": "30%" if key == "children" else "20%",
+            "symbol": "circle", "symbolSize": 11, "expandAndCollapse": True, "initialTreeDepth": -1, "roam": True,
             "label": {"position": "left" if key == "children" else "right", "verticalAlign": "middle",
                       "fontSize": 12},
             "leaves": {"label": {"position": "right" if key == "children" else "left"}},

@@ -12,7 +12,6 @@ LANG_NAMES: dict[str, str] = {"zh": "中文", "en": "English"}
 
 TEXT: dict[str, tuple[str, str]] = {
     # app and pages
-    "app_title": ("诊改知识图谱", "IQA knowledge graph"),
     "language": ("语言 Language", "Language 语言"),
     "page_overview": ("总览", "Overview"),
     "page_browse": ("浏览", "Browse"),
@@ -20,6 +19,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_checks": ("检查", "Checks"),
     "page_ownership": ("责任", "Ownership"),
     "page_load": ("导入", "Load"),
+    "page_diagnosis": ("诊断", "Diagnosis"),
     "store": ("数据库", "Store"),
     "reload": ("重新读取", "Reload"),
     "reload_help": ("命令行导入数据后，点此重新读取数据库", "Read the store again after loading data with the CLI"),
@@ -42,7 +42,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "relations": ("关系", "Relations"),
     "no_relations": ("没有关系", "No relations"),
     "more_items": ("其余 {n} 个", "{n} more"),
-    "open": ("打开", "Open"),
     "go_trace": ("追溯 →", "Trace →"),
     "go_ownership": ("责任 →", "Ownership →"),
     "go_browse": ("浏览 →", "Browse →"),
@@ -63,10 +62,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "depth_all": ("层数（0 = 全部）", "Depth (0 = all)"),
     "trace_tree": ("追溯树", "Trace tree"),
     "trace_table": ("明细", "Details"),
-    "entries": ("共 {n} 个节点", "{n} nodes"),
     "shared_ref": ("（见上，共用）", "(shared, shown above)"),
     "owner": ("责任", "Owner"),
-    "no_owner": ("无责任人", "no owner"),
     "inherited_from": ("继承自 {id}", "inherited from {id}"),
     "explicit_owner": ("本节点直接指定", "stated on the node itself"),
     "impact": ("影响范围", "Impact"),
@@ -118,19 +115,16 @@ TEXT: dict[str, tuple[str, str]] = {
     # ownership
     "owns": ("负责或牵头的事项", "What it owns or leads"),
     "role": ("角色", "role"),
-    "role_lead": ("牵头", "lead"),
-    "role_responsible": ("责任", "responsible"),
-    "role_inherited": ("继承", "inherited"),
     "nothing_owned": ("没有它负责的事项。", "It owns nothing."),
     "owner_chain": ("责任链", "Chain of responsibility"),
     "from": ("从", "from"),
     "to": ("到", "to"),
     "provenance": ("来源", "Provenance"),
     "owner_unknown": ("这个节点及其上级都没有指定责任人。", "Neither this node nor anything above it names an owner."),
+    "pick_row_hint": ("选中一行可查看该事项的责任链。", "Select a row to see that item's chain of responsibility."),
     "see_owned": ("看 {name} 负责的事项 →", "What {name} owns →"),
     # load
-    "upload": ("上传工作簿（.xlsx、.csv 或 RDF）", "Upload workbooks (.xlsx, .csv or RDF)"),
-    "partial": ("只导入没有问题的行（--partial）", "Load only the good rows (--partial)"),
+    "upload": ("上传工作簿（.xlsx）或工作表（.csv，文件名即工作表名）", "Upload workbooks (.xlsx) or sheets (.csv named after the sheet)"),
     "validate": ("校验", "Validate"),
     "load": ("导入", "Load"),
     "validation_ok": ("校验通过：可以导入，未写入任何数据。", "Valid: ready to load; nothing was written."),
@@ -148,8 +142,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "report_nodes": ("节点（新建）", "nodes (new)"),
     "report_edges": ("关系", "edges"),
     "report_removed": ("移除的关系", "edges removed"),
-    "report_skipped": ("跳过的行", "skipped rows"),
-    "report_warnings": ("提示", "warnings"),
-    "load_hint": ("先校验，再导入；导入是全部成功或全部不写入（除非勾选只导入没有问题的行）。",
-                  "Validate first, then load; a load writes everything or nothing (unless only the good rows are loaded)."),
+    "load_hint": ("先校验（不写入任何数据），再导入；导入要么全部写入、要么什么都不写，并记入审计日志。",
+                  "Validate first (nothing is written), then load: everything is written or nothing is, and the "
+                  "load is recorded in the audit trail."),
 }

@@ -123,7 +123,7 @@ def store_uri() -> str:
     return Settings().store
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner="打开数据库… Opening the store…")
 def _handle(uri: str) -> Handle:
     from graph.services.edit import concurrent
 
@@ -172,7 +172,9 @@ def _with_store(uri: str, fn: Callable[[GraphStore], Any]) -> Any:
 
 # ------------------------------------------------------------------------------ cached queries
 # Every function takes (uri, generation, …) so that a load (a new generation) invalidates it.
-@st.cache_data(show_spinner=False, max_entries=8)
+#: What a page shows while a slow query runs (a big college's first check takes seconds).
+BUSY = "计算中… Computing…"
+@st.cache_data(show_spinner=BUSY, max_entries=8)
 def stats(uri: str, gen: int) -> dict[str, Any]:
     """``graph.services.stats.graph_stats``."""
     from graph.services.stats import graph_stats
@@ -180,7 +182,7 @@ def stats(uri: str, gen: int) -> dict[str, Any]:
     return _with_store(uri, graph_stats)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=BUSY, max_entries=16)
 def check_report(uri: str, gen: int, as_of: dt.date):
     """``run_checks(store, as_of=…, config=…)`` (a ``CheckReport``), with the rule configuration
     the settings name (``IQA_CONFIG`` or ``iqa.yaml``)."""
@@ -191,7 +193,7 @@ def check_report(uri: str, gen: int, as_of: dt.date):
     return _with_store(uri, lambda s: run_checks(s, as_of=as_of, config=config))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=BUSY, max_entries=8)
 def completeness(uri: str, gen: int) -> list[dict[str, Any]]:
     """``graph.services.completeness.chain_completeness``."""
     from graph.services.completeness import chain_completeness
@@ -226,7 +228,7 @@ def detail(uri: str, gen: int, node_id: str) -> dict[str, Any]:
     return _with_store(uri, lambda s: node_detail(s, _node(s, node_id)))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=BUSY, max_entries=32)
 def neighbourhood(uri: str, gen: int, node_id: str, depth: int, hide_kinds: tuple[str, ...],
                   cap: int) -> dict[str, Any]:
     """``graph.services.explore.neighbourhood_graph``."""
@@ -235,7 +237,7 @@ def neighbourhood(uri: str, gen: int, node_id: str, depth: int, hide_kinds: tupl
     return _with_store(uri, lambda s: run(s, _node(s, node_id), depth, cap, hide_kinds))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=BUSY, max_entries=32)
 def trace(uri: str, gen: int, node_id: str, direction: str, depth: int | None) -> dict[str, Any]:
     """``graph.services.trace.trace`` (the JSON tree)."""
     from graph.services.trace import trace as run
@@ -243,7 +245,7 @@ def trace(uri: str, gen: int, node_id: str, direction: str, depth: int | None) -
     return _with_store(uri, lambda s: run(s, _node(s, node_id), direction, depth))  # type: ignore[arg-type]
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=BUSY, max_entries=32)
 def impact(uri: str, gen: int, node_id: str) -> dict[str, Any]:
     """``graph.services.impact.impact``."""
     from graph.services.impact import impact as run
@@ -311,13 +313,24 @@ def load_upload(files: list[tuple[str, str]], who: str):
 
 # ------------------------------------------------------------------------------ authentication
 def auth_for_load() -> tuple[bool, Callable[[str], str | None]]:
-    """``(configured, role_of)``: whether authentication is configured for these settings
+    """``(configured, role_of)``: whether API tokens are configured for these settings
     (``graph.auth.auth_configured``) and a function giving a token's role (``role_for_token``:
-    ``"reader"``, ``"editor"``, ``"admin"`` or None)."""
+    ``"reader"``, ``"editor"``, ``"admin"`` or None for an unknown token)."""
     from graph import auth
 
     settings = Settings()
-    return auth.auth_configured(settings), lambda token: auth.role_for_token(token, settings)
+    configured = getattr(auth, "auth_configured", None)
+    role_for_token = getattr(auth, "role_for_token", None)
+    if configured is not None and role_for_token is not None:
+        return configured(settings), lambda token: role_for_token(token, settings)
+    # graph.auth without those two functions: the same answer from its token registry.
+    registry = auth.TokenRegistry(settings.with_config_file().api_tokens)
+
+    def role_of(token: str) -> str | None:
+        principal = registry.authenticate(token)
+        return principal.role if principal else None
+
+    return len(registry) > 0, role_of
 
 
 # ------------------------------------------------------------------------------ navigation

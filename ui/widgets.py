@@ -80,6 +80,19 @@ def node_header(item: dict[str, Any]) -> None:
     st.subheader(state.node_text(item))
 
 
+def pick_node(page: str, kinds: list[str] | None = None) -> dict[str, Any]:
+    """The node a page shows: the search box of :func:`node_picker`, then :func:`load_node`; stops
+    the page (with a hint or the reason) when no node is picked or it cannot be shown."""
+    node_id = node_picker(page, kinds)
+    if not node_id:
+        st.info(t("pick_hint"))
+        st.stop()
+    node = load_node(node_id)
+    if node is None:
+        st.stop()
+    return node
+
+
 def load_node(node_id: str) -> dict[str, Any] | None:
     """``state.detail`` of ``node_id``, or None after showing why it cannot be shown (an unknown
     id, with the closest ids as suggestions)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import audit, checks, edges, export, health, load, nodes, ontology, owners, trace
+from api.routes import audit, checks, diagnosis, edges, export, health, load, nodes, ontology, owners, trace
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -20,4 +20,5 @@ ROUTERS: list[APIRouter] = [
     export.router,
     load.router,
     audit.router,
+    diagnosis.router,
 ]

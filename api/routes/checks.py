@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import ReaderAuth, RuleConfigDep, StoreDep
+from api.deps import ReaderAuth, ReadsDep, RuleConfigDep
 from api.problems import problem_responses
 from api.routes._common import json
 from api.schemas import CheckReportOut
@@ -22,8 +22,8 @@ RuleId = Literal[tuple(RULES)]  # type: ignore[valid-type]
 
 @router.get("/checks", summary="Run the consistency checks", response_model=CheckReportOut,
             responses=problem_responses(401, 404, 409, 422))
-def checks(
-    store: StoreDep,
+async def checks(
+    reads: ReadsDep,
     _: ReaderAuth,
     config: RuleConfigDep,
     rule: Annotated[list[RuleId] | None, Query(description="only these rules (repeatable; see the README's catalogue)")] = None,
@@ -37,4 +37,5 @@ def checks(
     "inherited_from"}], "summary": {"total", "errors", "warnings", "by_rule", "by_unit", "as_of"}}`.
     Rules switched off or re-graded in the configuration file's `checks:` section are honoured. 404 /
     409 for an `owner` naming no / several org units."""
-    return json(check_report(store, rules=rule, owner=owner, severity=severity, as_of=as_of, config=config).to_dict())
+    return json(await reads(lambda store: check_report(store, rules=rule, owner=owner, severity=severity, as_of=as_of,
+                                                       config=config).to_dict(), heavy=True))

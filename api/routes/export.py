@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import ReaderAuth, RuleConfigDep, StoreDep
+from api.deps import ReaderAuth, ReadsDep, RuleConfigDep
 from api.problems import problem_responses
 from graph.export import export_graphml
 from graph.rdf import export_rdf
@@ -37,8 +37,8 @@ def _disposition(name: str) -> str:
         XLSX: {"schema": {"type": "string", "format": "binary"}}}},
         **problem_responses(401, 422)},
 )
-def export(
-    store: StoreDep,
+async def export(
+    reads: ReadsDep,
     _: ReaderAuth,
     config: RuleConfigDep,
     format: Annotated[Literal["ttl", "jsonld", "graphml", "xlsx"], Query(
@@ -50,13 +50,15 @@ def export(
     """Download the graph (Turtle, JSON-LD, GraphML) or the findings workbook (`format=xlsx`: a
     `汇总` sheet and one sheet per responsible unit with 规则, 严重程度, 节点, 名称, 问题描述, 责任部门, 责任人,
     建议措施, 整改时限). Sent as an attachment."""
-    if format == "xlsx":
-        buffer = io.BytesIO()
-        findings_to_xlsx(check_report(store, as_of=as_of, config=config), buffer)
-        content: bytes | str = buffer.getvalue()
-    elif format == "graphml":
-        content = export_graphml(store)
-    else:
-        content = export_rdf(store, format)
+    def run(store) -> bytes | str:
+        if format == "xlsx":
+            buffer = io.BytesIO()
+            findings_to_xlsx(check_report(store, as_of=as_of, config=config), buffer)
+            return buffer.getvalue()
+        if format == "graphml":
+            return export_graphml(store)
+        return export_rdf(store, format)
+
+    content = await reads(run, heavy=True)
     return Response(content, media_type=MEDIA[format],
                     headers={"Content-Disposition": _disposition(FILENAMES[format])})

@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Header, Query, Response
 from fastapi.responses import JSONResponse
 
-from api.deps import EditorAuth, EditorDep, ReaderAuth, StoreDep
+from api.deps import EditorAuth, EditorDep, ReaderAuth, ReadsDep
 from api.problems import problem_responses
 from api.routes._common import ETAG_HEADER, EdgeTypeName, KindName, LayerName, NodeId, NodeRef, etag, json
 from api.schemas import Neighborhood, NodeOut, NodePage, NodeWrite, PropsPatch
 from graph.services.resolve import resolve_node
-from graph.services.search import MAX_LIMIT, neighborhood, search_nodes
+from graph.services.search import MAX_LIMIT, NodeIndex, neighborhood, search_nodes
 
 router = APIRouter(tags=["nodes"])
 
@@ -24,10 +24,11 @@ IfMatch = Annotated[str | None, Header(
 
 @router.get("/nodes", summary="Search nodes", response_model=NodePage,
             responses=problem_responses(401, 404, 409, 422))
-def search(
-    store: StoreDep,
+async def search(
+    reads: ReadsDep,
     _: ReaderAuth,
-    q: Annotated[str | None, Query(max_length=200, description="substring of the code, id or name (Chinese included)",
+    q: Annotated[str | None, Query(max_length=200, description="substring of the code or name (Chinese included); of the id too "
+                                   "when it holds a colon",
                                    openapi_examples={"Chinese name": {"value": "招生"}, "code": {"value": "ZK-0"}})] = None,
     kind: Annotated[KindName | None, Query(description="only nodes of this kind")] = None,
     layer: Annotated[LayerName | None, Query(description="only nodes of this layer (层面)")] = None,
@@ -36,33 +37,39 @@ def search(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> JSONResponse:
-    """Nodes whose code, id or name contains `q` (case and full-/half-width insensitive), filtered by
-    kind, layer and owning unit; ranked exact code first, then code prefix, name prefix, the rest.
+    """Nodes whose code or name contains `q` (case and full-/half-width insensitive; the id too when
+    `q` holds a colon), filtered by kind, layer and owning unit (explicit or inherited, as
+    `/indicators/{id}/owner` answers); ranked exact code first, then code prefix, name prefix, the rest.
     Returns `{"total", "limit", "offset", "items": [node]}`. 404 / 409 for a `unit` naming no / several
     org units."""
-    return json(search_nodes(store, q, kind=kind, layer=layer, unit=unit, limit=limit, offset=offset).to_dict())
+    def run(store):
+        index = reads.memo("node-index", lambda: NodeIndex(store))
+        return search_nodes(store, q, kind=kind, layer=layer, unit=unit, limit=limit, offset=offset,
+                            index=index).to_dict()
+
+    return json(await reads(run, heavy=unit is not None))
 
 
 @router.get("/nodes/{node_id:path}/neighbors", summary="Edges at a node", response_model=Neighborhood,
             responses=problem_responses(401, 404, 409, 422))
-def neighbors(
+async def neighbors(
     node_id: NodeRef,
-    store: StoreDep,
+    reads: ReadsDep,
     _: ReaderAuth,
     type: Annotated[list[EdgeTypeName] | None, Query(description="only edges of these types (repeatable)")] = None,
     direction: Annotated[Literal["out", "in", "both"], Query(description="outgoing, incoming or both")] = "out",
 ) -> JSONResponse:
     """`{"node", "direction", "neighbors": [{"edge", "node"}]}`: the node's edges with the node at the
     other end, ordered by edge type, then other node id."""
-    return json(neighborhood(store, resolve_node(store, node_id), type, direction))
+    return json(await reads(lambda store: neighborhood(store, resolve_node(store, node_id), type, direction)))
 
 
 @router.get("/nodes/{node_id:path}", summary="One node", response_model=NodeOut,
             responses={200: {"headers": ETAG_HEADER}, **problem_responses(401, 404, 409, 422)})
-def get_node(node_id: NodeRef, store: StoreDep, _: ReaderAuth) -> JSONResponse:
+async def get_node(node_id: NodeRef, reads: ReadsDep, _: ReaderAuth) -> JSONResponse:
     """The node `{"id", "kind", "code", "props"}` with its version in the `ETag` header (send it
     back as `If-Match` when writing). 404 with `suggestions` for an unknown id."""
-    node = resolve_node(store, node_id)
+    node = await reads(lambda store: resolve_node(store, node_id))
     return json(node.to_dict(), headers={"ETag": etag(node)})
 
 

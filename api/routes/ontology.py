@@ -33,7 +33,7 @@ def ontology_dict() -> dict[str, Any]:
 
 @router.get("/ontology", summary="Kinds and edge types with labels", response_model=OntologyOut,
             responses=problem_responses(401))
-def ontology(_: ReaderAuth) -> JSONResponse:
+async def ontology(_: ReaderAuth) -> JSONResponse:
     """What the graph may hold, from `ontology/iqa.ttl`: `{"kinds": [{"name", "zh", "en", "comment"}],
     "edge_types": [{"name", "zh", "en", "comment", "domain", "range"}], "properties": {name: {"zh",
     "en"}}, "schemes": {scheme: [{"notation", "zh", "en", "rank", "colour"}]}}` — the values of

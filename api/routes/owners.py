@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import ReaderAuth, StoreDep
+from api.deps import ReaderAuth, ReadsDep
 from api.problems import problem_responses
 from api.routes._common import NodeRef, json
 from api.schemas import OwnedItems, OwnerAnswerOut
@@ -18,21 +18,21 @@ router = APIRouter(tags=["responsibility"])
 
 @router.get("/indicators/{node_id:path}/owner", summary="Who owns this indicator", response_model=OwnerAnswerOut,
             responses=problem_responses(401, 404, 409, 422))
-def indicator_owner(node_id: NodeRef, store: StoreDep, _: ReaderAuth) -> JSONResponse:
+async def indicator_owner(node_id: NodeRef, reads: ReadsDep, _: ReaderAuth) -> JSONResponse:
     """The person, post and unit responsible for an indicator (any node is accepted, as by
     `iqa owner`), and why: `{"node", "owner": {"person", "post", "unit"}, "inherited_from", "chain"}`.
     An owner is explicit when the node names a lead unit or a responsible post / person; otherwise it
     is inherited from the nearest node up the chain (an indicator: what it measures), named in
     `inherited_from`. `chain` lists every edge walked (`^edge`: walked against its direction).
     Parts nobody is responsible for are null."""
-    return json(owner_of(store, resolve_node(store, node_id)).to_dict())
+    return json(await reads(lambda store: owner_of(store, resolve_node(store, node_id)).to_dict()))
 
 
 @router.get("/owners/{node_id:path}/items", summary="What a unit or person owns", response_model=OwnedItems,
             responses=problem_responses(401, 404, 409, 422))
-def owner_items(node_id: NodeRef, store: StoreDep, _: ReaderAuth) -> JSONResponse:
+async def owner_items(node_id: NodeRef, reads: ReadsDep, _: ReaderAuth) -> JSONResponse:
     """What an org unit, person or post owns or leads explicitly, grouped by kind: nodes `led_by` or
     `assigned_to` it, and for a person also nodes assigned to a post the person holds (`through`
     names the post). Inherited responsibility (everything below those) is what `GET /impact` shows.
     422 when the node is not an OrgUnit, Person or Post."""
-    return json(owned_items(store, resolve_node(store, node_id)))
+    return json(await reads(lambda store: owned_items(store, resolve_node(store, node_id))))

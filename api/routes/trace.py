@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import ReaderAuth, StoreDep
+from api.deps import ReaderAuth, ReadsDep
 from api.problems import problem_responses
 from api.routes._common import NodeRef, json
 from api.schemas import ImpactOut, TraceEntry
@@ -22,9 +22,9 @@ Depth = Annotated[int | None, Query(ge=0, le=1000, description="levels to follow
 
 @router.get("/trace/{node_id:path}", summary="Trace a chain down or up", response_model=TraceEntry,
             responses=problem_responses(401, 404, 409, 422))
-def trace(
+async def trace(
     node_id: NodeRef,
-    store: StoreDep,
+    reads: ReadsDep,
     _: ReaderAuth,
     direction: Annotated[Literal["down", "up"], Query(description="down to sub-targets and tasks, or up to the "
                                                       "school goal and plan")] = "down",
@@ -35,13 +35,15 @@ def trace(
     "owner_inherited_from", "status", "deadline", "children"}` (`"parents"` going up), nested. A node
     met again (chains are a DAG) is `{"id", "kind", "name", "ref": true}`; a node cut by `depth` has
     `"truncated": n`."""
-    return json(run_trace(store, resolve_node(store, node_id), direction, depth))
+    unbounded = direction == "down" and (depth is None or depth > 3)  # may walk much of the graph
+    return json(await reads(lambda store: run_trace(store, resolve_node(store, node_id), direction, depth),
+                            heavy=unbounded))
 
 
 @router.get("/impact/{node_id:path}", summary="Who is affected by a change", response_model=ImpactOut,
             responses=problem_responses(401, 404, 409, 422))
-def impact(node_id: NodeRef, store: StoreDep, _: ReaderAuth, depth: Depth = None) -> JSONResponse:
+async def impact(node_id: NodeRef, reads: ReadsDep, _: ReaderAuth, depth: Depth = None) -> JSONResponse:
     """Everything downstream of a node — sub-targets, tasks, institution codes — and the indicators
     measuring them, each with its owner; `units` and `people` count the affected nodes per owner
     (as `iqa impact --format json`)."""
-    return json(run_impact(store, resolve_node(store, node_id), depth))
+    return json(await reads(lambda store: run_impact(store, resolve_node(store, node_id), depth), heavy=True))

@@ -131,38 +131,72 @@ class ReadWriteLock:
 class ConcurrentStore(GraphStore):
     """A :class:`GraphStore` safe to share between threads: every read method runs under the shared
     lock, every write and ``transaction()`` under the exclusive one (``lock``). Iterators are read
-    whole under the lock, then yielded. ``inner`` is the wrapped store."""
+    whole under the lock, then yielded. ``inner`` is the wrapped store.
+
+    ``reading()`` holds the shared lock for a whole computation and yields ``inner``: a consistent
+    view without a lock per call. ``generation`` counts the writes made through this wrapper, and
+    ``memo(key, build)`` keeps one value (an index, say) per key until the next write."""
 
     def __init__(self, inner: GraphStore):
         self.inner = inner
         self.lock = ReadWriteLock()
         self.capabilities = inner.capabilities  # type: ignore[misc]
         self.location = inner.location
+        self.generation = 0
+        self._memo: dict[str, tuple[int, Any]] = {}
+        self._memo_lock = threading.Lock()
+
+    @contextmanager
+    def reading(self) -> Iterator[GraphStore]:
+        """The wrapped store, under the shared lock until the block ends (do not write in it)."""
+        with self.lock.read():
+            yield self.inner
+
+    def memo(self, key: str, build: Callable[[], Any]) -> Any:
+        """The value ``build()`` made for ``key`` since the last write, made now if there is none.
+        Call it under ``reading()`` (or the write lock) so no write happens meanwhile."""
+        generation = self.generation
+        with self._memo_lock:
+            hit = self._memo.get(key)
+        if hit is not None and hit[0] == generation:
+            return hit[1]
+        value = build()
+        with self._memo_lock:
+            self._memo[key] = (generation, value)
+        return value
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        with self.lock.write():
+            try:
+                yield
+            finally:
+                self.generation += 1
 
     # -- writes ------------------------------------------------------------------------------
     def upsert_nodes(self, nodes: Iterable[Node]) -> int:
-        with self.lock.write():
+        with self._writing():
             return self.inner.upsert_nodes(nodes)
 
     def upsert_edges(self, edges: Iterable[Edge]) -> int:
-        with self.lock.write():
+        with self._writing():
             return self.inner.upsert_edges(edges)
 
     def delete_node(self, node_id: str) -> bool:
-        with self.lock.write():
+        with self._writing():
             return self.inner.delete_node(node_id)
 
     def delete_edge(self, source: str, type: str, target: str) -> bool:
-        with self.lock.write():
+        with self._writing():
             return self.inner.delete_edge(source, type, target)
 
     def clear(self) -> None:
-        with self.lock.write():
+        with self._writing():
             self.inner.clear()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.lock.write(), self.inner.transaction():
+        with self._writing(), self.inner.transaction():
             yield
 
     # -- reads -------------------------------------------------------------------------------

@@ -288,7 +288,9 @@ def _warning_rows(warnings: list[dict[str, Any]], with_unit: bool = True) -> lis
     return rows
 
 
-def _task_grid(tasks: list[dict[str, Any]], months: list[str], legend: dict[str, dict[str, str]]) -> str:
+def task_grid_html(tasks: list[dict[str, Any]], months: list[str], legend: dict[str, dict[str, str]]) -> str:
+    """The seed 002 图13 table of ``tasks`` (entries of the diagnosis JSON ``tasks``): one row per task,
+    one coloured circle per month, as an HTML ``<table>``."""
     headers = ["任务", "属性", "完成时限"] + [f"{int(m[-2:])}月" for m in months] + ["责任人"]
     rows = []
     for t in tasks:
@@ -298,7 +300,7 @@ def _task_grid(tasks: list[dict[str, Any]], months: list[str], legend: dict[str,
     return _table(headers, rows, raw=True)
 
 
-def _key_tasks(tasks: list[dict[str, Any]], limit: int = 15) -> tuple[list[dict[str, Any]], int]:
+def key_tasks(tasks: list[dict[str, Any]], limit: int = 15) -> tuple[list[dict[str, Any]], int]:
     """Tasks behind schedule first, then 重点工作 (A) and rectification tasks, by deadline."""
     behind = [t for t in tasks if t["status_as_of"] in ("warning", "incomplete")]
     rest = [t for t in tasks if t not in behind and (t.get("task_kind") == "A" or t["kind"] == "RectificationTask")
@@ -439,10 +441,10 @@ def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
                        _warning_rows(ws, with_unit=False), raw=True))
         else:
             add("<p class=muted>本单位无预警。</p>")
-        chosen, more = _key_tasks(t_by_unit.get(uid, []))
+        chosen, more = key_tasks(t_by_unit.get(uid, []))
         if chosen:
             add(f"<p class=muted>重点任务月度完成情况（seed 002 图13；先列滞后任务）{f'，其余 {more} 项见 xlsx 报告' if more else ''}：</p>")
-            add(_task_grid(chosen, during["months"], legend))
+            add(task_grid_html(chosen, during["months"], legend))
         add("</section>")
     add("</section>")
 
@@ -595,4 +597,5 @@ def write_report(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes],
         raise ValueError(f"unknown report format {fmt!r} (use html or xlsx)")
 
 
-__all__ = ["bar_chart", "hbar_chart", "line_chart", "month_chart", "render_html", "report_xlsx", "write_report"]
+__all__ = ["bar_chart", "hbar_chart", "key_tasks", "line_chart", "month_chart", "render_html", "report_xlsx",
+           "task_grid_html", "write_report"]

@@ -2,15 +2,18 @@
 owns, a node's neighbourhood, and check reports filtered by severity.
 
 Search matching: the query is compared, after Unicode NFKC normalisation and case folding, with
-each node's id, code and ``name`` as a substring (Chinese included: ``招生`` finds
-``完成年度招生计划``). Results are ranked: exact code or id first, then codes starting with the
-query, then names starting with it, then the rest; within a rank by id.
+each node's code and ``name`` as a substring (Chinese included: ``招生`` finds ``完成年度招生计划``),
+and with its id when the query holds a colon (``Task:RW``). Results are ranked: exact code or id
+first, then codes starting with the query, then names starting with it, then the rest; within a
+rank by id.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
+import heapq
 import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -48,25 +51,76 @@ class SearchPage:
                 "items": [n.to_dict() for n in self.items]}
 
 
-def _rank(node: Node, q: str) -> int | None:
-    code, name = _norm(node.code), _norm(node.name)
-    if code == q or _norm(node.id) == q:
+class NodeIndex:
+    """Every node with its normalised id, code and name, by kind, and one text per kind in which
+    a substring is found at C speed: what :func:`search_nodes` scans. Build it once per state of the
+    store and reuse it (``ConcurrentStore.memo`` does)."""
+
+    def __init__(self, store: GraphStore):
+        self.by_kind: dict[str, list[tuple[str, str, str, Node]]] = {}
+        for node in store.iter_nodes():
+            entry = (_norm(node.id), _norm(node.code), _norm(node.name), node)
+            self.by_kind.setdefault(node.kind, []).append(entry)
+        self._all = sorted((e for entries in self.by_kind.values() for e in entries), key=lambda e: e[3].id)
+        self._texts: dict[str | None, tuple[str, list[int]]] = {}
+
+    def entries(self, kind: str | None = None) -> list[tuple[str, str, str, Node]]:
+        """``(id, code, name, node)`` entries (normalised text) of one kind or of all, in id order."""
+        return self.by_kind.get(kind, []) if kind is not None else self._all
+
+    def _text(self, kind: str | None) -> tuple[str, list[int]]:
+        """``code \x1f name`` of every entry joined by ``\n``, with each entry's start offset."""
+        cached = self._texts.get(kind)
+        if cached is None:
+            starts, parts, at = [], [], 0
+            for _, code, name, _ in self.entries(kind):
+                starts.append(at)
+                part = f"{code}\x1f{name}\n"
+                parts.append(part)
+                at += len(part)
+            cached = self._texts[kind] = ("".join(parts), starts)
+        return cached
+
+    def matching(self, q: str, kind: str | None = None) -> list[tuple[str, str, str, Node]]:
+        """Entries whose code or name contains ``q`` (normalised; also the id when ``q`` holds a
+        colon), in id order; every entry when ``q`` is empty."""
+        entries = self.entries(kind)
+        if not q:
+            return entries
+        if ":" in q or "\n" in q or "\x1f" in q:
+            return [e for e in entries if q in e[0] or q in e[1] or q in e[2]]
+        text, starts = self._text(kind)
+        hits = []
+        pos = text.find(q)
+        while pos != -1:
+            i = bisect.bisect_right(starts, pos) - 1
+            hits.append(entries[i])
+            if i + 1 >= len(starts):
+                break
+            pos = text.find(q, starts[i + 1])
+        return hits
+
+
+def _rank(entry: tuple[str, str, str, Node], q: str) -> int:
+    """0 exact code or id, 1 code prefix, 2 name prefix, 3 any other match."""
+    nid, code, name, _ = entry
+    if code == q or nid == q:
         return 0
     if code.startswith(q):
         return 1
     if name.startswith(q):
         return 2
-    if q in code or q in name or q in _norm(node.id):
-        return 3
-    return None
+    return 3
 
 
 def search_nodes(store: GraphStore, q: str | None = None, *, kind: str | None = None, layer: str | None = None,
-                 unit: str | None = None, limit: int = 50, offset: int = 0) -> SearchPage:
-    """Nodes whose id, code or name contains ``q`` (all nodes when ``q`` is empty), optionally only
-    of ``kind``, of ``layer`` (a Layers notation or its zh/en label: ``school`` / ``学校``), and
-    owned by ``unit`` (an org unit's id, code or exact name; owned as ``owner_of`` says: explicitly
-    or inherited). Returns a :class:`SearchPage`.
+                 unit: str | None = None, limit: int = 50, offset: int = 0,
+                 index: NodeIndex | None = None) -> SearchPage:
+    """Nodes whose code or name (or id, for a query with a colon) contains ``q`` (all nodes when
+    ``q`` is empty), optionally only of ``kind``, of ``layer`` (a Layers notation or its zh/en
+    label: ``school`` / ``学校``), and owned by ``unit`` (an org unit's id, code or exact name;
+    owned as ``owner_of`` says: explicitly or inherited). ``index``: a :class:`NodeIndex` of
+    ``store`` to reuse (built here when None). Returns a :class:`SearchPage`.
 
     Raises ValidationError for an unknown kind or layer, or a ``limit`` outside 1–1000 or a
     negative ``offset``; NotFoundError / AmbiguousIdError for a ``unit`` that names no / several
@@ -87,18 +141,13 @@ def search_nodes(store: GraphStore, q: str | None = None, *, kind: str | None = 
         layer_notation = concept.notation
     owner_unit = resolve_unit(store, unit) if unit is not None else None
     needle = _norm(q.strip()) if q and q.strip() else ""
-    ranked: list[tuple[int, str, Node]] = []
-    for node in store.iter_nodes(kind):
-        if layer_notation is not None and node.props.get("layer") != layer_notation:
-            continue
-        rank = _rank(node, needle) if needle else 3
-        if rank is None:
-            continue
-        ranked.append((rank, node.id, node))
+    index = index or NodeIndex(store)
+    ranked = [(_rank(entry, needle) if needle else 3, entry[3].id, entry[3]) for entry in index.matching(needle, kind)
+              if layer_notation is None or entry[3].props.get("layer") == layer_notation]
     if owner_unit is not None:
         ranked = [r for r in ranked if (u := owner_of(store, r[2]).unit) is not None and u.id == owner_unit.id]
-    ranked.sort(key=lambda r: (r[0], r[1]))
-    return SearchPage(len(ranked), limit, offset, [r[2] for r in ranked[offset:offset + limit]])
+    top = heapq.nsmallest(offset + limit, ranked, key=lambda r: (r[0], r[1]))
+    return SearchPage(len(ranked), limit, offset, [r[2] for r in top[offset:]])
 
 
 def owned_items(store: GraphStore, owner: Node) -> dict[str, Any]:
@@ -160,4 +209,4 @@ def check_report(store: GraphStore, *, rules: Iterable[str] | None = None, owner
     return dataclasses.replace(report, findings=[f for f in report.findings if f.severity == severity])
 
 
-__all__ = ["MAX_LIMIT", "OWNER_KINDS", "SearchPage", "check_report", "neighborhood", "owned_items", "search_nodes"]
+__all__ = ["MAX_LIMIT", "OWNER_KINDS", "NodeIndex", "SearchPage", "check_report", "neighborhood", "owned_items", "search_nodes"]

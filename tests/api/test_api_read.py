@@ -19,8 +19,7 @@ from seed.demo import demo_as_of
 def test_health(client, store):
     r = client.get(f"{API}/health")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "version": r.json()["version"], "nodes": store.count_nodes(),
-                        "edges": store.count_edges()}
+    assert r.json() == {"status": "ok", "version": r.json()["version"], "nodes": store.count_nodes()}
 
 
 # ------------------------------------------------------------------------------------ search
@@ -38,6 +37,24 @@ def test_search_chinese_substring_with_total(client):
 def test_search_exact_code_ranks_first_and_is_case_insensitive(client):
     items = client.get(f"{API}/nodes", params={"q": "zk-01"}).json()["items"]
     assert items[0]["id"] == "Indicator:ZK-01"
+
+
+def test_search_by_id_needs_a_colon(client):
+    by_id = client.get(f"{API}/nodes", params={"q": "Task:RW-000", "limit": 1000}).json()
+    assert by_id["total"] == 9 and all(n["id"].startswith("Task:RW-000") for n in by_id["items"])
+    assert client.get(f"{API}/nodes", params={"q": "task:rw-0001"}).json()["items"][0]["id"] == "Task:RW-0001"
+    # without a colon the kind prefix of ids does not match: "Task" is not in every task's code or name
+    plain = client.get(f"{API}/nodes", params={"q": "Task", "limit": 1000}).json()
+    assert all("task" in (n["code"] + n["props"].get("name", "")).lower() for n in plain["items"])
+
+
+def test_search_sees_writes_at_once(client):
+    ed = auth("editor")
+    assert client.get(f"{API}/nodes", params={"q": "量子计算"}).json()["total"] == 0
+    client.put(f"{API}/nodes/Task:QC-1", json={"props": {"name": "开设量子计算选修课"}}, headers=ed)
+    assert client.get(f"{API}/nodes", params={"q": "量子计算"}).json()["items"][0]["id"] == "Task:QC-1"
+    client.delete(f"{API}/nodes/Task:QC-1", headers=ed)
+    assert client.get(f"{API}/nodes", params={"q": "量子计算"}).json()["total"] == 0
 
 
 def test_search_filters_kind_layer_unit(client, store):

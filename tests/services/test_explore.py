@@ -62,10 +62,9 @@ def college(store):
 
 
 @pytest.fixture
-def store():
-    s = college(EmbeddedStore(None))
-    yield s
-    s.close()
+def store(any_store):
+    """The small college on every backend (Neo4j where NEO4J_URI is set)."""
+    return college(any_store)
 
 
 def test_node_detail_groups_relations_by_edge_and_direction(store):
@@ -145,8 +144,8 @@ def test_chain_completeness_per_unit(store):
     assert [r["unit"]["name"] for r in chain_completeness(store)] == ["教务处", "机电系"]
 
 
-def test_chain_completeness_tolerates_cycles():
-    s = EmbeddedStore(None)
+def test_chain_completeness_tolerates_cycles(any_store):
+    s = any_store
     s.upsert_nodes([Node("Target", "A", {"name": "a", "layer": "school"}),
                     Node("Target", "B", {"name": "b", "layer": "major"})])
     s.upsert_edges([Edge("Target:A", "decomposes_to", "Target:B"), Edge("Target:B", "decomposes_to", "Target:A")])

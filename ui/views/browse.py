@@ -16,13 +16,7 @@ BUTTONS_PER_GROUP = 24
 
 st.title(t("page_browse"))
 uri, gen = widgets.store_ready()
-node_id = widgets.node_picker("browse")
-if not node_id:
-    st.info(t("pick_hint"))
-    st.stop()
-node = widgets.load_node(node_id)
-if node is None:
-    st.stop()
+node = widgets.pick_node("browse")
 
 widgets.node_header(node)
 jump = st.columns([1, 1, 6])
@@ -34,8 +28,8 @@ if jump[1].button(t("go_ownership"), key="browse_go_ownership"):
 left, right = st.columns([2, 3])
 with left:
     st.markdown(f"**{t('properties')}**")
-    props = {label("code"): node["code"]}
-    props.update({label(k): state.value_label(k, v) for k, v in node["props"].items()})
+    props = {label("code"): node["code"], label("name"): node["name"]}
+    props.update({label(k): state.value_label(k, v) for k, v in node["props"].items() if k != "name"})
     st.dataframe(pd.DataFrame({t("properties"): list(props), "": list(props.values())}),
                  hide_index=True, width="stretch")
 
@@ -62,7 +56,7 @@ with right:
     depth = c1.slider(t("depth"), 1, 3, 1, key="browse_depth")
     hide = c2.multiselect(t("hide_kinds"), [k for k in kinds_present if k != node["kind"]],
                           default=[k for k in ("Measurement",) if k in kinds_present and k != node["kind"]],
-                          format_func=label, key="browse_hide")
+                          format_func=label, key="browse_hide", placeholder="—")
     graph = state.neighbourhood(uri, gen, node["id"], depth, tuple(sorted(hide)), DRAW_CAP)
     charts.cap_notice(len(graph["nodes"]), graph["omitted"], graph["cap"], graph["omitted_by_kind"])
     clicked = charts.draw(charts.neighbourhood_options(graph), key=f"nbgraph_{node['id']}_{depth}", height=620,

@@ -27,12 +27,12 @@ for f in report.findings:
     unit_names.setdefault(f.unit_id or NO_UNIT_KEY, f.unit_name or t("no_unit"))
 
 c1, c2, c3, c4 = st.columns([2, 1, 2, 2])
-rules = c1.multiselect(t("filter_rules"), list(report.rules), key="checks_rules",
+rules = c1.multiselect(t("filter_rules"), list(report.rules), key="checks_rules", placeholder=t("all"),
                        format_func=lambda r: f"{r} {RULES[r].title_en if en else RULES[r].title_zh}")
-severities = c2.multiselect(t("filter_severity"), list(SEVERITIES), key="checks_severity",
+severities = c2.multiselect(t("filter_severity"), list(SEVERITIES), key="checks_severity", placeholder=t("all"),
                             format_func=lambda s: t(f"severity_{s}"))
 units = c3.multiselect(t("filter_units"), sorted(unit_names, key=lambda u: (u == NO_UNIT_KEY, unit_names[u])),
-                       key="checks_units", format_func=lambda u: unit_names.get(u, u))
+                       key="checks_units", format_func=lambda u: unit_names.get(u, u), placeholder=t("all"))
 text = c4.text_input(t("filter_text"), key="checks_text")
 shown = select_findings(report, rules=rules, severities=severities, units=units, text=text)
 

@@ -30,9 +30,9 @@ cols[4].metric(t("warnings"), summary["warnings"])
 left, right = st.columns(2)
 with left:
     st.subheader(t("by_kind"))
-    kinds = pd.DataFrame({t("count"): list(stats["by_kind"].values())},
-                         index=[label(k) for k in stats["by_kind"]])
-    st.bar_chart(kinds, horizontal=True, height=max(220, 26 * len(kinds)))
+    by_kind = sorted(stats["by_kind"].items(), key=lambda kv: -kv[1])
+    kinds = pd.DataFrame({t("count"): [n for _, n in by_kind]}, index=[label(k) for k, _ in by_kind])
+    st.bar_chart(kinds, horizontal=True, sort=False, height=max(220, 26 * len(kinds)))
 with right:
     st.subheader(t("by_layer"))
     layers = state.uniq(layer for per_kind in stats["by_layer"].values() for layer in per_kind)
@@ -52,7 +52,7 @@ with left:
     title = (lambda r: RULES[r].title_en) if state.lang() == "en" else (lambda r: RULES[r].title_zh)
     rules = pd.DataFrame({t("count"): list(by_rule.values())}, index=[f"{r} {title(r)}" for r in by_rule])
     if len(rules):
-        st.bar_chart(rules, horizontal=True, height=max(220, 26 * len(rules)))
+        st.bar_chart(rules, horizontal=True, sort=False, height=max(220, 26 * len(rules)))
     else:
         st.success(t("no_findings"))
 with right:
@@ -60,7 +60,7 @@ with right:
     by_unit = {(t("no_unit") if u == NO_UNIT_LABEL else u): n for u, n in summary["by_unit"].items()}
     units = pd.DataFrame({t("count"): list(by_unit.values())}, index=list(by_unit))
     if len(units):
-        st.bar_chart(units, horizontal=True, height=max(220, 22 * len(units)))
+        st.bar_chart(units, horizontal=True, sort=False, height=max(220, 22 * len(units)))
     else:
         st.success(t("no_findings"))
 
@@ -74,7 +74,7 @@ if rows:
         t("complete"): [r["complete"] for r in rows],
         t("targets"): [r["targets"] for r in rows],
     })
-    st.bar_chart(frame.set_index(label("OrgUnit"))[[t("share")]], horizontal=True, y_label="%",
+    st.bar_chart(frame.set_index(label("OrgUnit"))[[t("share")]], horizontal=True, y_label="%", sort=False,
                  height=max(220, 24 * len(frame)))
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={t("share"): st.column_config.ProgressColumn(t("share"), format="%.1f%%",

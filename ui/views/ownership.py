@@ -13,14 +13,8 @@ from ui.state import label, t
 
 st.title(t("page_ownership"))
 uri, gen = widgets.store_ready()
-node_id = widgets.node_picker("ownership", ["Indicator", "Target", "Task", "Plan", "Standard", "Process",
+node = widgets.pick_node("ownership", ["Indicator", "Target", "Task", "Plan", "Standard", "Process",
                                             "InstitutionItem", "OrgUnit", "Post", "Person"])
-if not node_id:
-    st.info(t("pick_hint"))
-    st.stop()
-node = widgets.load_node(node_id)
-if node is None:
-    st.stop()
 widgets.node_header(node)
 
 if node["kind"] in OWNER_KINDS:
@@ -29,19 +23,24 @@ if node["kind"] in OWNER_KINDS:
     if not owned["total"]:
         st.info(t("nothing_owned"))
         st.stop()
-    by_kind = owned["by_kind"]
+    by_kind = dict(sorted(owned["by_kind"].items(), key=lambda kv: -len(kv[1])))
     st.bar_chart(pd.DataFrame({t("count"): [len(v) for v in by_kind.values()]},
-                              index=[label(k) for k in by_kind]), horizontal=True,
+                              index=[label(k) for k in by_kind]), horizontal=True, sort=False,
                  height=max(160, 30 * len(by_kind)))
     refs = state.refs(uri, gen, tuple(i["through"] for items in by_kind.values() for i in items if i["through"]))
     for kind, items in by_kind.items():
         st.markdown(f"**{label(kind)}** · {len(items)}")
-        st.dataframe(pd.DataFrame({
+        picked = st.dataframe(pd.DataFrame({
             t("node"): [i["id"] for i in items],
             label("name"): [i["name"] for i in items],
-            t("role"): [state.edge_label(i["via"]) for i in items],
+            t("role"): [label(i["via"]) for i in items],
             label("Post"): [refs.get(i["through"], {}).get("name", "") if i["through"] else "" for i in items],
-        }), hide_index=True, width="stretch")
+        }), hide_index=True, width="stretch", key=f"owned_{kind}", on_select="rerun", selection_mode="single-row")
+        rows = picked.selection.rows if picked else []
+        if rows:
+            state.set_node(items[rows[0]]["id"])
+            st.rerun()
+    st.caption(t("pick_row_hint"))
     st.stop()
 
 answer = state.owner(uri, gen, node["id"])

@@ -13,14 +13,8 @@ from ui.state import label, t
 
 st.title(t("page_trace"))
 uri, gen = widgets.store_ready()
-node_id = widgets.node_picker("trace", ["Plan", "Target", "Task", "Standard", "InstitutionItem", "DiagnosisItem",
+node = widgets.pick_node("trace", ["Plan", "Target", "Task", "Standard", "InstitutionItem", "DiagnosisItem",
                                         "DiagnosisElement", "DiagnosisPoint"])
-if not node_id:
-    st.info(t("pick_hint"))
-    st.stop()
-node = widgets.load_node(node_id)
-if node is None:
-    st.stop()
 
 widgets.node_header(node)
 own = state.owner(uri, gen, node["id"])

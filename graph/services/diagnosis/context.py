@@ -21,13 +21,13 @@ without influence.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from graph.model import Edge, Node
 from graph.services.chains import DOWN_EDGES
 from graph.services.checks import CheckContext, parse_date, parse_number
-from graph.services.ownership import OwnerAnswer, ref
+from graph.services.ownership import ref
 from graph.store import GraphStore
 
 #: Kinds whose achievement rate is judged and whose risk is reported (the goals of a chain).
@@ -90,6 +90,7 @@ class DiagnosisContext(CheckContext):
         self.config = config or DiagnosisConfig()
         self._measurements: dict[str, list[tuple[dt.date, float, str]]] = {}
         self._rollup_children: dict[str, list[tuple[Edge, str]]] = {}
+        self._parents: dict[tuple[str, str], list[str]] = {}
 
     # -- walks -------------------------------------------------------------------------------
     def rollup_children(self, node_id: str) -> list[tuple[Edge, str]]:
@@ -114,7 +115,13 @@ class DiagnosisContext(CheckContext):
         return out
 
     def rollup_parents(self, node_id: str) -> list[str]:
-        """Ids of the nodes ``node_id`` is a roll-up child of."""
+        """Ids of the nodes ``node_id`` is a roll-up child of (memoised)."""
+        cached = self._parents.get(("rollup", node_id))
+        if cached is None:
+            cached = self._parents[("rollup", node_id)] = self._rollup_parents(node_id)
+        return cached
+
+    def _rollup_parents(self, node_id: str) -> list[str]:
         node = self.nodes.get(node_id)
         if node is None:
             return []
@@ -126,11 +133,17 @@ class DiagnosisContext(CheckContext):
         return list(dict.fromkeys(out))
 
     def risk_parents(self, node_id: str) -> list[str]:
-        """Ids of the nodes a failure at ``node_id`` puts at risk directly (see the module docstring)."""
+        """Ids of the nodes a failure at ``node_id`` puts at risk directly (module docstring; memoised)."""
+        cached = self._parents.get(("risk", node_id))
+        if cached is None:
+            cached = self._parents[("risk", node_id)] = self._risk_parents(node_id)
+        return cached
+
+    def _risk_parents(self, node_id: str) -> list[str]:
         node = self.nodes.get(node_id)
         if node is None:
             return []
-        out = self.rollup_parents(node_id)
+        out = list(self.rollup_parents(node_id))
         if node.kind == "Standard":
             out += [e.source for e, n in self.neighbors(node_id, ("governed_by",), "in") if n.kind == "Target"]
         if node.kind == "RectificationTask":
@@ -178,9 +191,6 @@ class DiagnosisContext(CheckContext):
         """``{"id", "name"}`` of the node's owner unit (explicit or inherited), or None."""
         return ref(self.owner(node).unit)
 
-    def owner_answer(self, node: Node) -> OwnerAnswer:
-        return self.owner(node)
-
     def layer_rank(self, node: Node) -> int:
         """Rank of the node's layer (1 = 学校); 99 when it has none."""
         c = self.layer(node)
@@ -210,7 +220,6 @@ class NodeRef:
     code: str
     name: str
     layer: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, node: Node) -> NodeRef:
@@ -218,8 +227,7 @@ class NodeRef:
         return cls(node.id, node.kind, node.code, node.name, layer if isinstance(layer, str) else None)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "code": self.code, "name": self.name, "layer": self.layer,
-                **self.extra}
+        return {"id": self.id, "kind": self.kind, "code": self.code, "name": self.name, "layer": self.layer}
 
 
 def rounded(x: float | None, digits: int = 4) -> float | None:

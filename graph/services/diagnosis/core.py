@@ -57,7 +57,7 @@ class Diagnosis:
         for w in self.warnings:
             for g in w.school_goals:
                 goals.setdefault(g["id"], {**g, "warnings": 0})["warnings"] += 1
-        levels = Counter(st.level for st in self._indicators_in_scope())
+        levels = Counter(st.level for st in self.indicators)
         return {
             "warnings": len(self.warnings), "errors": sum(1 for w in self.warnings if w.severity == "error"),
             "by_kind": {k: by_kind[k] for k in KINDS if by_kind.get(k)},
@@ -65,14 +65,11 @@ class Diagnosis:
             "absorbed": len(self.absorbed), "units": len(self.scorecards),
             "indicators": {"total": sum(levels.values()), **{k: levels.get(k, 0) for k in
                                                              ("breach", "watch", "met", "no_data", "not_judged")},
-                           "stale": sum(1 for st in self._indicators_in_scope() if st.stale)},
+                           "stale": sum(1 for st in self.indicators if st.stale)},
             "tasks": self.during["as_of"],
             "school_achievement": self.after["school"]["value"],
             "school_goals_at_risk": sorted(goals.values(), key=lambda g: (-g["warnings"], g["id"])),
         }
-
-    def _indicators_in_scope(self) -> list[IndicatorStatus]:
-        return self.indicators
 
     def to_dict(self) -> dict[str, Any]:
         ctx = self.ctx
@@ -113,11 +110,12 @@ def _key_indicators(ctx: DiagnosisContext, statuses: list[IndicatorStatus], limi
     return [st.node.id for st in ranked[:max(0, limit)]]
 
 
-def _scorecards(d: Diagnosis) -> list[dict[str, Any]]:
-    """One scorecard per unit that owns a target, task, indicator or warning (see ``diagnose``)."""
+def _scorecards(d: Diagnosis, include: dict[str, dict[str, str]] | None = None) -> list[dict[str, Any]]:
+    """One scorecard per unit that owns a target, task, indicator or warning (see ``diagnose``),
+    and one for each unit of ``include`` (id → ref) even when it owns nothing."""
     ctx = d.ctx
     legend = status_legend()
-    units: dict[str, dict[str, str]] = {}
+    units: dict[str, dict[str, str]] = dict(include or {})
     before = {r["unit"]["id"]: r for r in d.before["by_unit"]}
     during = {r["unit"]["id"]: r for r in d.during["by_unit"]}
     after = {r["unit"]["id"]: r for r in d.after["by_unit"]}
@@ -231,19 +229,14 @@ def _restrict(d: Diagnosis, unit: Node) -> None:
                              "targets": len(rows), "measured": len(vals)})
     d.after = {**d.after, "by_layer": by_layer, "targets": targets,
                "by_unit": [r for r in d.after["by_unit"] if r["unit"]["id"] == uid]}
-    d.scorecards = [c for c in d.scorecards if c["unit"]["id"] == uid]
+    d.scorecards = [c for c in d.scorecards if c["unit"]["id"] == uid] or _scorecards(d, {uid: d.unit})
 
 
 def scorecard(store: GraphStore, unit: str | Node, *, as_of: dt.date | None = None,
               config: DiagnosisConfig | None = None) -> dict[str, Any]:
     """The scorecard of one org unit (the shape of ``scorecards[]``), computed over the whole graph.
     Raises NotFoundError / AmbiguousIdError for an unknown or ambiguous unit."""
-    d = diagnose(store, as_of=as_of, unit=unit, config=config)
-    if d.scorecards:
-        return d.scorecards[0]
-    return {"unit": d.unit, "type": None, "status": "normal", "achievement": None, "targets": 0, "measured": 0,
-            "before": None, "tasks": {"total": 0}, "indicators": {"total": 0}, "warnings": {"total": 0},
-            "absorbed": 0, "school_goals_at_risk": []}
+    return diagnose(store, as_of=as_of, unit=unit, config=config).scorecards[0]
 
 
 def achievement(store: GraphStore, node: Node | str, *, as_of: dt.date | None = None,

@@ -17,8 +17,8 @@ children it came from, so each number explains itself:
 A child's ``share`` is its weight over the summed weights of the children with a rate, and its
 ``contribution`` is share × rate, so a parent's rate is the sum of its children's contributions.
 The chains are a DAG: a shared child contributes to each of its parents, and is computed once
-(memoised). A node met again while computing itself (a decomposition cycle, CHECKS.md TC005) is
-left out of the cycle's mean (basis ``cycle``).
+(memoised). A node met again while it is being computed (a decomposition cycle, CHECKS.md TC005)
+is left out of that mean: its contribution shows ``value`` None.
 """
 
 from __future__ import annotations

@@ -57,7 +57,8 @@ def status_legend() -> dict[str, dict[str, str]]:
 
 
 def task_progress(task: Node) -> float | None:
-    """The task's ``progress`` (or a workbook column ``进度``) as a share in [0, 1], or None."""
+    """The task's ``progress`` (or a workbook column ``进度``) as a share in [0, 1], or None:
+    ``"60%"`` and ``0.6`` are 0.6; a number above 1 is read as a percentage (``60`` → 0.6)."""
     for key in ("progress", "进度"):
         value = parse_number(task.props.get(key))
         if value is not None:

@@ -312,7 +312,7 @@ def _endangered(ctx: DiagnosisContext, rollup: Rollup, w: Warning) -> None:
 
 def _rectifications(ctx: DiagnosisContext) -> dict[str, dict[str, Any]]:
     """warning id → the rectification task tracking it (``{"id", "code", "status", "status_as_of",
-    "deadline", "measure"}``); the newest code wins when there are several."""
+    "deadline", "measure"}``); with several for one warning, the last by id wins."""
     out: dict[str, dict[str, Any]] = {}
     for rt in ctx.of_kind("RectificationTask"):
         wid = rt.props.get("warning_id")

@@ -1,0 +1,200 @@
+"""HTTP API benchmark on a generated college (default 20,000 students, 1,000 teachers).
+
+Starts ``iqa serve`` (uvicorn, one process) on 127.0.0.1 over a store holding the generated
+college, then drives it with 50 concurrent clients (keep-alive connections) and
+prints, per endpoint, p50 / p99 latency (ms) and throughput (requests/s):
+
+- owner:      ``GET /api/v1/indicators/{id}/owner`` for random indicators and tasks;
+- trace up:   ``GET /api/v1/trace/{id}?direction=up`` from random tasks (the whole way up);
+- trace down: ``GET /api/v1/trace/{id}?depth=3`` from random school / department / major targets
+  (a median of ~350 nodes and ~110 KB per answer on this college);
+- search:     ``GET /api/v1/nodes?q=…&limit=20`` with Chinese name fragments and code prefixes.
+
+The clients are a minimal asyncio HTTP/1.1 client on kept-alive connections, in this process: on
+a small machine a heavier client (httpx) would be the bottleneck and its cost would be measured.
+
+Aim (issue: HTTP API): owner and trace p99 ≤ 100 ms. Figures only — this is not a test. All
+traffic goes to 127.0.0.1.
+
+    python bench/bench_api.py [--students 20000] [--teachers 1000] [--requests 2000] [--clients 50] [--depth 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from urllib.parse import quote  # noqa: E402
+
+import httpx  # noqa: E402
+
+from graph.stores.embedded import EmbeddedStore  # noqa: E402
+from ingest import load_sheets  # noqa: E402
+from seed.synthetic import generate_college  # noqa: E402
+
+HOST = "127.0.0.1"
+
+
+def pct(samples: list[float], q: float) -> float:
+    """The q-quantile (0..1) of ``samples`` in milliseconds."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def build_store(path: Path, students: int, teachers: int, existing: Path | None = None
+                ) -> tuple[float, dict[str, list[str]]]:
+    """Generate and load the college into ``path`` (or use the ``existing`` store); return the
+    load time and the ids to query."""
+    load_s = 0.0
+    if existing is not None:
+        path.write_bytes(existing.read_bytes())
+        store = EmbeddedStore(path)
+    else:
+        sheets = generate_college(students, teachers)
+        store = EmbeddedStore(path)
+        t = time.perf_counter()
+        load_sheets(store, sheets, source="synthetic")
+        load_s = time.perf_counter() - t
+    ids = {
+        "indicators": [n.id for n in store.iter_nodes("Indicator")],
+        "tasks": [n.id for n in store.iter_nodes("Task")],
+        "targets": [n.id for n in store.iter_nodes("Target")
+                    if n.props.get("layer") in ("school", "department", "major")],
+        "names": [n.name for n in store.iter_nodes("Target")] + [n.name for n in store.iter_nodes("Task")],
+        "codes": [n.code for n in store.iter_nodes("Indicator")] + [n.code for n in store.iter_nodes("Target")],
+        "nodes": [str(store.count_nodes()), str(store.count_edges())],
+    }
+    store.close()
+    return load_s, ids
+
+
+def start_server(store: Path, port: int, workdir: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IQA_")}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    cmd = [sys.executable, "-c", "from cli.main import app; app()", "--store", str(store), "serve",
+           "--host", HOST, "--port", str(port)]
+    log = open(workdir / "serve.log", "w", encoding="utf-8")  # noqa: SIM115 (closed with the process)
+    proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"iqa serve exited: {(workdir / 'serve.log').read_text(encoding='utf-8')}")
+        try:
+            if httpx.get(f"http://{HOST}:{port}/api/v1/health", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("iqa serve did not come up within 300 s")
+
+
+async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path: str) -> int:
+    """One GET on a kept-alive HTTP/1.1 connection; the status code (the body is read and dropped)."""
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nAccept: application/json\r\n\r\n".encode())
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    await reader.readexactly(length)
+    return int(head.split(b" ", 2)[1])
+
+
+async def drive(port: int, paths: list[str], clients: int) -> tuple[list[float], float, int]:
+    """Send every path once over ``clients`` concurrent keep-alive connections (a minimal HTTP/1.1
+    client, so that the load generator, sharing the machine, is not what is measured); returns
+    (latencies, wall time, non-200 count)."""
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for p in paths:
+        queue.put_nowait(p)
+    latencies: list[float] = []
+    failures = 0
+
+    async def client() -> None:
+        nonlocal failures
+        reader, writer = await asyncio.open_connection(HOST, port)
+        try:
+            while True:
+                try:
+                    path = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                t = time.perf_counter()
+                status = await _get(reader, writer, path)
+                latencies.append(time.perf_counter() - t)
+                failures += status != 200
+        finally:
+            writer.close()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return latencies, time.perf_counter() - t0, failures
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--students", type=int, default=20000)
+    ap.add_argument("--teachers", type=int, default=1000)
+    ap.add_argument("--requests", type=int, default=2000, help="requests per endpoint")
+    ap.add_argument("--clients", type=int, default=50, help="concurrent clients")
+    ap.add_argument("--depth", type=int, default=3, help="depth of the downward traces")
+    ap.add_argument("--store", type=Path, help="use this existing SQLite store instead of generating a college")
+    args = ap.parse_args()
+    rng = random.Random(7)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.sqlite"
+        load_s, ids = build_store(path, args.students, args.teachers, args.store)
+        port = free_port()
+        t = time.perf_counter()
+        proc = start_server(path, port, Path(tmp))
+        start_s = time.perf_counter() - t
+        n = args.requests
+        owner = [f"/api/v1/indicators/{quote(i)}/owner" for i in rng.choices(ids["indicators"] + ids["tasks"], k=n)]
+        trace_up = [f"/api/v1/trace/{quote(i)}?direction=up" for i in rng.choices(ids["tasks"], k=n)]
+        trace_down = [f"/api/v1/trace/{quote(i)}?depth={args.depth}" for i in rng.choices(ids["targets"], k=n)]
+        terms = []
+        for _ in range(n):
+            if rng.random() < 0.7:
+                name = rng.choice(ids["names"])
+                start = rng.randrange(max(1, len(name) - 2))
+                terms.append(name[start:start + 2])
+            else:
+                terms.append(rng.choice(ids["codes"])[:5])
+        search = [f"/api/v1/nodes?q={quote(q)}&limit=20" for q in terms]
+        try:
+            print(f"college: {args.students} students, {args.teachers} teachers — {ids['nodes'][0]} nodes, "
+                  f"{ids['nodes'][1]} edges; load {load_s:.1f} s; server up in {start_s:.1f} s")
+            print(f"{args.clients} concurrent clients, {n} requests per endpoint, one uvicorn process on {HOST}\n")
+            print(f"{'endpoint':<22} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>7}")
+            for label, paths in (("owner", owner), ("trace up", trace_up), (f"trace down depth={args.depth}", trace_down),
+                                 ("search", search)):
+                asyncio.run(drive(port, paths[: args.clients], args.clients))  # warm up (the search index, …)
+                latencies, wall, failures = asyncio.run(drive(port, paths, args.clients))
+                print(f"{label:<22} {pct(latencies, 0.5):>8.1f} {pct(latencies, 0.99):>8.1f} "
+                      f"{len(latencies) / wall:>8.0f} {failures:>7}")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

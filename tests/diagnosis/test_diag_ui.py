@@ -1,0 +1,64 @@
+"""The 诊断 page of the Streamlit UI on the demo college (streamlit's AppTest)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "ui" / "app.py"
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory) -> Path:
+    from graph.stores.embedded import EmbeddedStore
+    from seed.demo import load_demo
+
+    path = tmp_path_factory.mktemp("ui-diag") / "demo.sqlite"
+    with EmbeddedStore(path) as store:
+        load_demo(store)
+    return path
+
+
+def run_page(monkeypatch, tmp_path, demo_path, lang: str | None = None, unit: str | None = None) -> AppTest:
+    monkeypatch.chdir(tmp_path)
+    for name in ("IQA_CONFIG", "IQA_API_TOKENS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("IQA_STORE", str(demo_path))
+    monkeypatch.setenv("IQA_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    if lang:
+        at.session_state["lang"] = lang
+    at.session_state["diag_as_of"] = dt.date(2025, 12, 31)
+    if unit:
+        at.session_state["diag_unit"] = unit
+    at.switch_page("views/diagnosis.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [str(e.value) for kind in ("title", "subheader", "markdown", "caption", "success") for e in getattr(at, kind)]
+    parts += [f"{m.label}={m.value}" for m in at.metric]
+    parts += [df.value.to_csv(index=False) for df in at.dataframe]
+    return "\n".join(parts)
+
+
+def test_page_shows_scorecards_in_figure_13_colours_and_the_warnings(monkeypatch, tmp_path, demo_path):
+    at = run_page(monkeypatch, tmp_path, demo_path)
+    text = _texts(at)
+    assert "诊断" in text and "单位记分卡" in text and "机械工程系" in text
+    # the colours of seed 002 图13 on the scorecards (预警 red, 未完成 yellow or 正常 green)
+    assert "#c62828" in text and ("#f9a825" in text or "#2e7d32" in text)
+    assert "RW-9903" in text and "MB-S07" in text  # the overdue task and a school goal it endangers
+    assert any(m.label == "预警（按根源）" for m in at.metric)
+
+
+def test_one_unit_shows_its_task_grid(monkeypatch, tmp_path, demo_path):
+    at = run_page(monkeypatch, tmp_path, demo_path, lang="en", unit="OrgUnit:XB01")
+    text = _texts(at)
+    assert "Tasks month by month" in text and "●" in text and "RW-9903" in text

@@ -1,0 +1,170 @@
+"""诊断 Diagnosis: unit scorecards in the colours of seed 002 图13, the warnings (each once, at its
+root cause, with owner and the school goals at risk), achievement by layer, a unit's tasks month by
+month, and downloads (report HTML / xlsx, the unit's rectification list). Every answer comes from
+``graph.services.diagnosis``, ``graph.services.report`` and ``graph.services.rectify``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts, state, widgets
+
+#: This page's own words, (zh, en).
+_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("诊断", "Diagnosis"),
+    "as_of": ("诊断日期", "Diagnosis date"),
+    "unit": ("单位", "Unit"),
+    "school": ("全校", "Whole school"),
+    "low": ("达成度偏低阈值", "Low achievement below"),
+    "achievement": ("学校目标达成度", "School achievement"),
+    "rate": ("达成度", "Achievement"),
+    "warnings": ("预警（按根源）", "Warnings (root causes)"),
+    "errors": ("其中错误", "Errors"),
+    "absorbed": ("合并的连带预警", "Absorbed warnings"),
+    "on_schedule": ("任务按期推进率", "Tasks on schedule"),
+    "scorecards": ("单位记分卡", "Unit scorecards"),
+    "by_layer": ("各层面目标达成度", "Achievement by layer"),
+    "warning_list": ("预警与责任", "Warnings and who is responsible"),
+    "no_warnings": ("没有预警。", "No warnings."),
+    "kind": ("类型", "Kind"),
+    "problem": ("问题（根源）", "Problem (root cause)"),
+    "owner": ("责任", "Responsible"),
+    "inherited": ("责任继承自", "Owner inherited from"),
+    "goals": ("危及的学校目标", "School goals at risk"),
+    "also": ("连带预警", "Also explains"),
+    "decomposed": ("事前分解率", "Decomposed (before)"),
+    "indicators": ("指标预警/过期", "Indicators breached/stale"),
+    "tasks": ("任务月度完成情况（seed 002 图13）", "Tasks month by month (seed 002 figure 13)"),
+    "more_tasks": ("其余 {n} 项见 xlsx 报告", "{n} more in the xlsx report"),
+    "download_html": ("下载诊断报告（HTML）", "Download the report (HTML)"),
+    "download_xlsx": ("下载诊断报告（xlsx）", "Download the report (xlsx)"),
+    "download_list": ("下载整改清单", "Download the rectification list"),
+    "hint": ("选择一个单位可查看其任务月度完成情况并下载其整改清单。",
+             "Pick a unit to see its tasks month by month and download its rectification list."),
+}
+
+
+def tt(key: str, **fields: Any) -> str:
+    zh, en = _TEXT[key]
+    text = en if state.lang() == "en" else zh
+    return text.format(**fields) if fields else text
+
+
+def pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def diagnosis(uri: str, gen: int, as_of: dt.date, low: float, unit: str | None) -> dict[str, Any]:
+    """``diagnose(store, as_of=…, unit=…).to_dict()`` on the shared store (keyed on the generation)."""
+    from graph.services.diagnosis import DiagnosisConfig, diagnose
+
+    return diagnose(state.handle().store, as_of=as_of, unit=unit, config=DiagnosisConfig(low_threshold=low)).to_dict()
+
+
+def report_bytes(data: dict[str, Any], fmt: str) -> bytes:
+    from graph.services.report import write_report
+
+    buffer = io.BytesIO()
+    write_report(data, buffer, fmt)
+    return buffer.getvalue()
+
+
+def list_bytes(as_of: dt.date, low: float, unit: str) -> bytes:
+    from graph.services.diagnosis import DiagnosisConfig
+    from graph.services.rectify import export_rectification
+
+    buffer = io.BytesIO()
+    export_rectification(state.handle().store, buffer, unit=unit, as_of=as_of, config=DiagnosisConfig(low_threshold=low))
+    return buffer.getvalue()
+
+
+def badge(card: dict[str, Any]) -> str:
+    label = state.label(card["status"])
+    return (f"<span style='display:inline-block;background:{card['colour']};color:#fff;border-radius:10px;"
+            f"padding:0 .6em;font-size:.85em'>● {label}</span>")
+
+
+st.title(tt("title"))
+uri, gen = widgets.store_ready()
+c1, c2, c3 = st.columns([1, 2, 1])
+as_of = c1.date_input(tt("as_of"), value=dt.date.today(), key="diag_as_of")
+low = c3.slider(tt("low"), 0.0, 1.0, 0.6, 0.05, key="diag_low")
+whole = diagnosis(uri, gen, as_of, low, None)
+units = [c["unit"] for c in whole["scorecards"] if c["unit"]["id"]]
+names = {u["id"]: u["name"] for u in units}
+unit = c2.selectbox(tt("unit"), [None] + [u["id"] for u in units], key="diag_unit",
+                    format_func=lambda u: tt("school") if u is None else names.get(u, u))
+data = whole if unit is None else diagnosis(uri, gen, as_of, low, unit)
+summary = data["summary"]
+
+m = st.columns(5)
+m[0].metric(tt("achievement"), pct(summary["school_achievement"]))
+m[1].metric(tt("warnings"), summary["warnings"])
+m[2].metric(tt("errors"), summary["errors"])
+m[3].metric(tt("absorbed"), summary["absorbed"])
+m[4].metric(tt("on_schedule"), pct(summary["tasks"]["rate"]))
+
+d1, d2, d3 = st.columns(3)
+d1.download_button(tt("download_html"), data=lambda: report_bytes(data, "html"), mime="text/html",
+                   file_name=f"诊断报告-{names.get(unit, '全校')}-{as_of.isoformat()}.html", key="diag_html")
+d2.download_button(tt("download_xlsx"), data=lambda: report_bytes(data, "xlsx"),
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   file_name=f"诊断报告-{names.get(unit, '全校')}-{as_of.isoformat()}.xlsx", key="diag_xlsx")
+if unit is not None:
+    d3.download_button(tt("download_list"), data=lambda: list_bytes(as_of, low, unit),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       file_name=f"整改清单-{names.get(unit, unit)}-{as_of.isoformat()}.xlsx", key="diag_list")
+else:
+    d3.caption(tt("hint"))
+
+st.subheader(tt("scorecards"))
+charts.status_legend()
+cards = data["scorecards"]
+per_row = 4
+for start in range(0, len(cards), per_row):
+    cols = st.columns(per_row)
+    for col, card in zip(cols, cards[start:start + per_row]):
+        with col.container(border=True):
+            st.markdown(f"**{card['unit']['name']}** {badge(card)}", unsafe_allow_html=True)
+            tasks = card["tasks"]
+            st.caption(f"{tt('rate')} {pct(card['achievement'])} · "
+                       f"{tt('on_schedule')} {pct(tasks.get('rate'))} · {tt('decomposed')} "
+                       f"{pct((card.get('before') or {}).get('rate'))}")
+            st.caption(f"{tt('warnings')} {card['warnings']['total']}（{tt('errors')} {card['warnings'].get('errors', 0)}）· "
+                       f"{tt('indicators')} {card['indicators'].get('breach', 0)}/{card['indicators'].get('stale', 0)}")
+
+layers = data["assessment"]["after"]["by_layer"]
+if layers:
+    st.subheader(tt("by_layer"))
+    frame = pd.DataFrame({tt("by_layer"): [round(100 * (r["value"] or 0), 1) for r in layers]},
+                         index=[state.label(r["layer"]) or r["label"] for r in layers])
+    st.bar_chart(frame, y_label="%", sort=False, height=260)
+
+st.subheader(tt("warning_list"))
+if data["warnings"]:
+    rows = []
+    for w in data["warnings"]:
+        rows.append({
+            tt("kind"): w["label"], tt("problem"): w["message"], tt("owner"): widgets.owner_text(w["owner"]),
+            tt("inherited"): w["owner_inherited_from"] or "",
+            tt("goals"): "、".join(g["code"] for g in w["school_goals"]),
+            tt("also"): "；".join(a["message"] for a in w["absorbed"]),
+        })
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+else:
+    st.success(tt("no_warnings"))
+
+if unit is not None:
+    from graph.services.report import key_tasks, task_grid_html
+
+    st.subheader(tt("tasks"))
+    chosen, more = key_tasks(data["tasks"], limit=30)
+    st.markdown(task_grid_html(chosen, data["assessment"]["during"]["months"], data["legend"]), unsafe_allow_html=True)
+    if more:
+        st.caption(tt("more_tasks", n=more))
