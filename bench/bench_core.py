@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import random
 import resource
-import statistics
 import sys
 import tempfile
 import time

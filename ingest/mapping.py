@@ -209,7 +209,10 @@ def _duty_rows(sheet: RawSheet) -> Iterator[ParsedRow]:
             props["name"] = props["description"]
 
     def suffix(props: dict) -> str | None:
-        return f"-{props['scope']}{props['seq']}" if "seq" in props else None
+        if "seq" not in props:
+            return None
+        seq = str(props["seq"])  # printed either as 1 or as NZ1 (seed 004 表2)
+        return f"-{seq}" if seq.upper().startswith(props["scope"]) else f"-{props['scope']}{seq}"
 
     return _derived_rows(sheet, "职能部门", suffix, finish)
 

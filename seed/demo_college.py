@@ -31,7 +31,7 @@ Seeded defects (rule id, node code) — each triggers exactly one rule of CHECKS
     TK001  RW-9901       task linked to no target and no parent task
     TK002  RW-9902       task with no lead unit, no responsible unit and no responsible person
     TK003  RW-9903       task due 2025-10-31, status 未完成 at DEMO_AS_OF
-    SI002  ZK-71         indicator with no owner at all that measures nothing
+    SI002  ZK-71         indicator naming no owner of its own (inherits the standard's lead unit)
     SI003  ZK-70         indicator with no warning threshold
     RS001  ZJZX-P04      vacant post (held by nobody) that owns indicator ZK-69
     RS002  MB-D-XSC      target with two lead units (XSC、TW)
@@ -438,11 +438,11 @@ INDICATORS: tuple[tuple[object, ...], ...] = (
 # Per teaching department: 课堂教学质量评价优良率 -> target "-2", 毕业生就业率 -> target "-4"; the
 # indicators of XB02, XB04, XB06 carry no owner (inherited from the measured target).
 # The seeded indicator defects: RS001 (owned by the vacant post ZJZX-P04), SI003 (no warning),
-# SI002 (no owner, measures nothing; 学生发展储值卡 of seed 004 表15).
+# SI002 (names no owner; 学生发展储值卡 of seed 004 表15, owned through the standard it measures).
 SEEDED_INDICATORS: tuple[tuple[object, ...], ...] = (
     ("ZK-69", "质量监测数据采集及时率", "BZ-BM-01", 0.95, 0.9, "≥", "%", "月", "ZJZX-P04", "pct", "质量管理平台"),
     ("ZK-70", "顶岗实习成绩优良率", "BZ-XS-03", 0.8, None, "≥", "%", "学期", "ZJC-P03", "dec", "实习管理平台"),
-    ("ZK-71", "学生发展储值卡采分录入率", "", 0.95, 0.9, "≥", "%", "月", "", "pct", "学生发展储值卡"),
+    ("ZK-71", "学生发展储值卡采分录入率", "BZ-XS-02", 0.95, 0.9, "≥", "%", "月", "", "pct", "学生发展储值卡"),
 )
 DEPT_INDICATORS = (("{dept}课堂教学质量评价优良率", "2", 0.9, 0.85, "pct", "学期", "P03", "教学质量管理平台"),
                    ("{dept}毕业生就业率", "4", 0.95, 0.9, "dec", "月", "P04", "就业管理系统"))

@@ -815,6 +815,11 @@ class RuleConfig:
         return self.severity.get(rule.id, rule.severity)
 
 
+#: Top-level sections of the configuration file (iqa.yaml): rule settings here, API settings in
+#: graph/settings.py.
+CONFIG_SECTIONS = ("checks", "api")
+
+
 def load_rule_config(path: str | Path) -> RuleConfig:
     """Read the ``checks:`` section of a YAML file::
 
@@ -822,8 +827,8 @@ def load_rule_config(path: str | Path) -> RuleConfig:
           disabled: [TC003, SI001]
           severity: {TK003: error, SI003: error}
 
-    Other top-level keys are ignored. Raises ConfigError naming the file (and the key) when the file
-    cannot be read or parsed, has no ``checks`` mapping, or names an unknown key, rule id or severity.
+    An ``api:`` section (the HTTP API's settings) may stand beside it. Raises ConfigError naming the file (and the key) when the file
+    cannot be read or parsed, is not a mapping, has an unknown section, or names an unknown key, rule id or severity.
     """
     path = Path(path)
     try:
@@ -834,9 +839,13 @@ def load_rule_config(path: str | Path) -> RuleConfig:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
     if data is None:
         return RuleConfig(source=str(path))
-    if not isinstance(data, dict) or "checks" not in data:
-        raise ConfigError(f"{path}: expected a mapping with a 'checks' section")
-    section = data["checks"] or {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping (sections such as 'checks:' and 'api:')")
+    stray = sorted(str(k) for k in data if k not in CONFIG_SECTIONS)
+    if stray:
+        raise ConfigError(f"{path}: {stray[0]}: unknown section (known: {', '.join(CONFIG_SECTIONS)}; "
+                          "rule settings go under 'checks')")
+    section = data.get("checks") or {}  # a file with only an api: section configures no rule
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: checks: expected a mapping with 'disabled' and/or 'severity'")
     unknown = sorted(str(k) for k in section if k not in ("disabled", "severity"))

@@ -236,20 +236,21 @@ class EmbeddedStore(GraphStore):
     def neighbors(
         self, node_id: str, types: Collection[str] | None = None, direction: Direction = "out"
     ) -> list[tuple[Edge, Node]]:
+        # The hottest read (trace, owner, checks): walk networkx's adjacency dicts directly
+        # rather than building edge views on every call.
         if node_id not in self.g:
             return []
-        wanted = set(types) if types is not None else None
+        wanted = None if types is None else (types if isinstance(types, (set, frozenset)) else set(types))
+        nodes = self.g._node
         out: list[tuple[Edge, Node]] = []
-        nodes = self.g.nodes
-        if direction in ("out", "both"):
-            for _, other, t, e in self.g.out_edges(node_id, keys=True, data="edge"):
-                if wanted is None or t in wanted:
-                    out.append((e, nodes[other]["node"]))
-        if direction in ("in", "both"):
-            for other, _, t, e in self.g.in_edges(node_id, keys=True, data="edge"):
-                if wanted is None or t in wanted:
-                    out.append((e, nodes[other]["node"]))
-        out.sort(key=lambda pair: (pair[0].type, pair[1].id))
+        sides = {"out": (self.g._succ,), "in": (self.g._pred,), "both": (self.g._succ, self.g._pred)}.get(direction, ())
+        for adj in sides:
+            for other, keyed in adj[node_id].items():
+                for t, data in keyed.items():
+                    if wanted is None or t in wanted:
+                        out.append((data["edge"], nodes[other]["node"]))
+        if len(out) > 1:
+            out.sort(key=lambda pair: (pair[0].type, pair[1].id))
         return out
 
     def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:

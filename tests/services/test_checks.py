@@ -549,6 +549,10 @@ def test_config_file_disables_and_regrades(tmp_path):
     empty = tmp_path / "empty.yaml"
     empty.write_text("", encoding="utf-8")
     assert load_rule_config(empty) == RuleConfig(source=str(empty))
+    # a file holding only the API's settings configures no rule
+    api_only = tmp_path / "api.yaml"
+    api_only.write_text("api:\n  anonymous_read: false\n", encoding="utf-8")
+    assert load_rule_config(api_only) == RuleConfig(source=str(api_only))
 
 
 @pytest.mark.parametrize("text, key", [
