@@ -34,6 +34,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from graph.services.diagnosis.context import fmt_value, pct
+
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC','SimHei',sans-serif"
 BLUE = "#1565c0"
 GREY = "#9e9e9e"
@@ -47,19 +49,6 @@ def esc(value: Any) -> str:
     """Text for HTML (None → "")."""
     return html.escape("" if value is None else str(value), quote=True)
 
-
-def pct(value: float | None, digits: int = 1) -> str:
-    """0.8123 → ``81.2%``; None → ``—``."""
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
-
-
-def fmt_value(value: float | None, unit: str | None) -> str:
-    """An indicator value in its unit; fractions of a ``%`` indicator as percentages."""
-    if value is None:
-        return "—"
-    if unit in ("%", "％") and abs(value) <= 1.5:
-        return f"{value * 100:.4g}%"
-    return f"{value:.6g}{unit or ''}"
 
 
 # ================================================================================ SVG charts

@@ -230,6 +230,20 @@ class NodeRef:
         return {"id": self.id, "kind": self.kind, "code": self.code, "name": self.name, "layer": self.layer}
 
 
+def pct(value: float | None, digits: int = 1) -> str:
+    """0.8123 → ``81.2%``; None → ``—``."""
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def fmt_value(value: float | None, unit: str | None) -> str:
+    """An indicator value in its unit; fractions of a ``%`` indicator as percentages."""
+    if value is None:
+        return "—"
+    if unit in ("%", "％") and abs(value) <= 1.5:
+        return f"{value * 100:.4g}%"
+    return f"{value:.6g}{unit or ''}"
+
+
 def rounded(x: float | None, digits: int = 4) -> float | None:
     """``x`` rounded for JSON (None stays None)."""
     return None if x is None else round(float(x), digits)

@@ -48,7 +48,8 @@ from typing import Any
 
 from graph.model import Node
 from graph.services.checks import RULES, CheckReport, parse_date, run_checks
-from graph.services.diagnosis.context import GOAL_KINDS, TASK_KINDS, DiagnosisContext, NodeRef, rounded
+from graph.services.diagnosis.context import (GOAL_KINDS, TASK_KINDS, DiagnosisContext, NodeRef, fmt_value, pct,
+                                              rounded)
 from graph.services.diagnosis.indicators import IndicatorStatus
 from graph.services.diagnosis.rollup import Rollup
 from graph.services.diagnosis.tasks import normalise_status, task_status
@@ -73,18 +74,6 @@ CAUSES: dict[str, frozenset[str]] = {
     "task_at_risk": frozenset({"task_overdue", "task_at_risk"}),
     "chain:TC008": frozenset({"chain:TC002"}),
 }
-
-
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:.1f}%"
-
-
-def _num(x: float | None, unit: str | None) -> str:
-    if x is None:
-        return "—"
-    if unit in ("%", "％") and abs(x) <= 1.5:
-        return f"{x * 100:.4g}%"
-    return f"{x:.6g}{unit or ''}"
 
 
 @dataclass
@@ -160,8 +149,8 @@ def indicator_warnings(st: IndicatorStatus) -> list[Warning]:
         d, v = st.latest
         cmp = "低于" if st.direction == "ge" else "高于"
         out.append(_make("indicator_breach", node,
-                         f"指标 {node.code}「{node.name}」最新测量值 {_num(v, unit)}（{d.isoformat()}）{cmp}预警值 "
-                         f"{_num(st.warning, unit)}（目标值 {_num(st.target, unit)}）",
+                         f"指标 {node.code}「{node.name}」最新测量值 {fmt_value(v, unit)}（{d.isoformat()}）{cmp}预警值 "
+                         f"{fmt_value(st.warning, unit)}（目标值 {fmt_value(st.target, unit)}）",
                          {"date": d.isoformat(), "value": v, "warning": st.warning, "target": st.target,
                           "direction": st.direction, "change": st.change}))
     if st.stale:
@@ -210,8 +199,8 @@ def low_warnings(ctx: DiagnosisContext, rollup: Rollup) -> list[Warning]:
                 continue
             worst = sorted((c for c in sc.children if c.value is not None), key=lambda c: (c.value, c.child))[:3]
             out.append(_make("low_achievement", node,
-                             f"{ctx.kind_labels(kind)[0]} {node.code}「{node.name}」达成度 {_pct(sc.value)}，"
-                             f"低于 {_pct(threshold)}",
+                             f"{ctx.kind_labels(kind)[0]} {node.code}「{node.name}」达成度 {pct(sc.value)}，"
+                             f"低于 {pct(threshold)}",
                              {"achievement": rounded(sc.value), "threshold": threshold,
                               "deadline": node.props.get("deadline"),
                               "lowest_children": [{"id": c.child, "value": rounded(c.value)} for c in worst]}))
