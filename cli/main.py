@@ -45,7 +45,8 @@ def main(
 
 @contextmanager
 def opened():
-    """The selected store, closed afterwards; IqaError becomes a message and exit code 2."""
+    """The selected store, closed afterwards. An IqaError raised while it is open (or opening it)
+    becomes a message on standard error and exit code 2, so commands need no handler of their own."""
     try:
         with open_store(state.settings.store) as store:
             yield store
@@ -131,14 +132,10 @@ def demo(
     from cli.render import findings_table, focus_trace, owner_panel, summary_table, trace_tree
 
     with opened() as store:
-        try:
-            reset_store(store, force=force)
-            bar, report = _progress()
-            with bar:
-                load_demo(store, progress=report)
-        except IqaError as exc:
-            err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
-            raise typer.Exit(2) from None
+        reset_store(store, force=force)
+        bar, report = _progress()
+        with bar:
+            load_demo(store, progress=report)
         console.rule("[bold]示例职业技术学院 demo college")
         console.print(f"store: {store.location} — {store.count_nodes()} nodes, {store.count_edges()} edges")
         result = run_checks(store, as_of=demo_as_of(), config=_rule_config()).to_dict()
@@ -171,11 +168,7 @@ def check(
     if fmt not in ("table", "json", "xlsx"):
         raise typer.BadParameter("use table, json or xlsx", param_hint="--format")
     with opened() as store:
-        try:
-            report = run_checks(store, rules=rule, owner=owner, as_of=as_of.date() if as_of else None, config=_rule_config())
-        except IqaError as exc:
-            err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
-            raise typer.Exit(2) from None
+        report = run_checks(store, rules=rule, owner=owner, as_of=as_of.date() if as_of else None, config=_rule_config())
         data = report.to_dict()
         if fmt == "json":
             _print_json(data)
@@ -203,11 +196,7 @@ def trace(
     from cli.render import trace_tree
 
     with opened() as store:
-        try:
-            result = run_trace(store, _resolve(store, node), "up" if up else "down", depth)
-        except IqaError as exc:
-            err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
-            raise typer.Exit(2) from None
+        result = run_trace(store, _resolve(store, node), "up" if up else "down", depth)
         if fmt == "json":
             _print_json(result)
         else:
@@ -225,11 +214,7 @@ def owner(
     from cli.render import owner_panel
 
     with opened() as store:
-        try:
-            answer = owner_of(store, _resolve(store, node)).to_dict()
-        except IqaError as exc:
-            err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
-            raise typer.Exit(2) from None
+        answer = owner_of(store, _resolve(store, node)).to_dict()
         _print_json(answer) if fmt == "json" else owner_panel(console, answer)
 
 
@@ -244,11 +229,7 @@ def impact(
     from graph.services.impact import impact as run_impact
 
     with opened() as store:
-        try:
-            result = run_impact(store, _resolve(store, node))
-        except IqaError as exc:
-            err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
-            raise typer.Exit(2) from None
+        result = run_impact(store, _resolve(store, node))
         if fmt == "json":
             _print_json(result)
             return

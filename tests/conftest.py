@@ -44,6 +44,29 @@ def any_store(request, tmp_path):
     store.close()
 
 
+def workbook_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
+    """An .xlsx in memory: one worksheet per entry, rows as given (header first)."""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(name="workbook_bytes")
+def workbook_bytes_fixture():
+    """:func:`workbook_bytes` for tests in any folder."""
+    return workbook_bytes
+
+
 @pytest.fixture
 def mem_store():
     """A fresh in-memory embedded store."""

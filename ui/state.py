@@ -313,18 +313,12 @@ def load_upload(files: list[tuple[str, str]], who: str):
 
 # ------------------------------------------------------------------------------ authentication
 def auth_for_load() -> tuple[bool, Callable[[str], str | None]]:
-    """``(configured, role_of)``: whether API tokens are configured for these settings
-    (``graph.auth.auth_configured``) and a function giving a token's role (``role_for_token``:
-    ``"reader"``, ``"editor"``, ``"admin"`` or None for an unknown token)."""
-    from graph import auth
+    """``(configured, role_of)``: whether API tokens are configured for these settings (the same
+    ``api.tokens`` the HTTP API uses, via ``graph.auth.TokenRegistry``) and a function giving a
+    token's role (``"reader"``, ``"editor"``, ``"admin"``, or None for an unknown token)."""
+    from graph.auth import TokenRegistry
 
-    settings = Settings()
-    configured = getattr(auth, "auth_configured", None)
-    role_for_token = getattr(auth, "role_for_token", None)
-    if configured is not None and role_for_token is not None:
-        return configured(settings), lambda token: role_for_token(token, settings)
-    # graph.auth without those two functions: the same answer from its token registry.
-    registry = auth.TokenRegistry(settings.with_config_file().api_tokens)
+    registry = TokenRegistry(Settings().with_config_file().api_tokens)
 
     def role_of(token: str) -> str | None:
         principal = registry.authenticate(token)

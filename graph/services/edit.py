@@ -128,6 +128,18 @@ class ReadWriteLock:
                     self._cond.notify_all()
 
 
+def merge_patch(props: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """``props`` with ``changes`` merged in (JSON merge patch, RFC 7396, one level: a ``None``
+    value removes the property); neither argument is modified."""
+    merged = dict(props)
+    for key, value in changes.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
 class ConcurrentStore(GraphStore):
     """A :class:`GraphStore` safe to share between threads: every read method runs under the shared
     lock, every write and ``transaction()`` under the exclusive one (``lock``). Iterators are read
@@ -555,12 +567,7 @@ class Editor:
         with self._writing():
             before = self._existing(node_id)
             _check_if_match(before, node_id, if_match)
-            props = dict(before.props)
-            for key, value in changes.items():
-                if value is None:
-                    props.pop(key, None)
-                else:
-                    props[key] = value
+            props = merge_patch(before.props, changes)
             node = prepare_node(node_id, props)
             if node.props != before.props:
                 self.store.upsert_nodes([node])
@@ -602,12 +609,7 @@ class Editor:
             before = self.store.get_edge(source, type, target)
             if before is None:
                 raise NotFoundError(f"no edge {_edge_label(source, type, target)}")
-            props = dict(before.props)
-            for key, value in changes.items():
-                if value is None:
-                    props.pop(key, None)
-                else:
-                    props[key] = value
+            props = merge_patch(before.props, changes)
             edge = Edge(source, type, target, props)
             _validate_edge(self.store, edge)
             if props != before.props:

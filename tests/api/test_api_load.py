@@ -3,27 +3,12 @@ the limit are refused with 413."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from api_helpers import API, assert_problem, auth
-from openpyxl import Workbook
 
 ED = auth("editor")
 TARGETS = "编号,名称,层面,上级目标\nT-UP-1,上传的学校目标,学校,\nT-UP-2,上传的部门目标,部门,T-UP-1\n"
 TASKS = "编号,名称,对应目标,完成时限,状态\nK-UP-1,上传的任务,T-UP-2,2026年6月,正常\n"
-
-
-def _xlsx(rows_by_sheet: dict[str, list[list[object]]]) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows in rows_by_sheet.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 def test_upload_csv_sheets_as_one_load(client, store):
@@ -43,8 +28,8 @@ def test_upload_csv_sheets_as_one_load(client, store):
     assert audit["items"][-1]["who"] == "test-editor"
 
 
-def test_upload_an_xlsx_workbook_referring_to_the_store(client, store):
-    data = _xlsx({"任务": [["编号", "名称", "对应目标", "牵头部门"], ["K-X-1", "工作簿任务", "MB-D-GZC", "国有资产管理处"]]})
+def test_upload_an_xlsx_workbook_referring_to_the_store(client, store, workbook_bytes):
+    data = workbook_bytes({"任务": [["编号", "名称", "对应目标", "牵头部门"], ["K-X-1", "工作簿任务", "MB-D-GZC", "国有资产管理处"]]})
     r = client.post(f"{API}/load", files={"files": ("更新.xlsx", data)}, headers=ED)
     assert r.status_code == 200, r.text
     assert store.get_edge("Target:MB-D-GZC", "implemented_by", "Task:K-X-1") is not None

@@ -7,7 +7,7 @@ import io
 import json
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from ui_helpers import drawings, texts
 from graph.services.checks import run_checks
@@ -233,28 +233,16 @@ def test_ownership_jumps_from_an_owner_to_what_it_owns(open_page):
 
 
 # ------------------------------------------------------------------------------ load
-def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD = {"目标": [["编号", "名称", "层面", "上级目标"], ["X-01", "新目标", "学校", "NOPE-99"], ["X-02", "", "学校", ""]]}
 
 
-def test_load_reports_a_located_error_for_a_bad_workbook_and_writes_nothing(open_page, demo_store_path):
+def test_load_reports_a_located_error_for_a_bad_workbook_and_writes_nothing(open_page, demo_store_path, workbook_bytes):
     before = EmbeddedStore(demo_store_path)
     counts = (before.count_nodes(), before.count_edges())
     before.close()  # (read again from the file below: the page writes through its own handle)
     at = open_page("load")
-    at.file_uploader(key="load_files").upload("坏表.xlsx", _workbook(BAD), XLSX).run()
+    at.file_uploader(key="load_files").upload("坏表.xlsx", workbook_bytes(BAD), XLSX).run()
     assert at.button(key="load_load").disabled  # nothing validated yet
     at.button(key="load_validate").click().run()
     assert not at.exception
@@ -268,12 +256,12 @@ def test_load_reports_a_located_error_for_a_bad_workbook_and_writes_nothing(open
     after.close()
 
 
-def test_load_validates_then_loads_and_the_pages_see_the_new_data(open_page, tmp_path, monkeypatch):
+def test_load_validates_then_loads_and_the_pages_see_the_new_data(open_page, tmp_path, monkeypatch, workbook_bytes):
     store_path = tmp_path / "fresh.sqlite"
     monkeypatch.setenv("IQA_STORE", str(store_path))
     good = {"部门": [["编号", "名称", "类型"], ["XY", "新学院", "学校"], ["D1", "新教务处", "职能部门"]]}
     at = open_page("load")
-    at.file_uploader(key="load_files").upload("部门.xlsx", _workbook(good), XLSX).run()
+    at.file_uploader(key="load_files").upload("部门.xlsx", workbook_bytes(good), XLSX).run()
     at.button(key="load_validate").click().run()
     assert "校验通过" in texts(at) and "节点（新建）=2 (2)" in texts(at)
     assert EmbeddedStore(store_path).count_nodes() == 0
@@ -287,22 +275,6 @@ def test_load_validates_then_loads_and_the_pages_see_the_new_data(open_page, tmp
     # a page opened afterwards sees the new data (caches were invalidated)
     at = open_page("browse", node="OrgUnit:D1")
     assert "部门 D1 · 新教务处" in at.subheader[0].value
-
-
-def test_load_asks_for_a_token_and_refuses_readers_when_auth_is_configured(open_page, monkeypatch):
-    import graph.auth
-
-    roles = {"r-token": "reader", "e-token": "editor"}
-    monkeypatch.setattr(graph.auth, "auth_configured", lambda settings: True, raising=False)
-    monkeypatch.setattr(graph.auth, "role_for_token", lambda token, settings: roles.get(token), raising=False)
-    at = open_page("load")
-    assert "导入需要编辑或管理员令牌" in texts(at) and not at.get("file_uploader")
-    at.text_input(key="load_token").input("wrong").run()
-    assert "令牌无效" in texts(at) and not at.get("file_uploader")
-    at.text_input(key="load_token").input("r-token").run()
-    assert "只读用户不能导入数据" in texts(at) and not at.get("file_uploader")
-    at.text_input(key="load_token").input("e-token").run()
-    assert at.get("file_uploader") and "只读用户" not in texts(at)
 
 
 # ------------------------------------------------------------------------------ language
