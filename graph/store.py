@@ -11,12 +11,14 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from graph.errors import StoreError
 from graph.model import Edge, Node
+from graph.subgraph import Direction, Step, Subgraph
 
-Direction = Literal["out", "in", "both"]
+__all__ = ["CAP_PERSISTENT", "CAP_TRANSACTIONS", "DEFAULT_STORE", "Direction", "GraphStore", "Step",
+           "Subgraph", "open_store"]
 
 #: Capability flags a backend may declare (the contract suite skips what a backend lacks).
 CAP_TRANSACTIONS = "transactions"  # writes inside transaction() are all-or-nothing
@@ -76,6 +78,23 @@ class GraphStore(ABC):
     ) -> list[tuple[Edge, Node]]:
         """Edges at ``node_id`` (outgoing, incoming or both), optionally of the given types, each with
         the node at the other end; ordered by (edge type, other node id). Unknown id → empty list."""
+
+    @abstractmethod
+    def traverse(self, seeds: Iterable[str], steps: Collection[Step],
+                 max_depth: int | None = None) -> Subgraph:
+        """Walk the graph breadth first from ``seeds`` (node ids; unknown ids are left out),
+        following only the ``steps`` — ``(edge type, direction)`` pairs, direction ``"out"``,
+        ``"in"`` or ``"both"`` seen from the node at hand — at most ``max_depth`` hops (None: until
+        nothing new is reached).
+
+        Returns a :class:`Subgraph` with every node reached (seeds included), ``depth[id]`` its
+        fewest hops from a seed, and every edge walked: for each node reached at fewer than
+        ``max_depth`` hops, all its edges that match a step (so the services can walk the answer
+        as they would walk the store). One call; on Neo4j one Cypher statement."""
+
+    def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        """The nodes with these ids (missing ids left out), in one call: ``{id: Node}``."""
+        return self.traverse(ids, (), 0).nodes
 
     @abstractmethod
     def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:

@@ -235,6 +235,10 @@ class ConcurrentStore(GraphStore):
             edges = list(self.inner.iter_edges(type))
         yield from edges
 
+    def traverse(self, seeds, steps, max_depth=None):
+        with self.lock.read():
+            return self.inner.traverse(seeds, steps, max_depth)
+
     def count_nodes(self, kind: str | None = None) -> int:
         with self.lock.read():
             return self.inner.count_nodes(kind)

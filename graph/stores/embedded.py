@@ -20,6 +20,7 @@ import networkx as nx
 from graph.errors import NotFoundError, StoreError
 from graph.model import Edge, Node, validate_edge, validate_node
 from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
+from graph.subgraph import Step, Subgraph, walk
 from ontology import get_ontology
 
 SCHEMA_VERSION = 1
@@ -252,6 +253,20 @@ class EmbeddedStore(GraphStore):
         if len(out) > 1:
             out.sort(key=lambda pair: (pair[0].type, pair[1].id))
         return out
+
+    def traverse(self, seeds: Iterable[str], steps: Collection[Step],
+                 max_depth: int | None = None) -> Subgraph:
+        succ, pred = self.g._succ, self.g._pred
+        sides = {"out": (succ,), "in": (pred,), "both": (succ, pred)}
+
+        def adjacent(nid: str, et: str, direction: str):
+            for adj in sides[direction]:
+                for other, keyed in adj[nid].items():
+                    data = keyed.get(et)
+                    if data is not None:
+                        yield data["edge"], other
+
+        return walk(adjacent, seeds, steps, max_depth, self.get_node)
 
     def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:
         nodes = (d["node"] for _, d in self.g.nodes(data=True))

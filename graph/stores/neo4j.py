@@ -62,6 +62,7 @@ from neo4j import exceptions as neo4j_errors
 
 from graph.errors import NotFoundError, StoreError
 from graph.model import Edge, Node, split_id, validate_edge, validate_node
+from graph.subgraph import Step, Subgraph, walk
 from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
 from graph.stores import neo4j_queries as q
 from ontology import Ontology, get_ontology
@@ -509,6 +510,15 @@ class Neo4jStore(GraphStore):
     def find_by_code(self, code: str) -> list[Node]:
         rows = self._read(q.FIND_BY_CODE, {"code": code})
         return sorted((node_from_props(r["props"]) for r in rows), key=lambda n: n.id)
+
+    def traverse(self, seeds: Iterable[str], steps: Collection[Step],
+                 max_depth: int | None = None) -> Subgraph:
+        # Interim: one statement per node and step; to be answered by one Cypher statement.
+        def adjacent(nid: str, et: str, direction: str):
+            for edge, other in self.neighbors(nid, (et,), direction):  # type: ignore[arg-type]
+                yield edge, other.id
+
+        return walk(adjacent, seeds, steps, max_depth, self.get_node)
 
     # -- fast path -----------------------------------------------------------------------------------
     def subgraph(self, start_id: str, edge_types: Collection[str] | None = None, direction: Direction = "out",
