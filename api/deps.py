@@ -26,7 +26,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.problems import ApiProblem
 from graph.auth import ANONYMOUS_READER, Principal, Role, TokenRegistry
-from graph.services.checks import RuleConfig
+from graph.checks import RuleConfig
 from graph.services.edit import ConcurrentStore, Editor
 from graph.settings import Settings
 from graph.store import GraphStore

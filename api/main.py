@@ -22,7 +22,7 @@ from api.problems import ProblemDetail, install_handlers
 from api.routes import ROUTERS
 from api.version import VERSION
 from graph.auth import TokenRegistry, anonymous_read_allowed
-from graph.services.checks import load_rule_config
+from graph.checks import load_rule_config
 from graph.services.edit import AuditLog, Editor, concurrent
 from graph.settings import Settings
 from graph.store import GraphStore, open_store

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.services.checks import run_checks  # noqa: E402
+from graph.checks import run_checks  # noqa: E402
 from graph.services.ownership import owner_of  # noqa: E402
 from graph.services.trace import trace  # noqa: E402
 from graph.stores.embedded import EmbeddedStore  # noqa: E402

@@ -9,6 +9,8 @@ app by cli/main.py. Parsing and output only: every answer comes from ``graph.ser
 
 from __future__ import annotations
 
+from graph.formatting import percent
+
 import datetime as dt
 import sys
 from pathlib import Path
@@ -37,9 +39,6 @@ def _who(owner: dict[str, Any], inherited: str | None) -> str:
     return text + (f" [dim](继承自 {inherited})[/dim]" if inherited else "")
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:.1f}%"
-
 
 def _print_table(console, data: dict[str, Any]) -> None:
     """The terminal view of a diagnosis: summary, warnings (root causes), unit scorecards."""
@@ -50,8 +49,8 @@ def _print_table(console, data: dict[str, Any]) -> None:
     head.add_row("预警 warnings (按根源, once each)", f"{s['warnings']}（错误 {s['errors']}）")
     head.add_row("按类型 by kind", "  ".join(f"{k} {n}" for k, n in s["by_kind"].items()) or "—")
     head.add_row("合并的连带预警 absorbed", str(s["absorbed"]))
-    head.add_row("学校目标达成度 school achievement", _pct(s["school_achievement"]))
-    head.add_row("任务按期推进率 tasks on schedule", _pct(s["tasks"]["rate"]))
+    head.add_row("学校目标达成度 school achievement", percent(s["school_achievement"]))
+    head.add_row("任务按期推进率 tasks on schedule", percent(s["tasks"]["rate"]))
     head.add_row("质控指标 indicators", f"预警 {s['indicators']['breach']}，未达目标 {s['indicators']['watch']}，"
                                        f"过期 {s['indicators']['stale']} / {s['indicators']['total']}")
     head.add_row("单位 units", str(s["units"]))
@@ -72,8 +71,8 @@ def _print_table(console, data: dict[str, Any]) -> None:
     for c in data["scorecards"]:
         colour = legend.get(c["status"], {}).get("colour", "white")
         t = c["tasks"]
-        cards.add_row(c["unit"]["name"], f"[{colour}]● {c['status_label']}[/]", _pct(c["achievement"]),
-                      _pct((c.get("before") or {}).get("rate")), _pct(t.get("rate")),
+        cards.add_row(c["unit"]["name"], f"[{colour}]● {c['status_label']}[/]", percent(c["achievement"]),
+                      percent((c.get("before") or {}).get("rate")), percent(t.get("rate")),
                       f"{c['indicators'].get('breach', 0)}/{c['indicators'].get('stale', 0)}",
                       f"{c['warnings']['total']}({c['warnings'].get('errors', 0)})")
     console.print(cards)
@@ -161,7 +160,7 @@ def _default_list(store, unit: str | None) -> Path:
     NotFoundError for an unknown one)."""
     if unit is None:
         return Path("整改清单.xlsx")
-    from graph.services.checks import resolve_unit
+    from graph.checks import resolve_unit
 
     node = resolve_unit(store, unit)
     safe = "".join(ch if ch not in '\\/:*?"<>|' else "_" for ch in node.name)

@@ -56,7 +56,7 @@ def opened():
 
 
 def _rule_config():
-    from graph.services.checks import load_rule_config
+    from graph.checks import load_rule_config
 
     path = state.settings.config_path()
     return load_rule_config(path) if path else None
@@ -124,7 +124,7 @@ def demo(
 ) -> None:
     """The main job: a fresh store with the demo college and seed 004 表7, then the check summary,
     the trace of one school goal down to teacher tasks, and one owner answer."""
-    from graph.services.checks import RULES, run_checks
+    from graph.checks import RULES, run_checks
     from graph.services.ownership import owner_of
     from graph.services.trace import trace
     from seed.demo import demo_as_of, load_demo, pick_owner_example, pick_school_goal, reset_store
@@ -160,7 +160,7 @@ def check(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="exit 0 even when errors are found")] = False,
 ) -> None:
     """Run the consistency rules; exit 1 when an error-severity finding exists."""
-    from graph.services.checks import RULES, run_checks
+    from graph.checks import RULES, run_checks
     from graph.services.rectification import findings_to_xlsx
 
     from cli.render import findings_table, summary_table
@@ -340,7 +340,7 @@ def rules() -> None:
     """List every consistency rule: id, severity, description (the catalogue of CHECKS.md)."""
     from rich.table import Table
 
-    from graph.services.checks import RULES
+    from graph.checks import RULES
 
     table = Table(title="规则目录 rule catalogue")
     for col in ("id", "severity", "说明", "description"):

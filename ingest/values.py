@@ -9,34 +9,18 @@ cell's location).
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 
+from graph.values import (  # noqa: F401  (re-exported: the ingest parsers' vocabulary)
+    DATE_FORMS,
+    BadValue,
+    cell_text,
+    parse_date,
+    parse_direction,
+    parse_number,
+)
 from ontology import get_ontology
-
-
-class BadValue(ValueError):
-    """A cell whose value cannot be read; ``str(err)`` is the reason, without the location."""
-
-
-def cell_text(value: object) -> str:
-    """A cell as stripped text: integral floats lose their ``.0`` (Excel stores ``2001`` as
-    2001.0), dates become ISO ``YYYY-MM-DD`` (with the time when it is not midnight)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def json_value(value: object) -> object:
@@ -45,72 +29,6 @@ def json_value(value: object) -> object:
     if isinstance(value, (bool, int, float)):
         return value
     return cell_text(value)
-
-
-# -- dates -------------------------------------------------------------------------------------
-_SEP = r"\s*[-/.年]\s*"
-_FULL_DATE = re.compile(rf"^(\d{{4}}){_SEP}(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})\s*日?"
-                        r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_MONTH = re.compile(rf"^(\d{{4}}){_SEP}(\d{{1,2}})\s*(?:月\s*(?:底|末)?)?$")
-_YEAR = re.compile(r"^(\d{4})\s*(?:年\s*(?:底|末)?)?$")
-DATE_FORMS = "2025-12-31, 2025/12/31, 2025年12月, 2025.12 or 2025"
-
-
-def _iso(year: int, month: int, day: int | None, text: str) -> str:
-    if not 1 <= month <= 12:
-        raise BadValue(f"bad date '{text}': there is no month {month}")
-    last = calendar.monthrange(year, month)[1]
-    if day is None:
-        day = last
-    elif not 1 <= day <= last:
-        raise BadValue(f"bad date '{text}': {year}-{month:02d} has no day {day}")
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def parse_date(value: object) -> str:
-    """A date as ISO ``YYYY-MM-DD``. Accepts an Excel date/datetime cell, ``2025-12-31``,
-    ``2025/12/31``, ``2025.12.31``, ``2025年12月31日``; a month ``2025年12月``, ``2025.12``,
-    ``2025-12`` → its last day; a year ``2025``, ``2025年`` → 12-31. Raises BadValue otherwise."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool) or value is None:
-        raise BadValue(f"bad date '{value}' (expected {DATE_FORMS})")
-    text = unicodedata.normalize("NFKC", cell_text(value)).strip()
-    if m := _FULL_DATE.match(text):
-        return _iso(int(m[1]), int(m[2]), int(m[3]), text)
-    if m := _MONTH.match(text):
-        return _iso(int(m[1]), int(m[2]), None, text)
-    if m := _YEAR.match(text):
-        return _iso(int(m[1]), 12, None, text)
-    raise BadValue(f"bad date '{cell_text(value)}' (expected {DATE_FORMS})")
-
-
-# -- numbers -----------------------------------------------------------------------------------
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-
-
-def parse_number(value: object) -> float:
-    """A number as float; ``90%`` → 0.9 (so ``90%`` and ``0.9`` are the same value),
-    ``1,200`` → 1200.0, full-width digits accepted. Raises BadValue for anything else."""
-    if isinstance(value, bool):
-        raise BadValue(f"bad number '{value}'")
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(value)))
-    percent = text.endswith("%")
-    if percent:
-        text = text[:-1]
-    if _THOUSANDS.match(text):
-        text = text.replace(",", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise BadValue(f"bad number '{cell_text(value)}'") from None
-    if not number.is_finite():
-        raise BadValue(f"bad number '{cell_text(value)}'")
-    return float(number / 100) if percent else float(number)
 
 
 def parse_number_or_text(value: object) -> float | str:
@@ -126,24 +44,6 @@ def parse_int_or_text(value: object) -> int | str:
     """An integral number as int (``3``, ``3.0``), anything else as its text (a 序号 like ``3a``)."""
     text = cell_text(value)
     return int(text.split(".")[0]) if re.fullmatch(r"[+-]?\d+(\.0+)?", text) else text
-
-
-# -- directions and fixed vocabularies ---------------------------------------------------------
-_GE = {"≥", ">=", "≧", ">", "ge", "gte", "higher", "higher is better", "高", "越高越好", "越大越好",
-       "正向", "不低于", "不少于", "大于等于"}
-_LE = {"≤", "<=", "≦", "<", "le", "lte", "lower", "lower is better", "低", "越低越好", "越小越好",
-       "逆向", "不高于", "不超过", "小于等于"}
-
-
-def parse_direction(value: object) -> str:
-    """``ge`` (higher is better: ≥, >=, higher, 高, 越高越好 …) or ``le`` (≤, <=, lower, 低 …)."""
-    text = unicodedata.normalize("NFKC", cell_text(value)).strip().lower()
-    if text in _GE:
-        return "ge"
-    if text in _LE:
-        return "le"
-    raise BadValue(f"unknown direction '{cell_text(value)}' (allowed: ≥ / >= / higher / 高 / 越高越好 "
-                   "for higher is better, ≤ / <= / lower / 低 / 越低越好 for lower is better)")
 
 
 _TASK_KINDS = {"a": "A", "重点工作": "A", "b": "B", "常规工作": "B"}

@@ -186,7 +186,7 @@ def stats(uri: str, gen: int) -> dict[str, Any]:
 def check_report(uri: str, gen: int, as_of: dt.date):
     """``run_checks(store, as_of=…, config=…)`` (a ``CheckReport``), with the rule configuration
     the settings name (``IQA_CONFIG`` or ``iqa.yaml``)."""
-    from graph.services.checks import load_rule_config, run_checks
+    from graph.checks import load_rule_config, run_checks
 
     path = Settings().config_path()
     config = load_rule_config(path) if path else None

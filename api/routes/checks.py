@@ -12,7 +12,7 @@ from api.deps import ReaderAuth, ReadsDep, RuleConfigDep
 from api.problems import problem_responses
 from api.routes._common import json
 from api.schemas import CheckReportOut
-from graph.services.checks import RULES
+from graph.checks import RULES
 from graph.services.search import check_report
 
 router = APIRouter(tags=["checks"])

@@ -1,23 +1,34 @@
 """What the edge types mean for chains: which edges lead down a chain, which lead to a node's
-parent, and which name its owners. Kept in one place so trace, ownership, impact and checks agree.
-
-Source: GLOSSARY.md relations — 分解 (规划→目标→子目标→任务) decomposes_to, 落实 (目标→任务)
-implemented_by, 测量 (指标→目标/标准) measures, 牵头 led_by, 责任 assigned_to.
+parent, which name its owners, and what a cycle is. Kept in one place so trace, ownership, impact,
+edits and checks agree (docs/glossary.md, relations: 分解 decomposes_to, 落实 implemented_by,
+测量 measures, 牵头 led_by, 责任 assigned_to).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+import networkx as nx
+
 from graph.model import Edge, Node
 from graph.store import GraphStore
+from graph.subgraph import Step, Subgraph
 
 #: Edges from a parent to its child in a chain (plan → target → sub-target → task → sub-task;
 #: institution item → sub-item → its Z/L/B codes; diagnosis item → element → point).
 DOWN_EDGES: tuple[str, ...] = ("decomposes_to", "implemented_by", "includes")
-#: Kinds that form the decomposition chains checked for cycles (CHECKS.md TC005).
+#: Walking a chain down / up, as traversal steps.
+DOWN_STEPS: tuple[Step, ...] = tuple((t, "out") for t in DOWN_EDGES)
+UP_STEPS: tuple[Step, ...] = tuple((t, "in") for t in DOWN_EDGES)
+#: Kinds of the plan → target → task chains.
 CHAIN_KINDS = frozenset({"Plan", "Target", "Task"})
+#: Edges from a plan, target or task to its chain child (plan → target → task; no ``includes``).
+CHAIN_EDGES: tuple[str, ...] = ("decomposes_to", "implemented_by")
+#: Kinds that count as a responsible person (责任人): a person, or a post standing for its holder.
+RESPONSIBLE_KINDS = frozenset({"Person", "Post"})
 #: Steps from a node to the nodes whose owner it inherits, nearest first:
 #: (edge type, direction from the node). An indicator inherits through what it measures.
-PARENT_STEPS: tuple[tuple[str, str], ...] = (
+PARENT_STEPS: tuple[Step, ...] = (
     ("measurement_of", "out"),
     ("measures", "out"),
     ("decomposes_to", "in"),
@@ -28,19 +39,51 @@ PARENT_STEPS: tuple[tuple[str, str], ...] = (
 OWNER_EDGES: tuple[str, ...] = ("led_by", "assigned_to")
 
 
-def children(store: GraphStore, node_id: str) -> list[tuple[Edge, Node]]:
+def children(store: GraphStore | Subgraph, node_id: str) -> list[tuple[Edge, Node]]:
     """Chain children of a node (outgoing DOWN_EDGES), ordered by edge type then child id."""
     return store.neighbors(node_id, DOWN_EDGES, "out")
 
 
-def parents(store: GraphStore, node_id: str) -> list[tuple[Edge, Node]]:
+def parents(store: GraphStore | Subgraph, node_id: str) -> list[tuple[Edge, Node]]:
     """Chain parents of a node (incoming DOWN_EDGES), ordered by edge type then parent id."""
     return store.neighbors(node_id, DOWN_EDGES, "in")
 
 
-def inheritance_parents(store: GraphStore, node_id: str) -> list[tuple[Edge, Node]]:
+def inheritance_parents(store: GraphStore | Subgraph, node_id: str) -> list[tuple[Edge, Node]]:
     """Nodes a node may inherit its owner from, in PARENT_STEPS order (nearest meaning first)."""
     out: list[tuple[Edge, Node]] = []
     for edge_type, direction in PARENT_STEPS:
         out.extend(store.neighbors(node_id, (edge_type,), direction))  # type: ignore[arg-type]
     return out
+
+
+# -- cycles ------------------------------------------------------------------------------------
+# A cycle is a closed walk along DOWN_EDGES (decomposes_to, implemented_by, includes) between
+# nodes of any kind: exactly the edges trace and impact walk down. Loads accept cycles (rule TC005
+# reports them, routed to their owners); an interactive edit that would close one is refused.
+
+
+def find_cycles(edges: Iterable[tuple[str, str]]) -> list[tuple[list[str], int]]:
+    """One cycle per strongly connected component of the directed ``(source, target)`` pairs that
+    holds a cycle (two or more nodes, or a self-loop), with the component's size:
+    ``([start, …, start], size)`` through the component's smallest id, then a shortest path back
+    from start to its smallest predecessor in the component. Ordered by start id."""
+    g = nx.DiGraph()
+    g.add_edges_from(edges)
+    cycles: list[tuple[list[str], int]] = []
+    for component in nx.strongly_connected_components(g):
+        start = min(component)
+        if g.has_edge(start, start):
+            cycles.append(([start, start], len(component)))
+        elif len(component) > 1:
+            sub = g.subgraph(component)
+            back = min(sub.predecessors(start))
+            cycles.append((nx.shortest_path(sub, start, back) + [start], len(component)))
+    cycles.sort(key=lambda c: c[0][0])
+    return cycles
+
+
+def closes_cycle(store: GraphStore, source: str, target: str) -> bool:
+    """True when adding a chain edge ``source -> target`` would close a cycle: ``target`` is
+    ``source`` or already leads down to it (one traversal)."""
+    return source == target or source in store.traverse([target], DOWN_STEPS).nodes

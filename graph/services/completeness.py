@@ -12,7 +12,7 @@ import datetime as _dt
 from typing import Any
 
 from graph.services.chains import DOWN_EDGES
-from graph.services.checks import CheckContext
+from graph.checks import CheckContext
 from graph.store import GraphStore
 
 

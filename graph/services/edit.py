@@ -41,8 +41,9 @@ from typing import Any
 
 from graph.errors import IngestError, IqaError, NotFoundError, Problem, ValidationError
 from graph.model import Edge, Node, split_id, validate_edge, validate_node
-from graph.services.chains import DOWN_EDGES
+from graph.services.chains import DOWN_EDGES, closes_cycle
 from graph.services.resolve import suggest
+from graph.values import blank
 from graph.store import Direction, GraphStore
 from ontology import get_ontology
 
@@ -411,10 +412,6 @@ def _check_text(node_id: str, field: str, value: Any) -> None:
             raise FieldValidationError(f"{node_id}: {field} holds the control character U+{ord(ch):04X}", field)
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value == []
-
-
 def prepare_node(node_id: str, props: Mapping[str, Any]) -> Node:
     """The node ``node_id`` with ``props`` parsed and validated as ingest does (see the module
     docstring). Raises FieldValidationError naming ``id`` or ``props.<name>``."""
@@ -448,7 +445,7 @@ def prepare_node(node_id: str, props: Mapping[str, Any]) -> Node:
                 raise FieldValidationError(f"{node_id}: {key}: {exc}", f"props.{key}") from None
         clean[key] = value
     for key in required:
-        if _blank(clean.get(key)):
+        if blank(clean.get(key)):
             raise FieldValidationError(f"{node_id}: property {key!r} is required", f"props.{key}")
     node = Node(kind, code, clean)
     try:
@@ -491,24 +488,10 @@ def _validate_edge(store: GraphStore, edge: Edge) -> None:
         field = ("source" if ends["source"].kind not in et.domain else
                  "target" if ends["target"].kind not in et.range else "props")
         raise FieldValidationError(str(exc), field) from None
-    if edge.type in DOWN_EDGES and _reaches(store, edge.target, edge.source):
+    if edge.type in DOWN_EDGES and closes_cycle(store, edge.source, edge.target):
         raise FieldValidationError(f"{edge.source} -{edge.type}-> {edge.target} would close a cycle: "
                                    f"{edge.target} already leads down to {edge.source} (chains must stay a DAG)",
                                    "target")
-
-
-def _reaches(store: GraphStore, start: str, goal: str) -> bool:
-    """True when ``goal`` is ``start`` or below it along chain edges."""
-    seen, stack = {start}, [start]
-    while stack:
-        current = stack.pop()
-        if current == goal:
-            return True
-        for _, child in store.neighbors(current, DOWN_EDGES, "out"):
-            if child.id not in seen:
-                seen.add(child.id)
-                stack.append(child.id)
-    return False
 
 
 def _edge_label(source: str, type: str, target: str) -> str:

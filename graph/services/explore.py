@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from graph.model import Node
-from graph.services.checks import CheckReport
+from graph.checks import CheckReport
 from graph.store import GraphStore
 
 #: The most nodes a drawn graph holds (Browse neighbourhood, Trace tree).

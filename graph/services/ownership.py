@@ -15,9 +15,12 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from collections.abc import Iterable
+
 from graph.model import Node
-from graph.services.chains import inheritance_parents
+from graph.services.chains import PARENT_STEPS, inheritance_parents
 from graph.store import GraphStore
+from graph.subgraph import Step, Subgraph
 
 
 def ref(node: Node | None) -> dict[str, str] | None:
@@ -53,7 +56,7 @@ def _step(a: str, edge: str, b: str) -> dict[str, str]:
     return {"from": a, "edge": edge, "to": b}
 
 
-def explicit_owner(store: GraphStore, node: Node) -> OwnerAnswer:
+def explicit_owner(store: GraphStore | Subgraph, node: Node) -> OwnerAnswer:
     """The owner stated on ``node`` itself (plus completion through posts and people); ``found``
     is False when the node names no owner at all."""
     ans = OwnerAnswer(node.id)
@@ -98,11 +101,40 @@ def explicit_owner(store: GraphStore, node: Node) -> OwnerAnswer:
     return ans
 
 
-def owner_of(store: GraphStore, node: Node, max_hops: int = 50) -> OwnerAnswer:
+#: Steps that reach everything an owner answer may read around a node: its lead unit and
+#: responsible unit / post / person, a post's holders, a holder's posts, and their org units.
+OWNER_STEPS: tuple[Step, ...] = (("led_by", "out"), ("assigned_to", "out"), ("holds", "both"),
+                                 ("part_of", "out"))
+#: How far OWNER_STEPS reach: node → post → holder → holder's unit.
+OWNER_REACH = 3
+
+
+def ownership_view(store: GraphStore, ids: Iterable[str], max_hops: int = 50) -> Subgraph:
+    """Everything the owner answers of ``ids`` depend on, in two store calls: the inheritance
+    ancestors (``chains.PARENT_STEPS``, at most ``max_hops`` levels) and, around each of them, the
+    owner edges (:data:`OWNER_STEPS`)."""
+    up = store.traverse(ids, PARENT_STEPS, max_hops)
+    return up.merge(store.traverse(list(up.nodes), OWNER_STEPS, OWNER_REACH))
+
+
+def owners_of(reader: GraphStore | Subgraph, nodes: Iterable[Node], max_hops: int = 50) -> dict[str, OwnerAnswer]:
+    """The owner of each node (as :func:`owner_of`), by node id. From a store it reads
+    :func:`ownership_view` (two calls, whatever the number of nodes); a :class:`Subgraph` that
+    already holds the graph around the nodes is used as it is."""
+    nodes = list(nodes)
+    view = reader if isinstance(reader, Subgraph) else ownership_view(reader, [n.id for n in nodes], max_hops)
+    return {n.id: _owner_in(view, n, max_hops) for n in nodes}
+
+
+def owner_of(store: GraphStore | Subgraph, node: Node, max_hops: int = 50) -> OwnerAnswer:
     """The owner of ``node``: explicit if stated, else inherited from the nearest parent that has
     one (breadth-first through ``chains.PARENT_STEPS``, at most ``max_hops`` levels). When nothing
     up the chain names an owner, the answer has no person, post or unit (``found`` is False)."""
-    own = explicit_owner(store, node)
+    return owners_of(store, [node], max_hops)[node.id]
+
+
+def _owner_in(view: Subgraph, node: Node, max_hops: int) -> OwnerAnswer:
+    own = explicit_owner(view, node)
     if own.found:
         return own
     seen = {node.id}
@@ -111,13 +143,13 @@ def owner_of(store: GraphStore, node: Node, max_hops: int = 50) -> OwnerAnswer:
         current, path, hops = queue.popleft()
         if hops >= max_hops:
             continue
-        for edge, parent in inheritance_parents(store, current.id):
+        for edge, parent in inheritance_parents(view, current.id):
             if parent.id in seen:
                 continue
             seen.add(parent.id)
             step = (_step(current.id, edge.type, parent.id) if edge.source == current.id
                     else _step(current.id, "^" + edge.type, parent.id))
-            found = explicit_owner(store, parent)
+            found = explicit_owner(view, parent)
             if found.found:
                 found.node = node.id
                 found.inherited_from = parent.id

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from graph.services.checks import NO_UNIT_LABEL, RULES, SEVERITY_LABELS_ZH, CheckReport, Finding
+from graph.checks import NO_UNIT_LABEL, RULES, SEVERITY_LABELS_ZH, CheckReport, Finding
 
 #: Key of :func:`rectification_lists` for findings whose owner has no unit.
 NO_UNIT_KEY = ""

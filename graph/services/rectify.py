@@ -47,14 +47,14 @@ from openpyxl.utils import get_column_letter
 
 from graph.errors import IngestError, IqaError, Problem
 from graph.model import Edge, Node
-from graph.services.checks import NO_UNIT_LABEL, resolve_unit
+from graph.checks import NO_UNIT_LABEL, resolve_unit
 from graph.services.diagnosis import Diagnosis, DiagnosisConfig, diagnose
 from graph.services.diagnosis.tasks import normalise_status
 from graph.services.diagnosis.warnings import Warning
 from graph.services.ownership import owner_of
 from graph.services.rectification import sheet_title
 from graph.store import GraphStore
-from ingest.values import BadValue, parse_date
+from graph.values import BadValue, parse_date
 
 SUMMARY_SHEET = "汇总"
 SUMMARY_COLUMNS = ("责任部门", "部门编号", "预警数", "工作表")

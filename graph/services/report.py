@@ -22,6 +22,8 @@ format.
 
 from __future__ import annotations
 
+from graph.formatting import indicator_value, is_percent_unit, percent
+
 import datetime as dt
 import html
 import math
@@ -34,7 +36,6 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from graph.services.diagnosis.context import fmt_value, pct
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC','SimHei',sans-serif"
 BLUE = "#1565c0"
@@ -88,8 +89,8 @@ def bar_chart(items: list[tuple[str, float | None]], title: str, *, threshold: f
         h = ph * v
         colour = BLUE if threshold is None or value is None or value >= threshold else SEVERITY_COLOURS["error"]
         body.append(f'<rect class="bar" x="{x:.1f}" y="{top + ph - h:.1f}" width="{bw:.1f}" height="{h:.1f}" '
-                    f'fill="{colour}"><title>{esc(label)}：{esc(pct(value))}</title></rect>')
-        body.append(_text(x + bw / 2, top + ph - h - 4, pct(value), size=11))
+                    f'fill="{colour}"><title>{esc(label)}：{esc(percent(value))}</title></rect>')
+        body.append(_text(x + bw / 2, top + ph - h - 4, percent(value), size=11))
         body.append(_text(x + bw / 2, top + ph + 16, _short(label, 8), size=11))
     if threshold is not None:
         y = top + ph - ph * threshold
@@ -155,9 +156,7 @@ def month_chart(months: list[str], entries: list[dict[str, Any]], legend: dict[s
 
 
 def _axis(value: float, unit: str | None) -> str:
-    if unit in ("%", "％") and abs(value) <= 1.5:
-        return f"{value * 100:.3g}%"
-    return f"{value:.4g}"
+    return indicator_value(value, unit if is_percent_unit(unit) else None)
 
 
 def line_chart(points: list[tuple[str, float]], title: str, *, unit: str | None = None, target: float | None = None,
@@ -190,14 +189,14 @@ def line_chart(points: list[tuple[str, float]], title: str, *, unit: str | None 
     for value, colour, name in ((target, "#2e7d32", "目标"), (warning, "#c62828", "预警")):
         if value is not None:
             body.append(f'<line x1="{left}" y1="{ys(value):.1f}" x2="{width - right}" y2="{ys(value):.1f}" '
-                        f'stroke="{colour}" stroke-dasharray="4,3"><title>{name}值 {esc(fmt_value(value, unit))}'
+                        f'stroke="{colour}" stroke-dasharray="4,3"><title>{name}值 {esc(indicator_value(value, unit))}'
                         f"</title></line>")
     if points:
         path = " ".join(f"{'M' if i == 0 else 'L'}{xs(i):.1f},{ys(v):.1f}" for i, (_, v) in enumerate(points))
         body.append(f'<path d="{path}" fill="none" stroke="{BLUE}" stroke-width="2"/>')
         for i, (d, v) in enumerate(points):
             body.append(f'<circle cx="{xs(i):.1f}" cy="{ys(v):.1f}" r="2.5" fill="{BLUE}">'
-                        f"<title>{esc(d)}：{esc(fmt_value(v, unit))}</title></circle>")
+                        f"<title>{esc(d)}：{esc(indicator_value(v, unit))}</title></circle>")
         body.append(_text(left, height - 8, points[0][0][:7], "start", 10, "#666"))
         body.append(_text(width - right, height - 8, points[-1][0][:7], "end", 10, "#666"))
     else:
@@ -266,7 +265,7 @@ def _badge(status: str, legend: dict[str, dict[str, str]]) -> str:
 def _warning_rows(warnings: list[dict[str, Any]], with_unit: bool = True) -> list[list[str]]:
     rows = []
     for i, w in enumerate(warnings, 1):
-        goals = "、".join(f"{g['code']}（{pct(g['achievement'])}）" for g in w["school_goals"]) or "—"
+        goals = "、".join(f"{g['code']}（{percent(g['achievement'])}）" for g in w["school_goals"]) or "—"
         absorbed = "<br>".join(esc(a["message"]) for a in w["absorbed"])
         cells = [str(i), f'<span class="sev-{esc(w["severity"])}">{esc(w["label"])}</span>',
                  f'{esc(w["message"])}' + (f'<div class="muted">同一链条上的连带问题：{absorbed}</div>' if absorbed else ""),
@@ -322,15 +321,15 @@ def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
 
     # 一、总体情况
     add("<section id='overview'><h2>一、总体情况</h2><div class='figures'>")
-    figures = [("学校目标达成度", pct(after["school"]["value"])), ("预警（按根源）", str(summary["warnings"])),
+    figures = [("学校目标达成度", percent(after["school"]["value"])), ("预警（按根源）", str(summary["warnings"])),
                ("其中错误", str(summary["errors"])), ("合并的连带预警", str(summary["absorbed"])),
-               ("任务按期推进率", pct(summary["tasks"]["rate"])), ("质控指标预警", str(summary["indicators"]["breach"])),
-               ("事前分解率", pct(before["rate"])), ("诊断单位", str(summary["units"]))]
+               ("任务按期推进率", percent(summary["tasks"]["rate"])), ("质控指标预警", str(summary["indicators"]["breach"])),
+               ("事前分解率", percent(before["rate"])), ("诊断单位", str(summary["units"]))]
     for name, value in figures:
         add(f"<div class='figure'><b>{esc(value)}</b>{esc(name)}</div>")
     add("</div><div class='charts'>")
     add(bar_chart([(r["label"], r["value"]) for r in after["by_layer"]],
-                  f"各层面目标达成度（红色虚线：偏低阈值 {pct(threshold, 0)}）", threshold=threshold))
+                  f"各层面目标达成度（红色虚线：偏低阈值 {percent(threshold, 0)}）", threshold=threshold))
     by_unit: dict[str, dict[str, int]] = defaultdict(lambda: {"error": 0, "warning": 0})
     for w in data["warnings"]:
         name = (w["owner"]["unit"] or {}).get("name") or "(无责任部门)"
@@ -342,7 +341,7 @@ def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
     if summary["school_goals_at_risk"]:
         add("<h3>受预警影响的学校目标</h3>")
         add(_table(["学校目标", "达成度", "相关预警数"],
-                   [[f"{g['code']} {g['name']}", pct(g["achievement"]), str(g["warnings"])]
+                   [[f"{g['code']} {g['name']}", percent(g["achievement"]), str(g["warnings"])]
                     for g in summary["school_goals_at_risk"]], num={1, 2}))
     add("</section>")
 
@@ -351,7 +350,7 @@ def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
     add("<h3>（一）事前诊断：目标的贯通性和一致性</h3><p class=muted>各单位承接的目标中，已分解为下级目标或落实任务的比例"
         "（每年3月审核计划）。</p>")
     add(_table(["责任单位", "承接目标", "已分解", "分解率", "未分解的目标"],
-               [[r["unit"]["name"], str(r["received"]), str(r["decomposed"]), pct(r["rate"]),
+               [[r["unit"]["name"], str(r["received"]), str(r["decomposed"]), percent(r["rate"]),
                  "、".join(m["code"] for m in r["missing"][:8]) + ("…" if len(r["missing"]) > 8 else "")]
                 for r in before["by_unit"]], num={1, 2, 3}))
     add("<h3>（二）事中诊断：工作任务的推进度</h3><p class=muted>按月统计任务状态（颜色同 seed 002 图13："
@@ -360,20 +359,20 @@ def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
     add(_table(["责任单位", "任务数", "正常", "已完成", "未开始", "未完成", "预警", "按期推进率"],
                [[r["unit"]["name"], str(r["tasks"])] + [str(r["as_of"]["counts"][s]) for s in
                                                          ("normal", "completed", "not_started", "incomplete", "warning")]
-                + [pct(r["as_of"]["rate"])] for r in during["by_unit"]], num=set(range(1, 8))))
+                + [percent(r["as_of"]["rate"])] for r in during["by_unit"]], num=set(range(1, 8))))
     add("<h3>（三）事后诊断：目标的达成度</h3>")
     add(_table(["层面", "目标数", "有数据", "平均达成度"],
-               [[r["label"], str(r["targets"]), str(r["measured"]), pct(r["value"])] for r in after["by_layer"]],
+               [[r["label"], str(r["targets"]), str(r["measured"]), percent(r["value"])] for r in after["by_layer"]],
                num={1, 2, 3}))
     add(_table(["责任单位", "目标数", "有数据", "平均达成度"],
-               [[r["unit"]["name"], str(r["targets"]), str(r["measured"]), pct(r["value"])] for r in after["by_unit"]],
+               [[r["unit"]["name"], str(r["targets"]), str(r["measured"]), percent(r["value"])] for r in after["by_unit"]],
                num={1, 2, 3}))
     school = [t for t in after["targets"] if t["layer"] == "school"]
     if school:
         add("<p>学校层面目标：</p>")
         add(_table(["目标", "完成时限", "达成度", "构成（下级贡献）"],
-                   [[f"{t['code']} {t['name']}", t.get("deadline") or "", pct(t["value"]),
-                     "；".join(f"{c['id'].split(':', 1)[1]} {pct(c['value'])}×{pct(c['share'], 0)}"
+                   [[f"{t['code']} {t['name']}", t.get("deadline") or "", percent(t["value"]),
+                     "；".join(f"{c['id'].split(':', 1)[1]} {percent(c['value'])}×{percent(c['share'], 0)}"
                               for c in t["children"][:6]) + ("…" if len(t["children"]) > 6 else "")]
                     for t in school], num={2}))
     add("</section>")
@@ -392,8 +391,8 @@ def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
     flagged.sort(key=lambda i: ({"breach": 0, "watch": 1}.get(i["level"], 2), i["id"]))
     add(_table(["指标", "最新值", "目标值", "预警值", "状态", "趋势", "责任"],
                [[f"{i['code']} {i['name']}",
-                 (fmt_value(i["latest"]["value"], i.get("unit")) + f"（{i['latest']['date']}）") if i["latest"] else "—",
-                 fmt_value(i["target_value"], i.get("unit")), fmt_value(i["warning"], i.get("unit")),
+                 (indicator_value(i["latest"]["value"], i.get("unit")) + f"（{i['latest']['date']}）") if i["latest"] else "—",
+                 indicator_value(i["target_value"], i.get("unit")), indicator_value(i["warning"], i.get("unit")),
                  i["level_label"] + ("，数据过期" if i["stale"] else ""),
                  {"improving": "向好", "worsening": "变差", "flat": "持平"}.get(i["trend"]["change"] or "", "—"),
                  _who(i["owner"], i["owner_inherited_from"])] for i in flagged[:40]]))
@@ -421,8 +420,8 @@ def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
         b = card.get("before") or {}
         tk = card["tasks"]
         add(_table(["目标达成度", "事前分解率", "任务（按期/滞后）", "按期推进率", "指标（预警/过期）", "预警（错误）", "连带预警"],
-                   [[pct(card["achievement"]), pct(b.get("rate")), f"{tk.get('on_schedule', 0)}/{tk.get('behind', 0)}",
-                     pct(tk.get("rate")), f"{card['indicators']['breach']}/{card['indicators']['stale']}",
+                   [[percent(card["achievement"]), percent(b.get("rate")), f"{tk.get('on_schedule', 0)}/{tk.get('behind', 0)}",
+                     percent(tk.get("rate")), f"{card['indicators']['breach']}/{card['indicators']['stale']}",
                      f"{card['warnings']['total']}（{card['warnings']['errors']}）", str(card["absorbed"])]]))
         ws = w_by_unit.get(uid, [])
         if ws:

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from graph.errors import ValidationError
 from graph.model import Node
-from graph.services.checks import CheckReport, RuleConfig, resolve_unit, run_checks
+from graph.checks import CheckReport, RuleConfig, resolve_unit, run_checks
 from graph.services.ownership import owner_of
 from graph.store import Direction, GraphStore
 from ontology import get_ontology

@@ -9,7 +9,7 @@ from api_helpers import API, PROBLEM, assert_problem, auth
 from openpyxl import load_workbook
 
 from graph.model import Node
-from graph.services.checks import run_checks
+from graph.checks import run_checks
 from graph.services.impact import impact
 from graph.services.ownership import owner_of
 from graph.services.trace import trace

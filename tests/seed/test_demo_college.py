@@ -230,7 +230,7 @@ def test_exactly_the_seeded_defects_and_breaches_are_found(sheets):
     """The demo college, loaded through the real ingest and checked by the real rules at
     DEMO_AS_OF, yields exactly the planned findings: the seeded defects, the three breaches, and
     SI002 on the indicators that name no owner of their own (their owner is inherited)."""
-    from graph.services.checks import run_checks
+    from graph.checks import run_checks
     from graph.stores.embedded import EmbeddedStore
     from ingest import load_sheets
 

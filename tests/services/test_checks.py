@@ -1,4 +1,4 @@
-"""Tests of graph.services.checks (the CHECKS.md rule registry and runner) and
+"""Tests of graph.checks (the rule registry and runner) and
 graph.services.rectification (整改清单 grouping and xlsx export).
 
 Every test builds a small in-memory graph: ``college()`` is a tiny, fully consistent college on
@@ -21,13 +21,8 @@ if str(ROOT) not in sys.path:
 
 from graph.errors import ConfigError, IqaError, NotFoundError, ValidationError  # noqa: E402
 from graph.model import Edge, Node  # noqa: E402
-from graph.services.checks import (  # noqa: E402
-    NO_UNIT_LABEL,
-    RULES,
-    CheckReport,
-    RuleConfig,
-    load_rule_config,
-    run_checks,
+from graph.checks import (  # noqa: E402
+    NO_UNIT_LABEL, RULES, CheckReport, RuleConfig, load_rule_config, run_checks,
 )
 from graph.services.rectification import (  # noqa: E402
     COLUMNS,
@@ -138,7 +133,9 @@ def test_registry_holds_exactly_the_catalogue_with_its_severities():
         assert rule.id == rid
         assert rule.severity == CATALOGUE[rid]
         assert rule.message_zh and rule.message_en and rule.suggestion_zh and rule.title_zh and rule.title_en
-        assert set(rule.to_dict()) == {"id", "severity", "title", "title_en", "message", "message_en", "suggestion"}
+        assert set(rule.to_dict()) == {"id", "severity", "title", "title_en", "message", "message_en", "suggestion",
+                                       "source"}
+        assert "《" in rule.source and "表" in rule.source  # a published document, by title and table
 
 
 def test_clean_college_has_no_findings():
@@ -649,7 +646,7 @@ def test_sheet_title_rules():
 
 def test_snapshot_neighbors_match_the_store():
     """Owners are computed on the run's snapshot; it must answer neighbors() exactly as the store."""
-    from graph.services.checks import CheckContext
+    from graph.checks import CheckContext
     from graph.services.ownership import owner_of
 
     store = broken_college()

@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
 
 from graph.errors import IngestError  # noqa: E402
 from graph.model import Edge, Node  # noqa: E402
-from graph.services.checks import run_checks  # noqa: E402
+from graph.checks import run_checks  # noqa: E402
 from graph.services.completeness import chain_completeness  # noqa: E402
 from graph.services.explore import (  # noqa: E402
     cap_tree,

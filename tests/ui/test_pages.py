@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from ui_helpers import drawings, texts
-from graph.services.checks import run_checks
+from graph.checks import run_checks
 from graph.services.completeness import chain_completeness
 from graph.services.explore import count_tree
 from graph.services.ownership import owner_of

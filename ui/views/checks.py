@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from graph.services.checks import RULES, SEVERITIES
+from graph.checks import RULES, SEVERITIES
 from graph.services.explore import select_findings
 from graph.services.rectification import NO_UNIT_KEY, rectification_lists
 from ui import state, widgets

@@ -5,6 +5,8 @@ month, and downloads (report HTML / xlsx, the unit's rectification list). Every 
 
 from __future__ import annotations
 
+from graph.formatting import percent
+
 import datetime as dt
 import io
 from typing import Any
@@ -55,9 +57,6 @@ def tt(key: str, **fields: Any) -> str:
     return text.format(**fields) if fields else text
 
 
-def pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:.1f}%"
-
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def diagnosis(uri: str, gen: int, as_of: dt.date, low: float, unit: str | None) -> dict[str, Any]:
@@ -104,11 +103,11 @@ data = whole if unit is None else diagnosis(uri, gen, as_of, low, unit)
 summary = data["summary"]
 
 m = st.columns(5)
-m[0].metric(tt("achievement"), pct(summary["school_achievement"]))
+m[0].metric(tt("achievement"), percent(summary["school_achievement"]))
 m[1].metric(tt("warnings"), summary["warnings"])
 m[2].metric(tt("errors"), summary["errors"])
 m[3].metric(tt("absorbed"), summary["absorbed"])
-m[4].metric(tt("on_schedule"), pct(summary["tasks"]["rate"]))
+m[4].metric(tt("on_schedule"), percent(summary["tasks"]["rate"]))
 
 d1, d2, d3 = st.columns(3)
 d1.download_button(tt("download_html"), data=lambda: report_bytes(data, "html"), mime="text/html",
@@ -133,9 +132,9 @@ for start in range(0, len(cards), per_row):
         with col.container(border=True):
             st.markdown(f"**{card['unit']['name']}** {badge(card)}", unsafe_allow_html=True)
             tasks = card["tasks"]
-            st.caption(f"{tt('rate')} {pct(card['achievement'])} · "
-                       f"{tt('on_schedule')} {pct(tasks.get('rate'))} · {tt('decomposed')} "
-                       f"{pct((card.get('before') or {}).get('rate'))}")
+            st.caption(f"{tt('rate')} {percent(card['achievement'])} · "
+                       f"{tt('on_schedule')} {percent(tasks.get('rate'))} · {tt('decomposed')} "
+                       f"{percent((card.get('before') or {}).get('rate'))}")
             st.caption(f"{tt('warnings')} {card['warnings']['total']}（{tt('errors')} {card['warnings'].get('errors', 0)}）· "
                        f"{tt('indicators')} {card['indicators'].get('breach', 0)}/{card['indicators'].get('stale', 0)}")
 

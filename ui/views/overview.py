@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from graph.services.checks import NO_UNIT_LABEL, RULES
+from graph.checks import NO_UNIT_LABEL, RULES
 from ontology import get_ontology
 from ui import state, widgets
 from ui.state import label, t

@@ -1,6 +1,6 @@
 """The snapshot every diagnosis function reads, and the walks over it.
 
-:class:`DiagnosisContext` is a :class:`graph.services.checks.CheckContext` (one read of the store,
+:class:`DiagnosisContext` is a :class:`graph.checks.CheckContext` (one read of the store,
 adjacency indexes, ``owner_of`` cached per node) with the diagnosis date and configuration, and
 three walks:
 
@@ -26,7 +26,8 @@ from typing import Any
 
 from graph.model import Edge, Node
 from graph.services.chains import DOWN_EDGES
-from graph.services.checks import CheckContext, parse_date, parse_number
+from graph.checks import CheckContext
+from graph.values import date_or_none, number_or_none
 from graph.services.ownership import ref
 from graph.store import GraphStore
 
@@ -75,7 +76,7 @@ def edge_weight(edge: Edge | None) -> float:
     """The ``weight`` of a roll-up edge: a number ≥ 0 (``"50%"`` → 0.5); 1 when missing or unusable."""
     if edge is None:
         return 1.0
-    w = parse_number(edge.props.get("weight"))
+    w = number_or_none(edge.props.get("weight"))
     return 1.0 if w is None or w < 0 else w
 
 
@@ -180,7 +181,7 @@ class DiagnosisContext(CheckContext):
         if cached is None:
             cached = []
             for e, m in self.neighbors(indicator_id, ("measurement_of",), "in"):
-                d, v = parse_date(m.props.get("date")), parse_number(m.props.get("value"))
+                d, v = date_or_none(m.props.get("date")), number_or_none(m.props.get("value"))
                 if d is not None and v is not None:
                     cached.append((d, v, m.id))
             cached.sort()
@@ -228,20 +229,6 @@ class NodeRef:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "code": self.code, "name": self.name, "layer": self.layer}
-
-
-def pct(value: float | None, digits: int = 1) -> str:
-    """0.8123 → ``81.2%``; None → ``—``."""
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
-
-
-def fmt_value(value: float | None, unit: str | None) -> str:
-    """An indicator value in its unit; fractions of a ``%`` indicator as percentages."""
-    if value is None:
-        return "—"
-    if unit in ("%", "％") and abs(value) <= 1.5:
-        return f"{value * 100:.4g}%"
-    return f"{value:.6g}{unit or ''}"
 
 
 def rounded(x: float | None, digits: int = 4) -> float | None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from graph.errors import NotFoundError, ValidationError
 from graph.model import Node
-from graph.services.checks import resolve_unit
+from graph.checks import resolve_unit
 from graph.services.diagnosis import assessment
 from graph.services.diagnosis.context import DiagnosisConfig, DiagnosisContext, rounded
 from graph.services.diagnosis.indicators import IndicatorStatus

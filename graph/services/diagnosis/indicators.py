@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.model import Node
-from graph.services.checks import indicator_direction, parse_number
+from graph.values import indicator_direction, number_or_none
 from graph.services.diagnosis.context import DiagnosisConfig, DiagnosisContext, rounded
 from graph.store import GraphStore
 
@@ -135,9 +135,9 @@ def status_in(ctx: DiagnosisContext, indicator: Node) -> IndicatorStatus:
     """The status of ``indicator`` on the snapshot ``ctx`` at ``ctx.as_of``."""
     as_of = ctx.as_of
     periods = max(1, ctx.config.trend_periods)
-    direction = indicator_direction(indicator)
-    target = parse_number(indicator.props.get("target_value"))
-    warning = parse_number(indicator.props.get("warning"))
+    direction = indicator_direction(indicator.props)
+    target = number_or_none(indicator.props.get("target_value"))
+    warning = number_or_none(indicator.props.get("warning"))
     every = ctx.measurements(indicator.id)
     series = [(d, v) for d, v, _ in every if d <= as_of]
     ignored = len(every) - len(series)

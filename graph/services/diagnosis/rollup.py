@@ -29,7 +29,7 @@ from typing import Any
 from graph.services.diagnosis.context import DiagnosisContext, edge_weight, rounded
 from graph.services.diagnosis.indicators import IndicatorStatus, status_in
 from graph.services.diagnosis.tasks import normalise_status, task_progress
-from graph.services.checks import parse_date
+from graph.values import date_or_none
 
 
 @dataclass
@@ -141,7 +141,7 @@ class Rollup:
 
     def is_due(self, node_id: str) -> bool:
         """True when the node has a deadline on or before the diagnosis date."""
-        due = parse_date(self.ctx.node(node_id).props.get("deadline"))
+        due = date_or_none(self.ctx.node(node_id).props.get("deadline"))
         return due is not None and due <= self.ctx.as_of
 
     def explain(self, node_id: str, depth: int | None = None) -> dict[str, Any]:

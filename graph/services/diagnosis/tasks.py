@@ -33,7 +33,7 @@ import datetime as dt
 from typing import Any
 
 from graph.model import Node
-from graph.services.checks import parse_date, parse_number
+from graph.values import date_or_none, number_or_none
 from ontology import get_ontology
 
 #: Statuses counted as on schedule / behind schedule in the 事中 (progress) diagnosis.
@@ -60,7 +60,7 @@ def task_progress(task: Node) -> float | None:
     """The task's ``progress`` (or a workbook column ``进度``) as a share in [0, 1], or None:
     ``"60%"`` and ``0.6`` are 0.6; a number above 1 is read as a percentage (``60`` → 0.6)."""
     for key in ("progress", "进度"):
-        value = parse_number(task.props.get(key))
+        value = number_or_none(task.props.get(key))
         if value is not None:
             return max(0.0, min(1.0, value / 100 if value > 1 else value))
     return None
@@ -80,24 +80,24 @@ def _derive(reported: str | None, due: dt.date | None, on: dt.date, window: int)
 
 def task_status(task: Node, on: dt.date, *, warning_window_days: int = 30) -> str:
     """The seed 002 图13 status of ``task`` on ``on`` (rules 1–5 of the module docstring)."""
-    return _derive(normalise_status(task.props.get("status")), parse_date(task.props.get("deadline")), on,
+    return _derive(normalise_status(task.props.get("status")), date_or_none(task.props.get("deadline")), on,
                    warning_window_days)
 
 
 def is_overdue(task: Node, on: dt.date) -> bool:
     """Due before ``on`` and not reported 已完成 (CHECKS.md TK003)."""
-    due = parse_date(task.props.get("deadline"))
+    due = date_or_none(task.props.get("deadline"))
     return due is not None and due < on and normalise_status(task.props.get("status")) != "completed"
 
 
 def month_statuses(task: Node, year: int, as_of: dt.date, *, warning_window_days: int = 30) -> list[str | None]:
     """The twelve monthly circles of ``task`` in ``year`` as seen on ``as_of`` (module docstring)."""
     reported = normalise_status(task.props.get("status"))
-    due = parse_date(task.props.get("deadline"))
-    start = parse_date(task.props.get("start"))
+    due = date_or_none(task.props.get("deadline"))
+    start = date_or_none(task.props.get("start"))
     done = None
     if reported == "completed":
-        done = parse_date(task.props.get("completed_on")) or min(due or as_of, as_of)
+        done = date_or_none(task.props.get("completed_on")) or min(due or as_of, as_of)
     out: list[str | None] = []
     for month in range(1, 13):
         first = dt.date(year, month, 1)

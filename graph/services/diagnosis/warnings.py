@@ -42,14 +42,16 @@ a stale indicator, a missing owner or an orphan is a fact at its node.
 
 from __future__ import annotations
 
+from graph.formatting import indicator_value, percent
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.model import Node
-from graph.services.checks import RULES, CheckReport, parse_date, run_checks
-from graph.services.diagnosis.context import (GOAL_KINDS, TASK_KINDS, DiagnosisContext, NodeRef, fmt_value, pct,
-                                              rounded)
+from graph.checks import RULES, CheckReport, run_checks
+from graph.values import date_or_none
+from graph.services.diagnosis.context import (GOAL_KINDS, TASK_KINDS, DiagnosisContext, NodeRef, rounded)
 from graph.services.diagnosis.indicators import IndicatorStatus
 from graph.services.diagnosis.rollup import Rollup
 from graph.services.diagnosis.tasks import normalise_status, task_status
@@ -149,8 +151,8 @@ def indicator_warnings(st: IndicatorStatus) -> list[Warning]:
         d, v = st.latest
         cmp = "低于" if st.direction == "ge" else "高于"
         out.append(_make("indicator_breach", node,
-                         f"指标 {node.code}「{node.name}」最新测量值 {fmt_value(v, unit)}（{d.isoformat()}）{cmp}预警值 "
-                         f"{fmt_value(st.warning, unit)}（目标值 {fmt_value(st.target, unit)}）",
+                         f"指标 {node.code}「{node.name}」最新测量值 {indicator_value(v, unit)}（{d.isoformat()}）{cmp}预警值 "
+                         f"{indicator_value(st.warning, unit)}（目标值 {indicator_value(st.target, unit)}）",
                          {"date": d.isoformat(), "value": v, "warning": st.warning, "target": st.target,
                           "direction": st.direction, "change": st.change}))
     if st.stale:
@@ -172,7 +174,7 @@ def task_warnings(ctx: DiagnosisContext, task: Node) -> list[Warning]:
     reported = normalise_status(task.props.get("status"))
     label = ctx.onto.label(reported) if reported else "未填写"
     facts = {"deadline": due, "status": reported, "status_as_of": status}
-    if status == "incomplete" and parse_date(due) is not None and parse_date(due) < ctx.as_of:
+    if status == "incomplete" and date_or_none(due) is not None and date_or_none(due) < ctx.as_of:
         if task.kind == "RectificationTask":
             return [_make("rectification_overdue", task,
                           f"整改任务 {task.code}「{task.name}」完成时限 {due}，截至 {ctx.as_of.isoformat()} 状态为“{label}”",
@@ -199,8 +201,8 @@ def low_warnings(ctx: DiagnosisContext, rollup: Rollup) -> list[Warning]:
                 continue
             worst = sorted((c for c in sc.children if c.value is not None), key=lambda c: (c.value, c.child))[:3]
             out.append(_make("low_achievement", node,
-                             f"{ctx.kind_labels(kind)[0]} {node.code}「{node.name}」达成度 {pct(sc.value)}，"
-                             f"低于 {pct(threshold)}",
+                             f"{ctx.kind_labels(kind)[0]} {node.code}「{node.name}」达成度 {percent(sc.value)}，"
+                             f"低于 {percent(threshold)}",
                              {"achievement": rounded(sc.value), "threshold": threshold,
                               "deadline": node.props.get("deadline"),
                               "lowest_children": [{"id": c.child, "value": rounded(c.value)} for c in worst]}))

@@ -1,0 +1,12 @@
+"""The rule families, one module each; importing this package registers every rule."""
+
+from graph.checks.rules import (  # noqa: F401
+    diagnosis,
+    duties,
+    institutions,
+    plans,
+    responsibilities,
+    standards,
+    target_chain,
+    tasks,
+)

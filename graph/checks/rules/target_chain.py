@@ -1,0 +1,163 @@
+"""Target chains (TC): orphans, dead ends, missing standards, layer inversions, cycles, deadlines, owners."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import deque
+
+from graph.checks.context import CheckContext
+from graph.checks.registry import rule
+from graph.services.chains import CHAIN_EDGES, CHAIN_KINDS, DOWN_EDGES, RESPONSIBLE_KINDS, find_cycles
+from graph.sources import BAOTOU
+from graph.values import date_or_none
+
+@rule("TC001", "error", "孤立目标", "orphan target",
+       "孤立目标：目标 {code}（{layer_zh}层面）既没有上级目标，也没有所属规划",
+       "orphan target: target {code} ({layer_en} layer) has no parent target and no plan",
+       "为该目标指定上级目标或所属规划，或将其层面改为学校层面",
+      BAOTOU + "表4（目标体系）")
+def _tc001(ctx: CheckContext):
+    """TC001: a target not on the school layer with no parent target and no plan
+    (``Plan/Target -decomposes_to->`` it, or it ``-based_on-> Plan``)."""
+    top = ctx.top_layer
+    for t in ctx.of_kind("Target"):
+        if ctx.layer(t) == top:
+            continue
+        if ctx.in_ids(t.id, "decomposes_to", ("Target", "Plan")) or ctx.out_ids(t.id, "based_on", ("Plan",)):
+            continue
+        zh, en = ctx.layer_labels(t)
+        yield t.id, {"layer_zh": zh, "layer_en": en}
+
+
+@rule("TC002", "error", "断头目标", "dead-end target",
+       "断头目标：目标 {code} 既没有下级目标，也没有落实任务",
+       "dead-end target: target {code} has no child target and no implementing task",
+       "将该目标分解为下级目标，或安排落实任务",
+      BAOTOU + "表4（目标体系）")
+def _tc002(ctx: CheckContext):
+    """TC002: a target with no child (``-decomposes_to->`` a Target or Task) and no
+    ``-implemented_by->`` task."""
+    for t in ctx.of_kind("Target"):
+        if not ctx.out_ids(t.id, "decomposes_to", ("Target", "Task")) and not ctx.out_ids(t.id, "implemented_by"):
+            yield t.id, {}
+
+
+@rule("TC003", "warning", "目标无对应标准", "target without standard",
+       "目标 {code} 未对应任何标准",
+       "target {code} is governed by no standard",
+       "为该目标指定对应的标准（标准链）",
+      BAOTOU + "表4、表5（目标链与标准链）")
+def _tc003(ctx: CheckContext):
+    """TC003: a target with no ``-governed_by-> Standard``."""
+    for t in ctx.of_kind("Target"):
+        if not ctx.out_ids(t.id, "governed_by", ("Standard",)):
+            yield t.id, {}
+
+
+@rule("TC004", "error", "层面倒置", "layer inversion",
+       "层面倒置：目标 {code}（{layer_zh}）的上级目标 {parents_zh} 所在层面低于它",
+       "layer inversion: target {code} ({layer_en}) has parent target {parents_en} on a lower layer",
+       "调整上下级目标关系或更正目标层面，使上级目标的层面不低于下级目标",
+      BAOTOU + "表4（目标体系）")
+def _tc004(ctx: CheckContext):
+    """TC004: a target whose parent target lies on a lower layer (a larger ontology rank
+    of the Layers scheme: 学校 1 > 部门 > 专业 > 课程 > 教师 > 学生 6). Targets or parents without a
+    known layer are not judged. One finding per target, naming every inverted parent."""
+    for t in ctx.of_kind("Target"):
+        own = ctx.layer(t)
+        if own is None:
+            continue
+        bad = []
+        for pid in ctx.in_ids(t.id, "decomposes_to", ("Target",)):
+            pl = ctx.layer(ctx.node(pid))
+            if pl is not None and pl.rank > own.rank:
+                bad.append((ctx.code(pid), pl))
+        if bad:
+            yield t.id, {
+                "layer_zh": own.labels.zh, "layer_en": own.labels.en,
+                "parents_zh": "、".join(f"{c}（{pl.labels.zh}）" for c, pl in bad),
+                "parents_en": ", ".join(f"{c} ({pl.labels.en})" for c, pl in bad),
+            }
+
+
+@rule("TC005", "error", "分解环路", "decomposition cycle",
+       "分解环路：{cycle} 构成循环（所在强连通分量共 {size} 个节点）",
+       "decomposition cycle: {cycle} (strongly connected component of {size} node(s))",
+       "删除环路中的一条分解、落实或包含关系，使规划—目标—任务链成为无环结构",
+      BAOTOU + "表3、表4（规划体系、目标体系）")
+def _tc005(ctx: CheckContext):
+    """TC005: one finding per cycle along the chain edges (``decomposes_to``, ``implemented_by``,
+    ``includes``; see ``chains.find_cycles``), on the smallest id of its strongly connected
+    component, listing one cycle through that node and the component's size."""
+    pairs = ((s, t) for edge_type in DOWN_EDGES for s, t in ctx.edges(edge_type))
+    for cycle, size in find_cycles(pairs):
+        yield cycle[0], {"cycle": " → ".join(cycle), "size": size}
+
+
+@rule("TC006", "warning", "时限晚于上级", "due later than parent",
+       "{kind_zh} {code} 的完成时限 {deadline} 晚于上级 {parents_zh}",
+       "{kind_en} {code} is due {deadline}, later than its parent {parents_en}",
+       "将完成时限调整到上级目标/规划/任务的时限之内，或调整上级时限",
+      BAOTOU + "表6（建设路线图）")
+def _tc006(ctx: CheckContext):
+    """TC006: a target or task whose ``deadline`` is later than the deadline of one of
+    its parents (a plan, target or task with ``-decomposes_to->`` or ``-implemented_by->`` to it).
+    Unreadable or missing deadlines are not judged. One finding per node, naming every such parent."""
+    for kind in ("Target", "Task"):
+        for n in ctx.of_kind(kind):
+            due = date_or_none(n.props.get("deadline"))
+            if due is None:
+                continue
+            late: list[tuple[str, _dt.date]] = []
+            for edge_type in CHAIN_EDGES:
+                for pid in ctx.in_ids(n.id, edge_type, CHAIN_KINDS):
+                    pdue = date_or_none(ctx.node(pid).props.get("deadline"))
+                    if pdue is not None and due > pdue:
+                        late.append((pid, pdue))
+            if late:
+                late.sort()
+                yield n.id, {
+                    "deadline": due.isoformat(),
+                    "parents_zh": "、".join(f"{ctx.kind_labels(ctx.node(p).kind)[0]} {ctx.code(p)}（{d.isoformat()}）"
+                                           for p, d in late),
+                    "parents_en": ", ".join(f"{ctx.kind_labels(ctx.node(p).kind)[1].lower()} {ctx.code(p)} ({d.isoformat()})"
+                                          for p, d in late),
+                }
+
+
+@rule("TC007", "error", "目标无责任主体", "target without owner",
+       "目标 {code} 既没有牵头部门，也没有责任人",
+       "target {code} has no lead unit and no responsible person",
+       "为该目标指定牵头部门和责任人",
+      BAOTOU + "表4（目标体系：牵头部门、责任人）")
+def _tc007(ctx: CheckContext):
+    """TC007: a target with no ``-led_by-> OrgUnit`` and no ``-assigned_to->`` Person
+    (a Post counts as a responsible person: it stands for its holder, as in ownership)."""
+    for t in ctx.of_kind("Target"):
+        if not ctx.out_ids(t.id, "led_by") and not ctx.out_ids(t.id, "assigned_to", RESPONSIBLE_KINDS):
+            yield t.id, {}
+
+
+@rule("TC008", "error", "学校目标无任务", "school target reaches no task",
+       "学校层面目标 {code} 向下分解后没有任何落实任务",
+       "school-layer target {code} reaches no task at all",
+       "沿目标链向下分解至可执行的任务，确保学校目标有任务落实",
+      BAOTOU + "表4、表6（目标体系、建设路线图）")
+def _tc008(ctx: CheckContext):
+    """TC008: a school-layer target from which no Task is reachable downward over
+    ``decomposes_to`` / ``implemented_by`` among plans, targets and tasks. Computed once for the
+    whole graph by walking up from every task (each node visited once, so cycles are harmless)."""
+    reach: set[str] = set()
+    queue = deque(t.id for t in ctx.of_kind("Task"))
+    reach.update(queue)
+    while queue:
+        nid = queue.popleft()
+        for edge_type in CHAIN_EDGES:
+            for pid in ctx.in_ids(nid, edge_type, CHAIN_KINDS):
+                if pid not in reach:
+                    reach.add(pid)
+                    queue.append(pid)
+    top = ctx.top_layer
+    for t in ctx.of_kind("Target"):
+        if ctx.layer(t) == top and t.id not in reach:
+            yield t.id, {}
