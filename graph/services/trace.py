@@ -15,14 +15,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from graph.model import Node
-from graph.services.chains import children, parents
-from graph.services.ownership import owner_of
+from graph.services.chains import DOWN_STEPS, UP_STEPS, children, parents
+from graph.services.ownership import OwnerAnswer, owners_of
 from graph.store import GraphStore
 
 
-def node_summary(store: GraphStore, node: Node) -> dict[str, Any]:
-    """The per-node fields of a trace entry (everything but children/parents)."""
-    own = owner_of(store, node)
+def node_summary(node: Node, own: OwnerAnswer) -> dict[str, Any]:
+    """The per-node fields of a trace entry (everything but children/parents), given its owner."""
     return {
         "id": node.id,
         "kind": node.kind,
@@ -38,15 +37,22 @@ def node_summary(store: GraphStore, node: Node) -> dict[str, Any]:
 def trace(store: GraphStore, node: Node, direction: Literal["down", "up"] = "down",
           depth: int | None = None) -> dict[str, Any]:
     """The chain below (``down``) or above (``up``) ``node`` as a nested dict, at most ``depth``
-    levels (None = all). Raises nothing for a leaf: it simply has an empty list."""
+    levels (None = all). Raises nothing for a leaf: it simply has an empty list.
+
+    Reads the store in three calls whatever the size: one traversal of the chain (one level
+    beyond ``depth``, to count what was cut) and two for the owners of the nodes shown."""
     key = "children" if direction == "down" else "parents"
+    chain = store.traverse([node.id], DOWN_STEPS if direction == "down" else UP_STEPS,
+                           None if depth is None else depth + 1)
     step = children if direction == "down" else parents
+    shown = [n for nid, n in chain.nodes.items() if depth is None or chain.depth[nid] <= depth]
+    owners = owners_of(store, shown)
     seen: set[str] = set()
 
     def visit(n: Node, level: int) -> dict[str, Any]:
         seen.add(n.id)
-        entry = node_summary(store, n)
-        nxt = step(store, n.id)
+        entry = node_summary(n, owners[n.id])
+        nxt = step(chain, n.id)
         if depth is not None and level >= depth:
             entry[key] = []
             if nxt:
@@ -63,7 +69,7 @@ def trace(store: GraphStore, node: Node, direction: Literal["down", "up"] = "dow
         entry[key] = out
         return entry
 
-    return visit(node, 0)
+    return visit(chain.nodes.get(node.id, node), 0)
 
 
 def walk_trace(tree: dict[str, Any], key: str = "children"):
