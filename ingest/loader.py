@@ -156,7 +156,7 @@ def _load(store: GraphStore, result: ReadResult, rdf_nodes: list[Node], rdf_edge
           partial: bool, progress: Progress) -> LoadReport:
     report = LoadReport(files=list(result.files), warnings=list(result.warnings), partial=partial)
     rows, sheet_level, in_bad_sheets = _parse(result, progress)
-    resolver = Resolver(rows, store, rdf_nodes, rdf_edges)
+    resolver = Resolver(rows, store, rdf_nodes)
     skip: set[int] = set(in_bad_sheets) if partial else set()
     problems = list(sheet_level)
     while True:

@@ -4,8 +4,9 @@ located problems that forbid it.
 One :class:`Resolver` per load builds the store's code and name indexes once; :meth:`Resolver.run`
 then resolves every row that is not skipped: duplicate codes, references (by code, then by exact
 name; this load first, then the store), the edges each re-loaded node's sheet owns (replaced, not
-added to), decomposition cycles among plans, targets and tasks, and node validation. It never
-writes; with ``partial`` it also skips the rows that depend on a bad row.
+added to), and node validation. It never writes; with ``partial`` it also skips the rows that
+depend on a bad row. A cycle is not refused: it can be stored, and rule TC005 reports it to its
+owners (an interactive edit that would close one is refused by graph.services.edit).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-import networkx as nx
 
 from graph.errors import Problem, ValidationError
 from graph.model import Edge, Node, node_id, validate_node
@@ -24,18 +23,12 @@ from ingest.sheets import split_multi
 from ontology import get_ontology
 
 EdgeKey = tuple[str, str, str]
-CHAIN_TYPES = ("decomposes_to", "implemented_by")
-CHAIN_KINDS = frozenset({"Plan", "Target", "Task"})
 #: Above this many re-loaded nodes, their current edges are found in one pass over the store.
 BULK_RELOAD = 2000
 
 
 def kind_of(nid: str) -> str:
     return nid.partition(":")[0]
-
-
-def _is_chain(key: EdgeKey) -> bool:
-    return key[1] in CHAIN_TYPES and kind_of(key[0]) in CHAIN_KINDS and kind_of(key[2]) in CHAIN_KINDS
 
 
 def _in_slots(slots: frozenset[Slot], etype: str, direction: str, other_kind: str) -> bool:
@@ -79,11 +72,10 @@ class _Entry:
 
 
 class Resolver:
-    """Resolves ``rows`` against ``store`` (read once) and the nodes and edges of RDF files loaded
-    in the same load (``external_*``, written before the rows)."""
+    """Resolves ``rows`` against ``store`` (read once) and the nodes of RDF files loaded in the
+    same load (``external_nodes``, written before the rows)."""
 
-    def __init__(self, rows: list[ParsedRow], store: GraphStore,
-                 external_nodes: Iterable[Node] = (), external_edges: Iterable[Edge] = ()):
+    def __init__(self, rows: list[ParsedRow], store: GraphStore, external_nodes: Iterable[Node] = ()):
         self.rows = rows
         self.store = store
         self.stored: dict[str, Node] = {n.id: n for n in store.iter_nodes()}
@@ -93,14 +85,6 @@ class Resolver:
         for nid, n in self.known.items():
             if n.props.get("name") is not None:
                 self.known_names[(n.kind, str(n.props["name"]))].append(nid)
-        self.external_chain = [e.key for e in external_edges if _is_chain(e.key)]
-        self._store_chain: list[EdgeKey] | None = None
-
-    def store_chain(self) -> list[EdgeKey]:
-        """The store's decomposes_to / implemented_by edges among plans, targets and tasks."""
-        if self._store_chain is None:
-            self._store_chain = [e.key for t in CHAIN_TYPES for e in self.store.iter_edges(t) if _is_chain(e.key)]
-        return self._store_chain
 
     def slot_edges(self, owners: dict[str, frozenset[Slot]]) -> set[EdgeKey]:
         """The store's edges at each node of ``owners`` that fall in that node's slots: by asking
@@ -286,38 +270,6 @@ class _Pass:
                     key = (nid, rl.type, src) if rl.incoming else (src, rl.type, nid)
                     self.edges.setdefault(key, (ri, rl.ref.key))
 
-    # -- checks ------------------------------------------------------------------------------
-    def check_cycles(self, removed: set[EdgeKey]) -> None:
-        """One problem per load edge of each decomposition cycle that this load would create."""
-        pairs: dict[tuple[str, str], tuple[int, str, str]] = {}
-        for (s, t, d), (ri, key) in self.edges.items():
-            if _is_chain((s, t, d)):
-                pairs.setdefault((s, d), (ri, key, t))
-        if not pairs:
-            return
-        g = nx.DiGraph()
-        g.add_edges_from((s, d) for s, t, d in self.r.store_chain() if (s, t, d) not in removed)
-        g.add_edges_from((s, d) for s, _, d in self.r.external_chain)
-        g.add_edges_from(pairs)
-        cyclic = [scc for scc in nx.strongly_connected_components(g)
-                  if len(scc) > 1 or g.has_edge(next(iter(scc)), next(iter(scc)))]
-        component = {n: i for i, scc in enumerate(cyclic) for n in scc}
-        first: dict[int, tuple[int, tuple[str, str]]] = {}  # per cycle: the load edge of the first row
-        for pair, (ri, _, _) in pairs.items():
-            c = component.get(pair[0])
-            if c is not None and component.get(pair[1]) == c and (c not in first or ri < first[c][0]):
-                first[c] = (ri, pair)
-        for c, (_, (u, v)) in sorted(first.items(), key=lambda item: item[1][0]):
-            cycle = [u, u] if u == v else [u, *nx.shortest_path(g.subgraph(cyclic[c]), v, u)]
-            steps = list(zip(cycle, cycle[1:]))
-            shown = " → ".join(cycle)
-            tail = "; it closes through edges already in the store" if any(p not in pairs for p in steps) else ""
-            for p in steps:
-                if p in pairs:
-                    ri, key, etype = pairs[p]
-                    self.problem(ri, self.r.rows[ri].location(key),
-                                 f"decomposition cycle {shown}: this cell adds {p[0]} -{etype}-> {p[1]}{tail}")
-
     def close_over_dependents(self, bad: set[int]) -> None:
         queue = list(bad)
         while queue:
@@ -359,7 +311,6 @@ class _Pass:
                                       if e.mode != "stub" and e.slots and nid in self.r.stored})
         out.remove = sorted(existing.difference(self.edges))
         out.add = [k for k in self.edges if k not in existing]
-        self.check_cycles(set(out.remove))
         bad = {ri for ri, _ in self.problems}
         if self.partial:
             self.close_over_dependents(bad)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from ingest_helpers import college, snapshot, write_xlsx
 
+from graph.checks import run_checks
 from graph.errors import IngestError
 from graph.stores.embedded import EmbeddedStore
 from ingest import load_paths, load_sheets
@@ -61,15 +62,6 @@ BAD_CASES = {
     "bad number": (
         lambda s: _set(s, "测量", 2, "值", "很多"),
         "bad.xlsx 测量!2:值", "bad number '很多'"),
-    "target cycle": (
-        lambda s: _set(s, "目标", 2, "上级目标", "T3"),
-        "bad.xlsx 目标!2:上级目标", "decomposition cycle"),
-    "task cycle": (
-        lambda s: _set(s, "任务", 2, "上级任务", "K2"),
-        "bad.xlsx 任务!2:上级任务", "decomposition cycle Task:K2 → Task:K1 → Task:K2"),
-    "self parent": (
-        lambda s: _set(s, "规划", 2, "上级规划", "PL1"),
-        "bad.xlsx 规划!2:上级规划", "decomposition cycle Plan:PL1 → Plan:PL1"),
 }
 
 
@@ -155,30 +147,35 @@ def test_a_name_defined_in_this_load_wins_over_the_same_name_in_the_store(workdi
     assert store.get_edge("Post:P1", "part_of", "OrgUnit:B-01") is not None
 
 
-def test_cycle_closed_with_nodes_already_in_the_store(loaded, workdir):
-    store, before = loaded  # T1 → T2 → T3 and T1 → T3 are in the store
-    write_xlsx("cycle.xlsx", {"目标": [["编号", "名称", "层面", "上级目标"], ["T1", "学校目标", "学校", "T3"]]})
-    with pytest.raises(IngestError) as err:
-        load_paths(store, ["cycle.xlsx"])
-    (problem,) = err.value.problems
-    assert problem.location == "cycle.xlsx 目标!2:上级目标"
-    assert problem.reason == ("decomposition cycle Target:T3 → Target:T1 → Target:T3: this cell adds "
-                              "Target:T3 -decomposes_to-> Target:T1; it closes through edges already in the store")
-    _assert_unchanged(store, before, workdir)
+# -- cycles are findings, not load errors ----------------------------------------------------
+def _tc005(store) -> list[str]:
+    return [f.message_en for f in run_checks(store, rules=["TC005"]).findings]
 
 
-def test_cycle_names_every_row_that_adds_an_edge_of_it(store):
-    sheets = {"目标": [
-        {"编号": "A", "名称": "a", "层面": "学校", "上级目标": "C"},
+def test_a_two_target_cycle_loads_and_is_reported_as_tc005(store):
+    """The workbook in which A and B name each other as 上级目标 loads whole; TC005 names both."""
+    load_sheets(store, {"目标": [
+        {"编号": "A", "名称": "a", "层面": "学校", "上级目标": "B"},
         {"编号": "B", "名称": "b", "层面": "学校", "上级目标": "A"},
-        {"编号": "C", "名称": "c", "层面": "学校", "上级目标": "B"},
-        {"编号": "D", "名称": "d", "层面": "学校", "上级目标": "A"},
-    ]}
-    with pytest.raises(IngestError) as err:
-        load_sheets(store, sheets)
-    assert [p.location for p in err.value.problems] == [
-        "<memory> 目标!2:上级目标", "<memory> 目标!3:上级目标", "<memory> 目标!4:上级目标"]
-    assert all("decomposition cycle Target:" in p.reason for p in err.value.problems)
+    ]})
+    assert {n.id for n in store.iter_nodes()} == {"Target:A", "Target:B"}
+    assert _tc005(store) == ["decomposition cycle: Target:A → Target:B → Target:A "
+                             "(strongly connected component of 2 node(s))"]
+
+
+def test_a_cycle_closed_with_nodes_already_in_the_store_loads(loaded, workdir):
+    store, _ = loaded  # T1 → T2 → T3 and T1 → T3 are in the store
+    assert _tc005(store) == []
+    write_xlsx("cycle.xlsx", {"目标": [["编号", "名称", "层面", "上级目标"], ["T1", "学校目标", "学校", "T3"]]})
+    load_paths(store, ["cycle.xlsx"])
+    assert store.get_edge("Target:T3", "decomposes_to", "Target:T1") is not None
+    (message,) = _tc005(store)
+    assert message.startswith("decomposition cycle: Target:T1 → ") and "Target:T3" in message
+
+
+def test_a_self_parent_plan_loads_and_is_reported(store):
+    load_sheets(store, {"规划": [{"编号": "PL1", "名称": "总规划", "级别": "一级", "上级规划": "PL1"}]})
+    assert _tc005(store) == ["decomposition cycle: Plan:PL1 → Plan:PL1 (strongly connected component of 1 node(s))"]
 
 
 def test_a_move_that_undoes_an_edge_is_not_a_cycle(loaded, workdir):

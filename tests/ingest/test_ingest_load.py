@@ -57,13 +57,13 @@ def test_partial_skips_both_rows_of_a_duplicate_code(store):
     assert [n.id for n in store.iter_nodes()] == ["Target:T2"]
 
 
-def test_partial_skips_rows_that_add_a_cycle(store):
+def test_partial_keeps_rows_that_form_a_cycle(store):
     sheets = {"目标": [{"编号": "A", "名称": "a", "层面": "学校", "上级目标": "B"},
                        {"编号": "B", "名称": "b", "层面": "学校", "上级目标": "A"},
                        {"编号": "C", "名称": "c", "层面": "学校", "上级目标": ""}]}
     report = load_sheets(store, sheets, partial=True)
-    assert report.skipped_rows == ["<memory> 目标!2", "<memory> 目标!3"]
-    assert [n.id for n in store.iter_nodes()] == ["Target:C"]
+    assert report.skipped_rows == []
+    assert [n.id for n in store.iter_nodes()] == ["Target:A", "Target:B", "Target:C"]
 
 
 def test_partial_with_a_missing_required_column_skips_the_sheet(store):
