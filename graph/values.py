@@ -1,6 +1,8 @@
 """One definition of value parsing for the whole system: dates, numbers (with percentages) and
 indicator directions, shared by ingest (workbook cells), edits (API / UI) and the checks.
 
+Every ``parse_*`` takes a raw value (``str``, ``int``, ``float``, ``bool``, ``datetime.date`` or
+``datetime.datetime``, as a workbook reader, a CSV file or a JSON body delivers it).
 Two contracts, with distinct names: ``parse_*`` reads a value that must be valid and raises
 :class:`BadValue` (a plain-words reason; the caller adds the location), ``*_or_none`` reads a stored
 property leniently and returns None for a missing or unreadable value (the checks do not judge it).
@@ -15,7 +17,10 @@ import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Literal
+
+from ontology import get_ontology
 
 class BadValue(ValueError):
     """A cell whose value cannot be read; ``str(err)`` is the reason, without the location."""
@@ -35,6 +40,14 @@ def cell_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def json_value(value: object) -> object:
+    """A raw cell as a storable JSON scalar: numbers and booleans kept, dates as ISO text,
+    everything else as stripped text."""
+    if isinstance(value, (bool, int, float)):
+        return value
+    return cell_text(value)
 
 
 # -- dates -------------------------------------------------------------------------------------
@@ -123,6 +136,75 @@ def parse_direction(value: object) -> Direction:
         return "le"
     raise BadValue(f"unknown direction '{cell_text(value)}' (allowed: ≥ / >= / higher / 高 / 越高越好 "
                    "for higher is better, ≤ / <= / lower / 低 / 越低越好 for lower is better)")
+
+
+# -- other value types and controlled vocabularies --------------------------------------------
+def parse_number_or_text(value: object) -> float | str:
+    """A number as in :func:`parse_number` when the cell is one, else the cell's text
+    (目标值 such as ``通过认证`` stay text)."""
+    try:
+        return parse_number(value)
+    except BadValue:
+        return cell_text(value)
+
+
+def parse_int_or_text(value: object) -> int | str:
+    """An integral number as int (``3``, ``3.0``), anything else as its text (a 序号 like ``3a``)."""
+    text = cell_text(value)
+    return int(text.split(".")[0]) if re.fullmatch(r"[+-]?\d+(\.0+)?", text) else text
+
+
+_TASK_KINDS = {"a": "A", "重点工作": "A", "b": "B", "常规工作": "B"}
+
+
+def parse_task_kind(value: object) -> str:
+    """``A`` (重点工作) or ``B`` (常规工作)."""
+    kind = _TASK_KINDS.get(cell_text(value).lower())
+    if kind is None:
+        raise BadValue(f"unknown task kind '{cell_text(value)}' (allowed: A 重点工作, B 常规工作)")
+    return kind
+
+
+def concept_parser(scheme: str, what: str) -> Callable[[object], str]:
+    """A parser mapping a zh label, en label or notation of the ontology scheme ``scheme`` (case
+    does not matter for the Latin ones) to its notation; BadValue names the allowed values."""
+
+    def parse(value: object) -> str:
+        text = cell_text(value)
+        onto = get_ontology()
+        concept = onto.concept(scheme, text)
+        if concept is None:
+            low = text.lower()
+            concept = next((c for c in onto.schemes[scheme]
+                            if low in (c.notation.lower(), c.labels.en.lower())), None)
+        if concept is None:
+            raise BadValue(f"unknown {what} '{text}' (allowed: {allowed_values(scheme)})")
+        return concept.notation
+
+    return parse
+
+
+def allowed_values(scheme: str) -> str:
+    """The values a user may write for ``scheme``, e.g. ``学校 (school), 部门 (department), …``."""
+    return ", ".join(f"{c.labels.zh} ({c.notation})" for c in get_ontology().schemes[scheme])
+
+
+#: value type (``ontology.properties``) → its parser.
+PARSERS: dict[str, Callable[[object], object]] = {
+    "text": cell_text,
+    "date": parse_date,
+    "number": parse_number,
+    "number_or_text": parse_number_or_text,
+    "int_or_text": parse_int_or_text,
+    "direction": parse_direction,
+    "task_kind": parse_task_kind,
+    "layer": concept_parser("Layers", "layer"),
+    "status": concept_parser("TaskStatuses", "status"),
+    "org_type": concept_parser("OrgUnitTypes", "org unit type"),
+    "system": concept_parser("Systems", "system"),
+    "plan_level": concept_parser("PlanLevels", "plan level"),
+    "scope": concept_parser("DutyScopes", "duty scope"),
+}
 
 
 # -- lenient reads of stored properties -----------------------------------------------------

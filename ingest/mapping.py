@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from graph.errors import Problem
 from ingest.readers import RawRow, RawSheet
 from ingest.sheets import Column, SheetSpec
-from ingest.values import PARSERS, BadValue, cell_text, json_value
+from graph.values import PARSERS, BadValue, cell_text, json_value
 
 #: An edge slot a row owns on its node: (edge type, "out" | "in", node kinds at the other end).
 #: When a node already in the store is loaded again, its edges in these slots are replaced.

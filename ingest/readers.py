@@ -21,7 +21,7 @@ from pathlib import Path
 
 from graph.errors import IngestError, Problem
 from ingest.sheets import SheetSpec, is_ignored_sheet, sheet_spec
-from ingest.values import cell_text
+from graph.values import cell_text
 
 WORKBOOK_SUFFIXES = (".xlsx", ".csv")
 RDF_SUFFIXES = (".ttl", ".jsonld", ".json-ld", ".nt", ".rdf")

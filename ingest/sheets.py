@@ -10,8 +10,10 @@ edges from these fields; the template writer and the reader use them for the hea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
+
+from ontology.properties import property_spec
 
 #: Cell separators of multi-valued columns: 、 ， , ； ; and line breaks.
 MULTI_SEPARATORS = re.compile(r"[、，,；;\r\n]+")
@@ -40,10 +42,12 @@ def split_multi(text: str) -> list[str]:
 class Column:
     """One column of a sheet.
 
-    ``prop``: the node property the cell fills (``code`` and ``name`` identify the row's node).
+    ``prop``: the node property the cell fills (``code`` and ``name`` identify the row's node); its
+    ``value`` type and ``required`` flag come from the kind's property schema
+    (``ontology.properties``), filled in by :class:`SheetSpec`.
     ``value``: how the text is parsed — ``text``, ``date``, ``number``, ``number_or_text``,
     ``int_or_text`` or a controlled vocabulary (``layer``, ``status``, ``org_type``, ``system``,
-    ``plan_level``, ``scope``, ``task_kind``, ``direction``); see :mod:`ingest.values`.
+    ``plan_level``, ``scope``, ``task_kind``, ``direction``); see :mod:`graph.values`.
     ``refs``: node kinds a reference cell may name (matched by code, then by exact name);
     ``edge``: the edge type made for each referenced node, from the row's node, or towards it
     when ``incoming`` (``上级目标`` makes ``parent -decomposes_to-> row``).
@@ -72,6 +76,16 @@ class SheetSpec:
     kind: str
     columns: tuple[Column, ...]
     builder: str = "node"
+
+    def __post_init__(self) -> None:
+        # A property column reads its value type and required flag from the kind's schema.
+        filled = []
+        for c in self.columns:
+            if c.prop and c.prop not in ("code", "name"):
+                spec = property_spec(self.kind, c.prop)
+                c = replace(c, value=spec.value, required=spec.required)
+            filled.append(c)
+        object.__setattr__(self, "columns", tuple(filled))
 
     @cached_property
     def _by_header(self) -> dict[str, Column]:
@@ -118,9 +132,9 @@ def _name(zh: str = "名称") -> Column:
 SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("部门", "org_units", "OrgUnit", (
         _code(), _name(),
-        C("类型", "type", prop="type", value="org_type"),
+        C("类型", "type", prop="type"),
         C("上级部门", "parent", refs=_UNIT, edge="part_of"),
-        C("纵向系统", "system", prop="system", value="system"),
+        C("纵向系统", "system", prop="system"),
     )),
     SheetSpec("岗位", "posts", "Post", (
         _code(), _name(),
@@ -133,21 +147,21 @@ SHEETS: tuple[SheetSpec, ...] = (
     )),
     SheetSpec("规划", "plans", "Plan", (
         _code(), _name(),
-        C("层级", "level", prop="level", value="plan_level"),
+        C("层级", "level", prop="level"),
         C("上级规划", "parent", refs=("Plan",), edge="decomposes_to", incoming=True),
         C("牵头部门", "lead_unit", refs=_UNIT, edge="led_by"),
         C("牵头人", "lead_person", refs=("Person",), edge="assigned_to"),
-        C("完成时限", "deadline", prop="deadline", value="date"),
+        C("完成时限", "deadline", prop="deadline"),
     )),
     SheetSpec("目标", "targets", "Target", (
         _code(), _name(),
-        C("层面", "layer", required=True, prop="layer", value="layer"),
+        C("层面", "layer", prop="layer"),
         C("目标类别", "category", prop="category"),
         C("上级目标", "parents", multi=True, refs=("Target",), edge="decomposes_to", incoming=True),
         C("所属规划", "plan", refs=("Plan",), edge="decomposes_to", incoming=True),
-        C("目标值", "target_value", prop="target_value", value="number_or_text"),
+        C("目标值", "target_value", prop="target_value"),
         C("单位", "unit", prop="unit"),
-        C("完成时限", "deadline", prop="deadline", value="date"),
+        C("完成时限", "deadline", prop="deadline"),
         # split as multi too: two lead units is a finding (RS002), not an input error
         C("牵头部门", "lead_unit", multi=True, refs=_UNIT, edge="led_by"),
         C("责任人", "responsible", multi=True, refs=("Person",), edge="assigned_to"),
@@ -155,19 +169,19 @@ SHEETS: tuple[SheetSpec, ...] = (
     )),
     SheetSpec("任务", "tasks", "Task", (
         _code(), _name(),
-        C("属性", "kind", prop="task_kind", value="task_kind"),
+        C("属性", "kind", prop="task_kind"),
         C("上级任务", "parents", multi=True, refs=("Task",), edge="decomposes_to", incoming=True),
         C("对应目标", "targets", multi=True, refs=("Target",), edge="implemented_by", incoming=True),
         C("牵头部门", "lead_unit", refs=_UNIT, edge="led_by"),
         C("责任部门", "responsible_units", multi=True, refs=_UNIT, edge="assigned_to"),
         C("责任人", "responsible", multi=True, refs=("Person",), edge="assigned_to"),
-        C("完成时限", "deadline", prop="deadline", value="date"),
-        C("状态", "status", prop="status", value="status"),
+        C("完成时限", "deadline", prop="deadline"),
+        C("状态", "status", prop="status"),
         C("流程", "process", refs=("Process",), edge="follows"),
     )),
     SheetSpec("标准", "standards", "Standard", (
         _code(), _name(),
-        C("层面", "layer", prop="layer", value="layer"),
+        C("层面", "layer", prop="layer"),
         C("上级标准", "parents", multi=True, refs=("Standard",), edge="decomposes_to", incoming=True),
         C("牵头部门", "lead_unit", refs=_UNIT, edge="led_by"),
     )),
@@ -198,9 +212,9 @@ SHEETS: tuple[SheetSpec, ...] = (
     )),
     SheetSpec("职责", "duties", "Duty", (
         C("职能部门", "org_unit", required=True, refs=_UNIT, edge="led_by"),
-        C("职责属性", "scope", prop="scope", value="scope"),
-        C("序号", "seq", required=True, prop="seq", value="int_or_text"),
-        C("职责描述", "description", required=True, prop="description"),
+        C("职责属性", "scope", prop="scope"),
+        C("序号", "seq", prop="seq"),
+        C("职责描述", "description", prop="description"),
         C("具体工作内容", "work", prop="work"),
         C("工作归属岗位", "post", refs=("Post",), edge="assigned_to"),
         C("工作标准", "work_standard", prop="work_standard"),
@@ -210,16 +224,16 @@ SHEETS: tuple[SheetSpec, ...] = (
         C("诊断要素", "element", required=True),
         C("诊断点", "point", required=True),
         C("诊断标准", "criterion", prop="criterion"),
-        C("预警值", "warning", prop="warning", value="number_or_text"),
+        C("预警值", "warning", prop="warning"),
         C("牵头部门", "lead_unit", multi=True, refs=_UNIT, edge="led_by"),
         C("责任人", "responsible", refs=("Person",), edge="assigned_to"),
     ), builder="diagnosis"),
     SheetSpec("指标", "indicators", "Indicator", (
         _code(), _name(),
         C("测量对象", "measures", refs=("Target", "Standard", "DiagnosisPoint"), edge="measures"),
-        C("目标值", "target_value", prop="target_value", value="number_or_text"),
-        C("预警值", "warning", prop="warning", value="number"),
-        C("方向", "direction", prop="direction", value="direction"),
+        C("目标值", "target_value", prop="target_value"),
+        C("预警值", "warning", prop="warning"),
+        C("方向", "direction", prop="direction"),
         C("单位", "unit", prop="unit"),
         C("采集频次", "frequency", prop="frequency"),
         C("责任岗位", "post", refs=("Post",), edge="assigned_to"),
@@ -229,8 +243,8 @@ SHEETS: tuple[SheetSpec, ...] = (
     )),
     SheetSpec("测量", "measurements", "Measurement", (
         C("指标编号", "indicator", required=True, refs=("Indicator",), edge="measurement_of"),
-        C("日期", "date", required=True, prop="date", value="date"),
-        C("值", "value", required=True, prop="value", value="number"),
+        C("日期", "date", prop="date"),
+        C("值", "value", prop="value"),
         C("来源", "source", prop="source"),
     ), builder="measurement"),
 )

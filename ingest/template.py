@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from ingest.sheets import SHEETS
-from ingest.values import allowed_values
+from graph.values import allowed_values
 
 #: One example row per sheet (by Chinese header); together they form a small valid workbook.
 EXAMPLE_ROWS: dict[str, dict[str, object]] = {

@@ -293,20 +293,21 @@ def xlsx_bytes(report) -> bytes:
 
 # ------------------------------------------------------------------------------ loads
 def check_upload(files: list[tuple[str, str]]):
-    """``graph.services.loading.check_load`` on the shared store: the LoadReport the load would
+    """``ingest.upload.check_load`` on the shared store: the LoadReport the load would
     give, nothing written; IngestError with located problems."""
-    from graph.services.loading import check_load
+    from ingest.upload import check_load
 
     return check_load(handle().store, files)
 
 
 def load_upload(files: list[tuple[str, str]], who: str):
-    """Load for real with ``Editor(store, audit).load_files(files, who=who)`` (all or nothing,
+    """Load for real with ``ingest.upload.load_files(Editor(store, audit), files, who=who)`` (all or nothing,
     recorded in the audit trail the settings name), then invalidate every cached query."""
     from graph.services.edit import AuditLog, Editor
+    from ingest.upload import load_files
 
     settings = Settings()
-    report = Editor(handle().store, AuditLog(settings.audit_path())).load_files(files, who=who)
+    report = load_files(Editor(handle().store, AuditLog(settings.audit_path())), files, who=who)
     data_changed()
     return report
 

@@ -14,6 +14,7 @@ from api.deps import EditorAuth, EditorDep
 from api.problems import TYPE_BASE, problem_responses
 from api.routes._common import json
 from api.schemas import LoadReportOut
+from ingest.upload import load_files
 
 router = APIRouter(tags=["load"])
 
@@ -53,4 +54,4 @@ def load(
             with open(path, "wb") as out:
                 shutil.copyfileobj(upload.file, out)
             saved.append((name, path))
-        return json(editor.load_files(saved, who=who.name).to_dict())
+        return json(load_files(editor, saved, who=who.name).to_dict())

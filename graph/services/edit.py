@@ -1,8 +1,8 @@
 """Edits of single nodes and edges — create, replace, merge, delete — and workbook loads, made safe
 for many threads and recorded in an audit trail. The API and the UI write only through here.
 
-Validation is the one ingest applies: a property the workbook contract parses (a date, a number, a
-controlled value such as ``layer`` or ``status``; see ``ingest.sheets``) is parsed by the same
+Validation is the one ingest applies: a property the kind's schema types (a date, a number, a
+controlled value such as ``layer`` or ``status``; see ``ontology.properties``) is parsed by the same
 parser and stored normalised (``"学校"`` → ``"school"``, ``"2025年12月"`` → ``"2025-12-31"``); ``name``
 and the contract's other required properties must be present; then the store's own validation
 (``graph.model.validate_node`` / ``validate_edge``: kind, code, controlled values, edge domain
@@ -37,18 +37,20 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from graph.errors import IngestError, IqaError, NotFoundError, Problem, ValidationError
+from graph.errors import IqaError, NotFoundError, ValidationError
 from graph.model import Edge, Node, split_id, validate_edge, validate_node
 from graph.services.chains import DOWN_EDGES, closes_cycle
 from graph.services.resolve import suggest
-from graph.values import blank
+from graph.values import PARSERS, BadValue, blank
 from graph.store import Direction, GraphStore
 from ontology import get_ontology
+from ontology.properties import PROPERTIES, required_properties
+
+R = TypeVar("R")
 
 #: Node properties every node must have (non-blank), besides those its workbook sheet requires.
-ALWAYS_REQUIRED = ("name",)
 
 
 class FieldValidationError(ValidationError):
@@ -378,23 +380,10 @@ def _check_if_match(node: Node | None, node_id: str, if_match: str | None) -> No
 
 # ============================================================================ validation
 def _parsers_for(kind: str) -> tuple[dict[str, Callable[[object], object]], tuple[str, ...]]:
-    """Value parsers by property and required properties of ``kind``, from the workbook contract."""
-    from ingest.sheets import SHEETS
-    from ingest.values import PARSERS
-
-    parsers: dict[str, Callable[[object], object]] = {}
-    required: list[str] = list(ALWAYS_REQUIRED)
-    for spec in SHEETS:
-        if spec.kind != kind:
-            continue
-        for col in spec.columns:
-            if not col.prop or col.prop in ("code", "name"):
-                continue
-            if col.value != "text":
-                parsers[col.prop] = PARSERS[col.value]
-            if col.required and col.prop not in required:
-                required.append(col.prop)
-    return parsers, tuple(required)
+    """Value parsers by property and required properties of ``kind``, from its property schema
+    (``ontology.properties``, the same the workbook contract reads)."""
+    parsers = {prop: PARSERS[spec.value] for prop, spec in PROPERTIES.get(kind, {}).items() if spec.value != "text"}
+    return parsers, required_properties(kind)
 
 
 def _bad_char(text: str) -> str | None:
@@ -426,8 +415,6 @@ def prepare_node(node_id: str, props: Mapping[str, Any]) -> Node:
     if code != code.strip():
         raise FieldValidationError(f"{node_id}: the code must not start or end with blanks", "id")
     _check_text(node_id, "id", code)
-    from ingest.values import BadValue
-
     parsers, required = _parsers_for(kind)
     clean: dict[str, Any] = {}
     for key, value in props.items():
@@ -617,33 +604,17 @@ class Editor:
         return before
 
     # -- loads -------------------------------------------------------------------------------
-    def load_files(self, files: Sequence[tuple[str, str | os.PathLike[str]]], *, who: str):
-        """Load uploaded workbooks (``.xlsx``) and sheets (``.csv``) as ONE all-or-nothing load.
-
-        ``files``: ``(name, path)`` pairs — ``name`` is the file name the user knows (problems are
-        located with it; a ``.csv`` is the sheet named by its stem), ``path`` where the bytes are.
-        Returns the ingest ``LoadReport``; raises IngestError listing every located problem (an
-        unsupported file type included) and writes nothing then."""
-        from ingest import load_sheets
-        from ingest.readers import ReadResult, read_csv, read_xlsx
-
-        result = ReadResult()
-        bad = [Problem(name, "unsupported file type (expected .xlsx or .csv)")
-               for name, _ in files if not name.lower().endswith((".xlsx", ".csv"))]
-        if bad:
-            raise IngestError(bad)
-        if not files:
-            raise IngestError([Problem("files", "no file was uploaded")])
-        for name, path in files:
-            result.extend(read_csv(path, name) if name.lower().endswith(".csv") else read_xlsx(path, name))
+    def apply_load(self, load: Callable[[GraphStore], R], *, who: str, files: Sequence[str],
+                   counts: Callable[[R], Mapping[str, Any]]) -> R:
+        """Run ``load(store)`` as ONE write — under the write lock, in one store transaction — and
+        record it in the audit trail as ``op: "load"`` with the file ``names`` and ``counts(result)``.
+        Returns what ``load`` returns; whatever it raises undoes every write of it. The workbook
+        reading and resolution live in ``ingest.upload.load_files``, which calls this."""
         with self._writing():
-            report = load_sheets(self.store, result)
-            data = report.to_dict()
+            result = load(self.store)
             self.audit.append({"who": who, "op": "load", "id": None, "before": None, "after": None,
-                               "files": [name for name, _ in files],
-                               "report": {k: data[k] for k in ("rows", "nodes_written", "nodes_created",
-                                                               "edges_written", "edges_removed")}})
-        return report
+                               "files": list(files), "report": dict(counts(result))})
+        return result
 
 
 __all__ = ["AuditLog", "ConcurrentStore", "ConflictError", "Editor", "FieldValidationError", "ReadWriteLock",

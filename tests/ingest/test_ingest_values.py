@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from ingest.sheets import SHEETS, normalize_header, sheet_spec, split_multi
-from ingest.values import (
+from graph.values import (
     PARSERS,
     BadValue,
     parse_date,

@@ -1,6 +1,6 @@
 """graph.services.explore (node detail, capped neighbourhood, trace trees for display, finding
 filters), graph.services.completeness (chain completeness per unit) and
-graph.services.loading (the dry-run validation report) on small hand-built graphs."""
+ingest.upload.check_load (the dry-run validation report) on small hand-built graphs."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from graph.services.explore import (  # noqa: E402
     select_findings,
 )
 from graph.services.edit import concurrent  # noqa: E402
-from graph.services.loading import check_load  # noqa: E402
+from ingest.upload import check_load  # noqa: E402
 from graph.services.trace import trace  # noqa: E402
 from graph.stores.embedded import EmbeddedStore  # noqa: E402
 
