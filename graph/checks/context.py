@@ -10,6 +10,7 @@ from operator import attrgetter
 from typing import Any
 
 from graph.model import Edge, Node
+from graph.services.chains import RESPONSIBLE_KINDS
 from graph.services.ownership import OwnerAnswer, owners_of
 from graph.store import GraphStore
 from graph.subgraph import Subgraph
@@ -110,6 +111,20 @@ class CheckContext:
     def in_ids(self, node_id: str, edge_type: str, kinds: Collection[str] | None = None) -> list[str]:
         """Sources of ``* -edge_type-> node_id`` (of the given kinds), in id order."""
         return self._ids("in", node_id, edge_type, kinds)
+
+    def lacking(self, kind: str, edge_type: str, direction: str = "out",
+                kinds: Collection[str] | None = None) -> Iterator[str]:
+        """Ids (in order) of the nodes of ``kind`` with no ``edge_type`` edge in ``direction``
+        (``"out"`` or ``"in"``) to or from a node of ``kinds`` (None: any kind)."""
+        ids = self.out_ids if direction == "out" else self.in_ids
+        for n in self.of_kind(kind):
+            if not ids(n.id, edge_type, kinds):
+                yield n.id
+
+    def lacks_owner(self, node_id: str) -> bool:
+        """True when the node names no lead unit (``-led_by->``) and no responsible person
+        (``-assigned_to->`` a Person, or a Post standing for its holder)."""
+        return not self.out_ids(node_id, "led_by") and not self.out_ids(node_id, "assigned_to", RESPONSIBLE_KINDS)
 
     def edges(self, edge_type: str) -> Iterator[tuple[str, str]]:
         """Every ``(source, target)`` of one edge type."""

@@ -9,6 +9,8 @@ every operation — writes and uploads included — is exercised on a demo colle
 
 from __future__ import annotations
 
+import pytest
+
 import os
 
 import schemathesis
@@ -20,6 +22,8 @@ from schemathesis.specs.openapi.checks import (content_type_conformance, respons
 
 from api.main import create_app
 from graph.settings import Settings
+
+pytestmark = [pytest.mark.slow]
 
 #: Examples per operation: small enough for CI (< 2 min on 2 cores), enough to reach every branch
 #: of parameter validation. IQA_SCHEMATHESIS_EXAMPLES raises it for a longer local run.

@@ -21,6 +21,8 @@ from api_helpers import API, ENTRIES, TOKENS, demo_store
 from api.main import create_app
 from graph.settings import Settings
 
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 import cli.ui_cmd
 from cli.main import app
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def test_iqa_ui_serves_the_app_on_the_cli_store(monkeypatch, tmp_path):

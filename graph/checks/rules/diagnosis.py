@@ -13,6 +13,5 @@ from graph.sources import HUNAN
       HUNAN + "附表1（诊断项目）")
 def _dg001(ctx: CheckContext):
     """DG001: a diagnosis point with no ``-led_by->``."""
-    for p in ctx.of_kind("DiagnosisPoint"):
-        if not ctx.out_ids(p.id, "led_by"):
-            yield p.id, {}
+    for pid in ctx.lacking("DiagnosisPoint", "led_by"):
+        yield pid, {}

@@ -14,9 +14,8 @@ from graph.values import blank
       BAOTOU + "表2（职责—岗位—标准）")
 def _du001(ctx: CheckContext):
     """DU001: a duty with no ``-assigned_to-> Post``."""
-    for d in ctx.of_kind("Duty"):
-        if not ctx.out_ids(d.id, "assigned_to", ("Post",)):
-            yield d.id, {}
+    for did in ctx.lacking("Duty", "assigned_to", kinds=("Post",)):
+        yield did, {}
 
 
 @rule("DU002", "warning", "职责无工作标准", "duty without work standard",

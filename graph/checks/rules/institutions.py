@@ -82,6 +82,5 @@ def _is003(ctx: CheckContext):
       JIANGSU + "表3（流程概述：工作准则）")
 def _is004(ctx: CheckContext):
     """IS004: a process with no ``-follows-> Regulation``."""
-    for p in ctx.of_kind("Process"):
-        if not ctx.out_ids(p.id, "follows", ("Regulation",)):
-            yield p.id, {}
+    for pid in ctx.lacking("Process", "follows", kinds=("Regulation",)):
+        yield pid, {}

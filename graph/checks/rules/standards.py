@@ -7,7 +7,6 @@ import datetime as _dt
 from graph.checks.context import CheckContext
 from graph.checks.registry import rule
 from graph.formatting import indicator_value, is_percent_unit
-from graph.services.chains import RESPONSIBLE_KINDS
 from graph.sources import BAOTOU
 from graph.values import blank, date_or_none, indicator_direction, number_or_none
 
@@ -18,9 +17,8 @@ from graph.values import blank, date_or_none, indicator_direction, number_or_non
       BAOTOU + "表5（标准体系）、表10–15（质控点）")
 def _si001(ctx: CheckContext):
     """SI001: a standard with no ``Indicator -measures->`` it."""
-    for s in ctx.of_kind("Standard"):
-        if not ctx.in_ids(s.id, "measures", ("Indicator",)):
-            yield s.id, {}
+    for sid in ctx.lacking("Standard", "measures", "in", ("Indicator",)):
+        yield sid, {}
 
 
 @rule("SI002", "error", "指标无责任主体", "indicator without owner",
@@ -31,7 +29,7 @@ def _si001(ctx: CheckContext):
 def _si002(ctx: CheckContext):
     """SI002: an indicator with no ``-assigned_to->`` Post or Person and no ``-led_by->``."""
     for i in ctx.of_kind("Indicator"):
-        if not ctx.out_ids(i.id, "led_by") and not ctx.out_ids(i.id, "assigned_to", RESPONSIBLE_KINDS):
+        if ctx.lacks_owner(i.id):
             yield i.id, {}
 
 

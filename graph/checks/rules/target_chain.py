@@ -7,7 +7,7 @@ from collections import deque
 
 from graph.checks.context import CheckContext
 from graph.checks.registry import rule
-from graph.services.chains import CHAIN_EDGES, CHAIN_KINDS, DOWN_EDGES, RESPONSIBLE_KINDS, find_cycles
+from graph.services.chains import CHAIN_EDGES, CHAIN_KINDS, DOWN_EDGES, find_cycles
 from graph.sources import BAOTOU
 from graph.values import date_or_none
 
@@ -49,9 +49,8 @@ def _tc002(ctx: CheckContext):
       BAOTOU + "表4、表5（目标链与标准链）")
 def _tc003(ctx: CheckContext):
     """TC003: a target with no ``-governed_by-> Standard``."""
-    for t in ctx.of_kind("Target"):
-        if not ctx.out_ids(t.id, "governed_by", ("Standard",)):
-            yield t.id, {}
+    for tid in ctx.lacking("Target", "governed_by", kinds=("Standard",)):
+        yield tid, {}
 
 
 @rule("TC004", "error", "层面倒置", "layer inversion",
@@ -134,7 +133,7 @@ def _tc007(ctx: CheckContext):
     """TC007: a target with no ``-led_by-> OrgUnit`` and no ``-assigned_to->`` Person
     (a Post counts as a responsible person: it stands for its holder, as in ownership)."""
     for t in ctx.of_kind("Target"):
-        if not ctx.out_ids(t.id, "led_by") and not ctx.out_ids(t.id, "assigned_to", RESPONSIBLE_KINDS):
+        if ctx.lacks_owner(t.id):
             yield t.id, {}
 
 
