@@ -1,5 +1,5 @@
 """Workbook ingest: read the quality office's ``.xlsx`` / ``.csv`` workbooks (the contract in
-``WORKBOOK.md``), check them, and load them into a graph store in one transaction."""
+``docs/workbook.md``), check them, and load them into a graph store in one transaction."""
 
 from ingest.loader import load_paths, load_sheets, load_sources
 from ingest.report import LoadReport

@@ -211,7 +211,7 @@ def _duty_rows(sheet: RawSheet) -> Iterator[ParsedRow]:
     def suffix(props: dict) -> str | None:
         if "seq" not in props:
             return None
-        seq = str(props["seq"])  # printed either as 1 or as NZ1 (seed 004 表2)
+        seq = str(props["seq"])  # printed either as 1 or as NZ1 (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表2)
         return f"-{seq}" if seq.upper().startswith(props["scope"]) else f"-{props['scope']}{seq}"
 
     return _derived_rows(sheet, "职能部门", suffix, finish)

@@ -1,4 +1,4 @@
-"""The sheet specs of the workbook contract (``WORKBOOK.md``), as data.
+"""The sheet specs of the workbook contract (``docs/workbook.md``), as data.
 
 Each :class:`SheetSpec` names a sheet (Chinese name and English alias), the node kind its rows
 define and its columns. Each :class:`Column` says whether it is required or multi-valued, which

@@ -1,5 +1,5 @@
 """The demo: a fresh store holding the demo college 示例职业技术学院 (seed/demo_college.py, built on
-seed 004 表3–表6 and 表10–表15) together with the real institution index of seed 004 表7, loaded
+包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表3–表6 and 表10–表15) together with the real institution index of 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表7, loaded
 through the same ingest as any workbook; and the examples ``iqa demo`` shows."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from graph.services.ownership import explicit_owner, owner_of
 from graph.store import GraphStore
 
 REAL_DIR = Path(__file__).with_name("real")
-#: Real tables loaded into the demo store beside the demo college (the same college: seed 004).
+#: Real tables loaded into the demo store beside the demo college (the same college: 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》).
 DEMO_REAL_TABLES = ("004_t7_institution_index",)
 #: Marker the demo leaves, so ``iqa demo`` can tell its own store from a user's.
 DEMO_MARKER = "示例职业技术学院"
@@ -34,7 +34,7 @@ def reset_store(store: GraphStore, force: bool = False) -> None:
 
 
 def load_demo(store: GraphStore, progress=None):
-    """Load the demo college and seed 004 表7 into ``store`` as ONE load (all or nothing).
+    """Load the demo college and 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表7 into ``store`` as ONE load (all or nothing).
 
     Returns the ingest LoadReport. Raises IngestError if the seed data were inconsistent (a bug).
     """

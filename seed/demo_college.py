@@ -1,13 +1,13 @@
 """The demo college 示例职业技术学院: a complete, deterministic quality-office workbook.
 
 ``build_demo_college()`` returns ``dict[str, list[dict[str, object]]]``: sheet name (Chinese, as in
-the workbook contract WORKBOOK.md) -> rows; each row is a dict keyed by the sheet's Chinese column
+the workbook contract docs/workbook.md) -> rows; each row is a dict keyed by the sheet's Chinese column
 headers (``SHEET_COLUMNS``), every row of a sheet carrying every column. Cell values are ``str``,
 ``int``, ``float`` or ``datetime.date``; an empty cell is ``""``; multi-valued cells are one string
 joined with ``、``; units, posts and people are referenced by code. Percentages are written either
 ``"90%"`` or ``0.9`` (both mean 0.9); measurement values of percentage indicators are fractions.
 
-The content follows seed 004 (包头职业技术学院): plan system 表3, target system 表4, standard system
+The content follows 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》 (包头职业技术学院): plan system 表3, target system 表4, standard system
 表5, five-layer roadmap 表6, quality-control points 表10–表15, duty—post—standard template 表2. Its
 org units include every unit of 表7 with the code and name of
 ``seed/real/004_t7_institution_index/部门.csv`` (read from that file), so the demo college and the
@@ -22,7 +22,7 @@ and departments. The chains are a DAG: major level targets, course level targets
 leader's teacher target and student targets have several parents. Plans: 一级 GH-01, 二级 GH-02-..,
 三级 GH-03-<major|course>. Only 科室 and 教研室 have a 上级部门; the school unit XY holds the leaders.
 
-Seeded defects (rule id, node code) — each triggers exactly one rule of CHECKS.md:
+Seeded defects (rule id, node code) — each triggers exactly one rule of docs/rules.md:
     TC001  MB-D-XB06-7   department target with no parent target and no plan
     TC002  MB-K020101-3  course target with no child target and no task
     TC004  MB-Z0402-4    major target whose parent MB-K040201-2 is a course target (layer inversion)
@@ -40,7 +40,7 @@ Expected SI004 breaches (latest 2025-12 value beyond the warning threshold): ZK-
 ZK-49 全勤率 (≥), ZK-68 经济管理系毕业生就业率 (≥, an indicator whose owner is inherited).
 
 Inherited owners: ZK-58, ZK-60, ZK-62, ZK-64, ZK-66, ZK-68 name no owner of their own, so
-``iqa owner`` answers with the owner of the department target they measure (and says so). CHECKS.md
+``iqa owner`` answers with the owner of the department target they measure (and says so). docs/rules.md
 SI002 still reports each of them — an indicator should name its owner — routed to that inherited
 owner, who is asked to fix it. JDS-P04 is vacant but owns nothing (no RS001). Loading the 表7
 folder as well adds its printed code mismatches (IS001 on E301, E302, E303).
@@ -60,7 +60,7 @@ DEMO_AS_OF = datetime.date(2025, 12, 31)
 COLLEGE_NAME = "示例职业技术学院"
 T7_UNITS_CSV = Path(__file__).resolve().parent / "real" / "004_t7_institution_index" / "部门.csv"
 
-# Column order of each sheet (headers exactly as in WORKBOOK.md; only the columns the demo fills).
+# Column order of each sheet (headers exactly as in docs/workbook.md; only the columns the demo fills).
 SHEET_COLUMNS: dict[str, tuple[str, ...]] = {
     "部门": ("编号", "名称", "类型", "上级部门", "纵向系统"),
     "岗位": ("编号", "名称", "所属部门"),
@@ -111,7 +111,7 @@ EXTRA_UNITS: tuple[tuple[str, str, str, str, str], ...] = (
     ("JDS", "职业技能鉴定所", "教辅单位", "", "资源建设"),
 )
 
-# 科室 under offices (seed 004 表6 "科室→个人"; 质量管理办公室 from the text before 表2).
+# 科室 under offices (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表6 "科室→个人"; 质量管理办公室 from the text before 表2).
 SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("JWC-K1", "教学运行科", "JWC"),
     ("JWC-K2", "实践教学科", "JWC"),
@@ -123,7 +123,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("ZJZX-K1", "质量管理办公室", "ZJZX"),
 )
 
-# Teaching departments, majors and two core courses per major. Seed 004 names no 系部; these are
+# Teaching departments, majors and two core courses per major. 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》 names no 系部; these are
 # typical of an engineering-oriented college in Inner Mongolia (not taken from a seed table).
 DEPARTMENTS: tuple[tuple[str, str, tuple[tuple[str, tuple[str, str]], ...]], ...] = (
     ("XB01", "机械工程系", (
@@ -168,7 +168,7 @@ OFFICE_STAFF_POST: dict[str, str] = {
     "TSG": "流通阅览岗",
 }
 
-# Seed 004 表3 "十三五"质量发展规划体系, renamed to the 十五五 cycle the demo's 2025–2026 work opens.
+# 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表3 "十三五"质量发展规划体系, renamed to the 十五五 cycle the demo's 2025–2026 work opens.
 # (code, name, lead unit: the first unit printed)
 PLAN_TOP = ("GH-01", "学院“十五五”发展规划纲要", "DWB")
 PLANS_SPECIAL: tuple[tuple[str, str, str], ...] = (
@@ -184,9 +184,9 @@ PLANS_SPECIAL: tuple[tuple[str, str, str], ...] = (
     ("GH-02-10", "“十五五”党的建设和思想政治工作规划", "ZZRSC"),
 )
 PLAN_DEADLINE = datetime.date(2030, 12, 31)
-PLAN_L3_DEADLINE = datetime.date(2028, 8, 31)  # 专业/课程建设方案: three-year cycle (seed 004 text)
+PLAN_L3_DEADLINE = datetime.date(2028, 8, 31)  # 专业/课程建设方案: three-year cycle (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》 text)
 
-# Seed 004 表5 质量标准体系 (layer, target, named standards); 部门 rows from 表1 (学院绩效标准, 各部门
+# 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表5 质量标准体系 (layer, target, named standards); 部门 rows from 表1 (学院绩效标准, 各部门
 # 各岗位工作职责及工作标准). (code, name, layer, parent, lead unit)
 STANDARDS: tuple[tuple[str, str, str, str, str], ...] = (
     ("BZ-XX-01", "办学规模标准（在校学生、技术服务与社会培训、教职员工、资产规模）", "学校", "", "DWB"),
@@ -230,7 +230,7 @@ STANDARDS: tuple[tuple[str, str, str, str, str], ...] = (
      "学生", "", "ZJC"),
 )
 
-# School-layer targets: categories 规模/水平/层次 from seed 004 表4, wording from 表4/表5/表1, plans
+# School-layer targets: categories 规模/水平/层次 from 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表4, wording from 表4/表5/表1, plans
 # from 表3. (code, name, category, plan, target value, unit, lead, standards, short name for tasks)
 SCHOOL_TARGETS: tuple[tuple[str, str, str, str, object, str, str, str, str], ...] = (
     ("MB-S01", "全日制在校生规模稳定在12000人以上", "规模", "GH-01", 12000, "人", "ZJC", "BZ-XX-01",
@@ -264,7 +264,7 @@ SCHOOL_TARGETS: tuple[tuple[str, str, str, str, object, str, str, str, str], ...
 )
 
 # Office (部门-layer) targets, each under school targets and a 表3 plan; two tasks each (A, B) in the
-# spirit of seed 004 表6 "职能部门 … → 部门年度工作计划 → A+B".
+# spirit of 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表6 "职能部门 … → 部门年度工作计划 → A+B".
 # (code, name, category, parents, plan, lead, value, unit, standards, task A, task B)
 OFFICE_TARGETS: tuple[tuple[object, ...], ...] = (
     ("MB-D-JWC", "教务处：年度新增院级以上优质（精品）课程10门", "水平", "MB-S06", "GH-02-03", "JWC", 10,
@@ -297,7 +297,7 @@ OFFICE_TARGETS: tuple[tuple[object, ...], ...] = (
      "万元", "BZ-ZY-09", "完成实训设备采购与验收", "开展固定资产年度清查"),
 )
 
-# Teaching-department targets (seed 004 表6 "系（部）'十三五'发展规划 → 系（部）年度工作计划"),
+# Teaching-department targets (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表6 "系（部）'十三五'发展规划 → 系（部）年度工作计划"),
 # one of each per department. (suffix, name template, category, school parents, standards, post
 # of the responsible person: P01 系主任, P03 教学副主任, P04 学工办主任, dept task text)
 DEPT_TARGETS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
@@ -315,7 +315,7 @@ DEPT_TARGETS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
      "BZ-BM-01", "P03", "组织{dept}年度自我诊改并编制质量分析报告"),
 )
 
-# Major targets: 结构/运行/水平 of seed 004 表4; control points of 表10. (suffix, name template,
+# Major targets: 结构/运行/水平 of 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表4; control points of 表10. (suffix, name template,
 # category, parent dept-target suffixes, standards, task A, task B (B is a sub-task of A when True))
 MAJOR_TARGETS: tuple[tuple[str, str, str, str, str, str, str, bool], ...] = (
     ("1", "{major}专业：专业与区域产业对接度达到90%，完成年度人才需求与岗位能力需求调研", "结构",
@@ -327,7 +327,7 @@ MAJOR_TARGETS: tuple[tuple[str, str, str, str, str, str, str, bool], ...] = (
 )
 MAJOR_LEVELS = ("建成自治区级品牌专业", "建成自治区级重点专业", "建成院级重点专业", "通过院级合格专业评估")
 
-# Course targets: 要素/水平 of seed 004 表4, 表11 control points. (suffix, name template, category,
+# Course targets: 要素/水平 of 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表4, 表11 control points. (suffix, name template, category,
 # standards, task)
 COURSE_TARGETS: tuple[tuple[str, str, str, str, str], ...] = (
     ("1", "《{course}》课程：完成课程标准修订与课程资源建设，课堂教学质量评价优良率达到90%", "要素",
@@ -348,12 +348,12 @@ GENERATED_TARGET_VALUES: dict[tuple[str, str], tuple[object, str]] = {
     ("学生", "1"): ("95%", "%"), ("学生", "2"): (0.98, "%"), ("学生", "3"): ("95%", "%"),
 }
 
-# Teacher tasks (seed 004 表6: "A:年度教学、科研、社会服务等工作任务 B:个人培训、学习、业务提高等成长事项").
+# Teacher tasks (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表6: "A:年度教学、科研、社会服务等工作任务 B:个人培训、学习、业务提高等成长事项").
 TEACHER_TASKS_A = ("主讲《{course}》并完成{term}课堂教学质量评价", "完成《{course}》授课计划、教案和课件编制",
                    "指导学生参加《{course}》相关职业技能大赛", "完成《{course}》课程考核方案与试题库建设")
 TEACHER_TASKS_B = ("参加企业实践锻炼1个月", "参加信息化教学能力提升培训", "完成听课评课10次",
                    "参加1+X职业技能等级证书师资培训", "参加教学能力比赛校级选拔")
-# Teacher individual targets (seed 004 表13: 师德师风 / 业务能力 / 职业发展).
+# Teacher individual targets (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表13: 师德师风 / 业务能力 / 职业发展).
 CAREER_TARGETS = (("取得“双师素质”教师资格，完成企业实践锻炼2个月", "BZ-JS-06",
                    "提交“双师素质”教师认定材料", "完成企业实践锻炼2个月"),
                   ("晋升副教授专业技术职务", "BZ-JS-07", "完成副教授任职资格申报材料", "发表教学研究论文1篇"),
@@ -362,7 +362,7 @@ CAREER_TARGETS = (("取得“双师素质”教师资格，完成企业实践锻
                   ("主持院级以上科研或技术服务项目1项", "BZ-JS-08", "主持横向技术服务项目1项",
                    "参加科研创新团队活动"))
 
-# Student targets (seed 004 表4 学业发展 双证毕业 / 个人发展 德技双修 / 职业发展 胜任工作; 表14).
+# Student targets (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表4 学业发展 双证毕业 / 个人发展 德技双修 / 职业发展 胜任工作; 表14).
 # (suffix, name template, category, parents: major-target suffixes and extra codes, standards,
 # task A, task B)
 STUDENT_TARGETS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
@@ -374,7 +374,7 @@ STUDENT_TARGETS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
      "M3、D4、MB-D-ZJC", "BZ-XS-03", "开展{major}专业毕业生就业指导与推荐", "完成{major}专业毕业生跟踪调查"),
 )
 
-# Indicators: quality-control points of seed 004 表10–表15 and the 表5 standards they measure.
+# Indicators: quality-control points of 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表10–表15 and the 表5 standards they measure.
 # (code, name, measures, target, warning, direction, unit, frequency, owner post or "", percent
 # format: "pct" writes 90%, "dec" writes 0.9, source)
 INDICATORS: tuple[tuple[object, ...], ...] = (
@@ -438,7 +438,7 @@ INDICATORS: tuple[tuple[object, ...], ...] = (
 # Per teaching department: 课堂教学质量评价优良率 -> target "-2", 毕业生就业率 -> target "-4"; the
 # indicators of XB02, XB04, XB06 carry no owner (inherited from the measured target).
 # The seeded indicator defects: RS001 (owned by the vacant post ZJZX-P04), SI003 (no warning),
-# SI002 (names no owner; 学生发展储值卡 of seed 004 表15, owned through the standard it measures).
+# SI002 (names no owner; 学生发展储值卡 of 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表15, owned through the standard it measures).
 SEEDED_INDICATORS: tuple[tuple[object, ...], ...] = (
     ("ZK-69", "质量监测数据采集及时率", "BZ-BM-01", 0.95, 0.9, "≥", "%", "月", "ZJZX-P04", "pct", "质量管理平台"),
     ("ZK-70", "顶岗实习成绩优良率", "BZ-XS-03", 0.8, None, "≥", "%", "学期", "ZJC-P03", "dec", "实习管理平台"),
@@ -447,8 +447,8 @@ SEEDED_INDICATORS: tuple[tuple[object, ...], ...] = (
 DEPT_INDICATORS = (("{dept}课堂教学质量评价优良率", "2", 0.9, 0.85, "pct", "学期", "P03", "教学质量管理平台"),
                    ("{dept}毕业生就业率", "4", 0.95, 0.9, "dec", "月", "P04", "就业管理系统"))
 
-# Duties in the form of seed 004 表2 职责—岗位—标准 (and seed 002 表1–3): (unit, scope, seq,
-# description, SMART work content, post, SMART work standard). 质量管理办公室 wording from seed 004.
+# Duties in the form of 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表2 职责—岗位—标准 (and 泰山职业技术学院《内部质量保证体系建设与运行实施方案》表1–3): (unit, scope, seq,
+# description, SMART work content, post, SMART work standard). 质量管理办公室 wording from 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》.
 DUTIES: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     ("JWC", "NZ", "NZ1", "专业设置及调整（A101）", "每年10月底前完成新专业申报论证和专业预警动态调整",
      "JWC-P02", "论证报告经专业建设指导委员会审议通过；预警专业调整方案按期报批"),
@@ -547,7 +547,7 @@ def _head_titles(name: str) -> tuple[str, str]:
 
 
 def read_t7_units() -> list[dict[str, object]]:
-    """The 部门 rows of the seed 004 表7 folder, exactly as stored there."""
+    """The 部门 rows of the 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表7 folder, exactly as stored there."""
     with T7_UNITS_CSV.open(encoding="utf-8", newline="") as f:
         return [_row("部门", **r) for r in csv.DictReader(f)]
 
@@ -672,7 +672,7 @@ class _College:
                                         牵头人=person, 完成时限=deadline))
 
     def build_plans_and_standards(self) -> None:
-        """规划 (seed 004 表3) and 标准 (表5)."""
+        """规划 (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表3) and 标准 (表5)."""
         code, name, lead = PLAN_TOP
         self.add_plan(code, name, "一级", "", lead, self.head(lead), PLAN_DEADLINE)
         for code, name, lead in PLANS_SPECIAL:
@@ -912,7 +912,7 @@ class _College:
 
     # -- duties and seeded defects ----------------------------------------------------------
     def build_duties(self) -> None:
-        """职责 in the form of seed 004 表2."""
+        """职责 in the form of 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表2."""
         for unit, scope, seq, desc, work, post, standard in DUTIES:
             self.sheets["职责"].append(_row("职责", 职能部门=unit, 职责属性=scope, 序号=seq, 职责描述=desc,
                                             具体工作内容=work, 工作归属岗位=post, 工作标准=standard))

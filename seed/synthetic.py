@@ -1,7 +1,7 @@
 """Deterministic generator of a synthetic college of a given size, for benchmarks.
 
 ``generate_college(students, teachers, seed)`` returns ``{sheet: rows}`` where ``sheet`` is a
-Chinese sheet name of the workbook contract (shared/WORKBOOK.md) and each row is a
+Chinese sheet name of the workbook contract (docs/workbook.md) and each row is a
 ``dict[str, str | int | float | datetime.date]`` keyed by the Chinese column headers of that
 sheet.  An empty optional cell is ``""``; a multi-valued cell is one string joined with ``、``;
 every reference is a code.  Only ``random.Random(seed)`` is used, so the same arguments give

@@ -1,5 +1,5 @@
 """Rectification lists (整改清单): the findings of a check run grouped by the unit that must fix
-them (CHECKS.md: the owner of a finding), and their export as an Excel workbook.
+them (docs/rules.md: the owner of a finding), and their export as an Excel workbook.
 
 Workbook layout (stable; quality offices send each sheet to its unit):
 - ``汇总``: one row per responsible unit — 责任部门, 错误, 警告, 工作表 (the unit's sheet name);

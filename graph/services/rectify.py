@@ -1,9 +1,9 @@
 """Rectification lists (整改清单) from a diagnosis, exported per unit as xlsx and imported back as
 rectification tasks (整改任务) — the loop into the next cycle.
 
-Seed 004 表9 (事后 应用): "反馈信息，修正规划/方案，兑现奖惩，形成整改清单"; 表9 (6): at the end of a
+包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9 (事后 应用): "反馈信息，修正规划/方案，兑现奖惩，形成整改清单"; 表9 (6): at the end of a
 cycle the school, offices and departments draw up rectification plans that enter the next cycle's
-work; (4): a unit's work plan includes "上一次循环后需要整改的任务". CHECKS.md: the findings of a unit
+work; (4): a unit's work plan includes "上一次循环后需要整改的任务". docs/rules.md: the findings of a unit
 are its rectification list.
 
 **Export** (:func:`export_rectification`): one row per reported warning of the diagnosis (root

@@ -6,8 +6,8 @@ Both are rendered from the JSON of a diagnosis (``Diagnosis.to_dict()``, shape d
 
 HTML (:func:`render_html`): one UTF-8 page with inline CSS and inline SVG charts generated here —
 no script, no CDN, no network. Sections: 一、总体情况 (key figures; charts 各层面目标达成度 and
-各部门预警数), 二、考核性诊断 (seed 004 表9: 事前 目标的贯通性和一致性, 事中 工作任务推进度 with a
-month chart in the seed 002 图13 colours, 事后 目标达成度), 三、关键质控指标月度趋势 (one line chart per
+各部门预警数), 二、考核性诊断 (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9: 事前 目标的贯通性和一致性, 事中 工作任务推进度 with a
+month chart in the 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 colours, 事后 目标达成度), 三、关键质控指标月度趋势 (one line chart per
 key indicator with its target and warning lines), 四、预警与责任 (each warning once, at its root
 cause, with its owner and the school goals it endangers), 五、各部门诊断 (one ``<section
 class="unit" data-unit="<unit id>">`` per scorecard: scorecard, warnings, the 图13 month grid of its
@@ -124,7 +124,7 @@ def hbar_chart(items: list[tuple[str, list[tuple[float, str, str]]]], title: str
 
 def month_chart(months: list[str], entries: list[dict[str, Any]], legend: dict[str, dict[str, str]], title: str,
                 *, width: int = 640, height: int = 260) -> str:
-    """Stacked bars per month of task counts by status, in the seed 002 图13 colours."""
+    """Stacked bars per month of task counts by status, in the 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 colours."""
     left, right, top, bottom = 44, 16, 30, 60
     pw, ph = width - left - right, height - top - bottom
     totals = [sum(e["counts"].values()) for e in entries]
@@ -277,7 +277,7 @@ def _warning_rows(warnings: list[dict[str, Any]], with_unit: bool = True) -> lis
 
 
 def task_grid_html(tasks: list[dict[str, Any]], months: list[str], legend: dict[str, dict[str, str]]) -> str:
-    """The seed 002 图13 table of ``tasks`` (entries of the diagnosis JSON ``tasks``): one row per task,
+    """The 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 table of ``tasks`` (entries of the diagnosis JSON ``tasks``): one row per task,
     one coloured circle per month, as an HTML ``<table>``."""
     headers = ["任务", "属性", "完成时限"] + [f"{int(m[-2:])}月" for m in months] + ["责任人"]
     rows = []
@@ -314,7 +314,7 @@ def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
     add(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{esc(heading)}</title>'
         f"<style>{CSS}</style></head><body>")
     add(f"<header><h1>{esc(heading)}</h1><p class=muted>诊断日期：{esc(data['as_of'])}；依据：考核性诊断（事前、事中、事后，"
-        f"seed 004 表9），任务状态颜色（seed 002 图13），质量控制关键点（seed 004 表10–表15）。</p></header>")
+        f"包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9），任务状态颜色（泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13），质量控制关键点（包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表10–表15）。</p></header>")
     add("<nav><h2>目录</h2><ol><li><a href='#overview'>总体情况</a></li><li><a href='#assessment'>考核性诊断</a></li>"
         "<li><a href='#indicators'>关键质控指标月度趋势</a></li><li><a href='#warnings'>预警与责任</a></li>"
         "<li><a href='#units'>各部门诊断</a></li><li><a href='#improve'>整改与改进</a></li></ol></nav>")
@@ -353,7 +353,7 @@ def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
                [[r["unit"]["name"], str(r["received"]), str(r["decomposed"]), percent(r["rate"]),
                  "、".join(m["code"] for m in r["missing"][:8]) + ("…" if len(r["missing"]) > 8 else "")]
                 for r in before["by_unit"]], num={1, 2, 3}))
-    add("<h3>（二）事中诊断：工作任务的推进度</h3><p class=muted>按月统计任务状态（颜色同 seed 002 图13："
+    add("<h3>（二）事中诊断：工作任务的推进度</h3><p class=muted>按月统计任务状态（颜色同 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13："
         + "、".join(f"{v['label']}" for v in legend.values()) + "）；按期 = 正常 + 已完成 + 未开始，滞后 = 未完成 + 预警。</p>")
     add(month_chart(during["months"], during["school"], legend, f"{during['year']}年各月任务状态"))
     add(_table(["责任单位", "任务数", "正常", "已完成", "未开始", "未完成", "预警", "按期推进率"],
@@ -431,7 +431,7 @@ def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
             add("<p class=muted>本单位无预警。</p>")
         chosen, more = key_tasks(t_by_unit.get(uid, []))
         if chosen:
-            add(f"<p class=muted>重点任务月度完成情况（seed 002 图13；先列滞后任务）{f'，其余 {more} 项见 xlsx 报告' if more else ''}：</p>")
+            add(f"<p class=muted>重点任务月度完成情况（泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13；先列滞后任务）{f'，其余 {more} 项见 xlsx 报告' if more else ''}：</p>")
             add(task_grid_html(chosen, during["months"], legend))
         add("</section>")
     add("</section>")
@@ -439,7 +439,7 @@ def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
     # 六、整改
     add("<section id='improve'><h2>六、整改与改进</h2><p>上述预警按责任单位形成整改清单（<code>iqa rectify export --unit 单位</code>），"
         "各单位填写整改措施、整改时限和责任人后导入（<code>iqa rectify import</code>），成为下一轮诊改循环的整改任务，"
-        "按任务跟踪；逾期未完成的整改任务本身即为预警（seed 004 表9：反馈信息，修正规划/方案，兑现奖惩，形成整改清单）。</p>")
+        "按任务跟踪；逾期未完成的整改任务本身即为预警（包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9：反馈信息，修正规划/方案，兑现奖惩，形成整改清单）。</p>")
     rects = [t for t in data["tasks"] if t["kind"] == "RectificationTask"]
     add(_table(["整改任务", "责任单位", "责任人", "完成时限", "状态"],
                [[esc(f"{t['code']} {t['name']}"), esc(t["unit"]["name"]), esc((t.get("person") or {}).get("name", "")),

@@ -1,4 +1,4 @@
-"""Task status on a date and by month (seed 002 图13), and the 事中 (during) assessment counts."""
+"""Task status on a date and by month (泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13), and the 事中 (during) assessment counts."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ def test_page_shows_scorecards_in_figure_13_colours_and_the_warnings(monkeypatch
     at = run_page(monkeypatch, tmp_path, demo_path)
     text = _texts(at)
     assert "诊断" in text and "单位记分卡" in text and "机械工程系" in text
-    # the colours of seed 002 图13 on the scorecards (预警 red, 未完成 yellow or 正常 green)
+    # the colours of 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 on the scorecards (预警 red, 未完成 yellow or 正常 green)
     assert "#c62828" in text and ("#f9a825" in text or "#2e7d32" in text)
     assert "RW-9903" in text and "MB-S07" in text  # the overdue task and a school goal it endangers
     assert any(m.label == "预警（按根源）" for m in at.metric)

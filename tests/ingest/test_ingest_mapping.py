@@ -205,7 +205,7 @@ def test_inherited_lead_unit_that_is_unknown_is_reported_at_the_inheriting_row(s
 
 
 def test_institution_index_code_mismatch_loads_as_written(store):
-    """Seed 004 表7 prints E301Z with E302L: a finding of check IS001, not an input error; a code on
+    """包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表7 prints E301Z with E302L: a finding of check IS001, not an input error; a code on
     two items gives both includes edges (IS003)."""
     sheets = {"制度体系": [
         {"一级": "监督控制(E)", "二级": "质量监控(E3)", "三级": "教学督导(E301)", "制度": "E301Z", "流程": "E302L", "标准": "E301B"},

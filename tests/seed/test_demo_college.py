@@ -19,7 +19,7 @@ from seed import demo_college as demo  # noqa: E402
 
 T7_DIR = REPO / "seed" / "real" / "004_t7_institution_index"
 
-# Sheets and columns of WORKBOOK.md: sheet -> (all columns, required columns).
+# Sheets and columns of docs/workbook.md: sheet -> (all columns, required columns).
 CONTRACT = {
     "部门": (("编号", "名称", "类型", "上级部门", "纵向系统"), ("编号", "名称")),
     "岗位": (("编号", "名称", "所属部门"), ("编号", "名称", "所属部门")),

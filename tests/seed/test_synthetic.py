@@ -21,7 +21,7 @@ SEP = "、"
 LAYERS = {"学校", "部门", "专业", "课程", "教师", "学生"}
 LAYER_RANK = {"学校": 0, "部门": 1, "专业": 2, "课程": 3, "教师": 4, "学生": 5}
 
-# The contract's headers per sheet (shared/WORKBOOK.md), written out here independently.
+# The contract's headers per sheet (docs/workbook.md), written out here independently.
 CONTRACT = {
     "部门": {"编号", "名称", "类型", "上级部门", "纵向系统"},
     "岗位": {"编号", "名称", "所属部门"},

@@ -36,7 +36,7 @@ from graph.stores.embedded import EmbeddedStore  # noqa: E402
 
 AS_OF = dt.date(2025, 10, 1)
 
-#: CHECKS.md, written out independently: id → default severity.
+#: docs/rules.md, written out independently: id → default severity.
 CATALOGUE = {
     "TC001": "error", "TC002": "error", "TC003": "warning", "TC004": "error", "TC005": "error",
     "TC006": "warning", "TC007": "error", "TC008": "error",
@@ -63,7 +63,7 @@ def add(store: EmbeddedStore, *items: Node | tuple[str, str, str]) -> EmbeddedSt
 
 
 def college() -> EmbeddedStore:
-    """A tiny college on which no rule of CHECKS.md fires (as of AS_OF)."""
+    """A tiny college on which no rule of docs/rules.md fires (as of AS_OF)."""
     store = EmbeddedStore(None)
     return add(
         store,
@@ -92,7 +92,7 @@ def college() -> EmbeddedStore:
         ("Indicator:I1", "measures", "Standard:S1"), ("Indicator:I1", "measures", "Standard:A101B"),
         ("Indicator:I1", "assigned_to", "Post:P01"), ("Indicator:I1", "led_by", "OrgUnit:D01"),
         ("Measurement:M1", "measurement_of", "Indicator:I1"),
-        # institution index (seed 004 表7): A → A1 → A101 with A101Z / A101L / A101B
+        # institution index (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表7): A → A1 → A101 with A101Z / A101L / A101B
         n("InstitutionItem", "A", name="办学活动"), n("InstitutionItem", "A1", name="人才培养"),
         n("InstitutionItem", "A101", name="专业设置及调整"),
         n("Regulation", "A101Z", name="专业设置制度"), n("Process", "A101L", name="专业设置流程"),
@@ -378,7 +378,7 @@ def test_rs002_several_lead_units():
 def test_is001_code_mismatch_as_printed_in_seed_004():
     store = college()
     assert check(store, "IS001") == {}
-    # seed 004 表7 prints 后勤管理和服务 (E301) with E301Z, E302L, E302B
+    # 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表7 prints 后勤管理和服务 (E301) with E301Z, E302L, E302B
     add(store, n("InstitutionItem", "E301", name="后勤管理和服务"),
         n("Regulation", "E301Z"), n("Process", "E302L"), n("Standard", "E302B"),
         ("InstitutionItem:E301", "includes", "Regulation:E301Z"), ("InstitutionItem:E301", "includes", "Process:E302L"),

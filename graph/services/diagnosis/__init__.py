@@ -1,14 +1,14 @@
 """Responsibility-driven diagnosis (诊断): indicator and task status, achievement-rate roll-up,
-the assessment diagnosis before / during / after (seed 004 表9), warnings with their owners and the
+the assessment diagnosis before / during / after (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9), warnings with their owners and the
 goals they endanger, reported once at their root cause, and unit scorecards in the colours of
-seed 002 图13.
+泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13.
 
 Modules (each states its rules and their seed source):
 
 - ``indicators``: status of an indicator at a date (level, attainment, trend, staleness);
-- ``tasks``: the seed 002 图13 status of a task on a date and by month;
+- ``tasks``: the 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 status of a task on a date and by month;
 - ``rollup``: achievement rate (达成度) from tasks and indicators up to school goals and plans;
-- ``assessment``: 事前 / 事中 / 事后 (seed 004 表9);
+- ``assessment``: 事前 / 事中 / 事后 (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9);
 - ``warnings``: warning kinds, owners, endangered goals, root-cause deduplication;
 - ``core``: :func:`diagnose`, :func:`scorecard`, :func:`achievement`.
 
@@ -37,7 +37,7 @@ colours)::
       "unit": null | {"id", "name"},                 # the --unit filter
       "config": {DiagnosisConfig fields},
       "legend": {"normal": {"label": "正常", "colour": "#2e7d32"}, "completed": …, "incomplete": …,
-                 "warning": …, "not_started": …},     # seed 002 图13
+                 "warning": …, "not_started": …},     # 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13
       "summary": {"warnings", "errors", "by_kind": {kind: n}, "by_unit": {unit name: n}, "absorbed",
                   "units", "indicators": {"total", "breach", "watch", "met", "no_data", "not_judged",
                   "stale"}, "tasks": {"counts": {status: n}, "on_schedule", "behind", "rate"},
@@ -84,7 +84,7 @@ colours)::
                       "school_goals_at_risk": [id]}]
     }
 
-Scorecard colour (seed 002 图13 colours, our rule): 预警 red when the unit owns a reported
+Scorecard colour (泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 colours, our rule): 预警 red when the unit owns a reported
 error-severity warning, 未完成 yellow when it owns any other reported warning, 已完成 black when all
 its tasks are completed, else 正常 green. Units are those owning a target, task, indicator or
 warning (``unit`` ``""`` / ``(无责任部门)`` for what has no owner), ordered by unit type then id.

@@ -1,6 +1,6 @@
-"""Assessment diagnosis (考核性诊断) before, during and after, as seed 004 表9 describes it.
+"""Assessment diagnosis (考核性诊断) before, during and after, as 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9 describes it.
 
-Seed 004 表9 (考核性诊断系统构成表) runs three diagnoses on every layer, by the school, the offices and
+包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9 (考核性诊断系统构成表) runs three diagnoses on every layer, by the school, the offices and
 the departments:
 
 - **事前 (计划诊断), 目标的贯通性和一致性** (每年3月, 审核计划): is every target a unit received
@@ -10,9 +10,9 @@ the departments:
   GLOSSARY 分解 / 落实). ``rate`` = decomposed / received; ``missing`` lists the others.
 - **事中 (进度诊断), 工作任务的推进度** (5–10月, 督查督办): are the tasks on schedule?
   :func:`during`: per unit (the owner unit of each task) and month of the year, the tasks in each
-  seed 002 图13 status (``tasks.month_statuses``); *on schedule* = 正常 + 已完成 + 未开始,
+  泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 status (``tasks.month_statuses``); *on schedule* = 正常 + 已完成 + 未开始,
   *behind* = 未完成 + 预警; ``rate`` = on schedule / marked. Rectification tasks are counted too
-  (seed 004 表9 (4): a unit's work plan includes the previous cycle's rectification tasks).
+  (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9 (4): a unit's work plan includes the previous cycle's rectification tasks).
 - **事后 (结果诊断), 目标的达成度** (次年1月, 目标达成度审查): :func:`after`: the achievement rate
   (``rollup``) of every target, the unweighted mean over the targets of each unit and of each
   layer, and the school's: the mean of the 学校-layer targets, with the plans' rates beside it.

@@ -7,7 +7,7 @@ three walks:
 - **roll-up children** (what a node's achievement rate is computed from): the chain edges of
   ``chains.DOWN_EDGES`` (plan → sub-plan / target, target → sub-target / task, task → sub-task;
   GLOSSARY 分解 / 落实), the indicators that ``measures`` the node (GLOSSARY 测量), and for a plan
-  the targets that are ``based_on`` it (GLOSSARY 依据; CHECKS.md TC001 accepts either link);
+  the targets that are ``based_on`` it (GLOSSARY 依据; docs/rules.md TC001 accepts either link);
 - **roll-up parents**: the same edges walked upwards;
 - **risk parents** (what a failure endangers): the roll-up parents, plus the targets ``governed_by``
   a standard (an indicator on a standard endangers the targets that standard governs), the node a
@@ -33,7 +33,7 @@ from graph.store import GraphStore
 
 #: Kinds whose achievement rate is judged and whose risk is reported (the goals of a chain).
 GOAL_KINDS = frozenset({"Target", "Plan"})
-#: Kinds tracked like tasks (deadline + status, seed 002 图13).
+#: Kinds tracked like tasks (deadline + status, 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13).
 TASK_KINDS = ("Task", "RectificationTask")
 
 
@@ -43,12 +43,12 @@ class DiagnosisConfig:
 
     - ``low_threshold``: an achievement rate below this is low (default 0.6, i.e. 60%).
     - ``judge_not_due``: judge low achievement on every target and plan; by default only on those
-      due by the diagnosis date (seed 004 表9: 事后 结果诊断 reviews targets whose period is over —
+      due by the diagnosis date (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9: 事后 结果诊断 reviews targets whose period is over —
       a target due next year is not "low" for having unfinished tasks).
     - ``warning_window_days``: a task not started this many days or fewer before its deadline is
       预警 (default 30; see ``tasks.task_status``).
     - ``trend_periods``: measurements in an indicator's trend (default 3).
-    - ``chain_rules``: the CHECKS.md rules whose findings are warnings of a broken chain: the
+    - ``chain_rules``: the docs/rules.md rules whose findings are warnings of a broken chain: the
       target-chain and task rules of severity error (TC001, TC002, TC004, TC005, TC007, TC008,
       TK001, TK002). TK003 and SI004 are not listed: overdue tasks and breaches are diagnosed here.
     - ``at_risk_tasks``: report tasks their unit marked 预警 as warnings (default True).

@@ -1,7 +1,7 @@
 """Indicator status at a diagnosis date: level against target value and warning threshold, trend,
 staleness, attainment.
 
-Rules (seed 004 表10–表15 quality-control points, seed 002 表5 诊断点/质控指标/预警值; CHECKS.md SI004):
+Rules (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表10–表15 quality-control points, 泰山职业技术学院《内部质量保证体系建设与运行实施方案》表5 诊断点/质控指标/预警值; docs/rules.md SI004):
 
 - **latest measurement**: the measurement with the largest ``date`` not after ``as_of`` (ties by
   measurement id). A measurement dated after ``as_of`` is ignored (it did not exist yet).
@@ -17,7 +17,7 @@ Rules (seed 004 表10–表15 quality-control points, seed 002 表5 诊断点/�
   le, capped to [0, 1] (1 when the target is met; 0 when ``t ≤ 0`` and it is not met).
 - **stale**: no measurement within the collection frequency before ``as_of``: the latest is more
   than :func:`frequency_days` days old, or there is none. 月 ≈ 31 days, 季 92, 学期 183, 年 366
-  (seed 004 表15 采分时点; WORKBOOK.md 采集频次). An unknown or empty frequency is taken as 年.
+  (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表15 采分时点; docs/workbook.md 采集频次). An unknown or empty frequency is taken as 年.
 - **trend**: the last ``periods`` values (default 3) and their least-squares slope per period
   (in the indicator's unit); ``improving`` / ``worsening`` by the direction, ``flat`` when the
   slope is ~0, None with fewer than two values.

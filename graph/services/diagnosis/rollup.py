@@ -1,5 +1,5 @@
 """Achievement rate (达成度) roll-up: from tasks and indicators up through targets to school goals
-and plans (seed 004 表9 事后: 目标的达成度 — 任务完成比例和质量).
+and plans (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9 事后: 目标的达成度 — 任务完成比例和质量).
 
 Every node's rate is a number in [0, 1] or None (no data below it), with its basis and the
 children it came from, so each number explains itself:
@@ -17,7 +17,7 @@ children it came from, so each number explains itself:
 A child's ``share`` is its weight over the summed weights of the children with a rate, and its
 ``contribution`` is share × rate, so a parent's rate is the sum of its children's contributions.
 The chains are a DAG: a shared child contributes to each of its parents, and is computed once
-(memoised). A node met again while it is being computed (a decomposition cycle, CHECKS.md TC005)
+(memoised). A node met again while it is being computed (a decomposition cycle, docs/rules.md TC005)
 is left out of that mean: its contribution shows ``value`` None.
 """
 

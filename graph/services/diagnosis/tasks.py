@@ -1,6 +1,6 @@
-"""Task status by date and by month, in the four colours of seed 002 图13.
+"""Task status by date and by month, in the four colours of 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13.
 
-Seed 002 图13 (部门完成任务情况一览表图例) shows one circle per task and month (1月–12月) in one of
+泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 (部门完成任务情况一览表图例) shows one circle per task and month (1月–12月) in one of
 four colours: 正常 green, 已完成 black, 未完成 yellow, 预警 red (the ontology's TaskStatuses, with
 未开始 grey for a task not yet begun). The seed gives the legend only; the rule that derives the
 circle from a task's ``deadline``, its reported ``status`` and the date is ours:
@@ -8,13 +8,13 @@ circle from a task's ``deadline``, its reported ``status`` and the date is ours:
 :func:`task_status` — the status of a task on date ``on``:
 
 1. reported 已完成 (``completed``) → **已完成**;
-2. a deadline before ``on`` → **未完成** (due and not done: overdue, CHECKS.md TK003);
+2. a deadline before ``on`` → **未完成** (due and not done: overdue, docs/rules.md TK003);
 3. reported 预警 → **预警**; reported 未完成 → **未完成** (the unit's own report is kept);
 4. reported 未开始 and the deadline ``warning_window_days`` (default 30) days away or closer →
    **预警** (not begun although nearly due); otherwise reported 未开始 → **未开始**;
 5. anything else (正常, or no status) → **正常**.
 
-:func:`month_statuses` — the twelve circles of one year (seed 002 图13's row). Months starting
+:func:`month_statuses` — the twelve circles of one year (泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13's row). Months starting
 after ``as_of`` are empty (None). The reported status is only known as of ``as_of``, so it is
 applied in the ``as_of`` month; an earlier month uses the rule with the report taken as 正常
 (未开始 stays 未开始: a task not begun now was not begun then). A completed task shows 已完成 in
@@ -23,7 +23,7 @@ the month it was completed (property ``completed_on``, else the earlier of its d
 
 Units: dates are ``datetime.date``; statuses are TaskStatuses notations (``normal``,
 ``completed``, ``incomplete``, ``warning``, ``not_started``). Rectification tasks follow the same
-rules (seed 004 表9 (4): a unit's work plan includes last cycle's rectification tasks).
+rules (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9 (4): a unit's work plan includes last cycle's rectification tasks).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def normalise_status(value: Any) -> str | None:
 
 
 def status_legend() -> dict[str, dict[str, str]]:
-    """``{notation: {"label": zh label, "colour": "#rrggbb"}}`` of seed 002 图13 (from the ontology)."""
+    """``{notation: {"label": zh label, "colour": "#rrggbb"}}`` of 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 (from the ontology)."""
     return {c.notation: {"label": c.labels.zh, "colour": c.colour or "#9e9e9e"}
             for c in get_ontology().schemes["TaskStatuses"]}
 
@@ -79,13 +79,13 @@ def _derive(reported: str | None, due: dt.date | None, on: dt.date, window: int)
 
 
 def task_status(task: Node, on: dt.date, *, warning_window_days: int = 30) -> str:
-    """The seed 002 图13 status of ``task`` on ``on`` (rules 1–5 of the module docstring)."""
+    """The 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 status of ``task`` on ``on`` (rules 1–5 of the module docstring)."""
     return _derive(normalise_status(task.props.get("status")), date_or_none(task.props.get("deadline")), on,
                    warning_window_days)
 
 
 def is_overdue(task: Node, on: dt.date) -> bool:
-    """Due before ``on`` and not reported 已完成 (CHECKS.md TK003)."""
+    """Due before ``on`` and not reported 已完成 (docs/rules.md TK003)."""
     due = date_or_none(task.props.get("deadline"))
     return due is not None and due < on and normalise_status(task.props.get("status")) != "completed"
 
