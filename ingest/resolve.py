@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from graph.errors import Problem, ValidationError
-from graph.model import Edge, Node, node_id, validate_node
+from graph.model import Node, node_id, validate_node
 from graph.store import GraphStore
 from ingest.mapping import Def, ParsedRow, Ref, Slot
 from ingest.sheets import split_multi

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 
-from ingest.sheets import SHEETS
 from graph.values import allowed_values
+from graph.xlsx import table_sheet
+from ingest.sheets import SHEETS
 
 #: One example row per sheet (by Chinese header); together they form a small valid workbook.
 EXAMPLE_ROWS: dict[str, dict[str, object]] = {
@@ -99,14 +100,11 @@ def write_template(path: str | os.PathLike[str]) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
     for spec in SHEETS:
-        ws = wb.create_sheet(spec.zh)
-        ws.append([c.zh for c in spec.columns])
         example = EXAMPLE_ROWS[spec.zh]
-        ws.append([example.get(c.zh) for c in spec.columns])
+        ws = table_sheet(wb, spec.zh, [c.zh for c in spec.columns], [[example.get(c.zh) for c in spec.columns]],
+                         widths=[max(12, 2 * len(c.zh) + 4) for c in spec.columns],
+                         bold=[i for i, c in enumerate(spec.columns, start=1) if c.required])
         for cell, col in zip(ws[1], spec.columns, strict=True):
-            cell.font = Font(bold=col.required)
             note = f"{'必填' if col.required else '选填'} [{col.en}]{'；多值用、分隔' if col.multi else ''}"
             cell.comment = Comment(note, "iqa-graph")
-            ws.column_dimensions[cell.column_letter].width = max(12, 2 * len(col.zh) + 4)
-        ws.freeze_panes = "A2"
     wb.save(path)

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from graph.errors import IqaError, NotFoundError, ValidationError
+from graph.files import private_file
 from graph.model import Edge, Node, split_id, validate_edge, validate_node
 from graph.services.chains import DOWN_EDGES, closes_cycle
 from graph.services.resolve import suggest
@@ -290,6 +291,7 @@ class AuditLog:
                 self._memory.append(line)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+                private_file(self.path)
                 with open(self.path, "a", encoding="utf-8") as f:
                     f.write(line + "\n")
                     f.flush()

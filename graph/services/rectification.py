@@ -10,14 +10,12 @@ Workbook layout (stable; quality offices send each sheet to its unit):
 from __future__ import annotations
 
 import os
-import re
 from typing import IO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from graph.checks import NO_UNIT_LABEL, RULES, SEVERITY_LABELS_ZH, CheckReport, Finding
+from graph.xlsx import sheet_title, table_sheet
 
 #: Key of :func:`rectification_lists` for findings whose owner has no unit.
 NO_UNIT_KEY = ""
@@ -25,8 +23,6 @@ SUMMARY_SHEET = "汇总"
 SUMMARY_COLUMNS = ("责任部门", "错误", "警告", "工作表")
 COLUMNS = ("规则", "严重程度", "节点", "名称", "问题描述", "责任部门", "责任人", "建议措施", "整改时限")
 _WIDTHS = (8, 9, 24, 30, 60, 18, 12, 40, 12)
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_MAX_SHEET = 31
 
 
 def rectification_lists(report: CheckReport) -> dict[str, list[Finding]]:
@@ -43,33 +39,10 @@ def rectification_lists(report: CheckReport) -> dict[str, list[Finding]]:
     return {k: groups[k] for k in order}
 
 
-def sheet_title(name: str, taken: set[str]) -> str:
-    """A valid Excel sheet name for ``name``: ``[]:*?/\\`` replaced by ``_``, no leading/trailing
-    apostrophe, at most 31 characters, and unique (case-insensitively) against ``taken``, to which
-    it is added (``…~2``, ``…~3`` on a clash)."""
-    base = _BAD_SHEET_CHARS.sub("_", name).strip().strip("'").strip() or "Sheet"
-    base = base[:_MAX_SHEET]
-    title, n = base, 1
-    while title.casefold() in taken or title.casefold() == "history":
-        n += 1
-        suffix = f"~{n}"
-        title = base[: _MAX_SHEET - len(suffix)] + suffix
-    taken.add(title.casefold())
-    return title
-
-
 def _finding_row(f: Finding) -> list[str]:
     rule = RULES.get(f.rule)
     return [f.rule, SEVERITY_LABELS_ZH.get(f.severity, f.severity), f.node, f.name, f.message,
             f.unit_name or "", f.person_name or "", rule.suggestion_zh if rule else "", ""]
-
-
-def _header(ws, columns: tuple[str, ...], widths: tuple[int, ...]) -> None:
-    ws.append(list(columns))
-    for i, width in enumerate(widths, start=1):
-        ws.cell(row=1, column=i).font = Font(bold=True)
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
 
 
 def findings_to_xlsx(report: CheckReport, path_or_buffer: str | os.PathLike[str] | IO[bytes]) -> dict[str, str]:
@@ -80,24 +53,17 @@ def findings_to_xlsx(report: CheckReport, path_or_buffer: str | os.PathLike[str]
     Errors writing the file propagate (OSError)."""
     lists = rectification_lists(report)
     wb = Workbook()
-    summary = wb.active
-    summary.title = SUMMARY_SHEET
-    _header(summary, SUMMARY_COLUMNS, (30, 8, 8, 32))
     taken = {SUMMARY_SHEET.casefold()}
     sheets: dict[str, str] = {}
+    summary_rows = []
     for key, findings in lists.items():
         label = findings[0].unit_name if key != NO_UNIT_KEY else NO_UNIT_LABEL
         title = sheet_title(label or key, taken)
         sheets[key] = title
         errors = sum(1 for f in findings if f.severity == "error")
-        summary.append([label, errors, len(findings) - errors, title])
-        ws = wb.create_sheet(title)
-        _header(ws, COLUMNS, _WIDTHS)
-        for f in findings:
-            ws.append(_finding_row(f))
-        for row in ws.iter_rows(min_row=2, min_col=5, max_col=8):
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        summary_rows.append([label, errors, len(findings) - errors, title])
+        table_sheet(wb, title, COLUMNS, (_finding_row(f) for f in findings), widths=_WIDTHS, wrap=(5, 6, 7, 8))
+    table_sheet(wb, SUMMARY_SHEET, SUMMARY_COLUMNS, summary_rows, widths=(30, 8, 8, 32), use_active=True)
     wb.save(path_or_buffer)
     return sheets
 

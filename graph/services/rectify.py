@@ -42,8 +42,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from graph.errors import IngestError, IqaError, Problem
 from graph.model import Edge, Node
@@ -52,9 +50,9 @@ from graph.services.diagnosis import Diagnosis, DiagnosisConfig, diagnose
 from graph.services.diagnosis.tasks import normalise_status
 from graph.services.diagnosis.warnings import Warning
 from graph.services.ownership import owner_of
-from graph.services.rectification import sheet_title
 from graph.store import GraphStore
 from graph.values import BadValue, parse_date
+from graph.xlsx import sheet_title, table_sheet
 
 SUMMARY_SHEET = "汇总"
 SUMMARY_COLUMNS = ("责任部门", "部门编号", "预警数", "工作表")
@@ -64,7 +62,6 @@ COLUMNS = ("编号", "预警编号", "预警类型", "严重程度", "问题描�
 FILL_COLUMNS = ("整改措施", "整改时限", "责任人", "状态")
 _WIDTHS = {"编号": 26, "预警编号": 26, "问题描述": 48, "名称": 28, "危及学校目标": 32, "关联预警": 32, "建议措施": 32,
            "整改措施": 40, "节点": 22}
-_FILL = PatternFill("solid", fgColor="FFF2CC")
 _TAGS = {"indicator_breach": "BREACH", "indicator_stale": "STALE", "task_overdue": "OVERDUE",
          "task_at_risk": "RISK", "low_achievement": "LOW", "rectification_overdue": "LATE"}
 _SEVERITY_ZH = {"error": "错误", "warning": "警告"}
@@ -135,34 +132,19 @@ def export_rectification(store: GraphStore, dest: str | os.PathLike[str] | IO[by
     d = diagnosis or diagnose(store, as_of=as_of, unit=unit, config=config)
     groups = rectification_rows(d)
     wb = Workbook()
-    summary = wb.active
-    summary.title = SUMMARY_SHEET
-    summary.append(list(SUMMARY_COLUMNS))
     taken = {SUMMARY_SHEET.casefold()}
     sheets: dict[str, str] = {}
+    summary_rows = []
+    fill = [i for i, col in enumerate(COLUMNS, start=1) if col in FILL_COLUMNS]
+    widths = {i: _WIDTHS.get(col, 14) for i, col in enumerate(COLUMNS, start=1)}
     for key, rows in groups.items():
         label = rows[0]["责任部门"] or NO_UNIT_LABEL
         title = sheet_title(label, taken)
         sheets[key] = title
-        summary.append([label, rows[0]["部门编号"], len(rows), title])
-        ws = wb.create_sheet(title)
-        ws.append(list(COLUMNS))
-        for r in rows:
-            ws.append([r[c] for c in COLUMNS])
-        for i, col in enumerate(COLUMNS, start=1):
-            ws.cell(row=1, column=i).font = Font(bold=True)
-            ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(col, 14)
-            if col in FILL_COLUMNS:
-                ws.cell(row=1, column=i).fill = _FILL
-                for row in range(2, len(rows) + 2):
-                    ws.cell(row=row, column=i).fill = _FILL
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "C2"
-    for i, width in enumerate((30, 14, 8, 32), start=1):
-        summary.cell(row=1, column=i).font = Font(bold=True)
-        summary.column_dimensions[get_column_letter(i)].width = width
+        summary_rows.append([label, rows[0]["部门编号"], len(rows), title])
+        table_sheet(wb, title, COLUMNS, ([r[c] for c in COLUMNS] for r in rows), widths=widths, wrap=True,
+                    fill=fill, freeze="C2")
+    table_sheet(wb, SUMMARY_SHEET, SUMMARY_COLUMNS, summary_rows, widths=(30, 14, 8, 32), use_active=True)
     wb.save(dest)
     return {"rows": sum(len(r) for r in groups.values()), "sheets": sheets, "as_of": d.as_of.isoformat()}
 

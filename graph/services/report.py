@@ -23,6 +23,7 @@ format.
 from __future__ import annotations
 
 from graph.formatting import indicator_value, is_percent_unit, percent
+from graph.xlsx import append, put, table_sheet
 
 import datetime as dt
 import html
@@ -33,8 +34,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font, PatternFill
 
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC','SimHei',sans-serif"
@@ -456,16 +456,9 @@ def _fill(hex_colour: str) -> PatternFill:
     return PatternFill("solid", fgColor=hex_colour.lstrip("#").upper())
 
 
-def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], widths: dict[int, int] | None = None):
-    ws = wb.create_sheet(title)
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    for i, _ in enumerate(headers, start=1):
-        ws.cell(row=1, column=i).font = Font(bold=True)
-        ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(i, 14)
-    ws.freeze_panes = "A2"
-    return ws
+def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], widths: dict[int, int] | None = None,
+           wrap: tuple[int, ...] = ()):
+    return table_sheet(wb, title, headers, rows, widths=widths, wrap=wrap)
 
 
 def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) -> None:
@@ -476,21 +469,21 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) 
     wb = Workbook()
     ws = wb.active
     ws.title = "概览"
-    ws.append(["项目", "值"])
+    append(ws, ["项目", "值"])
     for k, v in (("学校", data.get("college") or ""), ("范围", data["unit"]["name"] if data.get("unit") else "全校"),
                  ("诊断日期", data["as_of"]), ("学校目标达成度", after["school"]["value"]),
                  ("预警（按根源）", summary["warnings"]), ("其中错误", summary["errors"]),
                  ("合并的连带预警", summary["absorbed"]), ("任务按期推进率", summary["tasks"]["rate"]),
                  ("质控指标预警", summary["indicators"]["breach"])):
-        ws.append([k, v])
+        append(ws, [k, v])
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 24
     start = ws.max_row + 2
-    ws.cell(row=start, column=1, value="层面")
-    ws.cell(row=start, column=2, value="达成度")
+    put(ws, start, 1, "层面")
+    put(ws, start, 2, "达成度")
     for i, r in enumerate(after["by_layer"], start=1):
-        ws.cell(row=start + i, column=1, value=r["label"])
-        ws.cell(row=start + i, column=2, value=r["value"])
+        put(ws, start + i, 1, r["label"])
+        put(ws, start + i, 2, r["value"])
     if after["by_layer"]:
         chart = BarChart()
         chart.title = "各层面目标达成度"
@@ -499,12 +492,12 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) 
         chart.set_categories(Reference(ws, min_col=1, min_row=start + 1, max_row=start + len(after["by_layer"])))
         ws.add_chart(chart, "D2")
     start2 = ws.max_row + 2
-    ws.cell(row=start2, column=1, value="责任部门")
-    ws.cell(row=start2, column=2, value="预警数")
+    put(ws, start2, 1, "责任部门")
+    put(ws, start2, 2, "预警数")
     units = list(summary["by_unit"].items())
     for i, (name, n) in enumerate(units, start=1):
-        ws.cell(row=start2 + i, column=1, value=name)
-        ws.cell(row=start2 + i, column=2, value=n)
+        put(ws, start2 + i, 1, name)
+        put(ws, start2 + i, 2, n)
     if units:
         chart = BarChart()
         chart.type = "bar"
@@ -521,12 +514,9 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) 
                       (o["person"] or {}).get("name", ""), w["owner_inherited_from"] or "",
                       "、".join(g["code"] for g in w["school_goals"]), len(w["endangered"]),
                       "；".join(a["message"] for a in w["absorbed"]), w["suggestion"]])
-    sheet = _sheet(wb, "预警清单", ["序号", "类型", "严重程度", "节点", "名称", "问题", "责任部门", "责任岗位", "责任人", "责任继承自",
+    _sheet(wb, "预警清单", ["序号", "类型", "严重程度", "节点", "名称", "问题", "责任部门", "责任岗位", "责任人", "责任继承自",
                                    "危及学校目标", "受影响目标数", "连带预警", "建议措施"], wrows,
-                   {4: 24, 5: 30, 6: 60, 7: 16, 8: 20, 11: 30, 13: 40, 14: 36})
-    for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+                   {4: 24, 5: 30, 6: 60, 7: 16, 8: 20, 11: 30, 13: 40, 14: 36}, wrap=(6,))
 
     _sheet(wb, "部门记分卡", ["责任部门", "状态", "目标达成度", "目标数", "事前分解率", "任务数", "按期", "滞后", "按期推进率",
                           "指标预警", "指标过期", "预警", "其中错误", "连带预警"],

@@ -18,6 +18,7 @@ from pathlib import Path
 import networkx as nx
 
 from graph.errors import NotFoundError, StoreError
+from graph.files import private_file
 from graph.model import Edge, Node, validate_edge, validate_node
 from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
 from graph.subgraph import Step, Subgraph, walk
@@ -63,6 +64,7 @@ class EmbeddedStore(GraphStore):
     # -- persistence -----------------------------------------------------------------------
     def _open_db(self) -> None:
         assert self.path is not None
+        private_file(self.path)
         try:
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")

@@ -1,0 +1,110 @@
+"""One way to write a worksheet for every xlsx the system produces (rectification lists, the
+diagnosis workbook, the input template): header styling, column widths, frozen header, print setup,
+and cells written so that nothing from the data ever runs.
+
+Formula injection: openpyxl writes a string that starts with ``=`` as a formula, and Excel
+re-evaluates a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return when it is
+edited (OWASP, "CSV Injection"). :func:`put` writes such a string as text with Excel's quote prefix:
+the value read back is exactly the string written, and no spreadsheet evaluates it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+#: First characters that make a spreadsheet read text as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: The fill of columns a unit fills in (a rectification list's 整改措施, 整改时限 …).
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+_MAX_SHEET = 31
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any):
+    """Write ``value`` to the cell (1-based ``row``, ``column``) and return the cell. Strings that
+    start with a formula trigger are stored as text with the quote prefix, never as a formula."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def append(ws: Worksheet, values: Sequence[Any]) -> int:
+    """Write ``values`` as the next row (after ``ws.max_row``, or row 1 on an empty sheet) through
+    :func:`put`; returns the row number."""
+    row = 1 if ws.max_row == 1 and all(c.value is None for c in ws[1]) else ws.max_row + 1
+    for i, value in enumerate(values, start=1):
+        put(ws, row, i, value)
+    return row
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A valid Excel sheet name for ``name``: ``[]:*?/\\`` and control characters replaced by ``_``,
+    no leading/trailing apostrophe, at most 31 characters, and unique (case-insensitively) against
+    ``taken``, to which it is added (``…~2``, ``…~3`` on a clash). A name that starts with a formula
+    trigger keeps it (sheet names are never evaluated)."""
+    base = _BAD_SHEET_CHARS.sub("_", name).strip().strip("'").strip() or "Sheet"
+    base = base[:_MAX_SHEET]
+    title, n = base, 1
+    while title.casefold() in taken or title.casefold() == "history":
+        n += 1
+        suffix = f"~{n}"
+        title = base[: _MAX_SHEET - len(suffix)] + suffix
+    taken.add(title.casefold())
+    return title
+
+
+def table_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
+                widths: Mapping[int, int] | Sequence[int] | None = None, default_width: int = 14,
+                wrap: Iterable[int] | bool = False, bold: Iterable[int] | None = None,
+                fill: Iterable[int] = (), freeze: str = "A2", use_active: bool = False) -> Worksheet:
+    """A worksheet ``title`` holding a table: a bold header row (only the 1-based columns in
+    ``bold``, when given), then ``rows`` written through :func:`put`. ``widths``: column widths by
+    1-based column (a mapping) or in order (a sequence); others ``default_width``. ``wrap``: the
+    columns whose cells wrap (True: all). ``fill``: columns shaded as input columns. The header row
+    is frozen (``freeze``) and repeated on every printed page; pages print landscape, fitted to the
+    page width. ``use_active``: fill the workbook's first (active) sheet instead of adding one."""
+    ws = wb.active if use_active else wb.create_sheet(title)
+    ws.title = title
+    append(ws, headers)
+    count = 0
+    for values in rows:
+        append(ws, values)
+        count += 1
+    bold_columns = set(range(1, len(headers) + 1) if bold is None else bold)
+    fill_columns = set(fill)
+    wrap_columns = set(range(1, len(headers) + 1)) if wrap is True else set(wrap or ())
+    width_of = (dict(widths) if isinstance(widths, Mapping)
+                else {i: w for i, w in enumerate(widths or (), start=1)})
+    for i in range(1, len(headers) + 1):
+        header = ws.cell(row=1, column=i)
+        header.font = Font(bold=i in bold_columns)
+        ws.column_dimensions[get_column_letter(i)].width = width_of.get(i, default_width)
+        if i in fill_columns:
+            header.fill = INPUT_FILL
+        for r in range(2, count + 2):
+            cell = ws.cell(row=r, column=i)
+            if i in fill_columns:
+                cell.fill = INPUT_FILL
+            if i in wrap_columns:
+                cell.alignment = _WRAP
+    ws.freeze_panes = freeze
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return ws
+
+
+__all__ = ["FORMULA_TRIGGERS", "INPUT_FILL", "append", "put", "sheet_title", "table_sheet"]
