@@ -12,6 +12,10 @@ Mapping (export → import gives the same graph):
 from __future__ import annotations
 
 import json
+import os
+import sys
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -151,14 +155,69 @@ def from_rdf_graph(g: Graph, source: str = "<rdf>") -> tuple[list[Node], list[Ed
     return list(nodes.values()), list(edges.values())
 
 
+# -- reading RDF that may come from anyone -------------------------------------------------------
+# rdflib follows a JSON-LD @context or an owl:imports-like reference by opening URLs and files, and
+# expands XML entities. An uploaded file must not make the server reach out or read its files, so
+# while a file is parsed an audit hook refuses every URL request and every open() but the file's
+# own (rdflib's documented defence), and RDF/XML with a DOCTYPE (entity expansion) is refused.
+_PARSING: ContextVar[str | None] = ContextVar("iqa_rdf_parsing", default=None)
+_hook_installed = False
+
+
+class RemoteAccessRefused(PermissionError):
+    """Raised inside the parser when RDF input tries to open a URL or another file."""
+
+
+def _audit(event: str, args: tuple) -> None:
+    allowed = _PARSING.get()
+    if allowed is None:
+        return
+    if event in ("urllib.Request", "socket.connect", "socket.getaddrinfo"):
+        raise RemoteAccessRefused(f"RDF input may not reach the network ({args[0] if args else event})")
+    if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+        target = os.path.realpath(os.fsdecode(args[0]))
+        if target != allowed and not target.startswith(_PYTHON_PREFIXES):
+            raise RemoteAccessRefused(f"RDF input may not read other files ({os.fsdecode(args[0])})")
+
+
+#: Python's own files (lazy imports inside rdflib's parsers open them).
+_PYTHON_PREFIXES = tuple({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
+                                                         os.path.dirname(os.__file__))})
+
+
+@contextmanager
+def _no_outside_access(path: Path):
+    global _hook_installed
+    if not _hook_installed:
+        sys.addaudithook(_audit)
+        _hook_installed = True
+    token = _PARSING.set(os.path.realpath(path))
+    try:
+        yield
+    finally:
+        _PARSING.reset(token)
+
+
 def read_rdf(path: str | Path) -> tuple[list[Node], list[Edge]]:
     """Parse an RDF file (format from its suffix: .ttl .jsonld .nt .rdf) into nodes and edges;
-    a file rdflib cannot parse is an IngestError naming the file."""
+    a file rdflib cannot parse is an IngestError naming the file. The parse opens no URL and no other
+    file (a remote or ``file:`` JSON-LD context is refused), and RDF/XML with a DOCTYPE is refused."""
     path = Path(path)
     fmt = SUFFIX_FORMATS.get(path.suffix.lower(), "turtle")
+    if fmt == "xml":
+        with open(path, "rb") as f:
+            if b"<!DOCTYPE" in f.read().upper():
+                raise IngestError([Problem(str(path), "RDF/XML with a DOCTYPE is refused (entity declarations "
+                                                      "could expand without bound)")])
     g = Graph()
     try:
-        g.parse(path, format=fmt)
+        with _no_outside_access(path):
+            g.parse(path, format=fmt)
+    except RemoteAccessRefused as exc:
+        raise IngestError([Problem(str(path), f"refused: {exc}")]) from None
     except Exception as exc:  # rdflib raises many parser-specific types
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, RemoteAccessRefused):
+            raise IngestError([Problem(str(path), f"refused: {cause}")]) from None
         raise IngestError([Problem(str(path), f"cannot parse as {fmt}: {exc}")]) from exc
     return from_rdf_graph(g, source=str(path))
