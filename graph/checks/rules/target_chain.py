@@ -97,7 +97,7 @@ def _tc005(ctx: CheckContext):
        "{kind_zh} {code} 的完成时限 {deadline} 晚于上级 {parents_zh}",
        "{kind_en} {code} is due {deadline}, later than its parent {parents_en}",
        "将完成时限调整到上级目标/规划/任务的时限之内，或调整上级时限",
-      BAOTOU + "表6（建设路线图）")
+      BAOTOU + "表6（五层面路线图）")
 def _tc006(ctx: CheckContext):
     """TC006: a target or task whose ``deadline`` is later than the deadline of one of
     its parents (a plan, target or task with ``-decomposes_to->`` or ``-implemented_by->`` to it).
@@ -141,7 +141,7 @@ def _tc007(ctx: CheckContext):
        "学校层面目标 {code} 向下分解后没有任何落实任务",
        "school-layer target {code} reaches no task at all",
        "沿目标链向下分解至可执行的任务，确保学校目标有任务落实",
-      BAOTOU + "表4、表6（目标体系、建设路线图）")
+      BAOTOU + "表4、表6（目标体系、五层面路线图）")
 def _tc008(ctx: CheckContext):
     """TC008: a school-layer target from which no Task is reachable downward over
     ``decomposes_to`` / ``implemented_by`` among plans, targets and tasks. Computed once for the
