@@ -1,97 +1,24 @@
-"""``iqa``: the command-line front end. Parsing and output only; every answer comes from graph/."""
+"""The graph's commands: ``init``, ``load``, ``demo``, ``check``, ``trace``, ``owner``, ``impact``,
+``export``, ``template``, ``stats``, ``push``, ``pull``, ``rules``; registered on ``cli.app.app``
+when imported. Parsing and output only: every answer comes from ``graph.app.Iqa``."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from cli.app import app, console, fail, opened, print_json, progress, settings
 from graph.errors import IqaError
-from graph.settings import Settings
-from graph.store import GraphStore, open_store
 
-app = typer.Typer(
-    help="iqa-graph: the knowledge graph of a college's internal quality assurance (诊改).",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-console = Console()
-err = Console(stderr=True)
-
-
-class State:
-    settings: Settings = Settings()
-
-
-state = State()
-
-
-@app.callback()
-def main(
-    store: Annotated[Optional[str], typer.Option("--store", envvar="IQA_STORE", help="SQLite file, :memory: or neo4j:// URI (default iqa.sqlite)")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", envvar="IQA_CONFIG", help="YAML rule configuration (default: iqa.yaml if present)")] = None,
-) -> None:
-    kwargs = {k: v for k, v in {"store": store, "config": config}.items() if v is not None}
-    state.settings = Settings(**kwargs)
-
-
-@contextmanager
-def opened():
-    """The selected store, closed afterwards. An IqaError raised while it is open (or opening it)
-    becomes a message on standard error and exit code 2, so commands need no handler of their own."""
-    try:
-        with open_store(state.settings.store) as store:
-            yield store
-    except IqaError as exc:
-        err.print(f"[bold red]error:[/bold red] {exc}", markup=True, highlight=False)
-        raise typer.Exit(2) from None
-
-
-def _rule_config():
-    from graph.checks import load_rule_config
-
-    path = state.settings.config_path()
-    return load_rule_config(path) if path else None
-
-
-def _progress():
-    """A rich progress bar and the ``(stage, done, total)`` callback ingest reports to."""
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=err, transient=True, disable=not err.is_terminal)
-    tasks: dict[str, int] = {}
-
-    def report(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
-
-    return bar, report
-
-
-def _print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def _resolve(store: GraphStore, ref: str):
-    from graph.services.resolve import resolve_node
-
-    return resolve_node(store, ref)
-
-
-# ------------------------------------------------------------------------------- commands
 @app.command()
 def init() -> None:
     """Create an empty store (or open an existing one) and say where it is."""
-    with opened() as store:
-        console.print(f"store ready: {store.location} ({store.count_nodes()} nodes)")
+    with opened() as iqa:
+        console.print(f"store ready: {iqa.store.location} ({iqa.store.count_nodes()} nodes)")
 
 
 @app.command()
@@ -102,10 +29,10 @@ def load(
     """Load workbooks into the store: all or nothing unless --partial."""
     from ingest import load_paths
 
-    with opened() as store:
-        bar, report = _progress()
+    with opened() as iqa:
+        bar, report = progress()
         with bar:
-            result = load_paths(store, files, partial=partial, progress=report)
+            result = load_paths(iqa.store, files, partial=partial, progress=report)
         _print_load_report(result)
 
 
@@ -124,29 +51,28 @@ def demo(
 ) -> None:
     """The main job: a fresh store with the demo college and seed 004 表7, then the check summary,
     the trace of one school goal down to teacher tasks, and one owner answer."""
-    from graph.checks import RULES, run_checks
-    from graph.services.ownership import owner_of
-    from graph.services.trace import trace
+    from graph.checks import RULES
     from seed.demo import demo_as_of, load_demo, pick_owner_example, pick_school_goal, reset_store
 
     from cli.render import findings_table, focus_trace, owner_panel, summary_table, trace_tree
 
-    with opened() as store:
+    with opened() as iqa:
+        store = iqa.store
         reset_store(store, force=force)
-        bar, report = _progress()
+        bar, report = progress()
         with bar:
             load_demo(store, progress=report)
         console.rule("[bold]示例职业技术学院 demo college")
         console.print(f"store: {store.location} — {store.count_nodes()} nodes, {store.count_edges()} edges")
-        result = run_checks(store, as_of=demo_as_of(), config=_rule_config()).to_dict()
+        result = iqa.check(as_of=demo_as_of()).to_dict()
         console.print(summary_table(result["summary"], RULES))
         mismatches = [f for f in result["findings"] if f["rule"] == "IS001"]
         console.print(findings_table(mismatches))
         console.rule("[bold]追溯 trace: a school goal down to teacher tasks")
         goal = pick_school_goal(store)
-        console.print(trace_tree(focus_trace(trace(store, goal))))
+        console.print(trace_tree(focus_trace(iqa.trace(goal))))
         console.rule("[bold]责任 owner: who owns this indicator")
-        owner_panel(console, owner_of(store, pick_owner_example(store)).to_dict())
+        owner_panel(console, iqa.owner(pick_owner_example(store)).to_dict())
         console.print(f"\nnext: [bold]iqa check[/bold], [bold]iqa trace {goal.code}[/bold], [bold]iqa ui[/bold]")
 
 
@@ -160,18 +86,18 @@ def check(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="exit 0 even when errors are found")] = False,
 ) -> None:
     """Run the consistency rules; exit 1 when an error-severity finding exists."""
-    from graph.checks import RULES, run_checks
+    from graph.checks import RULES
     from graph.services.rectification import findings_to_xlsx
 
     from cli.render import findings_table, summary_table
 
     if fmt not in ("table", "json", "xlsx"):
         raise typer.BadParameter("use table, json or xlsx", param_hint="--format")
-    with opened() as store:
-        report = run_checks(store, rules=rule, owner=owner, as_of=as_of.date() if as_of else None, config=_rule_config())
+    with opened() as iqa:
+        report = iqa.check(rules=rule, owner=owner, as_of=as_of.date() if as_of else None)
         data = report.to_dict()
         if fmt == "json":
-            _print_json(data)
+            print_json(data)
         elif fmt == "xlsx":
             path = output or Path("整改清单.xlsx")
             findings_to_xlsx(report, path)
@@ -191,14 +117,12 @@ def trace(
     fmt: Annotated[str, typer.Option("--format", help="tree | json")] = "tree",
 ) -> None:
     """Trace a plan or target down to tasks, or (--up) a task up to its goal and plan."""
-    from graph.services.trace import trace as run_trace
-
     from cli.render import trace_tree
 
-    with opened() as store:
-        result = run_trace(store, _resolve(store, node), "up" if up else "down", depth)
+    with opened() as iqa:
+        result = iqa.trace(node, "up" if up else "down", depth)
         if fmt == "json":
-            _print_json(result)
+            print_json(result)
         else:
             console.print(trace_tree(result, "parents" if up else "children"))
 
@@ -209,13 +133,11 @@ def owner(
     fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
 ) -> None:
     """Who owns this indicator (person, post, unit) and the chain of responsibility behind it."""
-    from graph.services.ownership import owner_of
-
     from cli.render import owner_panel
 
-    with opened() as store:
-        answer = owner_of(store, _resolve(store, node)).to_dict()
-        _print_json(answer) if fmt == "json" else owner_panel(console, answer)
+    with opened() as iqa:
+        answer = iqa.owner(node).to_dict()
+        print_json(answer) if fmt == "json" else owner_panel(console, answer)
 
 
 @app.command()
@@ -226,12 +148,10 @@ def impact(
     """Everything downstream of a node, with its owners: who is affected by a change."""
     from rich.table import Table
 
-    from graph.services.impact import impact as run_impact
-
-    with opened() as store:
-        result = run_impact(store, _resolve(store, node))
+    with opened() as iqa:
+        result = iqa.impact(node)
         if fmt == "json":
-            _print_json(result)
+            print_json(result)
             return
         table = Table(title=f"影响范围 impact of {result['node']}: {len(result['affected'])} nodes")
         for col in ("depth", "node", "name", "责任部门 unit", "责任人 person"):
@@ -255,8 +175,8 @@ def export(
 
     if fmt not in ("ttl", "jsonld", "graphml"):
         raise typer.BadParameter("use ttl, jsonld or graphml", param_hint="--format")
-    with opened() as store:
-        text = export_graphml(store) if fmt == "graphml" else export_rdf(store, fmt)
+    with opened() as iqa:
+        text = export_graphml(iqa.store) if fmt == "graphml" else export_rdf(iqa.store, fmt)
     if output:
         output.write_text(text, encoding="utf-8")
         console.print(f"wrote {output}")
@@ -283,10 +203,10 @@ def stats(fmt: Annotated[str, typer.Option("--format", help="table | json")] = "
     from graph.services.stats import graph_stats
     from ontology import get_ontology
 
-    with opened() as store:
-        data = graph_stats(store)
+    with opened() as iqa:
+        data = graph_stats(iqa.store)
     if fmt == "json":
-        _print_json(data)
+        print_json(data)
         return
     onto = get_ontology()
     table = Table(title=f"{data['nodes']} nodes, {data['edges']} edges")
@@ -302,16 +222,16 @@ def stats(fmt: Annotated[str, typer.Option("--format", help="table | json")] = "
 def _copy(direction: str, uri: str, replace: bool, merge: bool) -> None:
     from graph import copy as copying
 
-    bar, report = _progress()
+    store = settings().store
+    bar, report = progress()
     try:
         with bar:
             if direction == "push":
-                r = copying.push(uri, state.settings.store, replace=replace, merge=merge, progress=report)
+                r = copying.push(uri, store, replace=replace, merge=merge, progress=report)
             else:
-                r = copying.pull(uri, state.settings.store, replace=replace, merge=merge, progress=report)
+                r = copying.pull(uri, store, replace=replace, merge=merge, progress=report)
     except IqaError as exc:
-        err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
-        raise typer.Exit(2) from None
+        raise fail(exc) from None
     console.print(f"copied {r['nodes']} nodes, {r['edges']} edges: {r['from']} → {r['to']}")
 
 
@@ -348,16 +268,3 @@ def rules() -> None:
     for rule_id, r in RULES.items():
         table.add_row(rule_id, r.severity, r.title_zh, r.title_en)
     console.print(table)
-
-
-# Commands of the API, UI and diagnosis front ends live in their own modules.
-from cli import diagnose_cmd, serve_cmd, ui_cmd  # noqa: E402
-
-for _module in (serve_cmd, ui_cmd, diagnose_cmd):
-    _module.register(app)
-
-if __name__ == "__main__":
-    # Run the imported module's app, so `python -m cli.main` and the command modules share one `state`.
-    from cli.main import app as _app
-
-    _app()
