@@ -14,6 +14,7 @@ import typer
 from cli.app import app, console, fail, opened, print_json, progress, settings
 from graph.errors import IqaError
 
+
 @app.command()
 def init() -> None:
     """Create an empty store (or open an existing one) and say where it is."""

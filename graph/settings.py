@@ -16,7 +16,6 @@ severity 'fatal' (use error or warning)``.
 
 from __future__ import annotations
 
-import types
 import typing
 from pathlib import Path
 from typing import Any

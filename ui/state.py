@@ -182,114 +182,114 @@ def _node(store: GraphStore, node_id: str):
     return node
 
 
-def _with_store(key: str, fn: Callable[[GraphStore], Any]) -> Any:
-    with core(key).reading() as store:
+def _with_store(core_key: str, fn: Callable[[GraphStore], Any]) -> Any:
+    with core(core_key).reading() as store:
         return fn(store)
 
 
 # ------------------------------------------------------------------------------ cached queries
-# Every function takes (key, generation, …) so that a load (a new generation) invalidates it.
+# Every function takes (core_key, generation, …) — see key() — so that a load (a new generation) invalidates it.
 #: What a page shows while a slow query runs (a big college's first check takes seconds).
 BUSY = "计算中… Computing…"
 @st.cache_data(show_spinner=BUSY, max_entries=8)
-def stats(uri: str, gen: int) -> dict[str, Any]:
+def stats(core_key: str, gen: int) -> dict[str, Any]:
     """``graph.services.stats.graph_stats``."""
     from graph.services.stats import graph_stats
 
-    return _with_store(uri, graph_stats)
+    return _with_store(core_key, graph_stats)
 
 
 @st.cache_data(show_spinner=BUSY, max_entries=16)
-def check_report(uri: str, gen: int, as_of: dt.date):
+def check_report(core_key: str, gen: int, as_of: dt.date):
     """``iqa.check(as_of=…)`` (a ``CheckReport``): the findings under the configured rules."""
-    return core(uri).check(as_of=as_of)
+    return core(core_key).check(as_of=as_of)
 
 
 @st.cache_data(show_spinner=BUSY, max_entries=8)
-def completeness(uri: str, gen: int) -> list[dict[str, Any]]:
+def completeness(core_key: str, gen: int) -> list[dict[str, Any]]:
     """``graph.services.completeness.chain_completeness``."""
     from graph.services.completeness import chain_completeness
 
-    return _with_store(uri, chain_completeness)
+    return _with_store(core_key, chain_completeness)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def search(uri: str, gen: int, text: str, kind: str | None = None, limit: int = 50) -> dict[str, Any]:
+def search(core_key: str, gen: int, text: str, kind: str | None = None, limit: int = 50) -> dict[str, Any]:
     """``graph.services.search.search_nodes(store, text, kind=kind, limit=limit)`` as
     ``{"total", "items": [{"id", "kind", "code", "name"}]}``."""
     from graph.services.explore import node_ref
     from graph.services.search import search_nodes
 
-    page = _with_store(uri, lambda s: search_nodes(s, text, kind=kind, limit=limit))
+    page = _with_store(core_key, lambda s: search_nodes(s, text, kind=kind, limit=limit))
     return {"total": page.total, "items": [node_ref(n) for n in page.items]}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def resolve(uri: str, gen: int, text: str) -> str:
+def resolve(core_key: str, gen: int, text: str) -> str:
     """The id ``resolve_node`` finds for ``text`` (``Kind:code`` or a bare code); raises its errors."""
     from graph.services.resolve import resolve_node
 
-    return _with_store(uri, lambda s: resolve_node(s, text).id)
+    return _with_store(core_key, lambda s: resolve_node(s, text).id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def detail(uri: str, gen: int, node_id: str) -> dict[str, Any]:
+def detail(core_key: str, gen: int, node_id: str) -> dict[str, Any]:
     """``graph.services.explore.node_detail``; NotFoundError for an unknown id."""
     from graph.services.explore import node_detail
 
-    return _with_store(uri, lambda s: node_detail(s, _node(s, node_id)))
+    return _with_store(core_key, lambda s: node_detail(s, _node(s, node_id)))
 
 
 @st.cache_data(show_spinner=BUSY, max_entries=32)
-def neighbourhood(uri: str, gen: int, node_id: str, depth: int, hide_kinds: tuple[str, ...],
+def neighbourhood(core_key: str, gen: int, node_id: str, depth: int, hide_kinds: tuple[str, ...],
                   cap: int) -> dict[str, Any]:
     """``graph.services.explore.neighbourhood_graph``."""
     from graph.services.explore import neighbourhood_graph as run
 
-    return _with_store(uri, lambda s: run(s, _node(s, node_id), depth, cap, hide_kinds))
+    return _with_store(core_key, lambda s: run(s, _node(s, node_id), depth, cap, hide_kinds))
 
 
 @st.cache_data(show_spinner=BUSY, max_entries=32)
-def trace(uri: str, gen: int, node_id: str, direction: str, depth: int | None) -> dict[str, Any]:
+def trace(core_key: str, gen: int, node_id: str, direction: str, depth: int | None) -> dict[str, Any]:
     """``graph.services.trace.trace`` (the JSON tree)."""
     from graph.services.trace import trace as run
 
-    return _with_store(uri, lambda s: run(s, _node(s, node_id), direction, depth))  # type: ignore[arg-type]
+    return _with_store(core_key, lambda s: run(s, _node(s, node_id), direction, depth))  # type: ignore[arg-type]
 
 
 @st.cache_data(show_spinner=BUSY, max_entries=32)
-def impact(uri: str, gen: int, node_id: str) -> dict[str, Any]:
+def impact(core_key: str, gen: int, node_id: str) -> dict[str, Any]:
     """``graph.services.impact.impact``."""
     from graph.services.impact import impact as run
 
-    return _with_store(uri, lambda s: run(s, _node(s, node_id)))
+    return _with_store(core_key, lambda s: run(s, _node(s, node_id)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def owner(uri: str, gen: int, node_id: str) -> dict[str, Any]:
+def owner(core_key: str, gen: int, node_id: str) -> dict[str, Any]:
     """``owner_of(store, node).to_dict()``."""
     from graph.services.ownership import owner_of
 
-    return _with_store(uri, lambda s: owner_of(s, _node(s, node_id)).to_dict())
+    return _with_store(core_key, lambda s: owner_of(s, _node(s, node_id)).to_dict())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def owned(uri: str, gen: int, node_id: str) -> dict[str, Any]:
+def owned(core_key: str, gen: int, node_id: str) -> dict[str, Any]:
     """``graph.services.search.owned_items``: what an org unit, person or post owns or leads."""
     from graph.services.search import owned_items
 
-    return _with_store(uri, lambda s: owned_items(s, _node(s, node_id)))
+    return _with_store(core_key, lambda s: owned_items(s, _node(s, node_id)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def refs(uri: str, gen: int, ids: tuple[str, ...]) -> dict[str, dict[str, str]]:
+def refs(core_key: str, gen: int, ids: tuple[str, ...]) -> dict[str, dict[str, str]]:
     """``{id: {"id", "kind", "code", "name"}}`` for the ids that exist."""
     from graph.services.explore import node_ref
 
     def run(s: GraphStore) -> dict[str, dict[str, str]]:
         return {i: node_ref(n) for i in ids if (n := s.get_node(i)) is not None}
 
-    return _with_store(uri, run)
+    return _with_store(core_key, run)
 
 
 def xlsx_bytes(report) -> bytes:
