@@ -3,7 +3,9 @@
 - ``ReadsDep``: runs a read of the store (``await reads(lambda store: …)``), see :class:`Reads`;
 - ``StoreDep``: the store (a ``ConcurrentStore``: reads never race with writes);
 - ``EditorDep``: the ``graph.services.edit.Editor`` all writes go through;
-- ``RuleConfigDep``: the ``checks:`` section of the configuration file (or None);
+- ``IqaDep``: the core object ``graph.app.Iqa`` (``app.state.iqa``): the service calls that take
+  the configuration (``iqa.check``, ``iqa.diagnose`` …) — run them with ``reads.call``;
+- ``RuleConfigDep``: the rule settings (the configuration file's ``checks:``), as ``iqa.rules``;
 - ``SettingsDep``: the typed settings the app was built with;
 - ``ReaderAuth`` / ``EditorAuth`` / ``AdminAuth``: the caller (a ``graph.auth.Principal``) with at
   least that role. No token → 401, unless the route only reads and anonymous reads are allowed
@@ -17,15 +19,15 @@ rather than handing each to a worker thread.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.problems import ApiProblem
-from graph.auth import ANONYMOUS_READER, Principal, Role, TokenRegistry
+from graph.app import Iqa
+from graph.auth import ANONYMOUS_READER, Principal, Role
 from graph.checks import RuleConfig
 from graph.services.edit import ConcurrentStore, Editor
 from graph.settings import Settings
@@ -34,78 +36,72 @@ from graph.store import GraphStore
 T = TypeVar("T")
 
 
-@dataclass
-class AppState:
-    """What the app holds for its lifetime (``app.state.iqa``). ``inline_reads``: the store answers
-    reads from memory (the embedded store), so light reads run on the event loop instead of
-    taking a worker thread (which, under the GIL, only adds hand-over cost)."""
-
-    settings: Settings
-    store: ConcurrentStore
-    editor: Editor
-    tokens: TokenRegistry
-    anonymous_read: bool
-    rule_config: RuleConfig | None
-    owns_store: bool
-    inline_reads: bool = False
-
-
-async def app_state(request: Request) -> AppState:
+async def app_state(request: Request) -> Iqa:
+    """The core object the app was built over (``app.state.iqa``)."""
     return request.app.state.iqa
 
 
-State = Annotated[AppState, Depends(app_state)]
+IqaDep = Annotated[Iqa, Depends(app_state)]
 
 
 class Reads:
     """Runs a read ``fn(store)`` under the store's shared lock, held once for the whole call (a
-    consistent view; writes wait until it ends). Light reads of an in-memory store run inline on
-    the event loop; ``heavy=True`` reads (whole-graph checks, exports, unbounded walks) and every
-    read of a store that waits on the network run in the worker threads."""
+    consistent view; writes wait until it ends); :meth:`call` runs a service call of the core
+    object (which takes that lock itself). Light reads of an in-memory store run inline on the
+    event loop (``Iqa.local``: a worker thread would only add hand-over cost under the GIL);
+    ``heavy=True`` reads (whole-graph checks, diagnoses, exports, unbounded walks) and every read of
+    a store that waits on the network run in the worker threads."""
 
-    def __init__(self, state: AppState):
-        self.state = state
-        self.store = state.store
+    def __init__(self, iqa: Iqa):
+        self.iqa = iqa
+        self.store = iqa.store
 
     def _call(self, fn: Callable[[GraphStore], T]) -> T:
         with self.store.reading() as store:
             return fn(store)
 
     async def __call__(self, fn: Callable[[GraphStore], T], *, heavy: bool = False) -> T:
-        if self.state.inline_reads and not heavy:
+        if self.iqa.local and not heavy:
             return self._call(fn)
         return await run_in_threadpool(self._call, fn)
+
+    async def call(self, fn: Callable[..., T], *args: Any, heavy: bool = False, **kwargs: Any) -> T:
+        """``fn(*args, **kwargs)``, a service call of the core object (``iqa.check`` …), inline or
+        in a worker thread as for ``__call__``."""
+        if self.iqa.local and not heavy:
+            return fn(*args, **kwargs)
+        return await run_in_threadpool(fn, *args, **kwargs)
 
     def memo(self, key: str, build: Callable[[], T]) -> T:
         """``ConcurrentStore.memo``: one value per key until the next write (call inside a read)."""
         return self.store.memo(key, build)
 
 
-async def _reads(state: State) -> Reads:
+async def _reads(state: IqaDep) -> Reads:
     return Reads(state)
 
 
-async def _store(state: State) -> ConcurrentStore:
+async def _store(state: IqaDep) -> ConcurrentStore:
     return state.store
 
 
-async def _editor(state: State) -> Editor:
+async def _editor(state: IqaDep) -> Editor:
     return state.editor
 
 
-async def _settings(state: State) -> Settings:
+async def _settings(state: IqaDep) -> Settings:
     return state.settings
 
 
-async def _rule_config(state: State) -> RuleConfig | None:
-    return state.rule_config
+async def _rule_config(state: IqaDep) -> RuleConfig:
+    return state.rules
 
 
 ReadsDep = Annotated[Reads, Depends(_reads)]
 StoreDep = Annotated[ConcurrentStore, Depends(_store)]
 EditorDep = Annotated[Editor, Depends(_editor)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
-RuleConfigDep = Annotated[RuleConfig | None, Depends(_rule_config)]
+RuleConfigDep = Annotated[RuleConfig, Depends(_rule_config)]
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -116,7 +112,7 @@ bearer = HTTPBearer(
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="iqa-graph"'}
 
 
-async def current_principal(state: State,
+async def current_principal(state: IqaDep,
                       credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal | None:
     """The token holder, or None when the request carries no bearer token; 401 for an unknown token."""
     if credentials is None:
@@ -129,7 +125,7 @@ async def current_principal(state: State,
 
 
 def _require(role: Role):
-    async def dependency(state: State, principal: Annotated[Principal | None, Depends(current_principal)]) -> Principal:
+    async def dependency(state: IqaDep, principal: Annotated[Principal | None, Depends(current_principal)]) -> Principal:
         if principal is None:
             if role == "reader" and state.anonymous_read:
                 return ANONYMOUS_READER

@@ -16,17 +16,13 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 
-from api.deps import AppState
 from api.middleware import BodyLimit
 from api.problems import ProblemDetail, install_handlers
 from api.routes import ROUTERS
 from api.version import VERSION
-from graph.auth import TokenRegistry, anonymous_read_allowed
-from graph.checks import load_rule_config
-from graph.services.edit import AuditLog, Editor, concurrent
-from graph.settings import Settings
-from graph.store import GraphStore, open_store
-from graph.stores.embedded import EmbeddedStore
+from graph.app import Iqa
+from graph.settings import Settings, load_settings
+from graph.store import GraphStore
 
 API_PREFIX = "/api/v1"
 
@@ -66,39 +62,22 @@ TAGS = [
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
-    """The API over ``store`` (default: open ``settings.store``; the app then closes it on
-    shutdown). ``settings`` (default: ``Settings()`` from the environment) are completed from the
-    configuration file's ``api:`` section. The audit trail goes to ``settings.audit_log``, else
-    beside a SQLite store (``x.sqlite`` → ``x.audit.jsonl``), else (in-memory store) in memory.
+    """The API over the core object ``graph.app.Iqa`` built from ``settings`` (default:
+    ``load_settings()``: the environment and the configuration file) and ``store`` (default: open
+    ``settings.store``; the app then closes it on shutdown). The core object is ``app.state.iqa``:
+    routes reach it through ``api.deps``, so the rule settings, tokens and limits are those every
+    other interface uses. The audit trail goes to ``settings.audit_log``, else beside a SQLite
+    store (``x.sqlite`` → ``x.audit.jsonl``), else (in-memory store) in memory.
 
     Raises ConfigError for a bad configuration file or token list, StoreError when the store
     cannot be opened."""
-    settings = (settings or Settings()).with_config_file()
-    tokens = TokenRegistry(settings.api_tokens)
-    config_file = settings.read_config_file()
-    path = settings.config_path()
-    # A file holding only an ``api:`` section configures no rules (load_rule_config wants ``checks:``).
-    rule_config = load_rule_config(path) if path is not None and "checks" in config_file else None
-    owns_store = store is None
-    raw = open_store(settings.store) if store is None else store
-    audit_settings = settings if owns_store else settings.model_copy(update={"store": raw.location or ":memory:"})
-    shared = concurrent(raw)
-    state = AppState(
-        settings=settings,
-        store=shared,
-        editor=Editor(shared, AuditLog(audit_settings.audit_path())),
-        tokens=tokens,
-        anonymous_read=anonymous_read_allowed(settings.api_anonymous_read, settings.api_host),
-        rule_config=rule_config,
-        owns_store=owns_store,
-        inline_reads=isinstance(raw, EmbeddedStore),
-    )
+    iqa = Iqa(settings if settings is not None else load_settings(), store)
+    settings = iqa.settings
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        if state.owns_store:
-            state.store.close()
+        iqa.close()
 
     app = FastAPI(
         title="iqa-graph API",
@@ -110,7 +89,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         redoc_url=f"{API_PREFIX}/redoc",
         lifespan=lifespan,
     )
-    app.state.iqa = state
+    app.state.iqa = iqa
     install_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.api_max_upload_bytes)
     if settings.api_cors_origins:

@@ -1,6 +1,7 @@
-"""The `iqa diagnose` command and the `iqa rectify export|import` commands; registered on the main
-app by cli/main.py. Parsing and output only: every answer comes from ``graph.services.diagnosis``,
-``graph.services.rectify`` and ``graph.services.report``.
+"""The `iqa diagnose` command and the `iqa rectify export|import` commands; registered on
+``cli.app.app`` when imported. Parsing and output only: every answer comes from ``graph.app.Iqa``
+(which applies the configuration's rule settings to the diagnosis), ``graph.services.rectify`` and
+``graph.services.report``.
 
     iqa diagnose [--unit U] [--as-of DATE] [--format table|json|xlsx|html] [-o FILE]
     iqa rectify export [--unit U] [--as-of DATE] [-o FILE]
@@ -9,28 +10,17 @@ app by cli/main.py. Parsing and output only: every answer comes from ``graph.ser
 
 from __future__ import annotations
 
-from graph.formatting import percent
-
 import datetime as dt
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Annotated, Any, Optional
 
 import typer
 from rich.table import Table
 
+from cli.app import app, console, err, opened, print_json
+from graph.formatting import percent
+
 FORMATS = ("table", "json", "xlsx", "html")
-
-
-def _main(app: typer.Typer) -> ModuleType:
-    """The module that built ``app`` (``cli.main``, or ``__main__`` under ``python -m cli.main``), whose
-    ``state``, ``opened``, ``console`` and ``err`` the commands use."""
-    cb = app.registered_callback.callback if app.registered_callback else None
-    module = sys.modules.get(cb.__module__) if cb is not None else None
-    if module is None or not hasattr(module, "opened"):
-        import cli.main as module  # noqa: PLC0415
-    return module
 
 
 def _who(owner: dict[str, Any], inherited: str | None) -> str:
@@ -78,81 +68,74 @@ def _print_table(console, data: dict[str, Any]) -> None:
     console.print(cards)
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``diagnose`` and the ``rectify`` group to ``app``."""
+@app.command()
+def diagnose(
+    unit: Annotated[Optional[str], typer.Option("--unit", help="only this org unit (code, id or name)")] = None,
+    as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="diagnosis date (default today)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table | json | xlsx | html")] = "table",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for xlsx/html (default 诊断报告.xlsx / .html)")] = None,
+    low: Annotated[float, typer.Option("--low-threshold", min=0.0, max=1.0, help="achievement below this is low")] = 0.6,
+    all_targets: Annotated[bool, typer.Option("--judge-not-due", help="judge low achievement on targets not yet due too")] = False,
+) -> None:
+    """Responsibility-driven diagnosis: warnings once each at their root cause, with owner and the
+    school goals at risk; achievement roll-up; before / during / after assessment (seed 004 表9)."""
+    from graph.services.report import write_report
 
-    @app.command()
-    def diagnose(
-        unit: Annotated[Optional[str], typer.Option("--unit", help="only this org unit (code, id or name)")] = None,
-        as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="diagnosis date (default today)")] = None,
-        fmt: Annotated[str, typer.Option("--format", help="table | json | xlsx | html")] = "table",
-        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for xlsx/html (default 诊断报告.xlsx / .html)")] = None,
-        low: Annotated[float, typer.Option("--low-threshold", min=0.0, max=1.0, help="achievement below this is low")] = 0.6,
-        all_targets: Annotated[bool, typer.Option("--judge-not-due", help="judge low achievement on targets not yet due too")] = False,
-    ) -> None:
-        """Responsibility-driven diagnosis: warnings once each at their root cause, with owner and the
-        school goals at risk; achievement roll-up; before / during / after assessment (seed 004 表9)."""
-        from graph.services.diagnosis import DiagnosisConfig
-        from graph.services.diagnosis import diagnose as run_diagnose
-        from graph.services.report import write_report
+    if fmt not in FORMATS:
+        raise typer.BadParameter("use table, json, xlsx or html", param_hint="--format")
+    with opened() as iqa:
+        result = iqa.diagnose(as_of=as_of.date() if as_of else None, unit=unit, low_threshold=low,
+                              judge_not_due=all_targets)
+        data = result.to_dict()
+        hint = as_of is None and _is_demo(iqa.store)
+    if fmt == "json":
+        print_json(data)
+    elif fmt in ("xlsx", "html"):
+        path = output or Path(f"诊断报告.{fmt}")
+        write_report(data, path, fmt)
+        console.print(f"wrote {path} ({data['summary']['warnings']} warnings, {len(data['scorecards'])} units)")
+    else:
+        _print_table(console, data)
+    if hint:
+        err.print("[dim]hint: the demo college's data end on 2025-12-31; try --as-of 2025-12-31[/dim]")
 
-        main = _main(app)
-        if fmt not in FORMATS:
-            raise typer.BadParameter("use table, json, xlsx or html", param_hint="--format")
-        config = DiagnosisConfig(low_threshold=low, judge_not_due=all_targets)
-        with main.opened() as store:
-            result = run_diagnose(store, as_of=as_of.date() if as_of else None, unit=unit, config=config)
-            data = result.to_dict()
-            hint = as_of is None and _is_demo(store)
-        if fmt == "json":
-            main._print_json(data)
-        elif fmt in ("xlsx", "html"):
-            path = output or Path(f"诊断报告.{fmt}")
-            write_report(data, path, fmt)
-            main.console.print(f"wrote {path} ({data['summary']['warnings']} warnings, {len(data['scorecards'])} units)")
-        else:
-            _print_table(main.console, data)
-        if hint:
-            main.err.print("[dim]hint: the demo college's data end on 2025-12-31; try --as-of 2025-12-31[/dim]")
 
-    rectify = typer.Typer(help="Rectification lists (整改清单): export per unit, import the filled-in list as tasks.",
-                          no_args_is_help=True)
-    app.add_typer(rectify, name="rectify")
+rectify = typer.Typer(help="Rectification lists (整改清单): export per unit, import the filled-in list as tasks.",
+                      no_args_is_help=True)
+app.add_typer(rectify, name="rectify")
 
-    @rectify.command("export")
-    def rectify_export(
-        unit: Annotated[Optional[str], typer.Option("--unit", help="only this org unit (code, id or name); default every unit")] = None,
-        as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="diagnosis date (default today)")] = None,
-        output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .xlsx to write (default 整改清单[-unit].xlsx)")] = None,
-    ) -> None:
-        """Write the unit's rectification list: each warning with node, owner, suggested action and
-        deadline, and columns 整改措施 / 整改时限 / 责任人 / 状态 to fill in."""
-        from graph.services.rectify import export_rectification
 
-        main = _main(app)
-        with main.opened() as store:
-            path = output or _default_list(store, unit)
-            info = export_rectification(store, path, unit=unit, as_of=as_of.date() if as_of else None)
-        main.console.print(f"wrote {path} ({info['rows']} rows, {len(info['sheets'])} unit sheet(s), "
-                           f"as of {info['as_of']})")
+@rectify.command("export")
+def rectify_export(
+    unit: Annotated[Optional[str], typer.Option("--unit", help="only this org unit (code, id or name); default every unit")] = None,
+    as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="diagnosis date (default today)")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .xlsx to write (default 整改清单[-unit].xlsx)")] = None,
+) -> None:
+    """Write the unit's rectification list: each warning with node, owner, suggested action and
+    deadline, and columns 整改措施 / 整改时限 / 责任人 / 状态 to fill in."""
+    with opened() as iqa:
+        path = output or _default_list(iqa.store, unit)
+        info = iqa.export_rectification(path, unit=unit, as_of=as_of.date() if as_of else None)
+    console.print(f"wrote {path} ({info['rows']} rows, {len(info['sheets'])} unit sheet(s), "
+                  f"as of {info['as_of']})")
 
-    @rectify.command("import")
-    def rectify_import(
-        file: Annotated[Path, typer.Argument(help="a filled-in rectification list (.xlsx)")],
-        partial: Annotated[bool, typer.Option("--partial", help="load the good rows and report the bad ones")] = False,
-    ) -> None:
-        """Load a filled-in rectification list as rectification tasks linked to the node and the owner
-        (re-importing the same file changes nothing)."""
-        from graph.services.rectify import import_rectification
 
-        main = _main(app)
-        with main.opened() as store:
-            report = import_rectification(store, file, partial=partial)
-        data = report.to_dict()
-        main.console.print(f"rectification tasks: {len(data['created'])} created, {len(data['updated'])} updated, "
-                           f"{len(data['unchanged'])} unchanged; {data['unfilled']} row(s) not filled in")
-        for p in data["problems"]:
-            main.console.print(f"[red]skipped:[/red] {p}", highlight=False)
+@rectify.command("import")
+def rectify_import(
+    file: Annotated[Path, typer.Argument(help="a filled-in rectification list (.xlsx)")],
+    partial: Annotated[bool, typer.Option("--partial", help="load the good rows and report the bad ones")] = False,
+) -> None:
+    """Load a filled-in rectification list as rectification tasks linked to the node and the owner
+    (re-importing the same file changes nothing)."""
+    from graph.services.rectify import import_rectification
+
+    with opened() as iqa:
+        report = import_rectification(iqa.store, file, partial=partial)
+    data = report.to_dict()
+    console.print(f"rectification tasks: {len(data['created'])} created, {len(data['updated'])} updated, "
+                  f"{len(data['unchanged'])} unchanged; {data['unfilled']} row(s) not filled in")
+    for p in data["problems"]:
+        console.print(f"[red]skipped:[/red] {p}", highlight=False)
 
 
 def _default_list(store, unit: str | None) -> Path:

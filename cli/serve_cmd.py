@@ -1,5 +1,5 @@
-"""The `iqa serve` command (the HTTP API with uvicorn) and `iqa token new`; registered on the main
-app by cli/main.py. Parsing and printing only: the app is ``api.main.create_app``."""
+"""The `iqa serve` command (the HTTP API with uvicorn) and `iqa token new`; registered on
+``cli.app.app`` when imported. Parsing and printing only: the app is ``api.main.create_app``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from typing import Annotated
 
 import typer
 
+from cli.app import app, err, fail, settings
+
 token_app = typer.Typer(help="API bearer tokens: make one (only its hash is configured).", no_args_is_help=True)
 
 
+@app.command("serve")
 def serve(
     host: Annotated[str, typer.Option("--host", help="address to bind; anything but loopback needs tokens for reads "
                                       "unless api.anonymous_read is set")] = "127.0.0.1",
@@ -20,17 +23,14 @@ def serve(
     import uvicorn
 
     from api.main import create_app
-    from cli.main import err, state
     from graph.auth import is_loopback
     from graph.errors import IqaError
 
-    settings = state.settings.model_copy(update={"api_host": host, "api_port": port})
     try:
-        app = create_app(settings)
+        api = create_app(settings(api_host=host, api_port=port))
     except IqaError as exc:
-        err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
-        raise typer.Exit(2) from None
-    shared = app.state.iqa
+        raise fail(exc) from None
+    shared = api.state.iqa
     tokens = len(shared.tokens)
     reads = "anonymous reads allowed" if shared.anonymous_read else "reads need a token"
     err.print(f"iqa-graph API on http://{host if ':' not in host else f'[{host}]'}:{port}/api/v1 — store "
@@ -38,7 +38,7 @@ def serve(
     if not is_loopback(host) and tokens == 0:
         err.print("[yellow]warning:[/yellow] bound beyond loopback with no tokens configured: "
                   "make one with `iqa token new`", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(api, host=host, port=port, log_level="info")
 
 
 @token_app.command("new")
@@ -66,7 +66,5 @@ def token_new(
     typer.echo("  IQA_API_TOKENS='" + json.dumps([entry.model_dump()], ensure_ascii=False) + "'")
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``: ``serve`` and ``token new``."""
-    app.command("serve")(serve)
-    app.add_typer(token_app, name="token")
+
+app.add_typer(token_app, name="token")

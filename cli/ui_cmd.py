@@ -1,4 +1,4 @@
-"""The `iqa ui` command(s); registered on the main app by cli/main.py."""
+"""The `iqa ui` command; registered on ``cli.app.app`` when imported."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from cli.app import app, settings
 
 #: The Streamlit script of the UI.
 APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
@@ -26,7 +28,7 @@ def streamlit_command(port: int, address: str | None = None) -> list[str]:
 
 
 def ui_environment(store: str, config: Path | None = None) -> dict[str, str]:
-    """This process's environment with the CLI's store (and rule configuration) selection passed
+    """This process's environment with the CLI's store (and configuration file) selection passed
     on as ``IQA_STORE`` (``IQA_CONFIG``), so the UI opens what the CLI would."""
     env = dict(os.environ)
     env["IQA_STORE"] = store
@@ -36,39 +38,24 @@ def ui_environment(store: str, config: Path | None = None) -> dict[str, str]:
     return env
 
 
-def _cli_settings(app: typer.Typer):
-    """The settings the CLI's global options (--store, --config) produced: ``state.settings`` of the
-    module whose ``app`` this is — ``cli.main``, or ``__main__`` under ``python -m cli.main``, where
-    ``cli.main`` imported again would hold only the defaults."""
-    for name in ("__main__", "cli.main"):
-        module = sys.modules.get(name)
-        if module is not None and getattr(module, "app", None) is app and hasattr(module, "state"):
-            return module.state.settings
-    from cli.main import state
 
-    return state.settings
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
-
-    @app.command()
-    def ui(
-        port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to serve on")] = 8501,
-        address: Annotated[str, typer.Option(
-            "--address", help="address to bind; 0.0.0.0 serves other machines too "
-                              "(configure API tokens then: the Load page writes)")] = "127.0.0.1",
-    ) -> None:
-        """Start the web UI (Streamlit) on the store selected by --store / IQA_STORE; Ctrl-C stops it."""
-        settings = _cli_settings(app)
-        host = "localhost" if address in ("127.0.0.1", "localhost", "") else address
-        typer.echo(f"iqa ui: store {settings.store} — http://{host}:{port}", err=True)
-        try:
-            code = subprocess.call(streamlit_command(port, address or None),
-                                   env=ui_environment(settings.store, settings.config))
-        except KeyboardInterrupt:
-            code = 0
-        except OSError as exc:
-            typer.secho(f"error: cannot start streamlit: {exc}", fg="red", err=True)
-            raise typer.Exit(2) from None
-        raise typer.Exit(code)
+@app.command()
+def ui(
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to serve on")] = 8501,
+    address: Annotated[str, typer.Option(
+        "--address", help="address to bind; 0.0.0.0 serves other machines too "
+                          "(configure API tokens then: the Load page writes)")] = "127.0.0.1",
+) -> None:
+    """Start the web UI (Streamlit) on the store selected by --store / IQA_STORE; Ctrl-C stops it."""
+    chosen = settings()
+    host = "localhost" if address in ("127.0.0.1", "localhost", "") else address
+    typer.echo(f"iqa ui: store {chosen.store} — http://{host}:{port}", err=True)
+    try:
+        code = subprocess.call(streamlit_command(port, address or None),
+                               env=ui_environment(chosen.store, chosen.config))
+    except KeyboardInterrupt:
+        code = 0
+    except OSError as exc:
+        typer.secho(f"error: cannot start streamlit: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+    raise typer.Exit(code)

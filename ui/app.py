@@ -1,8 +1,8 @@
 """The iqa-graph web UI (``iqa ui``, or ``streamlit run ui/app.py``): page set-up, the language
 switch, the store in use, and navigation between the pages in ``ui/views``.
 
-The store is the one ``graph.settings.Settings`` selects (env ``IQA_STORE``), as for the CLI and
-the API.
+Every page asks the core object ``graph.app.Iqa`` built from the settings (env ``IQA_STORE``,
+``IQA_CONFIG`` or ``iqa.yaml``), as the CLI and the API do (see ``ui/state.py``).
 """
 
 from __future__ import annotations

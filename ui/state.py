@@ -1,13 +1,14 @@
-"""What every page shares: the language, labels from the ontology, the store selected by
-``graph.settings.Settings`` (env ``IQA_STORE``, the same selection as the CLI and the API), and
-cached calls of ``graph.services``.
+"""What every page shares: the language, labels from the ontology, the core object
+(``graph.app.Iqa``) built from the settings (env ``IQA_STORE``, ``IQA_CONFIG`` or ``iqa.yaml``: the
+same selection and configuration as the CLI and the API), and cached calls of it.
 
-Caching: the open store is a ``st.cache_resource`` per store URI (a :class:`Handle`: the store
-wrapped in ``graph.services.edit.ConcurrentStore``, since Streamlit serves every session from its
-own thread, and a *generation* counter). Query results are ``st.cache_data`` keyed on ``(uri,
-generation, arguments)``; a load or a reload bumps the generation and clears them, so nothing stale
-is served after the data changed. No graph logic lives here: every answer comes from a
-``graph.services`` function, and loads go through ``graph.services.edit.Editor`` (audited).
+Caching: the core object is a ``st.cache_resource`` per resolved settings (a :class:`Handle`: the
+``Iqa`` — its store a ``ConcurrentStore``, since Streamlit serves every session from its own
+thread — and a *generation* counter). Query results are ``st.cache_data`` keyed on ``(key,
+generation, arguments)``, ``key`` naming the settings; a load or a reload bumps the generation and
+clears them, so nothing stale is served after the data changed. No graph logic lives here: every
+answer comes from the core object or a ``graph.services`` function, and loads go through its
+``Editor`` (audited).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from typing import Any
 
 import streamlit as st
 
-from graph.settings import Settings
-from graph.store import GraphStore, open_store
+from graph.app import Iqa
+from graph.settings import Settings, load_settings
+from graph.store import GraphStore
 from ontology import get_ontology
 from ui.i18n import LANGS, TEXT
 
@@ -106,39 +108,57 @@ def node_text(item: dict[str, Any]) -> str:
     return text if name == code else f"{text} · {name}"
 
 
-# ------------------------------------------------------------------------------ the store
+# ------------------------------------------------------------------------------ the core object
 @dataclass
 class Handle:
-    """The open store shared by every session — a ``ConcurrentStore`` (``graph.services.edit``), so
-    reads from many sessions' threads never meet a half-applied write — and the generation that
-    cached results are keyed on."""
+    """The core object shared by every session (its store a ``ConcurrentStore``, so reads from many
+    sessions' threads never meet a half-applied write), the ``key`` naming its settings, and the
+    generation that cached results are keyed on."""
 
-    uri: str
-    store: GraphStore
+    key: str
+    iqa: Iqa
     generation: int = 0
 
+    @property
+    def uri(self) -> str:
+        """The selected store (``settings.store``)."""
+        return self.iqa.settings.store
 
-def store_uri() -> str:
-    """The selected store: ``Settings().store`` (env ``IQA_STORE``, default ``iqa.sqlite``)."""
-    return Settings().store
+    @property
+    def store(self) -> GraphStore:
+        """The core object's store."""
+        return self.iqa.store
 
 
-@st.cache_resource(show_spinner="打开数据库… Opening the store…")
-def _handle(uri: str) -> Handle:
-    from graph.services.edit import concurrent
+def settings_key(settings: Settings) -> str:
+    """The key of the core object built from ``settings``: their JSON."""
+    return settings.model_dump_json()
 
-    return Handle(uri, concurrent(open_store(uri)))
+
+@st.cache_resource(show_spinner="打开数据库… Opening the store…", on_release=lambda h: h.iqa.close())
+def _handle(key: str, _settings: Settings | None = None) -> Handle:
+    # ``_settings`` is not hashed (leading underscore): ``key`` stands for it.
+    return Handle(key, Iqa(_settings if _settings is not None else load_settings()))
 
 
 def handle() -> Handle:
-    """The open store of the selected URI (opened once per process; StoreError if it cannot be)."""
-    return _handle(store_uri())
+    """The core object of the current settings — ``load_settings()``: the environment and the
+    configuration file, read on each run of a page — built once per process and settings.
+    ConfigError for a bad configuration, StoreError if the store cannot be opened."""
+    settings = load_settings()
+    return _handle(settings_key(settings), settings)
+
+
+def core(key: str | None = None) -> Iqa:
+    """The core object named by ``key`` (the first element of :func:`key`), or of the current
+    settings."""
+    return (_handle(key) if key is not None else handle()).iqa
 
 
 def key() -> tuple[str, int]:
-    """``(uri, generation)``: the first arguments of every cached query."""
+    """``(key, generation)``: the first arguments of every cached query."""
     h = handle()
-    return h.uri, h.generation
+    return h.key, h.generation
 
 
 def data_changed() -> None:
@@ -149,11 +169,7 @@ def data_changed() -> None:
 
 def reload_store() -> None:
     """Close and reopen the store (to see what another process, e.g. ``iqa load``, wrote)."""
-    from graph.services.edit import concurrent
-
-    h = handle()
-    old, h.store = h.store, concurrent(open_store(h.uri))
-    old.close()
+    handle().iqa.reopen()
     data_changed()
 
 
@@ -166,118 +182,114 @@ def _node(store: GraphStore, node_id: str):
     return node
 
 
-def _with_store(uri: str, fn: Callable[[GraphStore], Any]) -> Any:
-    return fn(_handle(uri).store)
+def _with_store(core_key: str, fn: Callable[[GraphStore], Any]) -> Any:
+    with core(core_key).reading() as store:
+        return fn(store)
 
 
 # ------------------------------------------------------------------------------ cached queries
-# Every function takes (uri, generation, …) so that a load (a new generation) invalidates it.
+# Every function takes (core_key, generation, …) — see key() — so that a load (a new generation) invalidates it.
 #: What a page shows while a slow query runs (a big college's first check takes seconds).
 BUSY = "计算中… Computing…"
 @st.cache_data(show_spinner=BUSY, max_entries=8)
-def stats(uri: str, gen: int) -> dict[str, Any]:
+def stats(core_key: str, gen: int) -> dict[str, Any]:
     """``graph.services.stats.graph_stats``."""
     from graph.services.stats import graph_stats
 
-    return _with_store(uri, graph_stats)
+    return _with_store(core_key, graph_stats)
 
 
 @st.cache_data(show_spinner=BUSY, max_entries=16)
-def check_report(uri: str, gen: int, as_of: dt.date):
-    """``run_checks(store, as_of=…, config=…)`` (a ``CheckReport``), with the rule configuration
-    the settings name (``IQA_CONFIG`` or ``iqa.yaml``)."""
-    from graph.checks import load_rule_config, run_checks
-
-    path = Settings().config_path()
-    config = load_rule_config(path) if path else None
-    return _with_store(uri, lambda s: run_checks(s, as_of=as_of, config=config))
+def check_report(core_key: str, gen: int, as_of: dt.date):
+    """``iqa.check(as_of=…)`` (a ``CheckReport``): the findings under the configured rules."""
+    return core(core_key).check(as_of=as_of)
 
 
 @st.cache_data(show_spinner=BUSY, max_entries=8)
-def completeness(uri: str, gen: int) -> list[dict[str, Any]]:
+def completeness(core_key: str, gen: int) -> list[dict[str, Any]]:
     """``graph.services.completeness.chain_completeness``."""
     from graph.services.completeness import chain_completeness
 
-    return _with_store(uri, chain_completeness)
+    return _with_store(core_key, chain_completeness)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def search(uri: str, gen: int, text: str, kind: str | None = None, limit: int = 50) -> dict[str, Any]:
+def search(core_key: str, gen: int, text: str, kind: str | None = None, limit: int = 50) -> dict[str, Any]:
     """``graph.services.search.search_nodes(store, text, kind=kind, limit=limit)`` as
     ``{"total", "items": [{"id", "kind", "code", "name"}]}``."""
     from graph.services.explore import node_ref
     from graph.services.search import search_nodes
 
-    page = _with_store(uri, lambda s: search_nodes(s, text, kind=kind, limit=limit))
+    page = _with_store(core_key, lambda s: search_nodes(s, text, kind=kind, limit=limit))
     return {"total": page.total, "items": [node_ref(n) for n in page.items]}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def resolve(uri: str, gen: int, text: str) -> str:
+def resolve(core_key: str, gen: int, text: str) -> str:
     """The id ``resolve_node`` finds for ``text`` (``Kind:code`` or a bare code); raises its errors."""
     from graph.services.resolve import resolve_node
 
-    return _with_store(uri, lambda s: resolve_node(s, text).id)
+    return _with_store(core_key, lambda s: resolve_node(s, text).id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def detail(uri: str, gen: int, node_id: str) -> dict[str, Any]:
+def detail(core_key: str, gen: int, node_id: str) -> dict[str, Any]:
     """``graph.services.explore.node_detail``; NotFoundError for an unknown id."""
     from graph.services.explore import node_detail
 
-    return _with_store(uri, lambda s: node_detail(s, _node(s, node_id)))
+    return _with_store(core_key, lambda s: node_detail(s, _node(s, node_id)))
 
 
 @st.cache_data(show_spinner=BUSY, max_entries=32)
-def neighbourhood(uri: str, gen: int, node_id: str, depth: int, hide_kinds: tuple[str, ...],
+def neighbourhood(core_key: str, gen: int, node_id: str, depth: int, hide_kinds: tuple[str, ...],
                   cap: int) -> dict[str, Any]:
     """``graph.services.explore.neighbourhood_graph``."""
     from graph.services.explore import neighbourhood_graph as run
 
-    return _with_store(uri, lambda s: run(s, _node(s, node_id), depth, cap, hide_kinds))
+    return _with_store(core_key, lambda s: run(s, _node(s, node_id), depth, cap, hide_kinds))
 
 
 @st.cache_data(show_spinner=BUSY, max_entries=32)
-def trace(uri: str, gen: int, node_id: str, direction: str, depth: int | None) -> dict[str, Any]:
+def trace(core_key: str, gen: int, node_id: str, direction: str, depth: int | None) -> dict[str, Any]:
     """``graph.services.trace.trace`` (the JSON tree)."""
     from graph.services.trace import trace as run
 
-    return _with_store(uri, lambda s: run(s, _node(s, node_id), direction, depth))  # type: ignore[arg-type]
+    return _with_store(core_key, lambda s: run(s, _node(s, node_id), direction, depth))  # type: ignore[arg-type]
 
 
 @st.cache_data(show_spinner=BUSY, max_entries=32)
-def impact(uri: str, gen: int, node_id: str) -> dict[str, Any]:
+def impact(core_key: str, gen: int, node_id: str) -> dict[str, Any]:
     """``graph.services.impact.impact``."""
     from graph.services.impact import impact as run
 
-    return _with_store(uri, lambda s: run(s, _node(s, node_id)))
+    return _with_store(core_key, lambda s: run(s, _node(s, node_id)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def owner(uri: str, gen: int, node_id: str) -> dict[str, Any]:
+def owner(core_key: str, gen: int, node_id: str) -> dict[str, Any]:
     """``owner_of(store, node).to_dict()``."""
     from graph.services.ownership import owner_of
 
-    return _with_store(uri, lambda s: owner_of(s, _node(s, node_id)).to_dict())
+    return _with_store(core_key, lambda s: owner_of(s, _node(s, node_id)).to_dict())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def owned(uri: str, gen: int, node_id: str) -> dict[str, Any]:
+def owned(core_key: str, gen: int, node_id: str) -> dict[str, Any]:
     """``graph.services.search.owned_items``: what an org unit, person or post owns or leads."""
     from graph.services.search import owned_items
 
-    return _with_store(uri, lambda s: owned_items(s, _node(s, node_id)))
+    return _with_store(core_key, lambda s: owned_items(s, _node(s, node_id)))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def refs(uri: str, gen: int, ids: tuple[str, ...]) -> dict[str, dict[str, str]]:
+def refs(core_key: str, gen: int, ids: tuple[str, ...]) -> dict[str, dict[str, str]]:
     """``{id: {"id", "kind", "code", "name"}}`` for the ids that exist."""
     from graph.services.explore import node_ref
 
     def run(s: GraphStore) -> dict[str, dict[str, str]]:
         return {i: node_ref(n) for i in ids if (n := s.get_node(i)) is not None}
 
-    return _with_store(uri, run)
+    return _with_store(core_key, run)
 
 
 def xlsx_bytes(report) -> bytes:
@@ -297,17 +309,16 @@ def check_upload(files: list[tuple[str, str]]):
     give, nothing written; IngestError with located problems."""
     from ingest.upload import check_load
 
-    return check_load(handle().store, files)
+    return check_load(handle().iqa.store, files)
 
 
 def load_upload(files: list[tuple[str, str]], who: str):
-    """Load for real with ``ingest.upload.load_files(Editor(store, audit), files, who=who)`` (all or nothing,
-    recorded in the audit trail the settings name), then invalidate every cached query."""
-    from graph.services.edit import AuditLog, Editor
+    """Load for real with the core object's editor, ``ingest.upload.load_files(iqa.editor, files,
+    who=who)`` (all or nothing, recorded in the audit trail the settings name), then invalidate every
+    cached query."""
     from ingest.upload import load_files
 
-    settings = Settings()
-    report = load_files(Editor(handle().store, AuditLog(settings.audit_path())), files, who=who)
+    report = load_files(handle().iqa.editor, files, who=who)
     data_changed()
     return report
 
@@ -315,11 +326,9 @@ def load_upload(files: list[tuple[str, str]], who: str):
 # ------------------------------------------------------------------------------ authentication
 def auth_for_load() -> tuple[bool, Callable[[str], str | None]]:
     """``(configured, role_of)``: whether API tokens are configured for these settings (the same
-    ``api.tokens`` the HTTP API uses, via ``graph.auth.TokenRegistry``) and a function giving a
+    ``api.tokens`` the HTTP API uses: the core object's ``TokenRegistry``) and a function giving a
     token's role (``"reader"``, ``"editor"``, ``"admin"``, or None for an unknown token)."""
-    from graph.auth import TokenRegistry
-
-    registry = TokenRegistry(Settings().with_config_file().api_tokens)
+    registry = handle().iqa.tokens
 
     def role_of(token: str) -> str | None:
         principal = registry.authenticate(token)

@@ -8,12 +8,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import ReaderAuth, ReadsDep, RuleConfigDep
+from api.deps import IqaDep, ReaderAuth, ReadsDep
 from api.problems import problem_responses
 from api.routes._common import json
 from api.schemas import CheckReportOut
 from graph.checks import RULES
-from graph.services.search import check_report
 
 router = APIRouter(tags=["checks"])
 
@@ -24,8 +23,8 @@ RuleId = Literal[tuple(RULES)]  # type: ignore[valid-type]
             responses=problem_responses(401, 404, 409, 422))
 async def checks(
     reads: ReadsDep,
+    iqa: IqaDep,
     _: ReaderAuth,
-    config: RuleConfigDep,
     rule: Annotated[list[RuleId] | None, Query(description="only these rules (repeatable; see the README's catalogue)")] = None,
     severity: Annotated[Literal["error", "warning"] | None, Query(description="only findings of this severity")] = None,
     owner: Annotated[str | None, Query(max_length=200, description="only findings routed to this org unit (id, "
@@ -37,5 +36,5 @@ async def checks(
     "inherited_from"}], "summary": {"total", "errors", "warnings", "by_rule", "by_unit", "as_of"}}`.
     Rules switched off or re-graded in the configuration file's `checks:` section are honoured. 404 /
     409 for an `owner` naming no / several org units."""
-    return json(await reads(lambda store: check_report(store, rules=rule, owner=owner, severity=severity, as_of=as_of,
-                                                       config=config).to_dict(), heavy=True))
+    report = await reads.call(iqa.check, rules=rule, owner=owner, severity=severity, as_of=as_of, heavy=True)
+    return json(report.to_dict())

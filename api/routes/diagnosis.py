@@ -1,6 +1,7 @@
 """Diagnosis: ``GET /diagnosis`` (the whole diagnosis or one unit's), ``GET /diagnosis/report`` (the
 report as HTML or xlsx) and ``GET /units/{unit_id}/scorecard``. Thin: every answer comes from
-``graph.services.diagnosis`` and ``graph.services.report``."""
+the core object (``graph.app.Iqa``, which runs the diagnosis under the configured rule settings)
+and ``graph.services.report``."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse, Response
 
-from api.deps import ReaderAuth, StoreDep
+from api.deps import IqaDep, ReaderAuth
 from api.problems import problem_responses
 from api.routes._common import json
-from graph.services.diagnosis import DiagnosisConfig, diagnose, scorecard
 from graph.services.report import render_html, report_xlsx
 
 router = APIRouter(tags=["diagnosis"])
@@ -61,16 +61,12 @@ _DIAGNOSIS_EXAMPLE = {
 }
 
 
-def _config(low_threshold: float, judge_not_due: bool) -> DiagnosisConfig:
-    return DiagnosisConfig(low_threshold=low_threshold, judge_not_due=judge_not_due)
-
-
 @router.get("/diagnosis", summary="Responsibility-driven diagnosis",
             responses={200: {"description": "the diagnosis (shape in graph.services.diagnosis)",
                              "content": {"application/json": {"schema": {"type": "object"},
                                                               "example": _DIAGNOSIS_EXAMPLE}}},
                        **problem_responses(401, 404, 409, 422)})
-def get_diagnosis(store: StoreDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsOfQuery = None,
+def get_diagnosis(iqa: IqaDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsOfQuery = None,
                   low_threshold: LowQuery = 0.6, judge_not_due: NotDueQuery = False) -> JSONResponse:
     """The diagnosis at `as_of`, as `iqa diagnose --format json`: `{"as_of", "college", "unit",
     "config", "legend", "summary", "warnings": [{"id", "kind", "label", "rule", "severity", "node",
@@ -82,7 +78,7 @@ def get_diagnosis(store: StoreDep, _: ReaderAuth, unit: UnitQuery = None, as_of:
     the colours of seed 002 图13 (`legend`). With `unit`, only what that org unit owns (the
     diagnosis itself is computed over the whole graph). 404 / 409 for a `unit` naming no / several
     org units."""
-    return json(diagnose(store, as_of=as_of, unit=unit, config=_config(low_threshold, judge_not_due)).to_dict())
+    return json(iqa.diagnose(as_of=as_of, unit=unit, low_threshold=low_threshold, judge_not_due=judge_not_due).to_dict())
 
 
 @router.get("/diagnosis/report", summary="The diagnosis report (HTML or xlsx)",
@@ -90,12 +86,12 @@ def get_diagnosis(store: StoreDep, _: ReaderAuth, unit: UnitQuery = None, as_of:
                              "content": {"text/html": {"schema": {"type": "string"}},
                                          XLSX: {"schema": {"type": "string", "format": "binary"}}}},
                        **problem_responses(401, 404, 409, 422)})
-def get_report(store: StoreDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsOfQuery = None,
+def get_report(iqa: IqaDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsOfQuery = None,
                format: Annotated[Literal["html", "xlsx"], Query(description="html (self-contained page) or xlsx")] = "html",
                low_threshold: LowQuery = 0.6, judge_not_due: NotDueQuery = False) -> Response:
     """The diagnosis report for the school or one `unit`: a self-contained HTML page (inline SVG
     charts, no scripts) or an xlsx workbook — the 诊改 section of the annual quality report."""
-    data = diagnose(store, as_of=as_of, unit=unit, config=_config(low_threshold, judge_not_due)).to_dict()
+    data = iqa.diagnose(as_of=as_of, unit=unit, low_threshold=low_threshold, judge_not_due=judge_not_due).to_dict()
     name = f"诊断报告-{data['unit']['name'] if data['unit'] else '全校'}-{data['as_of']}.{format}"
     headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
     if format == "html":
@@ -112,7 +108,7 @@ def get_report(store: StoreDep, _: ReaderAuth, unit: UnitQuery = None, as_of: As
 def get_scorecard(unit_id: Annotated[str, Path(min_length=1, max_length=200,
                                                description="the org unit: id (`OrgUnit:XB01`), code or exact name",
                                                openapi_examples={"id": {"value": "OrgUnit:XB01"}})],
-                  store: StoreDep, _: ReaderAuth, as_of: AsOfQuery = None, low_threshold: LowQuery = 0.6,
+                  iqa: IqaDep, _: ReaderAuth, as_of: AsOfQuery = None, low_threshold: LowQuery = 0.6,
                   judge_not_due: NotDueQuery = False) -> JSONResponse:
     """One unit's scorecard at `as_of`: `{"unit", "type", "status", "status_label", "colour",
     "achievement", "targets", "measured", "before": {"received", "decomposed", "rate"}, "tasks":
@@ -121,4 +117,4 @@ def get_scorecard(unit_id: Annotated[str, Path(min_length=1, max_length=200,
     `status` / `colour` use the colours of seed 002 图13: 预警 red (an error-severity warning), 未完成
     yellow (other warnings), 已完成 black (every task done), else 正常 green. 404 / 409 for an id
     naming no / several org units."""
-    return json(scorecard(store, unit_id, as_of=as_of, config=_config(low_threshold, judge_not_due)))
+    return json(iqa.scorecard(unit_id, as_of=as_of, low_threshold=low_threshold, judge_not_due=judge_not_due))

@@ -6,20 +6,21 @@ of its nearest parent; grouped by owner unit, findings are the units' rectificat
 see ``graph.services.rectification``). The catalogue with every rule's id, severity, source and
 messages is docs/rules.md, generated from :data:`RULES` (``iqa rules --format markdown``).
 
-Rules may be disabled or re-graded by the ``checks:`` section of the configuration file::
+Rules may be disabled or re-graded by the ``checks:`` section of the configuration file
+(:class:`ChecksSection`, read by ``graph.settings``)::
 
     checks:
       disabled: [TC003, SI001]
       severity: {TK003: error, SI003: error}
 """
 
-from graph.checks.config import CONFIG_SECTIONS, RuleConfig, load_rule_config
+from graph.checks.config import ChecksSection, RuleConfig
 from graph.checks.context import CheckContext
 from graph.checks.registry import RULES, SEVERITIES, SEVERITY_LABELS_ZH, Rule
 from graph.checks.report import NO_UNIT_LABEL, CheckReport, Finding
 from graph.checks.runner import resolve_unit, run_checks
 
 __all__ = [
-    "CONFIG_SECTIONS", "RULES", "Rule", "RuleConfig", "Finding", "CheckReport", "CheckContext", "NO_UNIT_LABEL",
-    "SEVERITIES", "SEVERITY_LABELS_ZH", "load_rule_config", "run_checks", "resolve_unit",
+    "ChecksSection", "RULES", "Rule", "RuleConfig", "Finding", "CheckReport", "CheckContext", "NO_UNIT_LABEL",
+    "SEVERITIES", "SEVERITY_LABELS_ZH", "run_checks", "resolve_unit",
 ]

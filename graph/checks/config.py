@@ -1,16 +1,48 @@
-"""Which rules run and at what severity: the ``checks:`` section of the configuration file."""
+"""Which rules run and at what severity: the ``checks:`` section of the configuration file.
+
+:class:`ChecksSection` is the section as written in the file (validated, ``extra="forbid"``);
+:class:`RuleConfig` is what the runner takes. The file as a whole is read by
+``graph.settings.load_config_file``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
+from typing import Annotated, Any
 
-import yaml
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from graph.checks.registry import RULES, SEVERITIES, Rule
 from graph.errors import ConfigError
+
+
+def _known_rule(rid: str) -> str:
+    if rid not in RULES:
+        raise ValueError(f"unknown rule id {rid!r} (known: {', '.join(RULES)})")
+    return rid
+
+
+def _known_severity(sev: str) -> str:
+    if sev not in SEVERITIES:
+        raise ValueError(f"unknown severity {sev!r} (use {' or '.join(SEVERITIES)})")
+    return sev
+
+
+def _strip(case: str):
+    def norm(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        return value.upper() if case == "upper" else value.lower()
+    return norm
+
+
+#: A rule id as written in the file: case-insensitive, checked against the registry.
+RuleId = Annotated[str, BeforeValidator(_strip("upper")), AfterValidator(_known_rule)]
+#: A severity as written in the file: ``error`` or ``warning`` (case-insensitive).
+Severity = Annotated[str, BeforeValidator(_strip("lower")), AfterValidator(_known_severity)]
 
 
 @dataclass(frozen=True)
@@ -42,53 +74,34 @@ class RuleConfig:
         return self.severity.get(rule.id, rule.severity)
 
 
-#: Top-level sections of the configuration file (iqa.yaml): rule settings here, API settings in
-#: graph/settings.py.
-CONFIG_SECTIONS = ("checks", "api")
-
-
-def load_rule_config(path: str | Path) -> RuleConfig:
-    """Read the ``checks:`` section of a YAML file::
+class ChecksSection(BaseModel):
+    """The ``checks:`` section of the configuration file::
 
         checks:
-          disabled: [TC003, SI001]
-          severity: {TK003: error, SI003: error}
+          disabled: [TC003, SI001]              # rule ids that never run (one id alone is fine too)
+          severity: {TK003: error, SI003: error}  # rule id → error | warning
 
-    An ``api:`` section (the HTTP API's settings) may stand beside it. Raises ConfigError naming the file (and the key) when the file
-    cannot be read or parsed, is not a mapping, has an unknown section, or names an unknown key, rule id or severity.
-    """
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the check configuration: {exc.strerror or exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
-    if data is None:
-        return RuleConfig(source=str(path))
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping (sections such as 'checks:' and 'api:')")
-    stray = sorted(str(k) for k in data if k not in CONFIG_SECTIONS)
-    if stray:
-        raise ConfigError(f"{path}: {stray[0]}: unknown section (known: {', '.join(CONFIG_SECTIONS)}; "
-                          "rule settings go under 'checks')")
-    section = data.get("checks") or {}  # a file with only an api: section configures no rule
-    if not isinstance(section, dict):
-        raise ConfigError(f"{path}: checks: expected a mapping with 'disabled' and/or 'severity'")
-    unknown = sorted(str(k) for k in section if k not in ("disabled", "severity"))
-    if unknown:
-        raise ConfigError(f"{path}: checks.{unknown[0]}: unknown key (use 'disabled' and/or 'severity')")
-    disabled = section.get("disabled") or []
-    if isinstance(disabled, str):
-        disabled = [disabled]
-    if not isinstance(disabled, list):
-        raise ConfigError(f"{path}: checks.disabled: expected a list of rule ids")
-    severity = section.get("severity") or {}
-    if not isinstance(severity, dict):
-        raise ConfigError(f"{path}: checks.severity: expected a mapping of rule id to error/warning")
-    return RuleConfig(
-        disabled=frozenset(str(r).strip().upper() for r in disabled),
-        severity={str(k).strip().upper(): (str(v).strip().lower() if isinstance(v, str) else v)
-                  for k, v in severity.items()},
-        source=str(path),
-    )
+    Rule ids and severities are case-insensitive. An unknown key, rule id or severity is a
+    pydantic ValidationError located at the key (``graph.settings`` turns it into a ConfigError
+    naming the file)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    disabled: list[RuleId] = Field(default_factory=list)
+    severity: dict[RuleId, Severity] = Field(default_factory=dict)
+
+    @field_validator("disabled", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    def rule_config(self, source: str | None = None) -> RuleConfig:
+        """This section as the runner's :class:`RuleConfig` (``source``: the file, for messages)."""
+        return RuleConfig(disabled=frozenset(self.disabled), severity=dict(self.severity), source=source)

@@ -140,7 +140,7 @@ def test_tokens_from_the_config_file_and_the_environment_wins(tmp_path, monkeypa
     from fastapi.testclient import TestClient
 
     store = make_client().app.state.iqa.store.inner
-    settings = Settings(config=tmp_path / "iqa.yaml").with_config_file()
+    settings = Settings(config=tmp_path / "iqa.yaml")
     assert settings.api_anonymous_read is False and settings.api_max_upload_mb == 5
     client = TestClient(create_app(Settings(config=tmp_path / "iqa.yaml"), store))
     assert client.get(f"{API}/nodes").status_code == 401  # anonymous_read: false even on loopback
@@ -167,7 +167,7 @@ def test_an_api_only_config_file_configures_no_rules(tmp_path, make_client):
 def test_bad_api_configuration_is_a_config_error(tmp_path, text, where):
     (tmp_path / "iqa.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as exc:
-        Settings().with_config_file()
+        Settings()
     assert where in str(exc.value)
 
 

@@ -22,8 +22,9 @@ if str(ROOT) not in sys.path:
 from graph.errors import ConfigError, IqaError, NotFoundError, ValidationError  # noqa: E402
 from graph.model import Edge, Node  # noqa: E402
 from graph.checks import (  # noqa: E402
-    NO_UNIT_LABEL, RULES, CheckReport, RuleConfig, load_rule_config, run_checks,
+    NO_UNIT_LABEL, RULES, CheckReport, RuleConfig, run_checks,
 )
+from graph.settings import load_rule_config  # noqa: E402
 from graph.services.rectification import (  # noqa: E402
     COLUMNS,
     NO_UNIT_KEY,

@@ -60,10 +60,9 @@ def tt(key: str, **fields: Any) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def diagnosis(uri: str, gen: int, as_of: dt.date, low: float, unit: str | None) -> dict[str, Any]:
-    """``diagnose(store, as_of=…, unit=…).to_dict()`` on the shared store (keyed on the generation)."""
-    from graph.services.diagnosis import DiagnosisConfig, diagnose
-
-    return diagnose(state.handle().store, as_of=as_of, unit=unit, config=DiagnosisConfig(low_threshold=low)).to_dict()
+    """``iqa.diagnose(as_of=…, unit=…, low_threshold=…).to_dict()``: the core object's diagnosis
+    under the configured rules (keyed on the settings and the generation)."""
+    return state.core(uri).diagnose(as_of=as_of, unit=unit, low_threshold=low).to_dict()
 
 
 def report_bytes(data: dict[str, Any], fmt: str) -> bytes:
@@ -75,11 +74,8 @@ def report_bytes(data: dict[str, Any], fmt: str) -> bytes:
 
 
 def list_bytes(as_of: dt.date, low: float, unit: str) -> bytes:
-    from graph.services.diagnosis import DiagnosisConfig
-    from graph.services.rectify import export_rectification
-
     buffer = io.BytesIO()
-    export_rectification(state.handle().store, buffer, unit=unit, as_of=as_of, config=DiagnosisConfig(low_threshold=low))
+    state.core().export_rectification(buffer, unit=unit, as_of=as_of, low_threshold=low)
     return buffer.getvalue()
 
 

@@ -14,8 +14,8 @@ Modules (each states its rules and their seed source):
 
 Public API::
 
-    diagnose(store, *, as_of=None, unit=None, config=None) -> Diagnosis   # .to_dict(), .explain(id)
-    scorecard(store, unit, *, as_of=None, config=None) -> dict             # one scorecards[] entry
+    diagnose(store, *, as_of=None, unit=None, config=None, rule_config=None) -> Diagnosis  # .to_dict(), .explain(id)
+    scorecard(store, unit, *, as_of=None, config=None, rule_config=None) -> dict  # one scorecards[] entry
     achievement(store, node, *, as_of=None, config=None, depth=None) -> dict  # Rollup.explain
     indicator_status(store, indicator, as_of=None, config=None) -> IndicatorStatus
     task_status(task, on, *, warning_window_days=30) -> str; month_statuses(task, year, as_of) -> list

@@ -10,7 +10,7 @@ from typing import Any
 
 from graph.errors import NotFoundError, ValidationError
 from graph.model import Node
-from graph.checks import resolve_unit
+from graph.checks import RuleConfig, resolve_unit
 from graph.services.diagnosis import assessment
 from graph.services.diagnosis.context import DiagnosisConfig, DiagnosisContext, rounded
 from graph.services.diagnosis.indicators import IndicatorStatus
@@ -172,9 +172,11 @@ def _scorecards(d: Diagnosis, include: dict[str, dict[str, str]] | None = None) 
 
 
 def diagnose(store: GraphStore, *, as_of: dt.date | None = None, unit: str | Node | None = None,
-             config: DiagnosisConfig | None = None) -> Diagnosis:
+             config: DiagnosisConfig | None = None, rule_config: RuleConfig | None = None) -> Diagnosis:
     """Diagnose ``store`` at ``as_of`` (default today) for the whole school, or for one org unit
-    (``unit``: an OrgUnit node, or its id, code or exact name).
+    (``unit``: an OrgUnit node, or its id, code or exact name). ``rule_config``: the rule settings
+    (the configuration file's ``checks:``) the chain rules run under — a disabled rule gives no
+    warning, a re-graded one its configured severity (default: every rule at its own severity).
 
     Everything is computed for the whole graph (a unit's warning may be absorbed by a root cause
     in another unit); ``unit`` then keeps the unit's own warnings, indicators, tasks, targets and
@@ -191,7 +193,7 @@ def diagnose(store: GraphStore, *, as_of: dt.date | None = None, unit: str | Nod
     ctx = DiagnosisContext(store, as_of, config)
     rollup = Rollup(ctx)
     statuses = [rollup.indicator(i.id) for i in ctx.of_kind("Indicator")]
-    reported, absorbed = collect(ctx, rollup, statuses)
+    reported, absorbed = collect(ctx, rollup, statuses, rule_config=rule_config)
     year = config.year or as_of.year
     tasks = assessment.task_rows(ctx, year)
     d = Diagnosis(ctx=ctx, rollup=rollup, unit=None, college=_college_name(ctx), indicators=statuses,
@@ -233,10 +235,11 @@ def _restrict(d: Diagnosis, unit: Node) -> None:
 
 
 def scorecard(store: GraphStore, unit: str | Node, *, as_of: dt.date | None = None,
-              config: DiagnosisConfig | None = None) -> dict[str, Any]:
-    """The scorecard of one org unit (the shape of ``scorecards[]``), computed over the whole graph.
-    Raises NotFoundError / AmbiguousIdError for an unknown or ambiguous unit."""
-    return diagnose(store, as_of=as_of, unit=unit, config=config).scorecards[0]
+              config: DiagnosisConfig | None = None, rule_config: RuleConfig | None = None) -> dict[str, Any]:
+    """The scorecard of one org unit (the shape of ``scorecards[]``), computed over the whole graph
+    (``rule_config`` as for :func:`diagnose`). Raises NotFoundError / AmbiguousIdError for an
+    unknown or ambiguous unit."""
+    return diagnose(store, as_of=as_of, unit=unit, config=config, rule_config=rule_config).scorecards[0]
 
 
 def achievement(store: GraphStore, node: Node | str, *, as_of: dt.date | None = None,

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.model import Node
-from graph.checks import RULES, CheckReport, run_checks
+from graph.checks import RULES, CheckReport, RuleConfig, run_checks
 from graph.values import date_or_none
 from graph.services.diagnosis.context import (GOAL_KINDS, TASK_KINDS, DiagnosisContext, NodeRef, rounded)
 from graph.services.diagnosis.indicators import IndicatorStatus
@@ -220,10 +220,12 @@ def chain_warnings(ctx: DiagnosisContext, report: CheckReport) -> list[Warning]:
 
 
 def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorStatus],
-            report: CheckReport | None = None) -> tuple[list[Warning], list[Warning]]:
+            report: CheckReport | None = None,
+            rule_config: RuleConfig | None = None) -> tuple[list[Warning], list[Warning]]:
     """Every warning of the snapshot, deduplicated: ``(reported, absorbed)``, each sorted (errors
     first, then kind, rule, owner unit name, node id). ``report``: the chain rules' findings
-    (default: ``run_checks`` on ``ctx.store`` for ``ctx.config.chain_rules`` at ``ctx.as_of``)."""
+    (default: ``run_checks`` on ``ctx.store`` for ``ctx.config.chain_rules`` at ``ctx.as_of`` under
+    ``rule_config``: a chain rule disabled there gives no warning, a re-graded one its severity)."""
     found: list[Warning] = []
     for st in indicators:
         found += indicator_warnings(st)
@@ -232,7 +234,7 @@ def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorSta
             found += task_warnings(ctx, task)
     found += low_warnings(ctx, rollup)
     if report is None and ctx.config.chain_rules:
-        report = run_checks(ctx.store, rules=ctx.config.chain_rules, as_of=ctx.as_of)
+        report = run_checks(ctx.store, rules=ctx.config.chain_rules, as_of=ctx.as_of, config=rule_config)
     if report is not None:
         found += chain_warnings(ctx, report)
 

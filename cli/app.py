@@ -1,0 +1,99 @@
+"""The ``iqa`` typer app and what every command shares: the global options (``--store``,
+``--config``), the consoles, and :func:`opened`, which gives a command the core object
+(``graph.app.Iqa``) built from the settings those options select.
+
+The command modules (``cli/*_cmd.py``) import this module and register their commands on
+:data:`app`; ``cli/main.py`` imports them all. Nothing here imports a command module, so the
+imports run one way.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from graph.app import Iqa
+from graph.errors import IqaError
+from graph.settings import Settings, load_settings
+
+app = typer.Typer(
+    help="iqa-graph: the knowledge graph of a college's internal quality assurance (诊改).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+#: Results (standard output).
+console = Console()
+#: Errors, hints and progress (standard error).
+err = Console(stderr=True)
+
+
+class State:
+    """The global options of this invocation (``--store``, ``--config``; None = not given)."""
+
+    options: dict[str, Any] = {}
+
+
+state = State()
+
+
+@app.callback()
+def main(
+    store: Annotated[Optional[str], typer.Option("--store", envvar="IQA_STORE", help="SQLite file, :memory: or neo4j:// URI (default iqa.sqlite)")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", envvar="IQA_CONFIG", help="YAML configuration: checks: and api: sections (default: iqa.yaml if present)")] = None,
+) -> None:
+    state.options = {"store": store, "config": config}
+
+
+def fail(exc: IqaError) -> typer.Exit:
+    """Print ``exc`` on standard error; the Exit (code 2) to raise."""
+    err.print(f"[bold red]error:[/bold red] {exc}", markup=True, highlight=False)
+    return typer.Exit(2)
+
+
+def settings(**overrides: Any) -> Settings:
+    """The settings the global options select, with ``overrides`` (e.g. ``api_host``). A bad
+    configuration is a message on standard error and exit code 2."""
+    try:
+        return load_settings(**state.options, **overrides)
+    except IqaError as exc:
+        raise fail(exc) from None
+
+
+@contextmanager
+def opened(**overrides: Any) -> Iterator[Iqa]:
+    """The core object (``graph.app.Iqa``) over the selected store and configuration, closed
+    afterwards. An IqaError raised while it is open (or building it) becomes a message on standard
+    error and exit code 2, so commands need no handler of their own."""
+    try:
+        with Iqa(load_settings(**state.options, **overrides)) as iqa:
+            yield iqa
+    except IqaError as exc:
+        raise fail(exc) from None
+
+
+def progress():
+    """A rich progress bar and the ``(stage, done, total)`` callback ingest reports to."""
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=err, transient=True, disable=not err.is_terminal)
+    tasks: dict[str, int] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    return bar, report
+
+
+def print_json(data: Any) -> None:
+    """``data`` as indented JSON (UTF-8, not ASCII-escaped) on standard output."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,178 @@
+"""The one core object, :class:`Iqa`: the store and the resolved configuration, built once per
+process and shared by every interface — the CLI (one per command), the HTTP API (``app.state.iqa``)
+and the UI (a cached resource). Each interface gets it the same way, ``Iqa(load_settings(…))``, and
+asks it, so that every setting (a rule switched off or re-graded in ``checks:``, the API's tokens)
+is honoured identically by ``iqa check``, ``iqa diagnose``, the API, the UI and the reports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any, Literal
+
+from graph.auth import TokenRegistry, anonymous_read_allowed
+from graph.checks import CheckReport, RuleConfig
+from graph.model import Node
+from graph.services.diagnosis import Diagnosis, DiagnosisConfig, diagnose, scorecard
+from graph.services.edit import AuditLog, ConcurrentStore, Editor, concurrent
+from graph.services.impact import impact
+from graph.services.ownership import OwnerAnswer, owner_of
+from graph.services.resolve import resolve_node
+from graph.services.search import check_report
+from graph.services.trace import trace
+from graph.settings import Settings, load_settings
+from graph.store import GraphStore, open_store
+from graph.stores.embedded import EmbeddedStore
+
+
+class Iqa:
+    """The application core. It holds:
+
+    - ``settings``: the resolved :class:`graph.settings.Settings` (keyword arguments > ``IQA_*``
+      environment > configuration file > defaults);
+    - ``store``: the store, opened once, as a ``ConcurrentStore`` (reads never race with writes;
+      ``store.inner`` is the store itself); ``owns_store``: whether :meth:`close` closes it;
+    - ``rules``: the rule configuration (``checks:``: rules off, severities changed) as a
+      ``RuleConfig``, passed to every check — including the diagnosis' chain rules;
+    - ``diagnosis``: the diagnosis defaults (``DiagnosisConfig``), which a call may override;
+    - ``editor``: the ``Editor`` every write goes through, recording to the audit trail
+      (``settings.audit_log``, else beside a SQLite store, else in memory);
+    - ``tokens``: the API's ``TokenRegistry``; ``anonymous_read``: whether requests without a
+      token may read (``api.anonymous_read``, else only on a loopback bind).
+
+    Service calls (:meth:`check`, :meth:`diagnose`, :meth:`trace` …) are thin delegations to
+    ``graph.services`` that pass the configuration; each reads under the store's shared lock, so it
+    sees one consistent state. They raise what the service raises (``graph.errors.IqaError``).
+
+    ``Iqa(settings=None, store=None)``: ``settings`` default to :func:`load_settings` (ConfigError
+    for a bad configuration); ``store`` defaults to opening ``settings.store`` (StoreError when it
+    cannot be opened). A given store is used as is and not closed by :meth:`close`. Usable as a
+    context manager (closes on exit).
+    """
+
+    def __init__(self, settings: Settings | None = None, store: GraphStore | None = None):
+        self.settings = settings if settings is not None else load_settings()
+        # Everything that can refuse the configuration comes before the store is opened.
+        self.rules: RuleConfig = self.settings.rules
+        self.diagnosis = DiagnosisConfig()
+        self.tokens = TokenRegistry(self.settings.api_tokens)
+        self.anonymous_read = anonymous_read_allowed(self.settings.api_anonymous_read, self.settings.api_host)
+        self.owns_store = store is None
+        raw = open_store(self.settings.store) if store is None else store
+        self.store: ConcurrentStore = concurrent(raw)
+        self.editor = Editor(self.store, AuditLog(self._audit_path()))
+
+    def _audit_path(self):
+        if self.owns_store:
+            return self.settings.audit_path()
+        location = self.store.location or ":memory:"
+        return self.settings.model_copy(update={"store": location}).audit_path()
+
+    # -- lifetime ---------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the store if this object opened it."""
+        if self.owns_store:
+            self.store.close()
+
+    def __enter__(self) -> Iqa:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def reopen(self) -> None:
+        """Open the store again (to see what another process wrote), closing the old one if this
+        object opened it. The editor keeps its audit trail. StoreError when it cannot be opened."""
+        old = self.store
+        self.store = concurrent(open_store(self.settings.store) if self.owns_store else old.inner)
+        self.editor = Editor(self.store, self.editor.audit)
+        if self.owns_store:
+            old.close()
+
+    @property
+    def local(self) -> bool:
+        """True when the store answers from this process's memory (the embedded store), so a light
+        read costs less than handing it to another thread."""
+        return isinstance(self.store.inner, EmbeddedStore)
+
+    @contextmanager
+    def reading(self) -> Iterator[GraphStore]:
+        """The store itself under the shared lock until the block ends (do not write in it)."""
+        with self.store.reading() as store:
+            yield store
+
+    # -- service calls ----------------------------------------------------------------------------
+    def resolve(self, ref: str) -> Node:
+        """The node named by ``ref`` (``Kind:code`` or a bare code); NotFoundError (with
+        suggestions) / AmbiguousIdError as ``graph.services.resolve.resolve_node``."""
+        with self.reading() as store:
+            return resolve_node(store, ref)
+
+    def check(self, *, rules: Iterable[str] | None = None, owner: str | None = None,
+              severity: Literal["error", "warning"] | None = None, as_of: dt.date | None = None) -> CheckReport:
+        """The consistency findings under the configured rules (``checks:``): ``rules`` restricts
+        to these rule ids, ``owner`` to one org unit's findings, ``severity`` to one severity;
+        ``as_of`` is the check date (default today). Errors as ``graph.checks.run_checks``."""
+        with self.reading() as store:
+            return check_report(store, rules=rules, owner=owner, severity=severity, as_of=as_of, config=self.rules)
+
+    def diagnosis_config(self, **overrides: Any) -> DiagnosisConfig:
+        """The diagnosis defaults with ``overrides`` (``DiagnosisConfig`` fields; None = default)."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return dataclasses.replace(self.diagnosis, **given) if given else self.diagnosis
+
+    def diagnose(self, *, as_of: dt.date | None = None, unit: str | Node | None = None,
+                 **overrides: Any) -> Diagnosis:
+        """The diagnosis (``graph.services.diagnosis.diagnose``; ``to_dict()`` is its JSON) at
+        ``as_of`` for the school or one org ``unit``, with the configured rules applied to its chain
+        warnings. ``overrides``: ``DiagnosisConfig`` fields (``low_threshold``, ``judge_not_due`` …).
+        NotFoundError / AmbiguousIdError for an unknown or ambiguous unit."""
+        with self.reading() as store:
+            return diagnose(store, as_of=as_of, unit=unit, config=self.diagnosis_config(**overrides),
+                            rule_config=self.rules)
+
+    def scorecard(self, unit: str | Node, *, as_of: dt.date | None = None, **overrides: Any) -> dict[str, Any]:
+        """One org unit's scorecard (the shape of the diagnosis' ``scorecards[]``); errors as
+        :meth:`diagnose`."""
+        with self.reading() as store:
+            return scorecard(store, unit, as_of=as_of, config=self.diagnosis_config(**overrides),
+                             rule_config=self.rules)
+
+    def export_rectification(self, dest: str | os.PathLike[str] | IO[bytes], *, unit: str | None = None,
+                             as_of: dt.date | None = None, **overrides: Any) -> dict[str, Any]:
+        """Write the rectification lists of the diagnosis (see :meth:`diagnose`) to ``dest``;
+        ``{"rows", "sheets", "as_of"}`` as ``graph.services.rectify.export_rectification``."""
+        from graph.services.rectify import export_rectification  # openpyxl: only when a list is written
+
+        with self.reading() as store:
+            d = diagnose(store, as_of=as_of, unit=unit, config=self.diagnosis_config(**overrides),
+                         rule_config=self.rules)
+            return export_rectification(store, dest, unit=unit, as_of=as_of, diagnosis=d)
+
+    def trace(self, node: str | Node, direction: Literal["down", "up"] = "down",
+              depth: int | None = None) -> dict[str, Any]:
+        """The chain below or above ``node`` (a Node, or a ref as :meth:`resolve` takes), as
+        ``graph.services.trace.trace``."""
+        with self.reading() as store:
+            return trace(store, self._node(store, node), direction, depth)
+
+    def impact(self, node: str | Node, depth: int | None = None) -> dict[str, Any]:
+        """Everything downstream of ``node`` with its owners, as ``graph.services.impact.impact``."""
+        with self.reading() as store:
+            return impact(store, self._node(store, node), depth)
+
+    def owner(self, node: str | Node) -> OwnerAnswer:
+        """Who owns ``node`` and the chain of responsibility behind it (``owner_of``)."""
+        with self.reading() as store:
+            return owner_of(store, self._node(store, node))
+
+    @staticmethod
+    def _node(store: GraphStore, node: str | Node) -> Node:
+        return node if isinstance(node, Node) else resolve_node(store, node)
+
+
+__all__ = ["Iqa"]
