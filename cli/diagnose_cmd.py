@@ -152,7 +152,7 @@ def register(app: typer.Typer) -> None:
         main.console.print(f"rectification tasks: {len(data['created'])} created, {len(data['updated'])} updated, "
                            f"{len(data['unchanged'])} unchanged; {data['unfilled']} row(s) not filled in")
         for p in data["problems"]:
-            main.console.print(f"[red]skipped:[/red] {p}", highlight=False)
+            main.console.print(f"[red]skipped:[/red] {main.escape(main._located(p))}", highlight=False)
 
 
 def _default_list(store, unit: str | None) -> Path:

@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph.errors import IqaError
@@ -51,7 +52,7 @@ def opened():
         with open_store(state.settings.store) as store:
             yield store
     except IqaError as exc:
-        err.print(f"[bold red]error:[/bold red] {exc}", markup=True, highlight=False)
+        err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", markup=True, highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -109,13 +110,23 @@ def load(
         _print_load_report(result)
 
 
+def _located(p) -> str:
+    """A problem as ``location: reason`` (a dict of the JSON report or a Problem)."""
+    return f"{p['location']}: {p['reason']}" if isinstance(p, dict) else str(p)
+
+
 def _print_load_report(result) -> None:
     data = result.to_dict()
     console.print(f"loaded: {data.get('nodes_written', 0)} nodes, {data.get('edges_written', 0)} edges")
     for w in data.get("warnings", []):
-        console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+        console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False)
+    for n in data.get("normalised", []):
+        console.print(f"[cyan]normalised:[/cyan] {escape(n['location'])}: read {escape(n['read'])} → "
+                      f"stored {escape(n['stored'])}", highlight=False)
+    for p in data.get("dropped", []):
+        console.print(f"[yellow]dropped cell (row kept):[/yellow] {escape(_located(p))}", highlight=False)
     for p in data.get("problems", []):
-        console.print(f"[red]skipped:[/red] {p}", highlight=False)
+        console.print(f"[red]skipped:[/red] {escape(_located(p))}", highlight=False)
 
 
 @app.command()
@@ -310,7 +321,7 @@ def _copy(direction: str, uri: str, replace: bool, merge: bool) -> None:
             else:
                 r = copying.pull(uri, state.settings.store, replace=replace, merge=merge, progress=report)
     except IqaError as exc:
-        err.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
+        err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     console.print(f"copied {r['nodes']} nodes, {r['edges']} edges: {r['from']} → {r['to']}")
 
