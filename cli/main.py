@@ -121,8 +121,8 @@ def _print_load_report(result) -> None:
     for w in data.get("warnings", []):
         console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False)
     for n in data.get("normalised", []):
-        console.print(f"[cyan]normalised:[/cyan] {escape(n['location'])}: read {escape(n['read'])} → "
-                      f"stored {escape(n['stored'])}", highlight=False)
+        console.print(f"[cyan]normalised:[/cyan] {escape(n['location'])}: {escape(n['read'])} → "
+                      f"{escape(n['stored'])}", highlight=False)
     for p in data.get("dropped", []):
         console.print(f"[yellow]dropped cell (row kept):[/yellow] {escape(_located(p))}", highlight=False)
     for p in data.get("problems", []):

@@ -475,6 +475,10 @@ class JudgedThreshold:
     source: str
 
 
+def _placeholder_text(text: object) -> bool:
+    return isinstance(text, str) and text.strip().lower() in PLACEHOLDERS
+
+
 def _printed_with_comparison(text: object) -> bool:
     if not isinstance(text, str) or not text.strip():
         return False
@@ -490,10 +494,14 @@ def indicator_threshold(props: dict) -> JudgedThreshold | None:
     definition): its 预警值 ``warning`` when it is a number or a yes/no; without one, its 目标值
     ``target_value`` when that is a yes/no or was printed with its comparison (``≥95%``,
     ``70%以上``: the ``target_value_text`` the loader kept), since a printed standard's requirement
-    is then the line not to cross. A plain target (``95%``) is the level aimed at, not a threshold.
+    is then the line not to cross. A plain target (``95%``) is the level aimed at, not a threshold;
+    a 预警值 written as a placeholder (``warning_text`` ``—``: none at this grade) leaves the
+    indicator without a threshold.
     None when the indicator has no threshold. The direction is ``eq`` for a yes/no, else
     :func:`indicator_direction`."""
     for source in ("warning", "target_value"):
+        if source == "target_value" and _placeholder_text(props.get("warning_text")):
+            return None  # 预警值 "—": no threshold at this grade, whatever the target
         raw = props.get(source)
         flag = raw if isinstance(raw, bool) else None
         if flag is not None:

@@ -203,7 +203,7 @@ class _Row:
                 props["direction"] = direction = directions.pop()
                 col, th = signed[0]
                 self.note(col.zh, f"'{th.text}' with 方向 empty",
-                          f"direction = {DIRECTION_SIGN[direction]} ({direction}), from the sign")
+                          f"direction {DIRECTION_SIGN[direction]} ({direction}), from the sign")
             else:
                 (c1, t1), (c2, t2) = signed[0], next((c, t) for c, t in signed if t.direction != signed[0][1].direction)
                 self.bad_cell(c2, f"'{t2.text}' ({c2.zh}, {DIRECTION_SIGN[t2.direction]}) and '{t1.text}' "
@@ -533,7 +533,10 @@ def sheet_problems(sheet: RawSheet) -> list[Problem]:
     """Problems of the sheet as a whole: a required column missing, a column given twice."""
     out = [Problem(sheet.location(1, h), f"column given twice ({h}); one column per field")
            for h in sheet.duplicate_columns]
+    name_col = next((c for c in sheet.spec.columns if c.prop == "name"), None)
     for col in sheet.spec.required:
+        if col.prop == "code" and sheet.spec.builder == "node" and name_col is not None and name_col.zh in sheet.headers:
+            continue  # printed tables number their names (1.1 专业定位): the code comes from there
         if col.zh not in sheet.headers:
             out.append(Problem(sheet.location(sheet.header_row),
                                f"required column {col.zh} [{col.en}] is missing{_header_hint(sheet)}"))

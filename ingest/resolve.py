@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from graph.errors import Problem, ValidationError
 from graph.model import Edge, Node, node_id, validate_node
 from graph.store import GraphStore
-from ingest.mapping import Def, ParsedRow, Ref, Slot, person_name
+from ingest.mapping import Def, ParsedRow, Ref, Slot, person_name, split_printed_number
 from ingest.report import Note
 from ingest.sheets import split_multi
 from ontology import get_ontology
@@ -243,6 +243,14 @@ class _Pass:
             if status == "unknown" and people:
                 found.append(self.person_by_name(ri, text, where))
                 continue
+            if status == "unknown":
+                number, rest = split_printed_number(text)
+                if number is not None:  # '1.1 专业定位' names the node coded 1.1 (or named 专业定位)
+                    status, hit = self.match(ref.kinds, number)
+                    if status == "unknown":
+                        status, hit = self.match(ref.kinds, rest)
+                    if status == "ok":
+                        self.notes.append(Note(where, f"'{text}'", f"{hit} (named by its printed numbering)"))
             if status == "ok" and ref.stub and hit not in self.defs:  # count it as named by the load
                 kind, _, code = hit.partition(":")
                 self.register(ri, -1, Def(kind, code, {"name": text}, "stub"), code, {"name": text})
