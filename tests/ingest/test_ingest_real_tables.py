@@ -277,3 +277,12 @@ def test_cli_errors_keep_the_english_alias_and_skipped_lines_are_text(workdir):
     assert "{" not in partial and "'location'" not in partial
     assert _flat("skipped: t.xlsx 诊断!1: required column 诊断项目 [item] is missing") in partial
     assert _flat("dropped cell (row kept): t.xlsx 部门!2:类型: unknown org unit type '院级'") in partial
+
+
+def test_an_edit_reads_a_threshold_as_the_workbook_does():
+    from graph.services.edit import prepare_node
+
+    props = prepare_node("Indicator:Z1", {"name": "新生报到率", "warning": "≥85%"}).props
+    assert props == {"name": "新生报到率", "warning": 0.85, "warning_text": "≥85%", "direction": "ge", "unit": "%"}
+    assert prepare_node("Measurement:Z1@2024-12-31", {"date": "2024年下半年", "value": "否", "name": "m"}).props == {
+        "date": "2024-12-31", "value": False, "name": "m"}
