@@ -130,12 +130,15 @@ def build_sheet(file: str, title: str, header: list[object], rows: Iterable[tupl
     header_texts = [normalize_header(cell_text(h)) for h in header]
     named = sum(1 for t in header_texts if t)
     unnamed_data = False
+    raw_header = [cell_text(h) for h in header]
     for number, values in rows:
-        texts = [normalize_header(cell_text(v)) for v in values]
-        same = sum(1 for i, t in enumerate(texts) if t and i < len(header_texts) and t == header_texts[i])
-        if named >= 2 and same >= max(2, (named + 1) // 2) and same == sum(1 for t in texts if t):
-            result.notes.append(Note(sheet.location(number), "the header repeated (a page break)", "skipped"))
-            continue
+        if named >= 2 and any(isinstance(v, str) and i < len(raw_header) and raw_header[i] and v.strip() == raw_header[i]
+                              for i, v in enumerate(values)):  # cheap test first: a cell equal to its header
+            texts = [normalize_header(cell_text(v)) for v in values]
+            same = sum(1 for i, t in enumerate(texts) if t and i < len(header_texts) and t == header_texts[i])
+            if same >= max(2, (named + 1) // 2) and same == sum(1 for t in texts if t):
+                result.notes.append(Note(sheet.location(number), "the header repeated (a page break)", "skipped"))
+                continue
         cells: dict[str, object] = {}
         for i, value in enumerate(values):
             if _empty(value):

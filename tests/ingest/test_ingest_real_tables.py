@@ -286,3 +286,12 @@ def test_an_edit_reads_a_threshold_as_the_workbook_does():
     assert props == {"name": "新生报到率", "warning": 0.85, "warning_text": "≥85%", "direction": "ge", "unit": "%"}
     assert prepare_node("Measurement:Z1@2024-12-31", {"date": "2024年下半年", "value": "否", "name": "m"}).props == {
         "date": "2024-12-31", "value": False, "name": "m"}
+
+
+def test_two_names_written_together_are_reported(store, workdir):
+    write_xlsx("t.xlsx", {"人员": [["工号", "姓名"], ["E1", "张三"], ["E2", "李四"]],
+                          "指标": [["编号", "名称", "责任人"], ["Z1", "就业率", "张三李四"], ["Z2", "报到率", "李 四"]]})
+    report = load_paths(store, ["t.xlsx"])
+    assert ("t.xlsx 指标!2:责任人: '张三李四' looks like two names without a separator (张三, 李四); "
+            "write 张三、李四") in report.warnings
+    assert ("Indicator:Z2", "assigned_to", "Person:E2") in {e.key for e in store.iter_edges("assigned_to")}
