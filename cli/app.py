@@ -18,6 +18,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph.app import Iqa
@@ -55,8 +56,14 @@ def main(
 
 def fail(exc: IqaError) -> typer.Exit:
     """Print ``exc`` on standard error; the Exit (code 2) to raise."""
-    err.print(f"[bold red]error:[/bold red] {exc}", markup=True, highlight=False)
+    err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", markup=True, highlight=False)
     return typer.Exit(2)
+
+
+def located(p: Any) -> str:
+    """A problem as ``location: reason`` (a dict of a JSON report, or a Problem), escaped so that
+    text from the data is printed as written, never read as terminal markup."""
+    return escape(f"{p['location']}: {p['reason']}" if isinstance(p, dict) else str(p))
 
 
 def settings(**overrides: Any) -> Settings:

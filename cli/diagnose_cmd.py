@@ -17,7 +17,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from cli.app import app, console, err, opened, print_json
+from cli.app import app, console, err, located, opened, print_json
 from graph.formatting import percent
 
 FORMATS = ("table", "json", "xlsx", "html")
@@ -135,7 +135,7 @@ def rectify_import(
     console.print(f"rectification tasks: {len(data['created'])} created, {len(data['updated'])} updated, "
                   f"{len(data['unchanged'])} unchanged; {data['unfilled']} row(s) not filled in")
     for p in data["problems"]:
-        console.print(f"[red]skipped:[/red] {p}", highlight=False)
+        console.print(f"[red]skipped:[/red] {located(p)}", highlight=False)
 
 
 def _default_list(store, unit: str | None) -> Path:

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 
-from cli.app import app, console, fail, opened, print_json, progress, settings
+from cli.app import app, console, fail, located, opened, print_json, progress, settings
 from graph.errors import IqaError
 
 
@@ -41,9 +42,14 @@ def _print_load_report(result) -> None:
     data = result.to_dict()
     console.print(f"loaded: {data.get('nodes_written', 0)} nodes, {data.get('edges_written', 0)} edges")
     for w in data.get("warnings", []):
-        console.print(f"[yellow]warning:[/yellow] {w}", highlight=False)
+        console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False)
+    for n in data.get("normalised", []):
+        console.print(f"[cyan]normalised:[/cyan] {escape(n['location'])}: {escape(n['read'])} → "
+                      f"{escape(n['stored'])}", highlight=False)
+    for p in data.get("dropped", []):
+        console.print(f"[yellow]dropped cell (row kept):[/yellow] {located(p)}", highlight=False)
     for p in data.get("problems", []):
-        console.print(f"[red]skipped:[/red] {p}", highlight=False)
+        console.print(f"[red]skipped:[/red] {located(p)}", highlight=False)
 
 
 @app.command()

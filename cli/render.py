@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -88,6 +89,18 @@ def focus_trace(tree: dict[str, Any], layer: str = "teacher", branches: int = 1,
     return walk(tree)
 
 
+def provenance(answer: dict[str, Any]) -> str:
+    """Where an owner answer comes from, in the words of rule SI002: stated on the node itself
+    (explicit), inherited because nothing is stated on the node, or no owner at all."""
+    if not any(answer["owner"].get(slot) for slot in ("person", "post", "unit")):
+        return "[red]无责任主体 no owner[/red]: 本节点及其上级均未指定 nothing on this node or up its chain names one"
+    src = answer["inherited_from"]
+    if src:
+        rule = ", see SI002" if answer["node"].startswith("Indicator:") else ""
+        return f"继承自 inherited from {escape(src)}（本节点未指定责任主体 no owner stated on this node{rule}）"
+    return "本节点明确指定 explicit"
+
+
 def owner_panel(console: Console, answer: dict[str, Any]) -> None:
     """Print an owner answer: person, post, unit, provenance and the chain walked."""
     onto = get_ontology()
@@ -97,7 +110,7 @@ def owner_panel(console: Console, answer: dict[str, Any]) -> None:
         o = answer["owner"][slot]
         table.add_row(f"{zh} {slot}", f"{o['name']} ({o['id']})" if o else "[red]—[/red]")
     src = answer["inherited_from"]
-    table.add_row("来源 provenance", f"继承自 inherited from {src}" if src else "本节点明确指定 explicit")
+    table.add_row("来源 provenance", provenance(answer))
     console.print(table)
     if answer["chain"]:
         steps = [answer["chain"][0]["from"]]

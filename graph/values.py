@@ -18,6 +18,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 from ontology import get_ontology
@@ -70,10 +71,64 @@ def _iso(year: int, month: int, day: int | None, text: str) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_RANGE = r"\s*(?:-|~|～|—|–|至|到)\s*"
+#: ``2015-2018年``, ``2015年-2018年``, ``2015至2018年`` → the end of the last year.
+_YEARS = re.compile(rf"^(\d{{4}})\s*年?{_RANGE}(\d{{4}})\s*年?(?:\s*(?:底|末))?$")
+#: ``2023-2024学年`` (→ 08-31 of the second year); with ``第一学期`` (→ 01-31) / ``第二学期`` (→ 07-31).
+_SCHOOL_YEAR = re.compile(rf"^(\d{{4}})\s*年?{_RANGE}(\d{{4}})\s*年?\s*学年\s*(?:度)?"
+                          r"(?:\s*第?\s*([一二12])\s*学期)?$")
+#: ``2024年上半年`` (→ 06-30) / ``2024年下半年`` (→ 12-31).
+_HALF = re.compile(r"^(\d{4})\s*年?\s*([上下])\s*半\s*年(?:\s*(?:底|末))?$")
+#: ``2024年第一季度``, ``2024年一季度``, ``2024Q1`` → the quarter's last day.
+_QUARTER = re.compile(r"^(\d{4})\s*(?:年\s*第?\s*([一二三四1-4])\s*季度?|\s*[qQ]\s*([1-4]))(?:\s*(?:底|末))?$")
+_BARE_PERIOD = re.compile(r"^第?\s*[一二三四1-4]\s*(?:季度|学期)$|^[上下]半年$")
+PERIOD_FORMS = "2015-2018年, 2024年上半年, 2023-2024学年, 2024年第一季度"
+
+
+def _period_end(text: str, shown: str) -> str | None:
+    """The last day of the period ``text`` (NFKC-normalised), or None when it is not a period."""
+    if m := _YEARS.match(text):
+        first, last = int(m[1]), int(m[2])
+        if last < first:
+            raise BadValue(f"bad date '{shown}': the period ends before it starts")
+        return _iso(last, 12, None, text)
+    if m := _SCHOOL_YEAR.match(text):
+        first, last = int(m[1]), int(m[2])
+        if last != first + 1:
+            raise BadValue(f"bad date '{shown}': a 学年 spans two consecutive years (2023-2024学年)")
+        month = {None: 8, 1: 1, 2: 7}[_CN_DIGITS[m[3]] if m[3] else None]
+        return _iso(last, month, None, text)
+    if m := _HALF.match(text):
+        return _iso(int(m[1]), 6 if m[2] == "上" else 12, None, text)
+    if m := _QUARTER.match(text):
+        quarter = _CN_DIGITS[m[2]] if m[2] else int(m[3])
+        return _iso(int(m[1]), 3 * quarter, None, text)
+    if _BARE_PERIOD.match(text):
+        raise BadValue(f"bad date '{shown}': the year is not written (write e.g. 2025年{text})")
+    return None
+
+
+def parse_period(value: object) -> tuple[str, bool]:
+    """A date or a period as ``(ISO date, is_period)``. A period is read as its LAST day:
+    ``2015-2018年`` → 2018-12-31, ``2024年上半年`` → 2024-06-30, ``2024年下半年`` → 2024-12-31,
+    ``2023-2024学年`` → 2024-08-31 (``…学年第一学期`` → 2024-01-31, ``第二学期`` → 2024-07-31),
+    ``2024年第一季度`` / ``2024年一季度`` / ``2024Q1`` → 2024-03-31; anything else as
+    :func:`parse_date` (``is_period`` False). Raises BadValue for an unreadable value, and for a
+    period without its year (``第一季度``: which year is not written)."""
+    if isinstance(value, str):
+        end = _period_end(unicodedata.normalize("NFKC", value).strip(), cell_text(value))
+        if end is not None:
+            return end, True
+    return parse_date(value), False
+
+
 def parse_date(value: object) -> str:
     """A date as ISO ``YYYY-MM-DD``. Accepts an Excel date/datetime cell, ``2025-12-31``,
     ``2025/12/31``, ``2025.12.31``, ``2025年12月31日``; a month ``2025年12月``, ``2025.12``,
-    ``2025-12`` → its last day; a year ``2025``, ``2025年`` → 12-31. Raises BadValue otherwise."""
+    ``2025-12`` → its last day; a year ``2025``, ``2025年`` → 12-31; a period (``2015-2018年``,
+    ``2024年上半年``, ``2023-2024学年``, ``2024年第一季度``) → its last day (:func:`parse_period`
+    also says whether it was one). Raises BadValue otherwise."""
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
@@ -87,7 +142,10 @@ def parse_date(value: object) -> str:
         return _iso(int(m[1]), int(m[2]), None, text)
     if m := _YEAR.match(text):
         return _iso(int(m[1]), 12, None, text)
-    raise BadValue(f"bad date '{cell_text(value)}' (expected {DATE_FORMS})")
+    if isinstance(value, str) and (end := _period_end(text, cell_text(value))) is not None:
+        return end
+    raise BadValue(f"bad date '{cell_text(value)}' (expected {DATE_FORMS}); a period ({PERIOD_FORMS}) "
+                   "is read as its last day")
 
 
 # -- numbers -----------------------------------------------------------------------------------
@@ -119,23 +177,148 @@ def parse_number(value: object) -> float:
 
 
 # -- directions ------------------------------------------------------------------------------
-#: An indicator's direction: ``ge`` higher is better, ``le`` lower is better.
-Direction = Literal["ge", "le"]
+#: An indicator's direction: ``ge`` higher is better, ``le`` lower is better, ``eq`` the value must
+#: equal the threshold (a yes/no indicator: 是 / 否).
+Direction = Literal["ge", "le", "eq"]
+#: The one vocabulary of direction words: a 方向 cell, the sign in front of a threshold (``≥95%``,
+#: ``不少于6个月``) and the words after it (``70%以上``) all read from these sets.
 _GE = {"≥", ">=", "≧", ">", "ge", "gte", "higher", "higher is better", "高", "越高越好", "越大越好",
-       "正向", "不低于", "不少于", "大于等于"}
+       "正向", "不低于", "不少于", "大于等于", "不小于", "高于", "大于", "超过", "达到", "以上", "及以上"}
 _LE = {"≤", "<=", "≦", "<", "le", "lte", "lower", "lower is better", "低", "越低越好", "越小越好",
-       "逆向", "不高于", "不超过", "小于等于"}
+       "逆向", "不高于", "不超过", "小于等于", "不大于", "低于", "小于", "以下", "及以下", "以内", "之内"}
+_EQ = {"=", "==", "eq", "equal", "等于", "是否", "是/否", "yes/no"}
+DIRECTION_ZH = {"ge": "越高越好", "le": "越低越好", "eq": "应等于"}
+DIRECTION_SIGN = {"ge": "≥", "le": "≤", "eq": "="}
 
 
 def parse_direction(value: object) -> Direction:
-    """``ge`` (higher is better: ≥, >=, higher, 高, 越高越好 …) or ``le`` (≤, <=, lower, 低 …)."""
+    """``ge`` (higher is better: ≥, >=, higher, 高, 越高越好, 不低于 …), ``le`` (≤, <=, lower, 低,
+    越低越好, 不超过 …) or ``eq`` (=, 等于, 是否: a yes/no indicator). Raises BadValue otherwise."""
     text = unicodedata.normalize("NFKC", cell_text(value)).strip().lower()
     if text in _GE:
         return "ge"
     if text in _LE:
         return "le"
+    if text in _EQ:
+        return "eq"
     raise BadValue(f"unknown direction '{cell_text(value)}' (allowed: ≥ / >= / higher / 高 / 越高越好 "
-                   "for higher is better, ≤ / <= / lower / 低 / 越低越好 for lower is better)")
+                   "for higher is better, ≤ / <= / lower / 低 / 越低越好 for lower is better, "
+                   "= / 是否 for a yes/no indicator)")
+
+
+# -- thresholds: values printed with their comparison ----------------------------------------------
+#: Cells that mean "no threshold at this grade": dashes, a slash, 无.
+PLACEHOLDERS = frozenset({"—", "——", "-", "--", "－", "―", "–", "/", "／", "\\", "无", "n/a", "na", "不适用"})
+YES = frozenset({"是", "yes", "y", "true", "有", "√", "✓"})
+NO = frozenset({"否", "no", "n", "false", "×", "✗"})
+_WORDS = sorted((w for w in _GE | _LE | _EQ if not w.isascii() or not w.isalpha()), key=len, reverse=True)
+_PREFIX = "|".join(map(re.escape, [w for w in _WORDS if w not in ("以上", "及以上", "以下", "及以下", "以内", "之内")]))
+_SUFFIX = "及以上|以上|及以下|以下|以内|之内"
+_THRESHOLD = re.compile(
+    rf"^(?P<pre>{_PREFIX})?(?P<num>[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)(?P<pct>%)?"
+    rf"(?::(?P<per>1))?(?P<unit>[^\d\s%:]{{0,6}}?)(?P<post>{_SUFFIX})?$")
+THRESHOLD_FORMS = "95%, 0.95, ≥95%, ≤30:1, 70%以上, 1项以上, 不少于6个月, 是 / 否, — (none)"
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A threshold cell as printed, read. ``value``: the number (``90%`` → 0.9, ``30:1`` → 30.0),
+    True / False for 是 / 否, None for a placeholder (``—``: no threshold at this grade).
+    ``unit``: ``%``, ``:1`` (a ratio, per one), or the unit word printed after the number (``个月``,
+    ``项``, ``分``), else None. ``direction``: from the sign or the words around the number (``ge``
+    for ≥ / 以上 / 不少于, ``le`` for ≤ / 以下 / 不超过, ``eq`` for = and for 是 / 否), else None.
+    ``text``: the cell as written. ``plain``: the cell was just a number (``95%``, ``0.95``,
+    ``18``): nothing was read beyond the number."""
+
+    text: str
+    value: float | bool | None
+    unit: str | None = None
+    direction: Direction | None = None
+    plain: bool = False
+
+    @property
+    def placeholder(self) -> bool:
+        return self.value is None
+
+    @property
+    def yes_no(self) -> bool:
+        return isinstance(self.value, bool)
+
+    def shown(self) -> str:
+        """What is stored, in words: ``0.95 (95%), ≥, unit %`` / ``是 (yes)`` / ``none``."""
+        if self.value is None:
+            return "no threshold (placeholder)"
+        if isinstance(self.value, bool):
+            return "是 (yes)" if self.value else "否 (no)"
+        parts = [f"{self.value:g}" + (f" ({self.value * 100:g}%)" if self.unit == "%" else "")]
+        if self.direction:
+            parts.append(f"direction {DIRECTION_SIGN[self.direction]} ({self.direction})")
+        if self.unit:
+            parts.append(f"unit {self.unit}")
+        return ", ".join(parts)
+
+
+def parse_threshold(value: object) -> Threshold:
+    """A threshold cell (目标值, 预警值) as a :class:`Threshold`. Accepted: a number or percentage
+    (``95%``, ``0.95``, ``1,200``); a number with its comparison in front (``≥95%``, ``≤30:1``,
+    ``>=4000``, ``不少于6个月``, ``不低于90%``) or after it (``70%以上``, ``1项以上``, ``95分以上``,
+    ``20%以内``); a ratio ``27:1`` (→ 27, unit ``:1``); a unit word after the number (``6个月``,
+    ``3项``); 是 / 否 (a yes/no indicator, direction ``eq``); ``—``, ``-``, ``/``, ``无`` (no
+    threshold). A comparison both in front and after must agree. Raises BadValue otherwise."""
+    if isinstance(value, bool):
+        return Threshold(cell_text(value), value, None, "eq")
+    if isinstance(value, (int, float)):
+        return Threshold(cell_text(value), parse_number(value), plain=True)
+    shown = cell_text(value)
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", shown)).replace("％", "%")
+    low = text.lower()
+    if not text:
+        raise BadValue("bad threshold '': empty")
+    if low in PLACEHOLDERS or set(text) <= set("—-－―–"):
+        return Threshold(shown, None)
+    if low in YES:
+        return Threshold(shown, True, None, "eq")
+    if low in NO:
+        return Threshold(shown, False, None, "eq")
+    try:
+        return Threshold(shown, parse_number(text), "%" if text.endswith("%") else None, plain=True)
+    except BadValue:
+        pass
+    m = _THRESHOLD.match(text)
+    if not m:
+        raise BadValue(f"bad threshold '{shown}' (expected e.g. {THRESHOLD_FORMS})")
+    signs = [parse_direction(w) for w in (m["pre"], m["post"]) if w]
+    if len(set(signs)) > 1:
+        raise BadValue(f"bad threshold '{shown}': '{m['pre']}' and '{m['post']}' say opposite things")
+    number = float(Decimal(m["num"].replace(",", "")))
+    unit = m["unit"] or None
+    if m["pct"]:
+        number, unit = number / 100, "%" if not unit else unit
+    elif m["per"]:
+        unit = ":1"
+    return Threshold(shown, number, unit, signs[0] if signs else None)
+
+
+def measured_value(value: object) -> float | bool:
+    """A measurement's value: a number as :func:`parse_number`, or 是 / 否 (True / False) for a
+    yes/no indicator. Raises BadValue otherwise."""
+    if isinstance(value, bool):
+        return value
+    text = unicodedata.normalize("NFKC", cell_text(value)).strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    return parse_number(value)
+
+
+def target_value(value: object) -> float | bool | str | None:
+    """A 目标值: the value of a threshold (:func:`parse_threshold`), or the cell's text when it is
+    not one (``通过认证`` stays text)."""
+    try:
+        return parse_threshold(value).value
+    except BadValue:
+        return cell_text(value)
 
 
 # -- other value types and controlled vocabularies --------------------------------------------
@@ -197,6 +380,9 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "number_or_text": parse_number_or_text,
     "int_or_text": parse_int_or_text,
     "direction": parse_direction,
+    "threshold": lambda v: parse_threshold(v).value,
+    "target": target_value,
+    "measured": measured_value,
     "task_kind": parse_task_kind,
     "layer": concept_parser("Layers", "layer"),
     "status": concept_parser("TaskStatuses", "status"),
@@ -234,13 +420,30 @@ def number_or_none(value: object) -> float | None:
 
 
 def direction_or_none(value: object) -> Direction | None:
-    """A stored ``direction`` property as ``ge`` / ``le``; None when missing or not a known word."""
+    """A stored ``direction`` property as ``ge`` / ``le`` / ``eq``; None when missing or not a known word."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
         return parse_direction(value)
     except BadValue:
         return None
+
+
+def yes_no_or_none(value: object) -> bool | None:
+    """A stored yes/no value (True / False, or the text 是 / 否 …) as a bool; None otherwise."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip().lower()
+        return True if text in YES else False if text in NO else None
+    return None
+
+
+def measured_or_none(value: object) -> float | bool | None:
+    """A stored measurement value: a number (:func:`number_or_none`) or a yes/no (True / False);
+    None when missing or unreadable."""
+    flag = yes_no_or_none(value)
+    return flag if flag is not None else number_or_none(value)
 
 
 def blank(value: object) -> bool:
@@ -259,3 +462,66 @@ def indicator_direction(props: dict) -> Direction | None:
     if target is not None and warning is not None and target != warning:
         return "ge" if target > warning else "le"
     return None
+
+
+@dataclass(frozen=True)
+class JudgedThreshold:
+    """What an indicator is judged against: ``value`` (a number, or True / False for a yes/no
+    indicator), its ``direction`` (None: not known, so not judged) and the property it comes from
+    (``source``: ``warning`` or ``target_value``)."""
+
+    value: float | bool
+    direction: Direction | None
+    source: str
+
+
+def _placeholder_text(text: object) -> bool:
+    return isinstance(text, str) and text.strip().lower() in PLACEHOLDERS
+
+
+def _printed_with_comparison(text: object) -> bool:
+    if not isinstance(text, str) or not text.strip():
+        return False
+    try:
+        th = parse_threshold(text)
+    except BadValue:
+        return False
+    return th.direction is not None
+
+
+def indicator_threshold(props: dict) -> JudgedThreshold | None:
+    """The threshold an indicator is judged against (rules SI003 and SI004 use this one
+    definition): its 预警值 ``warning`` when it is a number or a yes/no; without one, its 目标值
+    ``target_value`` when that is a yes/no or was printed with its comparison (``≥95%``,
+    ``70%以上``: the ``target_value_text`` the loader kept), since a printed standard's requirement
+    is then the line not to cross. A plain target (``95%``) is the level aimed at, not a threshold;
+    a 预警值 written as a placeholder (``warning_text`` ``—``: none at this grade) leaves the
+    indicator without a threshold.
+    None when the indicator has no threshold. The direction is ``eq`` for a yes/no, else
+    :func:`indicator_direction`."""
+    for source in ("warning", "target_value"):
+        if source == "target_value" and _placeholder_text(props.get("warning_text")):
+            return None  # 预警值 "—": no threshold at this grade, whatever the target
+        raw = props.get(source)
+        flag = raw if isinstance(raw, bool) else None
+        if flag is not None:
+            return JudgedThreshold(flag, "eq", source)
+        number = number_or_none(raw)
+        if number is None:
+            continue
+        if source == "target_value" and not _printed_with_comparison(props.get("target_value_text")):
+            continue
+        return JudgedThreshold(number, indicator_direction(props), source)
+    return None
+
+
+def breached(value: float | bool, threshold: float | bool, direction: Direction) -> bool:
+    """The breach condition of SI004 and the diagnosis: below the threshold when higher is better
+    (``ge``), above it when lower is better (``le``), different from it for ``eq`` (a yes/no
+    indicator: 否 when the target is 是). A yes/no compared with a number is never a breach (the
+    measurement is not of this indicator's kind)."""
+    if isinstance(value, bool) != isinstance(threshold, bool):
+        return False
+    if direction == "eq" or isinstance(threshold, bool):
+        return value != threshold
+    return value < threshold if direction == "ge" else value > threshold

@@ -89,9 +89,11 @@ def load_sheets(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Map
     mapping are located as ``<source> sheet!row:column`` (first row = row 2).
 
     Raises IngestError listing every located problem (missing required cell, unknown or ambiguous
-    reference, duplicate code, bad date/number, unknown controlled value, decomposition cycle …)
-    and leaves the store unchanged, unless ``partial``: then the bad rows and the rows that
-    depend on them are skipped, the rest is written, and the report lists what was skipped.
+    reference, duplicate code, bad date/number/threshold, unknown controlled value …)
+    and leaves the store unchanged, unless ``partial``: then a bad optional cell is left out of
+    its row and the row kept (``report.dropped``), the rows with other problems and the rows
+    that depend on them are skipped, the rest is written, and the report lists what was skipped.
+    Every value stored otherwise than written is in ``report.normalised``.
     ``progress(stage, done, total)`` is called per sheet and every ~1,000 rows.
     """
     return load_sources(store, sheets, (), partial=partial, progress=progress, source=source)
@@ -174,6 +176,9 @@ def _load(store: GraphStore, result: ReadResult, rdf_nodes: list[Node], rdf_edge
     skipped = Counter(id(rows[i].sheet) for i in skip)
     report.sheets = [SheetCount(s.file, s.title, len(s.rows), skipped[id(s)]) for s in result.sheets]
     report.problems = problems
+    report.dropped = outcome.dropped
+    report.warnings += outcome.warnings
+    report.normalised = list(result.notes) + outcome.notes
     report.skipped_rows = [rows[i].location() for i in sorted(skip)]
     report.nodes_loaded = len(outcome.nodes)
     report.nodes_written = len(outcome.write)

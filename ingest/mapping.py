@@ -15,8 +15,16 @@ from dataclasses import dataclass, field
 
 from graph.errors import Problem
 from ingest.readers import RawRow, RawSheet
+from ingest.report import Note
 from ingest.sheets import Column, SheetSpec
-from graph.values import PARSERS, BadValue, cell_text, json_value
+from graph.values import (DIRECTION_SIGN, PARSERS, BadValue, Threshold, cell_text, json_value, parse_period,
+                          parse_threshold)
+
+#: Value types read as thresholds as printed (graph.values.parse_threshold): 预警值 and 目标值.
+THRESHOLD_TYPES = ("threshold", "target")
+#: Value types whose cell as written is kept in a ``<prop>_text`` sibling when it said more than
+#: the stored value (a threshold's comparison, a period).
+TEXT_KEPT = THRESHOLD_TYPES + ("date",)
 
 #: An edge slot a row owns on its node: (edge type, "out" | "in", node kinds at the other end).
 #: When a node already in the store is loaded again, its edges in these slots are replaced.
@@ -81,6 +89,10 @@ class ParsedRow:
     refs: list[RefLink] = field(default_factory=list)
     links: list[DefLink] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: problems of optional cells: the cell is left out and, in a partial load, the row kept
+    dropped: list[Problem] = field(default_factory=list)
+    #: values stored otherwise than written (for the load report)
+    notes: list[Note] = field(default_factory=list)
 
     def location(self, key: str | None = None) -> str:
         return self.sheet.location(self.number, key)
@@ -108,11 +120,22 @@ class _Row:
             self.missing(col)
         return text
 
+    def note(self, key: str | None, read: str, stored: str) -> None:
+        self.out.notes.append(Note(self.out.location(key), read, stored))
+
+    def bad_cell(self, col: Column, reason: str) -> None:
+        """A cell that cannot be read: a problem of the row when the column is required, else a
+        problem of the cell alone (left out; a partial load keeps the row)."""
+        if col.required:
+            self.problem(col.zh, reason)
+        else:
+            self.out.dropped.append(Problem(self.out.location(col.zh), reason))
+
     def value(self, col: Column) -> object | None:
         try:
             return PARSERS[col.value](self.cells[col.zh])
         except BadValue as exc:
-            self.problem(col.zh, str(exc))
+            self.bad_cell(col, str(exc))
             return None
 
     def unknown_props(self) -> dict[str, object]:
@@ -120,14 +143,88 @@ class _Row:
         return {k: json_value(self.cells[k]) for k in self.sheet.unknown_columns if k in self.cells}
 
     def props(self, spec: SheetSpec) -> dict[str, object]:
-        """Unknown columns, then every property column of the sheet (``code`` excluded)."""
+        """Unknown columns, then every property column of the sheet (``code`` excluded). A
+        threshold (目标值, 预警值) is read as printed (:func:`graph.values.parse_threshold`); a date
+        may be a period (``2015-2018年`` → its last day); either keeps the cell as written in
+        ``<prop>_text`` when it said more than the stored value, with a note."""
         props = self.unknown_props()
+        thresholds: list[tuple[Column, Threshold]] = []
         for col in spec.columns:
-            if col.prop and col.prop != "code" and col.zh in self.cells:
+            if not (col.prop and col.prop != "code" and col.zh in self.cells):
+                continue
+            raw = self.cells[col.zh]
+            if col.value in THRESHOLD_TYPES:
+                try:
+                    th = parse_threshold(raw)
+                except BadValue as exc:
+                    if col.value == "target":  # a 目标值 that is not a threshold stays text (通过认证)
+                        props[col.prop] = cell_text(raw)
+                    else:
+                        self.bad_cell(col, str(exc))
+                    continue
+                if th.value is not None:
+                    props[col.prop] = th.value
+                if not th.plain:
+                    props[f"{col.prop}_text"] = th.text
+                    self.note(col.zh, f"'{th.text}'", f"{col.prop} = {th.shown()}" if th.value is not None
+                              else f"no {col.prop} stored (a placeholder: no threshold at this grade); "
+                                   f"{col.prop}_text = '{th.text}'")
+                thresholds.append((col, th))
+            elif col.value == "date":
+                try:
+                    iso, period = parse_period(raw)
+                except BadValue as exc:
+                    self.bad_cell(col, str(exc))
+                    continue
+                props[col.prop] = iso
+                if period:
+                    props[f"{col.prop}_text"] = cell_text(raw)
+                    self.note(col.zh, f"'{cell_text(raw)}'", f"{col.prop} = {iso} (the end of the period; "
+                                                              f"{col.prop}_text keeps the period)")
+            else:
                 value = self.value(col)
                 if value is not None:
                     props[col.prop] = value
+        if thresholds:
+            self.reconcile(spec, props, thresholds)
         return props
+
+    def reconcile(self, spec: SheetSpec, props: dict[str, object],
+                  thresholds: list[tuple[Column, Threshold]]) -> None:
+        """Direction and unit from the thresholds' printing: an empty 方向 takes the sign (``≥95%``
+        → ``ge``), an empty 单位 the unit printed (``%``, ``个月``, ``:1``); a sign that contradicts
+        方向 or another sign, or two different units, is a problem of the cell."""
+        has_direction = any(c.prop == "direction" for c in spec.columns)
+        signed = [(c, th) for c, th in thresholds if th.direction is not None]
+        stated = props.get("direction")
+        if has_direction and stated is None and signed:
+            directions = {th.direction for _, th in signed}
+            if len(directions) == 1:
+                props["direction"] = direction = directions.pop()
+                col, th = signed[0]
+                self.note(col.zh, f"'{th.text}' with 方向 empty",
+                          f"direction {DIRECTION_SIGN[direction]} ({direction}), from the sign")
+            else:
+                (c1, t1), (c2, t2) = signed[0], next((c, t) for c, t in signed if t.direction != signed[0][1].direction)
+                self.bad_cell(c2, f"'{t2.text}' ({c2.zh}, {DIRECTION_SIGN[t2.direction]}) and '{t1.text}' "
+                                  f"({c1.zh}, {DIRECTION_SIGN[t1.direction]}) say opposite directions; "
+                                  "no direction stored")
+        elif has_direction and stated is not None:
+            for col, th in signed:
+                if th.direction != stated and not th.yes_no:
+                    self.bad_cell(col, f"'{th.text}' says {DIRECTION_SIGN[th.direction]} ({th.direction}) but "
+                                       f"方向 says {DIRECTION_SIGN[stated]} ({stated}); write one direction")
+        has_unit = any(c.prop == "unit" for c in spec.columns)
+        units = {th.unit for _, th in thresholds if th.unit}
+        if has_unit and props.get("unit") is None and units:
+            if len(units) == 1:
+                props["unit"] = unit = units.pop()
+                col, th = next((c, t) for c, t in thresholds if t.unit)
+                self.note(col.zh, f"'{th.text}' with 单位 empty", f"unit = {unit}, as printed")
+            else:
+                col, th = [(c, t) for c, t in thresholds if t.unit][-1]
+                self.bad_cell(col, f"the thresholds are printed in different units ({', '.join(sorted(units))}); "
+                                   "write the unit in 单位")
 
     def ref(self, col: Column, text: str | None = None, note: str = "") -> Ref:
         return Ref(col.zh, col.refs, self.text(col.zh) if text is None else text, col.multi, col.stub, note)
@@ -151,12 +248,58 @@ def column_slots(sheet: RawSheet, only: tuple[str, ...] | None = None) -> frozen
 def column_props(sheet: RawSheet, extra: tuple[str, ...] = ()) -> frozenset[str]:
     """The property keys the sheet's columns fill: ``name``, the property columns it has, its
     unknown columns, and ``extra``."""
-    return frozenset({"name", *extra, *sheet.unknown_columns,
-                      *(c.prop for c in sheet.spec.columns if c.prop and c.prop != "code" and c.zh in sheet.headers)})
+    present = [c for c in sheet.spec.columns if c.prop and c.prop != "code" and c.zh in sheet.headers]
+    return frozenset({"name", *extra, *sheet.unknown_columns, *(c.prop for c in present),
+                      *(f"{c.prop}_text" for c in present if c.value in TEXT_KEPT)})
 
 
 def _in(edge: str, kind: str) -> Slot:
     return (edge, "in", frozenset({kind}))
+
+
+# -- printed numbering and names -----------------------------------------------------------------
+_CN_NUM = "一二三四五六七八九十百零〇"
+_PRINTED_NUMBER = re.compile(
+    rf"^(?:(?P<cn>[{_CN_NUM}]+)\s*[、.．]"  # 一、
+    rf"|[（(]\s*(?P<paren>[{_CN_NUM}]+|\d+)\s*[）)]\s*[、.．]?"  # （二）, (3)
+    r"|(?P<num>\d+(?:[.．]\d+)*(?:\s*[（(]\d+[）)])?)(?:\s*[、．]|\.(?!\d)|\s+)"  # 1、 1. 1.1 2.2(3)
+    r"|(?P<multi>\d+(?:[.．]\d+)+(?:[（(]\d+[）)])?)(?=[\u4e00-\u9fff])(?![倍万亿千百个元分岁年月日天次项人名篇门本台套]))"
+    r"\s*(?P<name>\S.*)$")
+
+
+def split_printed_number(text: str) -> tuple[str | None, str]:
+    """A name printed after its numbering → ``(code, name)``: ``一、办学定位`` → (``一``,
+    ``办学定位``), ``（二）师资队伍`` → (``(二)``, ``师资队伍``), ``1.1 专业定位`` and ``1.1专业定位``
+    → (``1.1``, ``专业定位``), ``2.2(3) 课程标准`` → (``2.2(3)``, ``课程标准``), ``1、总体目标`` →
+    (``1``, ``总体目标``). Text without numbering → ``(None, text)`` (``2025年招生计划``, ``1.5倍``
+    and ``3D打印`` are not numbering)."""
+    m = _PRINTED_NUMBER.match(text.strip())
+    if not m:
+        return None, text
+    if m["cn"]:
+        code = m["cn"]
+    elif m["paren"]:
+        code = f"({m['paren']})"
+    else:
+        code = (m["num"] or m["multi"]).replace("．", ".").replace("（", "(").replace("）", ")")
+        code = re.sub(r"\s+", "", code)
+    return code, m["name"].strip()
+
+
+_CJK = re.compile(r"^[\u4e00-\u9fff·]$")
+
+
+def person_name(text: str) -> tuple[str, list[str]]:
+    """A person's name as printed → ``(name, names)``: ``俞 悦`` (single characters spaced out to
+    align a column) → ``俞悦``; ``张三 李四`` (names of two or more characters separated by blanks)
+    → the names; otherwise the text, stripped. ``names`` has one entry unless blanks separated
+    several names."""
+    parts = text.split()
+    if len(parts) > 1 and all(_CJK.match(p) for p in parts):
+        return "".join(parts), ["".join(parts)]
+    if len(parts) > 1 and all(len(p) >= 2 and all(_CJK.match(ch) for ch in p) for p in parts):
+        return text.strip(), parts
+    return text.strip(), [text.strip()]
 
 
 # -- the generic sheet: one node per row, code and name columns ------------------------------------
@@ -164,15 +307,37 @@ def _node_rows(sheet: RawSheet) -> Iterator[ParsedRow]:
     spec = sheet.spec
     slots, owned = column_slots(sheet), column_props(sheet)
     code_col = next(c for c in spec.columns if c.prop == "code")
+    name_col = next(c for c in spec.columns if c.prop == "name")
     for raw in sheet.rows:
         row = _Row(sheet, raw)
         for col in spec.required:
-            if col.prop != "code" and col.zh not in row.cells:
+            if col.prop not in ("code", "name") and col.zh not in row.cells:
                 row.missing(col)
-        code = row.required(code_col)
         props = row.props(spec)
+        code = row.text(code_col.zh)
+        name = props.get("name")
+        if isinstance(name, str) and spec.kind == "Person":
+            clean, _ = person_name(name)
+            if clean != name:
+                props["name"] = clean
+                row.note(name_col.zh, f"'{name}'", f"name = '{clean}' (blanks inside a name removed)")
+        elif isinstance(name, str):
+            number, rest = split_printed_number(name)
+            if number is not None:
+                props["name"] = rest
+                if not code:
+                    code = number
+                    row.note(name_col.zh, f"'{name}'", f"code = '{number}', name = '{rest}' (printed numbering)")
+                else:
+                    row.note(name_col.zh, f"'{name}'", f"name = '{rest}' (printed numbering '{number}' dropped; "
+                                                       f"the code is {code_col.zh} '{code}')")
+        if not code:
+            row.missing(code_col)
+        if "name" not in props:
+            row.missing(name_col)
         if code:
-            row.out.defs.append(Def(spec.kind, code, props, slots=slots, key=code_col.zh, owned=owned))
+            row_owned = owned | ({"direction", "unit"} & props.keys())
+            row.out.defs.append(Def(spec.kind, code, props, slots=slots, key=code_col.zh, owned=row_owned))
             row.ref_links(0, spec)
         yield row.out
 
@@ -274,11 +439,17 @@ def _institution_rows(sheet: RawSheet) -> Iterator[ParsedRow]:
 _LEADING_CODE = re.compile(r"^([A-Za-z]{0,3}\d+(?:[.．]\d+)*)(?:\s+|、\s*)(\S.*)$|^(\d+(?:[.．]\d+)+)\s*(\D.*)$")
 
 
-def split_leading_code(text: str) -> tuple[str | None, str]:
-    """``1.1 质量保证理念`` → (``1.1``, ``质量保证理念``); text without a leading code → (None, text)."""
+def split_leading_code(text: str, parent: str | None = None) -> tuple[str | None, str]:
+    """``1.1 质量保证理念`` → (``1.1``, ``质量保证理念``); printed numbering ``一、`` / ``（二）`` /
+    ``2.2(3)`` as :func:`split_printed_number`, where a Chinese or bracketed number under a
+    ``parent`` code is qualified by it (``（一）`` under ``二`` → ``二.(一)``, since every item
+    numbers its elements from （一）); text without a leading code → (None, text)."""
     m = _LEADING_CODE.match(text)
     if not m:
-        return None, text
+        code, name = split_printed_number(text)
+        if code is not None and parent and not code[0].isdigit():
+            code = f"{parent}.{code}"
+        return code, name
     code, name = (m[1], m[2]) if m[1] else (m[3], m[4])
     return code.replace("．", "."), name.strip()
 
@@ -314,11 +485,11 @@ def _diagnosis_rows(sheet: RawSheet) -> Iterator[ParsedRow]:
         item_code, item_name = items[item_text]
         if (item_code, element_text) not in elements:
             n_elements[item_code] += 1
-            code, name = split_leading_code(element_text)
+            code, name = split_leading_code(element_text, item_code)
             elements[(item_code, element_text)] = (code or f"{item_code}.{n_elements[item_code]}", name)
         element_code, element_name = elements[(item_code, element_text)]
         n_points[element_code] += 1
-        code, point_name = split_leading_code(point_text)
+        code, point_name = split_leading_code(point_text, element_code)
         point_code = code or f"{element_code}.{n_points[element_code]}"
         props["name"] = point_name
         row.out.defs += [
@@ -352,11 +523,21 @@ def parse_sheet(sheet: RawSheet) -> Iterator[ParsedRow]:
     return _BUILDERS[sheet.spec.builder](sheet)
 
 
+def _header_hint(sheet: RawSheet) -> str:
+    """`` (header read from row N: …)`` naming the header row and what it holds."""
+    heads = "、".join(sheet.headers.values())
+    return f" (the header was read from row {sheet.header_row}: {heads})" if sheet.header_row != 1 else ""
+
+
 def sheet_problems(sheet: RawSheet) -> list[Problem]:
     """Problems of the sheet as a whole: a required column missing, a column given twice."""
     out = [Problem(sheet.location(1, h), f"column given twice ({h}); one column per field")
            for h in sheet.duplicate_columns]
+    name_col = next((c for c in sheet.spec.columns if c.prop == "name"), None)
     for col in sheet.spec.required:
+        if col.prop == "code" and sheet.spec.builder == "node" and name_col is not None and name_col.zh in sheet.headers:
+            continue  # printed tables number their names (1.1 专业定位): the code comes from there
         if col.zh not in sheet.headers:
-            out.append(Problem(sheet.location(1), f"required column {col.zh} [{col.en}] is missing"))
+            out.append(Problem(sheet.location(sheet.header_row),
+                               f"required column {col.zh} [{col.en}] is missing{_header_hint(sheet)}"))
     return out

@@ -6,6 +6,13 @@ written and its non-empty rows with their 1-based spreadsheet row numbers (the h
 Cells are keyed by the contract's Chinese column name, or by the header text itself for a column
 the contract does not know (kept as a node property). Sheets outside the contract are skipped with
 a warning; the instructions sheet ``说明`` is skipped silently.
+
+Tables as colleges print them are read as they are, each normalisation noted (:class:`Note`) for
+the load report: the header is the row among the first :data:`HEADER_SEARCH` non-empty rows that
+names the most columns of the sheet (title rows above it are noted and not read as data); a row
+repeating the header (a page break) is skipped; a merged cell (``.xlsx``) fills every cell it
+covers (a 测量对象 or 层面 merged down a group of rows); a header printed tables use (``序号``,
+``牵头责任单位`` …) names the contract's column, unless the sheet also has that column by its own name.
 """
 
 from __future__ import annotations
@@ -15,13 +22,17 @@ import csv
 import datetime as dt
 import io
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import IngestError, Problem
-from ingest.sheets import SheetSpec, is_ignored_sheet, sheet_spec
+from ingest.report import Note
+from ingest.sheets import SheetSpec, is_ignored_sheet, normalize_header, sheet_spec
 from graph.values import cell_text
+
+#: How many non-empty rows at the top of a sheet may hold the header (title rows above it).
+HEADER_SEARCH = 10
 
 WORKBOOK_SUFFIXES = (".xlsx", ".csv")
 RDF_SUFFIXES = (".ttl", ".jsonld", ".json-ld", ".nt", ".rdf")
@@ -47,6 +58,7 @@ class RawSheet:
     rows: list[RawRow] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     duplicate_columns: list[str] = field(default_factory=list)
+    header_row: int = 1
 
     def location(self, row: int, key: str | None = None) -> str:
         """``file sheet!row:column`` (``file sheet!row`` without a column), column as written."""
@@ -61,21 +73,29 @@ class ReadResult:
     sheets: list[RawSheet] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def extend(self, other: ReadResult) -> None:
         self.sheets += other.sheets
         self.files += other.files
         self.warnings += other.warnings
+        self.notes += other.notes
 
 
 def _empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _header_score(spec: SheetSpec, values: Iterable[object]) -> int:
+    """How many distinct columns of ``spec`` a row names (text cells only)."""
+    return len({c.zh for v in values if isinstance(v, str) and (c := spec.column(v)) is not None})
+
+
 def build_sheet(file: str, title: str, header: list[object], rows: Iterable[tuple[int, list[object]]],
-                result: ReadResult) -> None:
-    """Map a header row and numbered rows to a :class:`RawSheet` appended to ``result`` (or a
-    warning when the sheet is not in the contract). Shared by every reader."""
+                result: ReadResult, header_row: int = 1) -> None:
+    """Map a header row (spreadsheet row ``header_row``) and numbered rows to a :class:`RawSheet`
+    appended to ``result`` (or a warning when the sheet is not in the contract). A row repeating
+    the header is skipped with a note. Shared by every reader."""
     spec = sheet_spec(title)
     if spec is None:
         if not is_ignored_sheet(title):
@@ -84,10 +104,14 @@ def build_sheet(file: str, title: str, header: list[object], rows: Iterable[tupl
     if not any(cell_text(h) for h in header):  # an empty sheet: nothing to load
         return
     sheet = RawSheet(file, title, spec)
+    sheet.header_row = header_row
+    matches = [spec.match(cell_text(raw)) if cell_text(raw) else (None, False) for raw in header]
+    by_name = {col.zh for col, alias in matches if col is not None and not alias}
     keys: list[str | None] = []
-    for raw in header:
+    for raw, (col, alias) in zip(header, matches):
         text = cell_text(raw)
-        col = spec.column(text) if text else None
+        if col is not None and alias and col.zh in by_name:
+            col = None  # the sheet has the column by its own name: this header is another column
         key = col.zh if col else (text or None)
         if key is not None and key in sheet.headers:
             sheet.duplicate_columns.append(text)
@@ -96,12 +120,25 @@ def build_sheet(file: str, title: str, header: list[object], rows: Iterable[tupl
             sheet.headers[key] = text
             if col is None:
                 sheet.unknown_columns.append(text)
-                result.warnings.append(f"{sheet.location(1, key)}: not a column of {spec.zh}; "
+                result.warnings.append(f"{sheet.location(header_row, key)}: not a column of {spec.zh}; "
                                        f"kept as node property '{text}'")
+            elif alias:
+                result.notes.append(Note(sheet.location(header_row, key), f"header '{text}'",
+                                         f"column {col.zh} [{col.en}]"))
         keys.append(key)
     blank = {i for i, raw in enumerate(header) if not cell_text(raw)}
+    header_texts = [normalize_header(cell_text(h)) for h in header]
+    named = sum(1 for t in header_texts if t)
     unnamed_data = False
+    raw_header = [cell_text(h) for h in header]
     for number, values in rows:
+        if named >= 2 and any(isinstance(v, str) and i < len(raw_header) and raw_header[i] and v.strip() == raw_header[i]
+                              for i, v in enumerate(values)):  # cheap test first: a cell equal to its header
+            texts = [normalize_header(cell_text(v)) for v in values]
+            same = sum(1 for i, t in enumerate(texts) if t and i < len(header_texts) and t == header_texts[i])
+            if same >= max(2, (named + 1) // 2) and same == sum(1 for t in texts if t):
+                result.notes.append(Note(sheet.location(number), "the header repeated (a page break)", "skipped"))
+                continue
         cells: dict[str, object] = {}
         for i, value in enumerate(values):
             if _empty(value):
@@ -118,18 +155,78 @@ def build_sheet(file: str, title: str, header: list[object], rows: Iterable[tupl
     result.sheets.append(sheet)
 
 
-def _numbered(rows: Iterable[Iterable[object]]) -> tuple[list[object], list[tuple[int, list[object]]]]:
-    """Split rows into the header (the first non-empty row) and the numbered rows below it."""
-    header: list[object] | None = None
-    body: list[tuple[int, list[object]]] = []
-    for number, values in enumerate(rows, 1):
-        values = list(values)
-        if header is None:
-            if any(not _empty(v) for v in values):
-                header = values
+def _numbered(rows: Iterable[Iterable[object]], spec: SheetSpec | None = None, where: str = "",
+              notes: list[Note] | None = None) -> tuple[list[object], list[tuple[int, list[object]]], int]:
+    """Split rows into the header, the numbered rows below it and the header's row number. The
+    header is the first non-empty row, or, for a sheet of the contract, the first of the first
+    :data:`HEADER_SEARCH` non-empty rows that names the most of its columns; the rows above it are
+    titles (noted in ``notes`` as ``where!row``)."""
+    numbered = [(n, list(v)) for n, v in enumerate(rows, 1)]
+    top = [(n, v) for n, v in numbered if any(not _empty(x) for x in v)][:HEADER_SEARCH]
+    if not top:
+        return [], [], 1
+    chosen = top[0]
+    if spec is not None:
+        scores = [_header_score(spec, v) for _, v in top]
+        best = max(scores)
+        if best > scores[0]:
+            chosen = top[scores.index(best)]
+            if notes is not None:
+                for n, v in top[:scores.index(best)]:
+                    text = " ".join(cell_text(x) for x in v if not _empty(x))
+                    notes.append(Note(f"{where}!{n}", f"title row '{text}'",
+                                      f"not data; the header is row {chosen[0]}"))
+    header_row, header = chosen
+    return header, [(n, v) for n, v in numbered if n > header_row], header_row
+
+
+def _merged_ranges(path: str | os.PathLike[str], ws: object) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a read-only worksheet as ``(min_row, min_col, max_row, max_col)``
+    (1-based), read from the sheet's XML (read-only mode does not expose them); [] when unknown."""
+    import zipfile
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    inner = getattr(ws, "_worksheet_path", None)
+    if not inner:
+        return []
+    out = []
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(inner) as xml:
+            for _, elem in iterparse(xml):
+                if elem.tag.endswith("}mergeCell") and elem.get("ref"):
+                    c1, r1, c2, r2 = range_boundaries(elem.get("ref"))
+                    out.append((r1, c1, r2, c2))
+                elif not elem.tag.endswith(("}mergeCells", "}mergeCell")):
+                    elem.clear()
+    except (OSError, KeyError, zipfile.BadZipFile, SyntaxError, ValueError):
+        return []
+    return out
+
+
+def _fill_merged(rows: list[list[object]], merged: list[tuple[int, int, int, int]], where: str,
+                 header_of: Callable[[int], str], notes: list[Note]) -> None:
+    """Give every cell of a merged range the value of its top-left cell, noting each range."""
+    from openpyxl.utils.cell import get_column_letter
+
+    for r1, c1, r2, c2 in merged:
+        if r1 > len(rows) or (r1 == r2 and c1 == c2):
             continue
-        body.append((number, values))
-    return header or [], body
+        value = rows[r1 - 1][c1 - 1] if c1 - 1 < len(rows[r1 - 1]) else None
+        if _empty(value):
+            continue
+        for r in range(r1, min(r2, len(rows)) + 1):
+            row = rows[r - 1]
+            if len(row) < c2:
+                row.extend([None] * (c2 - len(row)))
+            for c in range(c1, c2 + 1):
+                row[c - 1] = value
+        span = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+        down = f"rows {r1}–{r2}" if r2 > r1 else f"row {r1}"
+        notes.append(Note(f"{where}!{r1}:{header_of(c1)}", f"merged cell {span} '{cell_text(value)}'",
+                          f"the same value on {down}" + (f", columns {get_column_letter(c1)}–{get_column_letter(c2)}"
+                                                         if c2 > c1 else "")))
 
 
 def _dates(values: tuple[object, ...]) -> list[object]:
@@ -156,8 +253,21 @@ def read_xlsx(path: str | os.PathLike[str], name: str | None = None) -> ReadResu
                 build_sheet(name, ws.title, [], [], result)
                 continue
             ws.reset_dimensions()  # some writers store wrong dimensions; read what is there
-            header, body = _numbered(map(_dates, ws.iter_rows(values_only=True)))
-            build_sheet(name, ws.title, header, body, result)
+            rows = [_dates(r) for r in ws.iter_rows(values_only=True)]
+            merged = _merged_ranges(path, ws)
+            spec = sheet_spec(ws.title)
+            where = f"{name} {ws.title}"
+            notes: list[Note] = []
+            header, body, header_row = _numbered(rows, spec, where, notes)
+            if merged:
+                names = {i + 1: cell_text(h) for i, h in enumerate(header)}
+                fill: list[Note] = []
+                _fill_merged(rows, [m for m in merged if m[0] > header_row], where,
+                             lambda c: names.get(c) or f"column {c}", fill)
+                header, body, header_row = _numbered(rows, spec)
+                notes += fill
+            result.notes += notes
+            build_sheet(name, ws.title, header, body, result, header_row)
     finally:
         wb.close()
     return result
@@ -180,10 +290,11 @@ def read_csv(path: str | os.PathLike[str], name: str | None = None) -> ReadResul
     result = ReadResult(files=[name])
     try:
         text = decode_csv(Path(path).read_bytes())
-        header, body = _numbered(csv.reader(io.StringIO(text, newline="")))
+        header, body, header_row = _numbered(csv.reader(io.StringIO(text, newline="")), sheet_spec(Path(path).stem),
+                                             f"{name} {Path(path).stem}", result.notes)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise IngestError([Problem(name, f"cannot read as CSV ({exc})")]) from exc
-    build_sheet(name, Path(path).stem, header, body, result)
+    build_sheet(name, Path(path).stem, header, body, result, header_row)
     return result
 
 

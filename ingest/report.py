@@ -7,6 +7,19 @@ from dataclasses import asdict, dataclass, field
 from graph.errors import Problem
 
 
+@dataclass(frozen=True)
+class Note:
+    """One normalisation of the input, for the office to check: where (``file sheet!row:column``),
+    what was ``read`` there and what was ``stored`` (or done) instead."""
+
+    location: str
+    read: str
+    stored: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.read} → {self.stored}"
+
+
 @dataclass
 class SheetCount:
     """Rows of one sheet of one file: ``rows`` read (non-empty), ``skipped`` of them (partial loads)."""
@@ -26,8 +39,11 @@ class LoadReport:
     ``nodes_created`` are new) / ``edges_written``: those that were new or changed and so written;
     ``edges_removed``: store edges a re-loaded row no longer states (e.g. a moved parent).
     Loading the same input twice writes 0 nodes and 0 edges the second time. ``warnings``: skipped
-    sheets, unknown columns. ``problems`` and ``skipped_rows``: why and which rows a partial load
-    skipped (``file sheet!row``).
+    sheets, unknown columns, people known by name only. ``problems`` and ``skipped_rows``: why and
+    which rows a partial load skipped (``file sheet!row``). ``dropped``: cells a partial load left
+    out of a row it kept (a bad optional cell), with the reason. ``normalised``: every value stored
+    otherwise than written (a threshold's comparison, a period, a name, a merged cell, a title row
+    …) as :class:`Note`.
     """
 
     files: list[str] = field(default_factory=list)
@@ -42,6 +58,8 @@ class LoadReport:
     problems: list[Problem] = field(default_factory=list)
     skipped_rows: list[str] = field(default_factory=list)
     partial: bool = False
+    dropped: list[Problem] = field(default_factory=list)
+    normalised: list[Note] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -49,8 +67,10 @@ class LoadReport:
         return sum(s.rows for s in self.sheets)
 
     def to_dict(self) -> dict:
-        """A JSON-ready dict; problems as ``{"location", "reason"}``."""
+        """A JSON-ready dict; problems and dropped cells as ``{"location", "reason"}``, normalisations
+        as ``{"location", "read", "stored"}``."""
         d = asdict(self)
         d["problems"] = [{"location": p.location, "reason": p.reason} for p in self.problems]
+        d["dropped"] = [{"location": p.location, "reason": p.reason} for p in self.dropped]
         d["rows"] = self.rows
         return d

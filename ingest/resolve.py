@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from graph.errors import Problem, ValidationError
 from graph.model import Node, node_id, validate_node
 from graph.store import GraphStore
-from ingest.mapping import Def, ParsedRow, Ref, Slot
+from ingest.mapping import Def, ParsedRow, Ref, Slot, person_name, split_printed_number
+from ingest.report import Note
 from ingest.sheets import split_multi
 from ontology import get_ontology
 
@@ -56,6 +57,10 @@ class Outcome:
     created: int = 0
     problems: list[Problem] = field(default_factory=list)
     bad_rows: set[int] = field(default_factory=set)
+    #: cells a partial load left out of rows it kept; people known by name only; normalisations
+    dropped: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -124,6 +129,9 @@ class _Pass:
         self.edges: dict[EdgeKey, tuple[int, str]] = {}
         self.deps: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
         self.problems: list[tuple[int, Problem]] = []
+        self.warnings: list[str] = []
+        self.notes: list[Note] = []
+        self.by_name: set[str] = set()  # people created from a name alone (warned once each)
 
     def problem(self, ri: int, location: str, reason: str) -> None:
         self.problems.append((ri, Problem(location, reason)))
@@ -227,8 +235,22 @@ class _Pass:
         where = self.r.rows[ri].location(ref.key)
         what = kinds_label(ref.kinds)
         found: list[str] = []
+        people = ref.kinds == ("Person",)
+        if people:
+            parts = self.people(ri, ref, parts, where)
         for text in parts:
             status, hit = self.match(ref.kinds, text)
+            if status == "unknown" and people:
+                found.append(self.person_by_name(ri, text, where))
+                continue
+            if status == "unknown":
+                number, rest = split_printed_number(text)
+                if number is not None:  # '1.1 专业定位' names the node coded 1.1 (or named 专业定位)
+                    status, hit = self.match(ref.kinds, number)
+                    if status == "unknown":
+                        status, hit = self.match(ref.kinds, rest)
+                    if status == "ok":
+                        self.notes.append(Note(where, f"'{text}'", f"{hit} (named by its printed numbering)"))
             if status == "ok" and ref.stub and hit not in self.defs:  # count it as named by the load
                 kind, _, code = hit.partition(":")
                 self.register(ri, -1, Def(kind, code, {"name": text}, "stub"), code, {"name": text})
@@ -254,6 +276,50 @@ class _Pass:
                 self.problem(ri, where, f"{what} '{text}' is defined on a skipped row "
                                         f"({self.r.rows[other].location()}){ref.note}")
         return found
+
+    def people(self, ri: int, ref: Ref, parts: list[str], where: str) -> list[str]:
+        """The names of a person cell: ``俞 悦`` → ``俞悦`` and ``张三 李四`` → two names (noted);
+        several names in a column that takes one person are a problem."""
+        out: list[str] = []
+        if not ref.multi and len(split_multi(ref.text)) > 1 and self.match(ref.kinds, ref.text)[0] == "unknown":
+            self.problem(ri, where, f"several people in one cell ('{ref.text}'); {ref.key} takes one person")
+            return []
+        for text in parts:
+            clean, names = person_name(text)
+            if len(names) > 1 and self.match(ref.kinds, text)[0] == "unknown":
+                if not ref.multi:
+                    self.problem(ri, where, f"several people in one cell ('{text}'); {ref.key} takes one person")
+                    continue
+                self.notes.append(Note(where, f"'{text}'", f"people {'、'.join(names)} (names separated by blanks)"))
+                out += names
+            elif clean != text:
+                self.notes.append(Note(where, f"'{text}'", f"person '{clean}' (blanks inside a name removed)"))
+                out.append(clean)
+            else:
+                out.append(text)
+        return out
+
+    def person_by_name(self, ri: int, name: str, where: str) -> str:
+        """A person named in a cell but not in 人员 (no 工号): a Person keyed by the name
+        (``Person:俞悦``), with a warning once per name; a name that looks like two names written
+        without a separator is said so."""
+        nid = self.register(ri, -1, Def("Person", name, {"name": name}, "stub"), name, {"name": name})
+        if nid not in self.names[("Person", name)]:
+            self.names[("Person", name)].append(nid)
+        if name not in self.by_name:
+            self.by_name.add(name)
+            self.warnings.append(f"{where}: person '{name}' is not in 人员 (no 工号): created as {nid}, "
+                                 "keyed by the name; add a 人员 row with the 工号 to key them by it")
+            known = {n for (k, n) in list(self.names) + list(self.r.known_names) if k == "Person" and n != name}
+            split = next(((name[:i], name[i:]) for i in range(2, len(name) - 1)
+                          if name[:i] in known and name[i:] in known), None)
+            if split:
+                self.warnings.append(f"{where}: '{name}' looks like two names without a separator "
+                                     f"({split[0]}, {split[1]}); write {split[0]}、{split[1]}")
+            elif len(name) >= 5 and all("\u4e00" <= ch <= "\u9fff" for ch in name):
+                self.warnings.append(f"{where}: '{name}' is long for one name: two names without a "
+                                     "separator? separate them with 、")
+        return nid
 
     def link_rows(self) -> None:
         for ri, row in self.active:
@@ -283,11 +349,17 @@ class _Pass:
 
     # -- the pass ------------------------------------------------------------------------------
     def run(self) -> Outcome:
+        dropped: list[Problem] = []
         for ri, row in self.active:
             self.problems += [(ri, p) for p in row.problems]
+            if self.partial:
+                dropped += row.dropped
+            else:
+                self.problems += [(ri, p) for p in row.dropped]
         self.register_rows()
         self.link_rows()
-        out = Outcome(edges=len(self.edges))
+        out = Outcome(edges=len(self.edges), dropped=dropped, warnings=self.warnings,
+                      notes=[n for _, row in self.active for n in row.notes] + self.notes)
         onto = get_ontology()
         for nid, e in self.defs.items():
             if e.mode == "stub" and nid in self.r.known:

@@ -52,6 +52,8 @@ class Column:
     ``edge``: the edge type made for each referenced node, from the row's node, or towards it
     when ``incoming`` (``上级目标`` makes ``parent -decomposes_to-> row``).
     ``stub``: an unknown reference creates a node whose code and name are the cell text.
+    ``aliases``: other headers printed tables use for this column (``牵头责任单位`` for 牵头部门);
+    the contract's own name wins when a sheet has both.
     """
 
     zh: str
@@ -64,6 +66,7 @@ class Column:
     edge: str | None = None
     incoming: bool = False
     stub: bool = False
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,22 +91,32 @@ class SheetSpec:
         object.__setattr__(self, "columns", tuple(filled))
 
     @cached_property
-    def _by_header(self) -> dict[str, Column]:
-        out: dict[str, Column] = {}
+    def _by_header(self) -> dict[str, tuple[Column, bool]]:
+        out: dict[str, tuple[Column, bool]] = {}
         for c in self.columns:
-            out[normalize_header(c.zh)] = c
-            out[normalize_header(c.en)] = c
+            for alias in c.aliases:
+                out[normalize_header(alias)] = (c, True)
+        for c in self.columns:  # the contract's names win over the aliases of printed tables
+            out[normalize_header(c.zh)] = (c, False)
+            out[normalize_header(c.en)] = (c, False)
         return out
 
-    def column(self, header: object) -> Column | None:
-        """The column a header names (Chinese name or English alias, normalised), or None."""
+    def match(self, header: object) -> tuple[Column | None, bool]:
+        """``(column, by_alias)``: the column a header names (Chinese name, English alias or an
+        alias of printed tables, normalised; ``编号(code)`` style headers too), and whether it was
+        named by a printed-table alias; ``(None, False)`` when none."""
         key = normalize_header(header)
-        col = self._by_header.get(key)
-        if col is None:
+        hit = self._by_header.get(key)
+        if hit is None:
             m = _TRAILING_GROUP.match(key)  # "编号(code)" style headers
             if m:
-                col = self._by_header.get(m.group(1))
-        return col
+                hit = self._by_header.get(m.group(1))
+        return hit if hit is not None else (None, False)
+
+    def column(self, header: object) -> Column | None:
+        """The column a header names (Chinese name, English alias or printed-table alias,
+        normalised), or None."""
+        return self.match(header)[0]
 
     def get(self, zh: str) -> Column:
         """The column with Chinese name ``zh``; KeyError if the sheet has none."""
@@ -121,12 +134,19 @@ C = Column
 _UNIT = ("OrgUnit",)
 
 
-def _code(zh: str = "编号") -> Column:
-    return C(zh, "code", required=True, prop="code")
+def _code(zh: str = "编号", aliases: tuple[str, ...] = ("序号", "代码", "编码")) -> Column:
+    return C(zh, "code", required=True, prop="code", aliases=aliases)
 
 
-def _name(zh: str = "名称") -> Column:
-    return C(zh, "name", required=True, prop="name")
+def _name(zh: str = "名称", aliases: tuple[str, ...] = ()) -> Column:
+    return C(zh, "name", required=True, prop="name", aliases=aliases)
+
+
+#: Headers of printed tables (专业建设标准, 师资标准, 课程质量诊断标准, a plan's table of contents)
+#: read as the contract's columns.
+_LEAD = ("牵头责任单位", "牵头单位", "牵头责任部门", "主责部门", "负责部门")
+_RESPONSIBLE = ("责任领导", "分管领导", "负责人", "责任人员")
+_DEADLINE = ("完成时间", "时间节点", "完成期限", "时间进度", "时间")
 
 
 SHEETS: tuple[SheetSpec, ...] = (
@@ -146,44 +166,45 @@ SHEETS: tuple[SheetSpec, ...] = (
         C("部门", "org_unit", refs=_UNIT, edge="part_of"),
     )),
     SheetSpec("规划", "plans", "Plan", (
-        _code(), _name(),
-        C("层级", "level", prop="level"),
+        _code(), _name(aliases=("规划名称", "规划")),
+        C("层级", "level", prop="level", aliases=("规划层级", "级别")),
         C("上级规划", "parent", refs=("Plan",), edge="decomposes_to", incoming=True),
-        C("牵头部门", "lead_unit", refs=_UNIT, edge="led_by"),
-        C("牵头人", "lead_person", refs=("Person",), edge="assigned_to"),
-        C("完成时限", "deadline", prop="deadline"),
+        C("牵头部门", "lead_unit", refs=_UNIT, edge="led_by", aliases=_LEAD),
+        C("牵头人", "lead_person", refs=("Person",), edge="assigned_to", aliases=_RESPONSIBLE),
+        C("完成时限", "deadline", prop="deadline", aliases=_DEADLINE),
     )),
     SheetSpec("目标", "targets", "Target", (
-        _code(), _name(),
+        _code(), _name(aliases=("目标与任务", "目标名称", "建设目标", "目标")),
         C("层面", "layer", prop="layer"),
         C("目标类别", "category", prop="category"),
         C("上级目标", "parents", multi=True, refs=("Target",), edge="decomposes_to", incoming=True),
         C("所属规划", "plan", refs=("Plan",), edge="decomposes_to", incoming=True),
         C("目标值", "target_value", prop="target_value"),
         C("单位", "unit", prop="unit"),
-        C("完成时限", "deadline", prop="deadline"),
+        C("完成时限", "deadline", prop="deadline", aliases=_DEADLINE),
         # split as multi too: two lead units is a finding (RS002), not an input error
-        C("牵头部门", "lead_unit", multi=True, refs=_UNIT, edge="led_by"),
-        C("责任人", "responsible", multi=True, refs=("Person",), edge="assigned_to"),
+        C("牵头部门", "lead_unit", multi=True, refs=_UNIT, edge="led_by", aliases=_LEAD),
+        C("责任人", "responsible", multi=True, refs=("Person",), edge="assigned_to", aliases=_RESPONSIBLE),
         C("标准", "standards", multi=True, refs=("Standard",), edge="governed_by"),
     )),
     SheetSpec("任务", "tasks", "Task", (
-        _code(), _name(),
+        _code(), _name(aliases=("任务名称", "建设任务", "工作任务", "任务", "目标与任务")),
         C("属性", "kind", prop="task_kind"),
         C("上级任务", "parents", multi=True, refs=("Task",), edge="decomposes_to", incoming=True),
         C("对应目标", "targets", multi=True, refs=("Target",), edge="implemented_by", incoming=True),
-        C("牵头部门", "lead_unit", refs=_UNIT, edge="led_by"),
-        C("责任部门", "responsible_units", multi=True, refs=_UNIT, edge="assigned_to"),
-        C("责任人", "responsible", multi=True, refs=("Person",), edge="assigned_to"),
-        C("完成时限", "deadline", prop="deadline"),
+        C("牵头部门", "lead_unit", refs=_UNIT, edge="led_by", aliases=_LEAD),
+        C("责任部门", "responsible_units", multi=True, refs=_UNIT, edge="assigned_to",
+          aliases=("责任单位", "配合单位", "参与部门")),
+        C("责任人", "responsible", multi=True, refs=("Person",), edge="assigned_to", aliases=_RESPONSIBLE),
+        C("完成时限", "deadline", prop="deadline", aliases=_DEADLINE),
         C("状态", "status", prop="status"),
         C("流程", "process", refs=("Process",), edge="follows"),
     )),
     SheetSpec("标准", "standards", "Standard", (
-        _code(), _name(),
+        _code(), _name(aliases=("标准名称", "关键要素", "质量标准")),
         C("层面", "layer", prop="layer"),
         C("上级标准", "parents", multi=True, refs=("Standard",), edge="decomposes_to", incoming=True),
-        C("牵头部门", "lead_unit", refs=_UNIT, edge="led_by"),
+        C("牵头部门", "lead_unit", refs=_UNIT, edge="led_by", aliases=_LEAD),
     )),
     SheetSpec("制度体系", "institution_index", "InstitutionItem", (
         C("一级", "level1", required=True),
@@ -220,26 +241,28 @@ SHEETS: tuple[SheetSpec, ...] = (
         C("工作标准", "work_standard", prop="work_standard"),
     ), builder="duty"),
     SheetSpec("诊断", "diagnosis", "DiagnosisPoint", (
-        C("诊断项目", "item", required=True),
-        C("诊断要素", "element", required=True),
-        C("诊断点", "point", required=True),
-        C("诊断标准", "criterion", prop="criterion"),
-        C("预警值", "warning", prop="warning"),
-        C("牵头部门", "lead_unit", multi=True, refs=_UNIT, edge="led_by"),
-        C("责任人", "responsible", refs=("Person",), edge="assigned_to"),
+        C("诊断项目", "item", required=True, aliases=("质控项目", "一级指标", "项目")),
+        C("诊断要素", "element", required=True, aliases=("关键要素", "要素", "二级指标")),
+        C("诊断点", "point", required=True, aliases=("主要观测点", "观测点", "质控点", "诊断内容")),
+        C("诊断标准", "criterion", prop="criterion", aliases=("建设和质量标准", "质量标准", "标准", "评价标准")),
+        C("预警值", "warning", prop="warning", aliases=("预警线", "警戒值")),
+        C("牵头部门", "lead_unit", multi=True, refs=_UNIT, edge="led_by", aliases=_LEAD),
+        C("责任人", "responsible", refs=("Person",), edge="assigned_to", aliases=_RESPONSIBLE),
     ), builder="diagnosis"),
     SheetSpec("指标", "indicators", "Indicator", (
-        _code(), _name(),
-        C("测量对象", "measures", refs=("Target", "Standard", "DiagnosisPoint"), edge="measures"),
-        C("目标值", "target_value", prop="target_value"),
-        C("预警值", "warning", prop="warning"),
+        _code(aliases=("序号", "指标编号", "代码")),
+        _name(aliases=("主要观测点", "观测点", "指标名称", "质控点", "监测点", "指标")),
+        C("测量对象", "measures", refs=("Target", "Standard", "DiagnosisPoint"), edge="measures",
+          aliases=("关键要素", "所属标准", "对应标准", "质量标准", "二级指标")),
+        C("目标值", "target_value", prop="target_value", aliases=("目标", "标准值", "建设和质量标准")),
+        C("预警值", "warning", prop="warning", aliases=("预警线", "警戒值")),
         C("方向", "direction", prop="direction"),
-        C("单位", "unit", prop="unit"),
-        C("采集频次", "frequency", prop="frequency"),
+        C("单位", "unit", prop="unit", aliases=("计量单位",)),
+        C("采集频次", "frequency", prop="frequency", aliases=("频次", "监测频次", "采集周期")),
         C("责任岗位", "post", refs=("Post",), edge="assigned_to"),
-        C("责任人", "responsible", refs=("Person",), edge="assigned_to"),
+        C("责任人", "responsible", refs=("Person",), edge="assigned_to", aliases=_RESPONSIBLE),
         # split as multi like 目标.牵头部门: two lead units on an indicator is finding RS002
-        C("牵头部门", "lead_unit", multi=True, refs=_UNIT, edge="led_by"),
+        C("牵头部门", "lead_unit", multi=True, refs=_UNIT, edge="led_by", aliases=_LEAD),
     )),
     SheetSpec("测量", "measurements", "Measurement", (
         C("指标编号", "indicator", required=True, refs=("Indicator",), edge="measurement_of"),

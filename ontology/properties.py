@@ -4,7 +4,9 @@ controlled vocabularies) and which are required. One definition, read by the wor
 (graph/services/edit.py) and documented in docs/workbook.md.
 
 A value type is a key of ``graph.values.PARSERS``: ``text``, ``date``, ``number``,
-``number_or_text``, ``int_or_text``, ``direction``, ``task_kind`` or a controlled vocabulary
+``number_or_text``, ``int_or_text``, ``direction``, ``task_kind``, ``threshold`` (a 预警值 as printed:
+``≥95%``, ``是``, ``—``), ``target`` (a 目标值: a threshold, else text), ``measured`` (a number or
+是 / 否) or a controlled vocabulary
 (``layer``, ``status``, ``org_type``, ``system``, ``plan_level``, ``scope``). Properties not listed
 here are free text; ``code`` and ``name`` identify a node and are always required.
 """
@@ -36,9 +38,12 @@ PROPERTIES: dict[str, dict[str, PropertySpec]] = {
     "Duty": {"scope": P("scope"), "seq": P("int_or_text", required=True), "description": P(required=True),
              "work": P(), "work_standard": P()},
     "DiagnosisPoint": {"criterion": P(), "warning": P("number_or_text")},
-    "Indicator": {"target_value": P("number_or_text"), "warning": P("number"), "direction": P("direction"),
-                  "unit": P(), "frequency": P()},
-    "Measurement": {"date": P("date", required=True), "value": P("number", required=True), "source": P()},
+    # 目标值 / 预警值 as printed: ≥95%, 70%以上, ≤30:1, 是 / 否, — (graph.values.parse_threshold);
+    # the cell as written is kept in target_value_text / warning_text when it said more than a number.
+    "Indicator": {"target_value": P("target"), "warning": P("threshold"), "direction": P("direction"),
+                  "unit": P(), "frequency": P(), "target_value_text": P(), "warning_text": P()},
+    # a number, or 是 / 否 for a yes/no indicator
+    "Measurement": {"date": P("date", required=True), "value": P("measured", required=True), "source": P()},
 }
 
 #: Properties every node has and must have.

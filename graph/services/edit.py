@@ -44,7 +44,7 @@ from graph.files import private_file
 from graph.model import Edge, Node, split_id, validate_edge, validate_node
 from graph.services.chains import DOWN_EDGES, closes_cycle
 from graph.services.resolve import suggest
-from graph.values import PARSERS, BadValue, blank
+from graph.values import PARSERS, BadValue, blank, parse_threshold
 from graph.store import Direction, GraphStore
 from ontology import get_ontology
 from ontology.properties import PROPERTIES, required_properties
@@ -388,6 +388,29 @@ def _parsers_for(kind: str) -> tuple[dict[str, Callable[[object], object]], tupl
     return parsers, required_properties(kind)
 
 
+def _printed_threshold(kind: str, key: str, value: Any, props: Mapping[str, Any]) -> dict[str, Any]:
+    """A threshold written as printed (``≥95%``, ``70%以上``, ``是``, ``—``) as ingest stores it: the
+    value, the text as written in ``<key>_text``, and the direction and unit the printing carries
+    when ``props`` does not state them; {} for a plain value (parsed as usual). Raises BadValue."""
+    spec = PROPERTIES.get(kind, {}).get(key)
+    if spec is None or spec.value not in ("threshold", "target"):
+        return {}
+    try:
+        th = parse_threshold(value)
+    except BadValue:
+        if spec.value == "target":
+            return {}
+        raise
+    if th.plain:
+        return {}
+    out: dict[str, Any] = {key: th.value, f"{key}_text": th.text}
+    if th.direction and blank(props.get("direction")) and "direction" in PROPERTIES.get(kind, {}):
+        out["direction"] = th.direction
+    if th.unit and blank(props.get("unit")) and "unit" in PROPERTIES.get(kind, {}):
+        out["unit"] = th.unit
+    return out
+
+
 def _bad_char(text: str) -> str | None:
     """The first character no export can carry (a control character other than tab and line
     breaks, or a lone surrogate), or None."""
@@ -429,6 +452,10 @@ def prepare_node(node_id: str, props: Mapping[str, Any]) -> Node:
             raise FieldValidationError(f"{node_id}: {key} takes one value, not a list", f"props.{key}")
         if parse is not None and value is not None:
             try:
+                printed = _printed_threshold(kind, key, value, props)
+                if printed:
+                    clean.update(printed)
+                    continue
                 value = parse(value)
             except BadValue as exc:
                 raise FieldValidationError(f"{node_id}: {key}: {exc}", f"props.{key}") from None

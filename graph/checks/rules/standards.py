@@ -8,7 +8,8 @@ from graph.checks.context import CheckContext
 from graph.checks.registry import rule
 from graph.formatting import indicator_value, is_percent_unit
 from graph.sources import BAOTOU
-from graph.values import blank, date_or_none, indicator_direction, number_or_none
+from graph.values import (DIRECTION_ZH, PLACEHOLDERS, blank, breached, date_or_none, indicator_threshold,
+                          measured_or_none, number_or_none)
 
 @rule("SI001", "warning", "标准无指标", "standard without indicator",
        "标准 {code} 没有任何指标测量",
@@ -27,7 +28,16 @@ def _si001(ctx: CheckContext):
        "为该指标指定责任岗位或责任人，以及牵头部门",
       BAOTOU + "表10–15（质控点：责任岗位）")
 def _si002(ctx: CheckContext):
-    """SI002: an indicator with no ``-assigned_to->`` Post or Person and no ``-led_by->``."""
+    """SI002: an indicator with no ``-assigned_to->`` Post or Person and no ``-led_by->`` of its own.
+
+    The decision (one story with ``iqa owner``): a quality-control point names its own 责任岗位 /
+    牵头部门 (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表10–15), so SI002 judges
+    what is stated ON the indicator, never what is inherited. When nothing is stated, the owner
+    answer (graph.services.ownership) still routes the finding to the owner inherited from what the
+    indicator measures (the finding's ``owner`` with ``inherited_from``) — that is who must assign
+    one, not an assignment. ``iqa owner`` therefore prints such an owner as inherited and "not
+    stated on this node (SI002)", and an indicator with nothing stated and nothing up its chain as
+    having no owner; it never calls either "explicit"."""
     for i in ctx.of_kind("Indicator"):
         if ctx.lacks_owner(i.id):
             yield i.id, {}
@@ -39,60 +49,75 @@ def _si002(ctx: CheckContext):
        "为该指标设定数值型预警值",
       BAOTOU + "表10–15（质控点：预警值）")
 def _si003(ctx: CheckContext):
-    """SI003: an indicator whose ``warning`` is missing, blank or not a number."""
+    """SI003: an indicator with no threshold to be judged against (``graph.values.indicator_threshold``,
+    the one definition SI004 judges with): no numeric or yes/no ``warning`` and no ``target_value``
+    printed with its comparison (``≥95%``) or yes/no. What the loader stores agrees: a 预警值 is a
+    number, a yes/no, or nothing (a placeholder ``—``, kept as ``warning_text``, and named in the
+    message). A ``warning`` that is no number and no yes/no can only come from elsewhere (an RDF
+    import): the message quotes it."""
     for i in ctx.of_kind("Indicator"):
-        raw = i.props.get("warning")
-        if number_or_none(raw) is not None:
+        if indicator_threshold(i.props) is not None:
             continue
-        if blank(raw):
+        raw, text = i.props.get("warning"), i.props.get("warning_text")
+        if blank(raw) and isinstance(text, str) and text.strip().lower() in PLACEHOLDERS:
+            yield i.id, {"detail_zh": f"（预警值写作“{text.strip()}”：本档无要求）",
+                         "detail_en": f" (the warning is written '{text.strip()}': none at this grade)"}
+        elif blank(raw):
             yield i.id, {"detail_zh": "", "detail_en": ""}
         else:
             yield i.id, {"detail_zh": f"（“{raw}”不是数值）", "detail_en": f" ({raw!r} is not a number)"}
 
 
 @rule("SI004", "error", "指标预警", "indicator breach",
-       "指标预警：指标 {code} 最新测量值 {value}（{date}）{cmp_zh}预警值 {warning}（{direction_zh}）",
-       "indicator breach: indicator {code} latest value {value} ({date}) is {cmp_en} the warning "
-       "threshold {warning} ({direction_en})",
+       "指标预警：指标 {code} 最新测量值 {value}（{date}）{cmp_zh}{threshold_zh} {warning}（{direction_zh}）",
+       "indicator breach: indicator {code} latest value {value} ({date}) is {cmp_en} {threshold_en} "
+       "{warning} ({direction_en})",
        "分析指标偏离原因，制定改进措施并跟踪下一次测量",
       BAOTOU + "表10–15（质控点：预警值）")
 def _si004(ctx: CheckContext):
-    """SI004: an indicator whose latest measurement (the largest ``date`` not after
-    ``as_of``; ties broken by measurement id) is beyond its numeric ``warning``: below it when the
-    direction is ``ge`` (higher is better), above it when ``le``. The direction comes from
-    :func:`indicator_direction`; indicators without a direction, a numeric warning or a dated numeric
-    measurement are not judged."""
+    """SI004: an indicator whose latest measurement (the largest ``date`` not after ``as_of``; ties
+    broken by measurement id) is beyond its threshold (``graph.values.indicator_threshold``: the
+    ``warning``, else a ``target_value`` printed with its comparison such as ``≥95%``): below it
+    when the direction is ``ge`` (higher is better), above it when ``le``, different from it for a
+    yes/no indicator (``eq``: measured 否 when the threshold is 是); see ``graph.values.breached``.
+    Indicators without a threshold, a direction or a dated measurement of the threshold's kind
+    (a number, or 是 / 否) are not judged."""
     as_of = ctx.as_of
     for i in ctx.of_kind("Indicator"):
-        warning = number_or_none(i.props.get("warning"))
-        if warning is None:
+        threshold = indicator_threshold(i.props)
+        if threshold is None or threshold.direction is None:
             continue
-        direction = indicator_direction(i.props)
-        if direction is None:
-            continue
-        latest: tuple[_dt.date, str, float] | None = None
+        yes_no = isinstance(threshold.value, bool)
+        direction = threshold.direction
+        latest: tuple[_dt.date, str, float | bool] | None = None
         for mid in ctx.in_ids(i.id, "measurement_of", ("Measurement",)):
             m = ctx.node(mid)
-            d, v = date_or_none(m.props.get("date")), number_or_none(m.props.get("value"))
-            if d is None or v is None or d > as_of:
+            d, v = date_or_none(m.props.get("date")), measured_or_none(m.props.get("value"))
+            if d is None or v is None or d > as_of or isinstance(v, bool) != yes_no:
                 continue
             if latest is None or (d, mid) > (latest[0], latest[1]):
                 latest = (d, mid, v)
         if latest is None:
             continue
         d, _, v = latest
-        breach = v < warning if direction == "ge" else v > warning
-        if breach:
-            unit = i.props.get("unit")
-            unit = "" if blank(unit) else str(unit).strip()
+        if not breached(v, threshold.value, direction):
+            continue
+        unit = i.props.get("unit")
+        unit = "" if blank(unit) else str(unit).strip()
+        what_zh, what_en = ("预警值", "the warning threshold") if threshold.source == "warning" else (
+            "目标值", "the target threshold")
+        if yes_no:
+            shown = lambda x: "是" if x else "否"  # noqa: E731
+        else:
             # Value and threshold shown alike: both as percentages, or both as numbers in the unit.
-            percent = is_percent_unit(unit) and abs(v) <= 1 and abs(warning) <= 1
+            percent = is_percent_unit(unit) and abs(v) <= 1 and abs(threshold.value) <= 1
             shown = lambda x: indicator_value(x, unit, as_percent=percent)  # noqa: E731
-            yield i.id, {
-                "value": shown(v), "warning": shown(warning), "date": d.isoformat(), "unit": unit,
-                "direction": direction,
-                "cmp_zh": "低于" if direction == "ge" else "高于",
-                "cmp_en": "below" if direction == "ge" else "above",
-                "direction_zh": "越高越好" if direction == "ge" else "越低越好",
-                "direction_en": "higher is better" if direction == "ge" else "lower is better",
-            }
+        cmp_zh, cmp_en = {"ge": ("低于", "below"), "le": ("高于", "above"), "eq": ("不符合", "not")}[direction]
+        yield i.id, {
+            "value": shown(v), "warning": shown(threshold.value), "date": d.isoformat(), "unit": unit,
+            "direction": direction, "threshold_source": threshold.source,
+            "threshold_zh": what_zh, "threshold_en": what_en,
+            "cmp_zh": cmp_zh, "cmp_en": cmp_en,
+            "direction_zh": DIRECTION_ZH[direction],
+            "direction_en": {"ge": "higher is better", "le": "lower is better", "eq": "must equal"}[direction],
+        }

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.model import Node
-from graph.values import indicator_direction, number_or_none
+from graph.values import breached, indicator_direction, number_or_none
 from graph.services.diagnosis.context import DiagnosisConfig, DiagnosisContext, rounded
 from graph.store import GraphStore
 
@@ -69,8 +69,9 @@ def attainment(value: float | None, target: float | None, direction: str | None)
 
 
 def is_breach(value: float, warning: float, direction: str) -> bool:
-    """The SI004 condition: below the threshold when higher is better, above it when lower is."""
-    return value < warning if direction == "ge" else value > warning
+    """The SI004 condition (``graph.values.breached``): below the threshold when higher is better,
+    above it when lower is, different from it for ``eq``."""
+    return breached(value, warning, direction)  # type: ignore[arg-type]
 
 
 def _slope(values: list[float]) -> float | None:
