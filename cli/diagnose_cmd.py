@@ -55,7 +55,7 @@ def _print_table(console, data: dict[str, Any]) -> None:
                       goals, str(len(w["absorbed"])) if w["absorbed"] else "")
     console.print(table)
     legend = data["legend"]
-    cards = Table(title="单位记分卡 unit scorecards (seed 002 图13 colours)")
+    cards = Table(title="单位记分卡 unit scorecards (泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 colours)")
     for col in ("单位 unit", "状态", "达成度", "事前分解率", "按期推进率", "指标预警/过期", "预警(错误)"):
         cards.add_column(col, overflow="fold")
     for c in data["scorecards"]:
@@ -78,7 +78,7 @@ def diagnose(
     all_targets: Annotated[bool, typer.Option("--judge-not-due", help="judge low achievement on targets not yet due too")] = False,
 ) -> None:
     """Responsibility-driven diagnosis: warnings once each at their root cause, with owner and the
-    school goals at risk; achievement roll-up; before / during / after assessment (seed 004 表9)."""
+    school goals at risk; achievement roll-up; before / during / after assessment (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9)."""
     from graph.services.report import write_report
 
     if fmt not in FORMATS:

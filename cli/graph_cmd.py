@@ -56,7 +56,7 @@ def _print_load_report(result) -> None:
 def demo(
     force: Annotated[bool, typer.Option("--force", help="replace a store that holds other data")] = False,
 ) -> None:
-    """The main job: a fresh store with the demo college and seed 004 表7, then the check summary,
+    """The main job: a fresh store with the demo college and 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表7, then the check summary,
     the trace of one school goal down to teacher tasks, and one owner answer."""
     from graph.checks import RULES
     from seed.demo import demo_as_of, load_demo, pick_owner_example, pick_school_goal, reset_store
@@ -264,7 +264,7 @@ def pull(
 
 @app.command()
 def rules() -> None:
-    """List every consistency rule: id, severity, description (the catalogue of CHECKS.md)."""
+    """List every consistency rule: id, severity, description and source (as in docs/rules.md)."""
     from rich.table import Table
 
     from graph.checks import RULES

@@ -29,7 +29,7 @@ def _who(owner: dict[str, Any] | None) -> str:
 
 
 def trace_label(entry: dict[str, Any]) -> str:
-    """One line of a trace tree: kind, code, name, layer, owner, status (status in its seed 002 图13 colour)."""
+    """One line of a trace tree: kind, code, name, layer, owner, status (status in its 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 colour)."""
     onto = get_ontology()
     kind = onto.label(entry["kind"])
     code = entry["id"].split(":", 1)[1]

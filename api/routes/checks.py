@@ -31,7 +31,7 @@ async def checks(
                                        "code or exact name)", openapi_examples={"unit": {"value": "OrgUnit:JWC"}})] = None,
     as_of: Annotated[dt.date | None, Query(description="the check date for deadline rules (default today)")] = None,
 ) -> JSONResponse:
-    """The findings of the rules (CHECKS.md), as `iqa check --format json`: `{"findings": [{"rule",
+    """The findings of the rules (docs/rules.md), as `iqa check --format json`: `{"findings": [{"rule",
     "severity", "node", "name", "message", "message_en", "owner": {"unit", "person"},
     "inherited_from"}], "summary": {"total", "errors", "warnings", "by_rule", "by_unit", "as_of"}}`.
     Rules switched off or re-graded in the configuration file's `checks:` section are honoured. 404 /

@@ -74,8 +74,8 @@ def get_diagnosis(iqa: IqaDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsO
     "root_cause", "endangered", "school_goals", "absorbed", "suggestion", "rectification"}],
     "absorbed", "indicators", "key_indicators", "tasks", "assessment": {"before", "during", "after"},
     "scorecards"}`. Each warning is reported once, at its root cause, with the goals it endangers up
-    to the school goal; the assessment follows seed 004 表9 (事前 / 事中 / 事后) and the statuses
-    the colours of seed 002 图13 (`legend`). With `unit`, only what that org unit owns (the
+    to the school goal; the assessment follows 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9 (事前 / 事中 / 事后) and the statuses
+    the colours of 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 (`legend`). With `unit`, only what that org unit owns (the
     diagnosis itself is computed over the whole graph). 404 / 409 for a `unit` naming no / several
     org units."""
     return json(iqa.diagnose(as_of=as_of, unit=unit, low_threshold=low_threshold, judge_not_due=judge_not_due).to_dict())
@@ -114,7 +114,7 @@ def get_scorecard(unit_id: Annotated[str, Path(min_length=1, max_length=200,
     "achievement", "targets", "measured", "before": {"received", "decomposed", "rate"}, "tasks":
     {"total", "counts", "on_schedule", "behind", "rate"}, "indicators": {"total", "breach", "watch",
     "met", "stale"}, "warnings": {"total", "errors", "by_kind"}, "absorbed", "school_goals_at_risk"}`.
-    `status` / `colour` use the colours of seed 002 图13: 预警 red (an error-severity warning), 未完成
+    `status` / `colour` use the colours of 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13: 预警 red (an error-severity warning), 未完成
     yellow (other warnings), 已完成 black (every task done), else 正常 green. 404 / 409 for an id
     naming no / several org units."""
     return json(iqa.scorecard(unit_id, as_of=as_of, low_threshold=low_threshold, judge_not_due=judge_not_due))

@@ -48,7 +48,7 @@ from graph.model import Edge, Node
 from graph.checks import NO_UNIT_LABEL, resolve_unit
 from graph.services.diagnosis import Diagnosis, DiagnosisConfig, diagnose
 from graph.services.diagnosis.tasks import normalise_status
-from graph.services.diagnosis.warnings import Warning
+from graph.services.diagnosis.warnings import DiagnosisWarning
 from graph.services.ownership import owner_of
 from graph.store import GraphStore
 from graph.values import BadValue, parse_date
@@ -68,7 +68,7 @@ _SEVERITY_ZH = {"error": "错误", "warning": "警告"}
 _PERSON_WITH_CODE = re.compile(r"^(.*?)\s*[（(]\s*([^（）()]+?)\s*[）)]$")
 
 
-def rectification_code(warning: Warning) -> str:
+def rectification_code(warning: DiagnosisWarning) -> str:
     """The code of the rectification task of ``warning``: ``ZG-<node kind>-<node code>-<tag>``,
     tag = the rule id of a chain warning, else BREACH / STALE / OVERDUE / RISK / LOW / LATE."""
     tag = warning.rule if warning.kind == "chain" else _TAGS[warning.kind]

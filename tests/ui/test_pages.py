@@ -101,7 +101,7 @@ def test_trace_a_target_down_to_teacher_tasks_with_owners_and_status(open_page):
     table = at.dataframe[0].value
     row = table[table["节点"] == "Task:RW-0313"].iloc[0]
     assert row["人员"] == "薛琪雨" and row["状态"] == "预警"
-    # the status cells are painted with the ontology's TaskStatuses colours (seed 002 图13)
+    # the status cells are painted with the ontology's TaskStatuses colours (泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13)
     styles = at.dataframe[0].proto.arrow_data.styler.styles
     status_col = list(table.columns).index("状态")
     rw0313 = list(table["节点"]).index("Task:RW-0313")
@@ -174,7 +174,7 @@ def test_checks_filters_by_rule_and_unit(open_page, demo_store):
     at = _set_demo_date(open_page("checks"))
     at.multiselect(key="checks_rules").set_value(["IS001"]).run()
     assert f"问题={len(is001)}" in texts(at)
-    assert {e.label.split(" — ")[0] for e in at.expander} == {"后勤管理处", "保卫处"}  # seed 004 表7's mismatches
+    assert {e.label.split(" — ")[0] for e in at.expander} == {"后勤管理处", "保卫处"}  # 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表7's mismatches
     at.multiselect(key="checks_units").set_value(["OrgUnit:BWC"]).run()
     bwc = [f for f in is001 if f.unit_id == "OrgUnit:BWC"]
     assert f"问题={len(bwc)}" in texts(at) and [e.label.split(" — ")[0] for e in at.expander] == ["保卫处"]

@@ -100,10 +100,10 @@ from graph.services.diagnosis.indicators import (
 )
 from graph.services.diagnosis.rollup import Rollup, Score
 from graph.services.diagnosis.tasks import month_statuses, status_legend, task_status
-from graph.services.diagnosis.warnings import CAUSES, KINDS, Warning
+from graph.services.diagnosis.warnings import CAUSES, KINDS, DiagnosisWarning
 
 __all__ = [
     "CAUSES", "KINDS", "Diagnosis", "DiagnosisConfig", "DiagnosisContext", "IndicatorStatus", "Rollup", "Score",
-    "Warning", "achievement", "attainment", "diagnose", "edge_weight", "frequency_days", "indicator_status",
+    "DiagnosisWarning", "achievement", "attainment", "diagnose", "edge_weight", "frequency_days", "indicator_status",
     "month_statuses", "scorecard", "status_legend", "task_status",
 ]

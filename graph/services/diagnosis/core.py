@@ -16,7 +16,7 @@ from graph.services.diagnosis.context import DiagnosisConfig, DiagnosisContext, 
 from graph.services.diagnosis.indicators import IndicatorStatus
 from graph.services.diagnosis.rollup import Rollup
 from graph.services.diagnosis.tasks import BEHIND, ON_SCHEDULE, STATUSES, status_legend
-from graph.services.diagnosis.warnings import KINDS, Warning, collect
+from graph.services.diagnosis.warnings import KINDS, DiagnosisWarning, collect
 from graph.services.ownership import ref
 from graph.store import GraphStore
 
@@ -33,8 +33,8 @@ class Diagnosis:
     unit: dict[str, str] | None
     college: str | None
     indicators: list[IndicatorStatus]
-    warnings: list[Warning]
-    absorbed: list[Warning]
+    warnings: list[DiagnosisWarning]
+    absorbed: list[DiagnosisWarning]
     tasks: list[dict[str, Any]]
     before: dict[str, Any]
     during: dict[str, Any]
@@ -127,7 +127,7 @@ def _scorecards(d: Diagnosis, include: dict[str, dict[str, str]] | None = None) 
         u = ctx.unit_of(st.node) or NO_UNIT
         units[u["id"]] = u
         ind_by_unit[u["id"]].append(st)
-    warn_by_unit: dict[str, list[Warning]] = defaultdict(list)
+    warn_by_unit: dict[str, list[DiagnosisWarning]] = defaultdict(list)
     for w in d.warnings:
         u = w.unit or NO_UNIT
         units[u["id"]] = u

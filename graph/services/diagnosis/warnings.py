@@ -2,19 +2,19 @@
 unit, with provenance), the goals it endangers up to the school goal, and is reported once, at its
 root cause.
 
-Warning kinds (``KINDS``; severity in brackets):
+Kinds of diagnosis warning (``KINDS``; severity in brackets):
 
 =====================  ==========================================================================
 indicator_breach       指标预警 [error]: the latest measurement is beyond the warning threshold
-                       (seed 004 表10–表15 质控点; CHECKS.md SI004; ``indicators``)
+                       (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表10–表15 质控点; docs/rules.md SI004; ``indicators``)
 indicator_stale        指标数据缺失或过期 [warning]: no measurement within the collection frequency
 task_overdue           任务逾期 [warning]: due before the diagnosis date and not 已完成 (TK003;
-                       seed 002 图13 未完成)
+                       泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 未完成)
 task_at_risk           任务预警 [warning]: reported 预警, or not begun close to its deadline
-                       (seed 002 图13 预警; ``tasks.task_status``); ``DiagnosisConfig.at_risk_tasks``
+                       (泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 预警; ``tasks.task_status``); ``DiagnosisConfig.at_risk_tasks``
 low_achievement        达成度偏低 [warning]: a target or plan whose achievement rate (``rollup``) is
                        below ``low_threshold`` (default 0.6); only targets and plans due by the
-                       diagnosis date unless ``judge_not_due`` (seed 004 表9 事后)
+                       diagnosis date unless ``judge_not_due`` (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9 事后)
 rectification_overdue  整改逾期 [error]: a rectification task due and not 已完成
 chain                  a broken chain found by ``checks.run_checks`` for the rules of
                        ``DiagnosisConfig.chain_rules`` (TC001, TC002, TC008, TK001, …), with the
@@ -79,8 +79,11 @@ CAUSES: dict[str, frozenset[str]] = {
 
 
 @dataclass
-class Warning:
-    """One warning; ``to_dict()`` gives the JSON shape documented in ``graph.services.diagnosis``."""
+class DiagnosisWarning:
+    """One diagnosis warning (诊断预警): a root cause found by the diagnosis, with who must act.
+    Not to be confused with the 预警 status of a task, the ``warning`` severity of a finding or an
+    indicator's 预警值 threshold (docs/glossary.md). ``to_dict()`` gives the JSON shape documented
+    in ``graph.services.diagnosis``."""
 
     kind: str
     node: Node
@@ -138,12 +141,12 @@ class Warning:
         }
 
 
-def _make(kind: str, node: Node, message: str, facts: dict[str, Any] | None = None) -> Warning:
+def _make(kind: str, node: Node, message: str, facts: dict[str, Any] | None = None) -> DiagnosisWarning:
     label, severity, suggestion = KINDS[kind]
-    return Warning(kind, node, message, severity, facts=facts or {}, suggestion=suggestion)
+    return DiagnosisWarning(kind, node, message, severity, facts=facts or {}, suggestion=suggestion)
 
 
-def indicator_warnings(st: IndicatorStatus) -> list[Warning]:
+def indicator_warnings(st: IndicatorStatus) -> list[DiagnosisWarning]:
     """The breach and stale warnings of one indicator status."""
     node, out = st.node, []
     unit = node.props.get("unit") if isinstance(node.props.get("unit"), str) else None
@@ -167,7 +170,7 @@ def indicator_warnings(st: IndicatorStatus) -> list[Warning]:
     return out
 
 
-def task_warnings(ctx: DiagnosisContext, task: Node) -> list[Warning]:
+def task_warnings(ctx: DiagnosisContext, task: Node) -> list[DiagnosisWarning]:
     """Overdue / at-risk warnings of a task, or the overdue warning of a rectification task."""
     status = task_status(task, ctx.as_of, warning_window_days=ctx.config.warning_window_days)
     due = task.props.get("deadline")
@@ -188,7 +191,7 @@ def task_warnings(ctx: DiagnosisContext, task: Node) -> list[Warning]:
     return []
 
 
-def low_warnings(ctx: DiagnosisContext, rollup: Rollup) -> list[Warning]:
+def low_warnings(ctx: DiagnosisContext, rollup: Rollup) -> list[DiagnosisWarning]:
     """Low-achievement warnings of targets and plans (see the module docstring)."""
     out = []
     threshold = ctx.config.low_threshold
@@ -209,24 +212,24 @@ def low_warnings(ctx: DiagnosisContext, rollup: Rollup) -> list[Warning]:
     return out
 
 
-def chain_warnings(ctx: DiagnosisContext, report: CheckReport) -> list[Warning]:
+def chain_warnings(ctx: DiagnosisContext, report: CheckReport) -> list[DiagnosisWarning]:
     """One warning per finding of the chain rules (the rule's severity, message and suggestion)."""
     out = []
     for f in report.findings:
         rule = RULES[f.rule]
-        out.append(Warning("chain", ctx.node(f.node), f.message, f.severity, rule=f.rule,
+        out.append(DiagnosisWarning("chain", ctx.node(f.node), f.message, f.severity, rule=f.rule,
                            facts={"message_en": f.message_en}, suggestion=rule.suggestion_zh))
     return out
 
 
 def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorStatus],
             report: CheckReport | None = None,
-            rule_config: RuleConfig | None = None) -> tuple[list[Warning], list[Warning]]:
+            rule_config: RuleConfig | None = None) -> tuple[list[DiagnosisWarning], list[DiagnosisWarning]]:
     """Every warning of the snapshot, deduplicated: ``(reported, absorbed)``, each sorted (errors
     first, then kind, rule, owner unit name, node id). ``report``: the chain rules' findings
     (default: ``run_checks`` on ``ctx.store`` for ``ctx.config.chain_rules`` at ``ctx.as_of`` under
     ``rule_config``: a chain rule disabled there gives no warning, a re-graded one its severity)."""
-    found: list[Warning] = []
+    found: list[DiagnosisWarning] = []
     for st in indicators:
         found += indicator_warnings(st)
     for kind in TASK_KINDS:
@@ -238,7 +241,7 @@ def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorSta
     if report is not None:
         found += chain_warnings(ctx, report)
 
-    at: dict[str, list[Warning]] = defaultdict(list)
+    at: dict[str, list[DiagnosisWarning]] = defaultdict(list)
     for w in found:
         at[w.node.id].append(w)
     below_memo: dict[frozenset[str], dict[str, bool]] = defaultdict(dict)
@@ -262,7 +265,7 @@ def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorSta
         causes = CAUSES.get(w.cause_key)
         (absorbed if causes and cause_below(w.node.id, causes) else reported).append(w)
 
-    absorbed_at: dict[str, list[Warning]] = defaultdict(list)
+    absorbed_at: dict[str, list[DiagnosisWarning]] = defaultdict(list)
     for w in absorbed:
         absorbed_at[w.node.id].append(w)
     rect_index = _rectifications(ctx)
@@ -277,12 +280,12 @@ def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorSta
         w.rectification = rect_index.get(w.id)
     for w in absorbed:
         w.owner = ctx.owner(w.node)
-    reported.sort(key=Warning.sort_key)
-    absorbed.sort(key=Warning.sort_key)
+    reported.sort(key=DiagnosisWarning.sort_key)
+    absorbed.sort(key=DiagnosisWarning.sort_key)
     return reported, absorbed
 
 
-def _endangered(ctx: DiagnosisContext, rollup: Rollup, w: Warning) -> None:
+def _endangered(ctx: DiagnosisContext, rollup: Rollup, w: DiagnosisWarning) -> None:
     goals = []
     top = ctx.top_layer
     for nid, depth in ctx.ancestors(w.node.id, "risk"):
