@@ -25,7 +25,8 @@ from graph.services.resolve import resolve_node
 from graph.services.search import check_report
 from graph.services.trace import trace
 from graph.settings import Settings, load_settings
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore
+from graph.stores import open_store
 from graph.stores.embedded import EmbeddedStore
 
 

@@ -15,7 +15,8 @@ from itertools import islice
 from typing import TypeVar
 
 from graph.errors import StoreError
-from graph.store import CAP_TRANSACTIONS, GraphStore, open_store
+from graph.store import CAP_TRANSACTIONS, GraphStore
+from graph.stores import open_store
 
 T = TypeVar("T")
 #: ``(stage, done, total)``: stage is "nodes" or "edges"; called at 0 and after every batch.
@@ -73,7 +74,7 @@ def copy_graph(source: GraphStore, target: GraphStore, progress: Progress | None
 def push(to_uri: str, store: str | None = None, *, replace: bool = False, merge: bool = False,
          progress: Progress | None = None, batch_size: int = 5000) -> dict[str, int]:
     """``iqa push --to URI``: copy the selected store (``store``: a path or URI; None = ``IQA_STORE``
-    or ``iqa.sqlite``, as ``graph.store.open_store``) into the store at ``to_uri``. Returns
+    or ``iqa.sqlite``, as ``graph.stores.open_store``) into the store at ``to_uri``. Returns
     :func:`copy_graph`'s counts plus ``"from"`` / ``"to"`` locations; raises what it raises."""
     return _copy_between(store, to_uri, replace=replace, merge=merge, progress=progress, batch_size=batch_size)
 

@@ -1,4 +1,4 @@
-"""The :class:`GraphStore` interface every backend implements, and :func:`open_store`.
+"""The :class:`GraphStore` interface every backend implements (open one with ``graph.stores.open_store``).
 
 Backends: the embedded store (networkx in memory, persisted to one SQLite file; the default) and
 Neo4j (``neo4j://``, ``bolt://``, ``neo4j+s://`` URIs; an optional extra). Services in
@@ -7,18 +7,15 @@ Neo4j (``neo4j://``, ``bolt://``, ``neo4j+s://`` URIs; an optional extra). Servi
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import ClassVar
 
-from graph.errors import StoreError
 from graph.model import Edge, Node
 from graph.subgraph import Direction, Step, Subgraph
 
-__all__ = ["CAP_PERSISTENT", "CAP_TRANSACTIONS", "DEFAULT_STORE", "Direction", "GraphStore", "Step",
-           "Subgraph", "open_store"]
+__all__ = ["CAP_PERSISTENT", "CAP_TRANSACTIONS", "Direction", "GraphStore", "Step", "Subgraph"]
 
 #: Capability flags a backend may declare (the contract suite skips what a backend lacks).
 CAP_TRANSACTIONS = "transactions"  # writes inside transaction() are all-or-nothing
@@ -124,26 +121,3 @@ class GraphStore(ABC):
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-DEFAULT_STORE = "iqa.sqlite"
-
-
-def open_store(uri: str | os.PathLike[str] | None = None) -> GraphStore:
-    """Open the store named by ``uri``: a file path (embedded SQLite store, created if missing),
-    ``:memory:`` (embedded, not persisted), or a Neo4j URI (``neo4j://``, ``bolt://``,
-    ``neo4j+s://`` …). ``None`` means the ``IQA_STORE`` environment variable, else ``iqa.sqlite``.
-    Raises StoreError when the store cannot be opened."""
-    target = str(uri if uri is not None else os.environ.get("IQA_STORE") or DEFAULT_STORE)
-    scheme = target.split("://", 1)[0].lower() if "://" in target else ""
-    if scheme in {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}:
-        try:
-            from graph.stores.neo4j import Neo4jStore
-        except ImportError as exc:  # the driver is an optional extra
-            raise StoreError(f"{target}: the Neo4j backend needs the 'neo4j' extra: pip install 'iqa-graph[neo4j]' ({exc})") from exc
-        return Neo4jStore.from_uri(target)
-    if scheme:
-        raise StoreError(f"unknown store scheme {scheme!r} in {target!r}; use a file path or a neo4j:// / bolt:// URI")
-    from graph.stores.embedded import EmbeddedStore
-
-    return EmbeddedStore(None if target == ":memory:" else target)

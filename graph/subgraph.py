@@ -9,14 +9,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
 from graph.model import Edge, Node
 
-if TYPE_CHECKING:
-    from graph.store import GraphStore
-
 Direction = Literal["out", "in", "both"]
+
+
+class BulkReader(Protocol):
+    """What :meth:`Subgraph.read` needs of a store (every ``GraphStore`` is one)."""
+
+    def iter_nodes(self, kind: str | None = None) -> Iterator[Node]: ...
+
+    def iter_edges(self, type: str | None = None) -> Iterator[Edge]: ...
+
 #: One step of a traversal: an edge type and the direction to walk it from the node at hand.
 Step = tuple[str, Direction]
 
@@ -64,7 +70,7 @@ class Subgraph:
         return self
 
     @classmethod
-    def read(cls, store: GraphStore, kinds: Collection[str] | None = None,
+    def read(cls, store: BulkReader, kinds: Collection[str] | None = None,
              edge_types: Collection[str] | None = None) -> Subgraph:
         """Read whole kinds and edge types from ``store`` (None = all of them): one
         ``iter_nodes`` call per kind and one ``iter_edges`` call per edge type, or one each when

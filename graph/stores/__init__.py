@@ -1,1 +1,32 @@
-"""Backends of :class:`graph.store.GraphStore`: ``embedded`` (default) and ``neo4j`` (optional extra)."""
+"""Backends of :class:`graph.store.GraphStore` — ``embedded`` (the default: one SQLite file) and
+``neo4j`` (an optional extra) — and :func:`open_store`, which picks one from a URI. The interface
+module imports no backend; the backends import the interface."""
+
+from __future__ import annotations
+
+import os
+
+from graph.errors import StoreError
+from graph.store import GraphStore
+
+DEFAULT_STORE = "iqa.sqlite"
+
+
+def open_store(uri: str | os.PathLike[str] | None = None) -> GraphStore:
+    """Open the store named by ``uri``: a file path (embedded SQLite store, created if missing),
+    ``:memory:`` (embedded, not persisted), or a Neo4j URI (``neo4j://``, ``bolt://``,
+    ``neo4j+s://`` …). ``None`` means the ``IQA_STORE`` environment variable, else ``iqa.sqlite``.
+    Raises StoreError when the store cannot be opened."""
+    target = str(uri if uri is not None else os.environ.get("IQA_STORE") or DEFAULT_STORE)
+    scheme = target.split("://", 1)[0].lower() if "://" in target else ""
+    if scheme in {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}:
+        try:
+            from graph.stores.neo4j import Neo4jStore
+        except ImportError as exc:  # the driver is an optional extra
+            raise StoreError(f"{target}: the Neo4j backend needs the 'neo4j' extra: pip install 'iqa-graph[neo4j]' ({exc})") from exc
+        return Neo4jStore.from_uri(target)
+    if scheme:
+        raise StoreError(f"unknown store scheme {scheme!r} in {target!r}; use a file path or a neo4j:// / bolt:// URI")
+    from graph.stores.embedded import EmbeddedStore
+
+    return EmbeddedStore(None if target == ":memory:" else target)

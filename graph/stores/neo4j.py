@@ -56,7 +56,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-# The driver is the optional extra 'neo4j'; graph.store.open_store turns this ImportError into StoreError.
+# The driver is the optional extra 'neo4j'; graph.stores.open_store turns this ImportError into StoreError.
 from neo4j import GraphDatabase
 from neo4j import exceptions as neo4j_errors
 

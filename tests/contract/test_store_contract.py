@@ -185,7 +185,7 @@ def test_persistence_across_reopen(tmp_path):
 
 def test_open_store_refuses_a_foreign_file(tmp_path):
     from graph.errors import StoreError
-    from graph.store import open_store
+    from graph.stores import open_store
 
     bad = tmp_path / "x.sqlite"
     bad.write_bytes(b"this is not sqlite at all" * 100)

@@ -477,7 +477,7 @@ def test_a_closed_store_refuses_work_and_a_passed_in_driver_stays_open():
 
 
 def test_open_store_dispatches_neo4j_uris(monkeypatch):
-    from graph.store import open_store
+    from graph.stores import open_store
 
     fake = FakeDriver()
     monkeypatch.setattr(neo4j_store.GraphDatabase, "driver", lambda uri, auth=None: fake)
