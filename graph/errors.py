@@ -23,7 +23,7 @@ class NotFoundError(IqaError):
 
 
 class AmbiguousIdError(IqaError):
-    """A bare code that matches nodes of several kinds; ``candidates`` lists their full ids."""
+    """A bare code or a name that matches several nodes; ``candidates`` lists their full ids."""
 
     def __init__(self, message: str, candidates: list[str]):
         super().__init__(message)

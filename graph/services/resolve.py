@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 
 from graph.errors import AmbiguousIdError, NotFoundError
 from graph.model import Node
@@ -24,11 +25,18 @@ def suggest(store: GraphStore, text: str, kind: str | None = None, n: int = 5) -
     return out[:n]
 
 
+def _name_key(value: object) -> str:
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
+
+
 def resolve_node(store: GraphStore, ref: str) -> Node:
-    """The node named by ``ref``: ``Kind:code``, or a bare code when exactly one node has it.
+    """The node named by ``ref``: ``Kind:code``; else a bare code when exactly one node has it;
+    else an exact name (after Unicode NFKC normalisation and trimming) when exactly one node has it.
+    The CLI's arguments, the API's paths and the UI all resolve through here.
 
     Raises NotFoundError (with the closest ids as ``suggestions``) when nothing matches, and
-    AmbiguousIdError (listing the candidate ids) when a bare code names nodes of several kinds.
+    AmbiguousIdError (listing the candidate ids) when a bare code names nodes of several kinds or a
+    name is shared by several nodes.
     """
     ref = ref.strip()
     kind, sep, code = ref.partition(":")
@@ -44,5 +52,12 @@ def resolve_node(store: GraphStore, ref: str) -> Node:
     if matches:
         ids = [m.id for m in matches]
         raise AmbiguousIdError(f"code {ref!r} names several nodes; use one of: {', '.join(ids)}", ids)
+    wanted = _name_key(ref)
+    named = [n for n in store.iter_nodes() if _name_key(n.props.get("name")) == wanted] if wanted else []
+    if len(named) == 1:
+        return named[0]
+    if named:
+        ids = [n.id for n in named]
+        raise AmbiguousIdError(f"several nodes are named {ref!r}; use one of: {', '.join(ids)}", ids)
     hints = suggest(store, ref)
     raise NotFoundError(f"no node with code {ref!r}" + (f"; did you mean {', '.join(hints)}?" if hints else ""), hints)

@@ -3,9 +3,9 @@ owns, a node's neighbourhood, and check reports filtered by severity.
 
 Search matching: the query is compared, after Unicode NFKC normalisation and case folding, with
 each node's code and ``name`` as a substring (Chinese included: ``招生`` finds ``完成年度招生计划``),
-and with its id when the query holds a colon (``Task:RW``). Results are ranked: exact code or id
-first, then codes starting with the query, then names starting with it, then the rest; within a
-rank by id.
+and with its id when the query holds a colon (``Task:RW``). Results are ranked: exact code, id or
+name first, then codes starting with the query, then names starting with it, then the rest; within
+a rank by id.
 """
 
 from __future__ import annotations
@@ -102,9 +102,9 @@ class NodeIndex:
 
 
 def _rank(entry: tuple[str, str, str, Node], q: str) -> int:
-    """0 exact code or id, 1 code prefix, 2 name prefix, 3 any other match."""
+    """0 exact code, id or name, 1 code prefix, 2 name prefix, 3 any other match."""
     nid, code, name, _ = entry
-    if code == q or nid == q:
+    if code == q or nid == q or name == q:
         return 0
     if code.startswith(q):
         return 1

@@ -190,3 +190,29 @@ def test_check_load_on_a_store_without_transactions_uses_a_copy(tmp_path, monkey
     good = _write_csv(tmp_path / "部门.csv", [["编号", "名称"], ["NEW", "新部门"]])
     assert check_load(s, [("部门.csv", good)]).nodes_written == 1
     assert s.get_node("OrgUnit:NEW") is None
+
+
+def test_search_puts_the_exact_name_first(mem_store):
+    """A unit's exact name ranks before an indicator whose code merely starts like it."""
+    from graph.model import Node as _Node
+    from graph.services.search import search_nodes
+
+    mem_store.upsert_nodes([_Node("OrgUnit", "XB01", {"name": "机械工程系"}),
+                            _Node("Indicator", "ZK-57", {"name": "机械工程系专业就业率"}),
+                            _Node("Target", "机械工程系-01", {"name": "机械工程系招生", "layer": "department"})])
+    page = search_nodes(mem_store, "机械工程系")
+    assert [n.id for n in page.items] == ["OrgUnit:XB01", "Target:机械工程系-01", "Indicator:ZK-57"]
+
+
+def test_a_unique_name_resolves_and_a_shared_one_lists_candidates(mem_store):
+    from graph.errors import AmbiguousIdError
+    from graph.model import Node as _Node
+    from graph.services.resolve import resolve_node
+
+    mem_store.upsert_nodes([_Node("OrgUnit", "XB01", {"name": "机械工程系"}),
+                            _Node("OrgUnit", "D01", {"name": "教务处"}), _Node("Post", "D01-P1", {"name": "教务处"})])
+    assert resolve_node(mem_store, "机械工程系").id == "OrgUnit:XB01"
+    assert resolve_node(mem_store, " 机械工程系 ").id == "OrgUnit:XB01"
+    with pytest.raises(AmbiguousIdError) as err:
+        resolve_node(mem_store, "教务处")
+    assert err.value.candidates == ["OrgUnit:D01", "Post:D01-P1"]
