@@ -19,7 +19,7 @@ from fastapi.openapi.utils import get_openapi
 from api.middleware import BodyLimit
 from api.problems import ProblemDetail, install_handlers
 from api.routes import ROUTERS
-from api.version import VERSION
+from graph.version import VERSION
 from graph.app import Iqa
 from graph.settings import Settings, load_settings
 from graph.store import GraphStore

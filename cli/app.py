@@ -24,13 +24,34 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from graph.app import Iqa
 from graph.errors import IqaError
 from graph.settings import Settings, load_settings
+from graph.version import VERSION
 
 app = typer.Typer(
     help="iqa-graph: the knowledge graph of a college's internal quality assurance (诊改).",
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
+
+#: What ``iqa`` alone prints: the few commands a new user needs first.
+GETTING_STARTED = """iqa-graph {version}: the knowledge graph of a college's internal quality assurance (诊改).
+
+Getting started:
+  iqa demo                     build the demo college in iqa.sqlite and show what iqa finds
+  iqa template 模板.xlsx        an empty workbook with every sheet, to fill in
+  iqa load 工作簿.xlsx           load your workbook (all or nothing; --partial keeps the good rows)
+  iqa check                    the consistency findings, routed to the units that must fix them
+  iqa trace MB-S01             a school goal down to the tasks, with their owners
+  iqa owner ZK-58              who owns an indicator, and why
+  iqa serve / iqa ui           the HTTP API / the web UI on the same store
+
+iqa --help lists every command; iqa COMMAND --help explains one.
+Shell completion: iqa --install-completion"""
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"iqa-graph {VERSION}", markup=False, highlight=False)
+        raise typer.Exit()
 #: Results (standard output).
 console = Console()
 #: Errors, hints and progress (standard error).
@@ -46,12 +67,17 @@ class State:
 state = State()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def main(
+    ctx: typer.Context,
     store: Annotated[Optional[str], typer.Option("--store", envvar="IQA_STORE", help="SQLite file, :memory: or neo4j:// URI (default iqa.sqlite)")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", envvar="IQA_CONFIG", help="YAML configuration: checks: and api: sections (default: iqa.yaml if present)")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")] = False,
 ) -> None:
     state.options = {"store": store, "config": config}
+    if ctx.invoked_subcommand is None:
+        console.print(GETTING_STARTED.format(version=VERSION), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit()
 
 
 def fail(exc: IqaError) -> typer.Exit:

@@ -122,3 +122,17 @@ def test_the_cli_modules_import_one_way():
 
     circles = [name for name in modules if reaches(name, name, set())]
     assert not circles, f"import circles through {circles}: {imports}"
+
+
+def test_iqa_alone_shows_how_to_start_and_version_prints_the_version():
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from graph.version import VERSION
+
+    alone = CliRunner().invoke(app, [])
+    assert alone.exit_code == 0
+    assert "Getting started" in alone.stdout and "iqa demo" in alone.stdout and "iqa trace MB-S01" in alone.stdout
+    version = CliRunner().invoke(app, ["--version"])
+    assert version.exit_code == 0 and version.stdout.strip() == f"iqa-graph {VERSION}"
+    assert "--install-completion" in CliRunner().invoke(app, ["--help"]).stdout

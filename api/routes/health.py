@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from api.deps import ReadsDep
 from api.routes._common import json
 from api.schemas import Health
-from api.version import VERSION
+from graph.version import VERSION
 
 router = APIRouter(tags=["health"])
 

@@ -1,4 +1,4 @@
-"""The package version the API reports."""
+"""The installed package version (the CLI's --version, the API's /health and OpenAPI)."""
 
 from __future__ import annotations
 
