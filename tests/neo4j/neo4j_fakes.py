@@ -205,7 +205,7 @@ class FakeTx:
 
 
 _READS = ("SHOW_", "GET_", "EXISTING_IDS", "NEIGHBORS_", "NODES_PAGE", "nodes_page_of", "EDGES_PAGE", "COUNT_",
-          "count_", "FIND_BY_CODE", "subgraph_nodes", "SUBGRAPH_EDGES")
+          "count_", "FIND_BY_CODE", "subgraph_nodes", "SUBGRAPH_EDGES", "TRAVERSE")
 
 
 def _is_read(name: str) -> bool:
@@ -334,4 +334,34 @@ def _interpret(g: Graph, name: str, p: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"source": s, "type": t, "target": tgt, "props": dict(props)}
                 for (s, t, tgt), props in g.rels.items()
                 if s in p["sources"] and tgt in ids and (p["types"] is None or t in p["types"])]
+    if base == "GET_NODES":
+        return [{"props": _props(g, i)} for i in dict.fromkeys(p["ids"]) if _is_store_node(g, i)]
+    if base == "TRAVERSE":
+        return _traverse(g, p)
     raise AssertionError(f"the fake does not know statement {name}")
+
+
+def _traverse(g: Graph, p: dict[str, Any]) -> list[dict[str, Any]]:
+    """TRAVERSE as documented: breadth first, one row per node reached with its depth and, for a
+    node above the depth limit, the relationships at it that match a step."""
+    limit = p["max_depth"]
+
+    def matching(nid: str) -> list[tuple[str, str, str]]:
+        return [k for k in g.rels if _is_store_node(g, k[0]) and _is_store_node(g, k[2])
+                and ((k[0] == nid and k[1] in p["out_types"]) or (k[2] == nid and k[1] in p["in_types"]))]
+
+    depth = {i: 0 for i in p["seeds"] if _is_store_node(g, i)}
+    frontier, d = list(depth), 0
+    while frontier and (limit is None or d < limit):
+        nxt = []
+        for nid in frontier:
+            for s, _, t in matching(nid):
+                other = t if s == nid else s
+                if other not in depth:
+                    depth[other] = d + 1
+                    nxt.append(other)
+        frontier, d = nxt, d + 1
+    return [{"node": _props(g, i), "depth": dep,
+             "edges": [{"source": s, "type": t, "target": tgt, "props": dict(g.rels[(s, t, tgt)])}
+                       for s, t, tgt in (matching(i) if limit is None or dep < limit else [])]}
+            for i, dep in depth.items()]
