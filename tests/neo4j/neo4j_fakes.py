@@ -345,10 +345,16 @@ def _traverse(g: Graph, p: dict[str, Any]) -> list[dict[str, Any]]:
     """TRAVERSE as documented: breadth first, one row per node reached with its depth and, for a
     node above the depth limit, the relationships at it that match a step."""
     limit = p["max_depth"]
+    at: dict[str, list[tuple[str, str, str]]] = {}
+    for k in g.rels:
+        if _is_store_node(g, k[0]) and _is_store_node(g, k[2]):
+            if k[1] in p["out_types"]:
+                at.setdefault(k[0], []).append(k)
+            if k[1] in p["in_types"] and k not in at.get(k[2], ()):
+                at.setdefault(k[2], []).append(k)
 
     def matching(nid: str) -> list[tuple[str, str, str]]:
-        return [k for k in g.rels if _is_store_node(g, k[0]) and _is_store_node(g, k[2])
-                and ((k[0] == nid and k[1] in p["out_types"]) or (k[2] == nid and k[1] in p["in_types"]))]
+        return at.get(nid, [])
 
     depth = {i: 0 for i in p["seeds"] if _is_store_node(g, i)}
     frontier, d = list(depth), 0
