@@ -38,7 +38,8 @@ Reads
     nodes and edges are read in pages of ``batch_size`` (keyset paging on ``id``), counts come
     from Neo4j's count store, ``neighbors`` filters types with ``type(r) IN $types``,
     :meth:`Neo4jStore.traverse` (and so ``get_nodes``) is one statement whatever the depth, and
-    :meth:`Neo4jStore.subgraph` fetches a bounded-depth neighbourhood in two statements. Node
+    :meth:`Neo4jStore.subgraph` fetches a bounded-depth neighbourhood in one such statement plus
+    one per ``batch_size`` nodes for its edges. Node
     order is Neo4j's string order of ``id``, which equals Python's for every character of the
     Basic Multilingual Plane (all Chinese in common use).
 
@@ -574,21 +575,26 @@ class Neo4jStore(GraphStore):
                  max_depth: int = 3) -> tuple[list[Node], list[Edge]]:
         """The nodes reachable from ``start_id`` in 1..``max_depth`` steps along ``direction``
         (every step of a type in ``edge_types``; None = any), plus the start node, and every edge
-        of those types among them (the induced subgraph) — in two queries instead of one per node.
+        of those types among them (the induced subgraph): one :data:`neo4j_queries.TRAVERSE`
+        statement for the nodes, then :data:`neo4j_queries.SUBGRAPH_EDGES` per ``batch_size``
+        nodes for the edges.
 
         Returns ``(nodes sorted by id, edges sorted by (source, type, target))``; ``([], [])`` when
         there is no node ``start_id``. Raises ValidationError for a depth outside
         1..MAX_SUBGRAPH_DEPTH, an unknown direction or an unknown edge type."""
-        statement = q.subgraph_nodes(direction, max_depth)
+        if direction not in ("out", "in", "both"):
+            raise ValidationError(f"direction must be out, in or both, not {direction!r}")
+        if type(max_depth) is not int or not 1 <= max_depth <= q.MAX_SUBGRAPH_DEPTH:
+            raise ValidationError(f"max_depth must be an integer from 1 to {q.MAX_SUBGRAPH_DEPTH}, not {max_depth!r}")
         types = None
         if edge_types is not None:
             for t in edge_types:
                 q.rel_type(t, self.onto)
             types = sorted(set(edge_types))
-        rows = self._read(statement, {"id": start_id, "types": types})
-        if not rows:
+        walk_types = sorted(q.allowed_types(self.onto)) if types is None else types
+        found = self.traverse([start_id], [(t, direction) for t in walk_types], max_depth).nodes
+        if not found:
             return [], []
-        found = {n.id: n for n in map(node_from_props, [rows[0]["start"], *rows[0]["reached"]])}
         ids = sorted(found)
         edges: list[Edge] = []
         for chunk in _chunks(ids, self.batch_size):

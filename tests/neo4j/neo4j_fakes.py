@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import re
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,7 +204,7 @@ class FakeTx:
 
 
 _READS = ("SHOW_", "GET_", "EXISTING_IDS", "NEIGHBORS_", "NODES_PAGE", "nodes_page_of", "EDGES_PAGE", "COUNT_",
-          "count_", "FIND_BY_CODE", "subgraph_nodes", "SUBGRAPH_EDGES", "TRAVERSE")
+          "count_", "FIND_BY_CODE", "SUBGRAPH_EDGES", "TRAVERSE")
 
 
 def _is_read(name: str) -> bool:
@@ -306,29 +305,6 @@ def _interpret(g: Graph, name: str, p: dict[str, Any]) -> list[dict[str, Any]]:
     if base == "FIND_BY_CODE":
         ids = sorted(i for i, (labels, props) in g.nodes.items() if NL in labels and props.get("code") == p["code"])
         return [{"props": _props(g, i)} for i in ids]
-    if base == "subgraph_nodes":
-        direction, depth = args[0], int(args[1])
-        if not _is_store_node(g, p["id"]):
-            return []
-        seen: dict[str, int] = {}
-        queue = deque([(p["id"], 0)])
-        while queue:
-            here, d = queue.popleft()
-            if d == depth:
-                continue
-            for (s, t, tgt) in g.rels:
-                if p["types"] is not None and t not in p["types"]:
-                    continue
-                steps = []
-                if direction in ("out", "both") and s == here:
-                    steps.append(tgt)
-                if direction in ("in", "both") and tgt == here:
-                    steps.append(s)
-                for other in steps:
-                    if other not in seen and _is_store_node(g, other):
-                        seen[other] = d + 1
-                        queue.append((other, d + 1))
-        return [{"start": _props(g, p["id"]), "reached": [_props(g, i) for i in seen]}]
     if base == "SUBGRAPH_EDGES":
         ids = set(p["ids"])
         return [{"source": s, "type": t, "target": tgt, "props": dict(props)}

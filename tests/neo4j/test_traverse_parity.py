@@ -226,3 +226,18 @@ def test_steps_become_type_lists_per_direction():
     assert traverse_types([("led_by", "out"), ("holds", "both"), ("measures", "in"), ("led_by", "out")]) == (
         ["holds", "led_by"], ["holds", "measures"])
     assert traverse_types([]) == ([], [])
+
+
+def test_the_subgraph_fast_path_walks_a_dense_dag_without_enumerating_paths(pair):
+    """Neo4jStore.subgraph once matched a variable-length pattern: 6**11 paths at depth 12 here."""
+    neo, _, sent = pair
+    width, layers = 6, 14
+    neo.upsert_nodes([Node("Target", f"L{layer}_{i}") for layer in range(layers) for i in range(width)])
+    neo.upsert_edges([Edge(f"Target:L{layer}_{a}", "decomposes_to", f"Target:L{layer + 1}_{b}")
+                      for layer in range(layers - 1) for a in range(width) for b in range(width)])
+    sent.clear()
+    started = time.monotonic()
+    nodes, edges = neo.subgraph("Target:L0_0", None, "out", 12)
+    assert time.monotonic() - started < 30
+    assert len(nodes) == 1 + 12 * width and len(edges) == width + 11 * width * width
+    assert len(sent) == 1 + -(-len(nodes) // neo.batch_size)  # TRAVERSE, then the edges per batch of nodes
