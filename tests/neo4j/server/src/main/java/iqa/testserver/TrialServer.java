@@ -75,6 +75,15 @@ public final class TrialServer {
             System.exit(1);
             return;
         }
+        if (auth) {
+            try {
+                setPassword(service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), password);
+            } catch (RuntimeException e) {
+                System.err.println("could not set the password of user neo4j: " + e);
+                service.shutdown();
+                System.exit(1);
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         DatabaseManagementService running = service;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -82,10 +91,6 @@ public final class TrialServer {
             running.shutdown();
             stopped.countDown();
         }, "neo4j-shutdown"));
-
-        if (auth) {
-            setPassword(service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), password);
-        }
         System.out.println("READY bolt://127.0.0.1:" + port);
         System.out.flush();
         stopped.await();
