@@ -1,6 +1,7 @@
-"""Shared fixtures. ``store_factory`` builds a fresh store of every available backend: the
-embedded store on a file and in memory always; Neo4j only where ``NEO4J_URI`` is set (skipped with
-the reason otherwise), so each behaviour is written once and checked on every backend."""
+"""Shared fixtures. ``any_store`` builds a fresh store of every available backend: the
+embedded store on a file and in memory always; Neo4j where ``NEO4J_URI`` is set or a local server
+is started (``neo4j_server``: under ``CI=true`` or ``IQA_NEO4J_SERVER=1``), skipped with the reason
+otherwise (failed under CI), so each behaviour is written once and checked on every backend."""
 
 from __future__ import annotations
 
@@ -36,9 +37,65 @@ def make_store(backend: str, tmp_path: Path):
     raise ValueError(backend)
 
 
+def _under_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """The Bolt URI of the Neo4j server the tests use, or None: ``NEO4J_URI`` when set; else, under
+    ``CI=true`` or ``IQA_NEO4J_SERVER=1``, a local server started once for the session with
+    ``.ci/neo4j-server start`` (a temporary data directory, a free port; stopped at the end of the
+    session) whose URI is exported as ``NEO4J_URI`` for the suites. Fails when that server
+    cannot be started. Requested lazily (through ``neo4j_uri``), so runs without Neo4j tests start
+    nothing."""
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        yield uri
+        return
+    if not (_under_ci() or os.environ.get("IQA_NEO4J_SERVER") == "1"):
+        yield None
+        return
+    import socket
+    import subprocess
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    data = tmp_path_factory.mktemp("neo4j-server")
+    script = ROOT / ".ci" / "neo4j-server"
+    done = subprocess.run([str(script), "start", str(data), str(port)], capture_output=True, text=True,
+                          timeout=1800, stdin=subprocess.DEVNULL)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines or not lines[-1].startswith("bolt://"):
+        pytest.fail(f".ci/neo4j-server start failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+    uri = lines[-1]
+    os.environ["NEO4J_URI"] = uri
+    try:
+        yield uri
+    finally:
+        del os.environ["NEO4J_URI"]
+        subprocess.run([str(script), "stop", str(data)], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def neo4j_uri(neo4j_server):
+    """The Neo4j server's URI for a test that needs one (see ``neo4j_server``). Without a server
+    the test is skipped with the reason — except under ``CI=true``, where it fails: CI runs every
+    Neo4j test."""
+    if not neo4j_server:
+        reason = "NEO4J_URI is not set: Neo4j backend not tested here (IQA_NEO4J_SERVER=1 starts a local server)"
+        if _under_ci():
+            pytest.fail(reason + "; under CI=true every Neo4j test must run")
+        pytest.skip(reason)
+    return neo4j_server
+
+
 @pytest.fixture(params=BACKENDS)
 def any_store(request, tmp_path):
     """A fresh, empty store of each backend."""
+    if request.param == "neo4j":
+        request.getfixturevalue("neo4j_uri")
     store = make_store(request.param, tmp_path)
     yield store
     store.close()

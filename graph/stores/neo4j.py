@@ -36,8 +36,10 @@ Writes
 Reads
     Each read is one Cypher statement (a managed read transaction, or the open transaction):
     nodes and edges are read in pages of ``batch_size`` (keyset paging on ``id``), counts come
-    from Neo4j's count store, ``neighbors`` filters types with ``type(r) IN $types``, and
-    :meth:`Neo4jStore.subgraph` fetches a bounded-depth neighbourhood in two statements. Node
+    from Neo4j's count store, ``neighbors`` filters types with ``type(r) IN $types``,
+    :meth:`Neo4jStore.traverse` (and so ``get_nodes``) is one statement whatever the depth, and
+    :meth:`Neo4jStore.subgraph` fetches a bounded-depth neighbourhood in one such statement plus
+    one per ``batch_size`` nodes for its edges. Node
     order is Neo4j's string order of ``id``, which equals Python's for every character of the
     Basic Multilingual Plane (all Chinese in common use).
 
@@ -60,9 +62,9 @@ from typing import Any, TypeVar
 from neo4j import GraphDatabase
 from neo4j import exceptions as neo4j_errors
 
-from graph.errors import NotFoundError, StoreError
+from graph.errors import NotFoundError, StoreError, ValidationError
 from graph.model import Edge, Node, split_id, validate_edge, validate_node
-from graph.subgraph import Step, Subgraph, walk
+from graph.subgraph import Step, Subgraph
 from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
 from graph.stores import neo4j_queries as q
 from ontology import Ontology, get_ontology
@@ -138,6 +140,28 @@ def node_from_props(stored: dict[str, Any]) -> Node:
     """The Node a stored property map (``properties(n)``) stands for."""
     kind, code = split_id(stored["id"])
     return Node(kind, stored.get("code", code), decode_props(stored, NODE_RESERVED))
+
+
+def traverse_types(steps: Collection[Step], onto: Ontology | None = None) -> tuple[list[str], list[str]]:
+    """The ``out_types`` and ``in_types`` parameters of TRAVERSE for ``steps`` (each sorted, a
+    "both" step in both): ``[("led_by", "out"), ("holds", "both")]`` → ``(["holds", "led_by"],
+    ["holds"])``. Raises ValidationError for an edge type that is not an allowed relationship
+    type or a direction other than "out", "in", "both"."""
+    out_types: set[str] = set()
+    in_types: set[str] = set()
+    for step in steps:
+        try:
+            edge_type, direction = step
+        except (TypeError, ValueError):
+            raise ValidationError(f"a traversal step is an (edge type, direction) pair, not {step!r}") from None
+        q.rel_type(edge_type, onto)
+        if direction not in ("out", "in", "both"):
+            raise ValidationError(f"direction must be out, in or both, not {direction!r}")
+        if direction != "in":
+            out_types.add(edge_type)
+        if direction != "out":
+            in_types.add(edge_type)
+    return sorted(out_types), sorted(in_types)
 
 
 def _chunks(rows: list[T], size: int) -> Iterator[list[T]]:
@@ -513,33 +537,64 @@ class Neo4jStore(GraphStore):
 
     def traverse(self, seeds: Iterable[str], steps: Collection[Step],
                  max_depth: int | None = None) -> Subgraph:
-        # Interim: one statement per node and step; to be answered by one Cypher statement.
-        def adjacent(nid: str, et: str, direction: str):
-            for edge, other in self.neighbors(nid, (et,), direction):  # type: ignore[arg-type]
-                yield edge, other.id
+        """Breadth-first walk from ``seeds`` along ``steps`` (see :meth:`GraphStore.traverse`) in
+        ONE Cypher statement, :data:`neo4j_queries.TRAVERSE` (no statement per node, no path
+        enumeration, no depth cap); with no steps or ``max_depth`` ≤ 0, the seeds alone, in one
+        statement :data:`neo4j_queries.GET_NODES`; no seeds, no statement.
 
-        return walk(adjacent, seeds, steps, max_depth, self.get_node)
+        Returns the same Subgraph as the embedded store: every node reached (unknown seeds left
+        out) with ``depth[id]`` its fewest hops from a seed, and for each node reached at fewer
+        than ``max_depth`` hops all its edges matching a step. Raises ValidationError, before any
+        statement is sent, for an edge type that is not an allowed relationship type, a direction
+        other than "out" / "in" / "both" (the embedded store ignores an unknown type and fails on
+        an unknown direction with KeyError), or a ``max_depth`` that is not None or an integer."""
+        out_types, in_types = traverse_types(steps, self.onto)
+        if max_depth is not None and (type(max_depth) is not int):
+            raise ValidationError(f"max_depth must be None or an integer, not {max_depth!r}")
+        ids = list(dict.fromkeys(seeds))
+        if not ids:
+            return Subgraph()
+        if not (out_types or in_types) or (max_depth is not None and max_depth <= 0):
+            nodes = [node_from_props(r["props"]) for r in self._read(q.GET_NODES, {"ids": ids})]
+            return Subgraph(nodes, (), {n.id: 0 for n in nodes})
+        rows = self._read(q.TRAVERSE, {"seeds": ids, "out_types": out_types, "in_types": in_types,
+                                       "max_depth": max_depth})
+        sg = Subgraph()
+        edges: list[Edge] = []
+        for r in rows:
+            node = node_from_props(r["node"])
+            sg.add((node,))
+            sg.depth[node.id] = int(r["depth"])
+            for e in r["edges"]:
+                edges.append(Edge(e["source"], e["type"], e["target"], decode_props(e["props"], EDGE_RESERVED)))
+        sg.add((), edges)
+        return sg
 
     # -- fast path -----------------------------------------------------------------------------------
     def subgraph(self, start_id: str, edge_types: Collection[str] | None = None, direction: Direction = "out",
                  max_depth: int = 3) -> tuple[list[Node], list[Edge]]:
         """The nodes reachable from ``start_id`` in 1..``max_depth`` steps along ``direction``
         (every step of a type in ``edge_types``; None = any), plus the start node, and every edge
-        of those types among them (the induced subgraph) — in two queries instead of one per node.
+        of those types among them (the induced subgraph): one :data:`neo4j_queries.TRAVERSE`
+        statement for the nodes, then :data:`neo4j_queries.SUBGRAPH_EDGES` per ``batch_size``
+        nodes for the edges.
 
         Returns ``(nodes sorted by id, edges sorted by (source, type, target))``; ``([], [])`` when
         there is no node ``start_id``. Raises ValidationError for a depth outside
         1..MAX_SUBGRAPH_DEPTH, an unknown direction or an unknown edge type."""
-        statement = q.subgraph_nodes(direction, max_depth)
+        if direction not in ("out", "in", "both"):
+            raise ValidationError(f"direction must be out, in or both, not {direction!r}")
+        if type(max_depth) is not int or not 1 <= max_depth <= q.MAX_SUBGRAPH_DEPTH:
+            raise ValidationError(f"max_depth must be an integer from 1 to {q.MAX_SUBGRAPH_DEPTH}, not {max_depth!r}")
         types = None
         if edge_types is not None:
             for t in edge_types:
                 q.rel_type(t, self.onto)
             types = sorted(set(edge_types))
-        rows = self._read(statement, {"id": start_id, "types": types})
-        if not rows:
+        walk_types = sorted(q.allowed_types(self.onto)) if types is None else types
+        found = self.traverse([start_id], [(t, direction) for t in walk_types], max_depth).nodes
+        if not found:
             return [], []
-        found = {n.id: n for n in map(node_from_props, [rows[0]["start"], *rows[0]["reached"]])}
         ids = sorted(found)
         edges: list[Edge] = []
         for chunk in _chunks(ids, self.batch_size):

@@ -9,7 +9,9 @@ Rules every statement here follows:
   the ontology's kinds / edge types AND a plain-identifier pattern (:func:`label` /
   :func:`rel_type`), and raise ``ValidationError`` before any text is produced. Reads filter on
   types with ``type(r) IN $types`` instead, so they need no builder.
-* Variable-length patterns have a literal upper bound of at most :data:`MAX_SUBGRAPH_DEPTH`.
+* No statement uses a variable-length pattern: on a DAG with many paths their path enumeration is
+  exponential (a 14-layer DAG of 6 targets per layer took 2.7 s at depth 8, and 6× more per
+  level). :data:`TRAVERSE` walks level by level instead and needs no bound.
 
 Graph layout in Neo4j: every node has two labels, its kind (``Target``) and :data:`NODE_LABEL`
 (``IqaNode``), and the properties ``id`` (``Kind:code``), ``code`` and its own properties; the
@@ -32,10 +34,9 @@ from ontology import Ontology, get_ontology
 NODE_LABEL = "IqaNode"
 #: Property holding, as a JSON object, the properties Neo4j cannot store natively.
 PROPS_KEY = "_props"
-#: Upper bound of the variable-length pattern of :func:`subgraph_nodes`.
+#: Largest ``max_depth`` of ``Neo4jStore.subgraph`` (a bound of that API, not of the walk: the
+#: walk is :data:`TRAVERSE`, which enumerates no paths).
 MAX_SUBGRAPH_DEPTH = 12
-#: Directions of :func:`subgraph_nodes` and their arrow ends.
-_ARROWS = {"out": ("-", "->"), "in": ("<-", "-"), "both": ("-", "-")}
 #: What a label, relationship type or index name must look like before it is placed into Cypher.
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -216,23 +217,48 @@ def count_edges_of(type_: str, onto: Ontology | None = None) -> str:
 FIND_BY_CODE = f"MATCH (n:{NODE_LABEL} {{code: $code}}) RETURN properties(n) AS props ORDER BY n.id"
 
 
-def subgraph_nodes(direction: str, max_depth: int) -> str:
-    """Nodes reachable from ``$id`` in 1..max_depth steps along ``direction`` ("out", "in",
-    "both"), every step of a type in ``$types`` (null = any type). Parameters: ``id``, ``types``.
-    Returns no row when there is no start node, else one row: ``start`` (props) and ``reached``
-    (list of props, may repeat the start node on a cycle). Raises ValidationError for a depth
-    outside 1..MAX_SUBGRAPH_DEPTH or an unknown direction."""
-    if direction not in _ARROWS:
-        raise ValidationError(f"direction must be out, in or both, not {direction!r}")
-    if type(max_depth) is not int or not 1 <= max_depth <= MAX_SUBGRAPH_DEPTH:
-        raise ValidationError(f"max_depth must be an integer from 1 to {MAX_SUBGRAPH_DEPTH}, not {max_depth!r}")
-    left, right = _ARROWS[direction]
-    return (f"MATCH (s:{NODE_LABEL} {{id: $id}}) "
-            f"OPTIONAL MATCH p = (s){left}[*1..{max_depth}]{right}(m:{NODE_LABEL}) "
-            "WHERE $types IS NULL OR all(r IN relationships(p) WHERE type(r) IN $types) "
-            "WITH s, collect(DISTINCT m) AS reached "
-            "RETURN properties(s) AS start, [x IN reached | properties(x)] AS reached")
+#: The nodes with the given ids (missing ids give no row). Parameters: ``ids`` (list of ids).
+#: Rows: ``props``.
+GET_NODES = f"MATCH (n:{NODE_LABEL}) WHERE n.id IN $ids RETURN properties(n) AS props"
 
+#: A breadth-first traversal in one statement (``GraphStore.traverse``). Parameters: ``seeds``
+#: (list of ids; unknown ids are left out), ``out_types`` / ``in_types`` (lists of relationship
+#: types walked from the node at hand along / against their direction; a "both" step is in
+#: both lists), ``max_depth`` (an integer ≥ 1, or null for no limit). Rows, one per node
+#: reached: ``node`` (its props), ``depth`` (fewest hops from a seed), ``edges`` (for a node
+#: reached at fewer than ``max_depth`` hops, every relationship at it matching a step, as maps
+#: ``{source, type, target, props}``; else an empty list; an edge between two such nodes comes
+#: in the lists of both).
+#:
+#: How: ``reduce`` runs one level per iteration over ``st = {seen, frontier, levels}``; a
+#: ``COLLECT`` subquery expands the frontier by one hop and keeps the DISTINCT nodes not yet
+#: seen, so each node is expanded once, at its first (shallowest) level — no path is enumerated,
+#: which keeps DAGs with many paths and cycles linear in the nodes and relationships reached.
+#: Once the frontier is empty the remaining iterations return ``st`` unchanged. Without a depth
+#: limit the iterations stop at the number of store nodes (from the count store), which no
+#: breadth-first depth can exceed. The relationship types are parameters: no type is placed
+#: into the text.
+TRAVERSE = (
+    f"MATCH (s:{NODE_LABEL}) WHERE s.id IN $seeds "
+    "WITH collect(s) AS seeds "
+    f"CALL () {{ MATCH (n:{NODE_LABEL}) RETURN count(n) AS total }} "
+    "WITH reduce(st = {seen: seeds, frontier: seeds, levels: [seeds]}, "
+    "i IN range(1, coalesce($max_depth, total)) | "
+    "CASE WHEN size(st.frontier) = 0 THEN st ELSE "
+    "[found IN [COLLECT { UNWIND st.frontier AS a "
+    f"MATCH (a)-[r]-(b:{NODE_LABEL}) "
+    "WHERE ((startNode(r) = a AND type(r) IN $out_types) OR (endNode(r) = a AND type(r) IN $in_types)) "
+    "AND NOT b IN st.seen RETURN DISTINCT b }] | "
+    "{seen: st.seen + found, frontier: found, levels: st.levels + [found]}][0] END) AS st "
+    "UNWIND range(0, size(st.levels) - 1) AS depth "
+    "UNWIND st.levels[depth] AS m "
+    "RETURN properties(m) AS node, depth, "
+    "CASE WHEN $max_depth IS NULL OR depth < $max_depth THEN "
+    f"[(m)-[r]-(:{NODE_LABEL}) "
+    "WHERE (startNode(r) = m AND type(r) IN $out_types) OR (endNode(r) = m AND type(r) IN $in_types) "
+    "| {source: startNode(r).id, type: type(r), target: endNode(r).id, props: properties(r)}] "
+    "ELSE [] END AS edges"
+)
 
 #: Relationships from ``sources`` to any of ``ids``, optionally of the given types: with
 #: ``sources`` running over ``ids`` in chunks, the induced subgraph on ``ids``. Parameters:
@@ -245,13 +271,13 @@ SUBGRAPH_EDGES = (f"UNWIND $sources AS id MATCH (a:{NODE_LABEL} {{id: id}})-[r]-
 # -- enumeration for the lint ------------------------------------------------------------------------
 _CONSTANTS = ("SHOW_INDEX_NAMES", "DELETE_NODE", "DELETE_EDGE", "CLEAR_EDGES_BATCH", "CLEAR_NODES_BATCH", "GET_NODE",
               "EXISTING_IDS", "GET_EDGE", "NEIGHBORS_OUT", "NEIGHBORS_IN", "NODES_PAGE", "EDGES_PAGE",
-              "COUNT_NODES", "COUNT_EDGES", "FIND_BY_CODE", "SUBGRAPH_EDGES")
+              "COUNT_NODES", "COUNT_EDGES", "FIND_BY_CODE", "SUBGRAPH_EDGES", "GET_NODES", "TRAVERSE")
 
 
 def all_statements(onto: Ontology | None = None) -> list[tuple[str, str, tuple[str, ...]]]:
     """Every statement the store can send, as ``(name, cypher, parameter names)``: the constants,
-    then every builder expanded over every allowed label, relationship type, direction and depth.
-    Names look like ``GET_NODE``, ``merge_nodes[Target]``, ``subgraph_nodes[out,3]``."""
+    then every builder expanded over every allowed label and relationship type.
+    Names look like ``GET_NODE``, ``merge_nodes[Target]``, ``count_edges_of[led_by]``."""
     onto = onto or get_ontology()
     out: list[tuple[str, str]] = [(name, globals()[name]) for name in _CONSTANTS]
     for name in [NODE_LABEL, *sorted(allowed_labels(onto))]:
@@ -265,9 +291,6 @@ def all_statements(onto: Ontology | None = None) -> list[tuple[str, str, tuple[s
     for t in sorted(allowed_types(onto)):
         out.append((f"merge_edges[{t}]", merge_edges(t, onto)))
         out.append((f"count_edges_of[{t}]", count_edges_of(t, onto)))
-    for direction in _ARROWS:
-        for depth in range(1, MAX_SUBGRAPH_DEPTH + 1):
-            out.append((f"subgraph_nodes[{direction},{depth}]", subgraph_nodes(direction, depth)))
     return [(name, cypher, params_of(cypher)) for name, cypher in out]
 
 

@@ -193,3 +193,79 @@ def test_open_store_refuses_a_foreign_file(tmp_path):
         open_store(bad)
     with pytest.raises(StoreError, match="unknown store scheme"):
         open_store("ftp://example/x")
+
+
+# -- traverse -------------------------------------------------------------------------------------
+def traversal_graph(store):
+    """A plan whose targets share a child (a DAG), a cycle A → C → A, a self-loop on C, a task,
+    an indicator measuring C, and people, posts and units linked both ways."""
+    store.upsert_nodes([Node("Plan", "P"), Node("Target", "A"), Node("Target", "B"), Node("Target", "C"),
+                        Node("Task", "K"), Node("OrgUnit", "U"), Node("OrgUnit", "V"), Node("Indicator", "I"),
+                        Node("Post", "Q"), Node("Person", "X")])
+    store.upsert_edges([
+        Edge("Plan:P", "decomposes_to", "Target:A"), Edge("Plan:P", "decomposes_to", "Target:B"),
+        Edge("Target:A", "decomposes_to", "Target:C"), Edge("Target:B", "decomposes_to", "Target:C"),
+        Edge("Target:C", "decomposes_to", "Target:A"), Edge("Target:C", "decomposes_to", "Target:C"),
+        Edge("Target:C", "implemented_by", "Task:K", {"weight": 0.5}), Edge("Target:A", "led_by", "OrgUnit:U"),
+        Edge("Task:K", "led_by", "OrgUnit:U"), Edge("Indicator:I", "measures", "Target:C"),
+        Edge("Person:X", "holds", "Post:Q"), Edge("Post:Q", "part_of", "OrgUnit:U"),
+        Edge("Person:X", "part_of", "OrgUnit:V"), Edge("OrgUnit:V", "part_of", "OrgUnit:U"),
+    ])
+
+
+def _walked(sg):
+    return sorted(f"{e.source} {e.type} {e.target}" for e in sg.iter_edges())
+
+
+DOWN = [("decomposes_to", "out"), ("implemented_by", "out")]
+
+
+def test_traverse_down_a_dag_with_a_cycle(any_store):
+    traversal_graph(any_store)
+    sg = any_store.traverse(["Plan:P"], DOWN)
+    assert sg.depth == {"Plan:P": 0, "Target:A": 1, "Target:B": 1, "Target:C": 2, "Task:K": 3}
+    assert set(sg.nodes) == set(sg.depth) and sg.nodes["Target:A"] == any_store.get_node("Target:A")
+    assert _walked(sg) == ["Plan:P decomposes_to Target:A", "Plan:P decomposes_to Target:B",
+                           "Target:A decomposes_to Target:C", "Target:B decomposes_to Target:C",
+                           "Target:C decomposes_to Target:A", "Target:C decomposes_to Target:C",
+                           "Target:C implemented_by Task:K"]
+    assert sg.get_edge("Target:C", "implemented_by", "Task:K").props == {"weight": 0.5}
+    # a node at the depth limit is held without its edges
+    two = any_store.traverse(["Plan:P"], DOWN, 2)
+    assert two.depth == {"Plan:P": 0, "Target:A": 1, "Target:B": 1, "Target:C": 2}
+    assert _walked(two) == _walked(sg)[:4]
+
+
+def test_traverse_mixed_directions_and_unknown_seeds(any_store):
+    traversal_graph(any_store)
+    steps = [("implemented_by", "in"), ("decomposes_to", "in"), ("measures", "in"), ("led_by", "out")]
+    sg = any_store.traverse(["Task:K", "Task:ghost"], steps)
+    assert sg.depth == {"Task:K": 0, "Target:C": 1, "OrgUnit:U": 1, "Target:A": 2, "Target:B": 2,
+                        "Indicator:I": 2, "Plan:P": 3}
+    assert _walked(sg) == ["Indicator:I measures Target:C", "Plan:P decomposes_to Target:A",
+                           "Plan:P decomposes_to Target:B", "Target:A decomposes_to Target:C",
+                           "Target:A led_by OrgUnit:U", "Target:B decomposes_to Target:C",
+                           "Target:C decomposes_to Target:A", "Target:C decomposes_to Target:C",
+                           "Target:C implemented_by Task:K", "Task:K led_by OrgUnit:U"]
+    one = any_store.traverse(["Task:ghost", "Task:K", "Task:K"], steps, 1)
+    assert one.depth == {"Task:K": 0, "Target:C": 1, "OrgUnit:U": 1}
+    assert _walked(one) == ["Target:C implemented_by Task:K", "Task:K led_by OrgUnit:U"]
+
+
+def test_traverse_both_ways_from_several_seeds(any_store):
+    traversal_graph(any_store)
+    steps = [("part_of", "both"), ("holds", "both")]
+    sg = any_store.traverse(["OrgUnit:U", "Person:X"], steps, 1)
+    assert sg.depth == {"OrgUnit:U": 0, "Person:X": 0, "Post:Q": 1, "OrgUnit:V": 1}
+    assert _walked(sg) == ["OrgUnit:V part_of OrgUnit:U", "Person:X holds Post:Q",
+                           "Person:X part_of OrgUnit:V", "Post:Q part_of OrgUnit:U"]
+    assert any_store.traverse(["Post:Q"], steps).depth == {"Post:Q": 0, "OrgUnit:U": 1, "Person:X": 1, "OrgUnit:V": 2}
+
+
+def test_traverse_without_steps_or_depth_gives_the_seeds(any_store):
+    traversal_graph(any_store)
+    for sg in (any_store.traverse(["Plan:P", "Task:ghost"], DOWN, 0), any_store.traverse(["Plan:P"], ())):
+        assert sg.depth == {"Plan:P": 0} and list(sg.nodes) == ["Plan:P"] and _walked(sg) == []
+    assert any_store.traverse([], DOWN).nodes == {}
+    assert any_store.get_nodes(["Task:K", "Task:ghost", "Plan:P"]) == {
+        "Task:K": any_store.get_node("Task:K"), "Plan:P": any_store.get_node("Plan:P")}

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import re
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,7 +204,7 @@ class FakeTx:
 
 
 _READS = ("SHOW_", "GET_", "EXISTING_IDS", "NEIGHBORS_", "NODES_PAGE", "nodes_page_of", "EDGES_PAGE", "COUNT_",
-          "count_", "FIND_BY_CODE", "subgraph_nodes", "SUBGRAPH_EDGES")
+          "count_", "FIND_BY_CODE", "SUBGRAPH_EDGES", "TRAVERSE")
 
 
 def _is_read(name: str) -> bool:
@@ -306,32 +305,45 @@ def _interpret(g: Graph, name: str, p: dict[str, Any]) -> list[dict[str, Any]]:
     if base == "FIND_BY_CODE":
         ids = sorted(i for i, (labels, props) in g.nodes.items() if NL in labels and props.get("code") == p["code"])
         return [{"props": _props(g, i)} for i in ids]
-    if base == "subgraph_nodes":
-        direction, depth = args[0], int(args[1])
-        if not _is_store_node(g, p["id"]):
-            return []
-        seen: dict[str, int] = {}
-        queue = deque([(p["id"], 0)])
-        while queue:
-            here, d = queue.popleft()
-            if d == depth:
-                continue
-            for (s, t, tgt) in g.rels:
-                if p["types"] is not None and t not in p["types"]:
-                    continue
-                steps = []
-                if direction in ("out", "both") and s == here:
-                    steps.append(tgt)
-                if direction in ("in", "both") and tgt == here:
-                    steps.append(s)
-                for other in steps:
-                    if other not in seen and _is_store_node(g, other):
-                        seen[other] = d + 1
-                        queue.append((other, d + 1))
-        return [{"start": _props(g, p["id"]), "reached": [_props(g, i) for i in seen]}]
     if base == "SUBGRAPH_EDGES":
         ids = set(p["ids"])
         return [{"source": s, "type": t, "target": tgt, "props": dict(props)}
                 for (s, t, tgt), props in g.rels.items()
                 if s in p["sources"] and tgt in ids and (p["types"] is None or t in p["types"])]
+    if base == "GET_NODES":
+        return [{"props": _props(g, i)} for i in dict.fromkeys(p["ids"]) if _is_store_node(g, i)]
+    if base == "TRAVERSE":
+        return _traverse(g, p)
     raise AssertionError(f"the fake does not know statement {name}")
+
+
+def _traverse(g: Graph, p: dict[str, Any]) -> list[dict[str, Any]]:
+    """TRAVERSE as documented: breadth first, one row per node reached with its depth and, for a
+    node above the depth limit, the relationships at it that match a step."""
+    limit = p["max_depth"]
+    at: dict[str, list[tuple[str, str, str]]] = {}
+    for k in g.rels:
+        if _is_store_node(g, k[0]) and _is_store_node(g, k[2]):
+            if k[1] in p["out_types"]:
+                at.setdefault(k[0], []).append(k)
+            if k[1] in p["in_types"] and k not in at.get(k[2], ()):
+                at.setdefault(k[2], []).append(k)
+
+    def matching(nid: str) -> list[tuple[str, str, str]]:
+        return at.get(nid, [])
+
+    depth = {i: 0 for i in p["seeds"] if _is_store_node(g, i)}
+    frontier, d = list(depth), 0
+    while frontier and (limit is None or d < limit):
+        nxt = []
+        for nid in frontier:
+            for s, _, t in matching(nid):
+                other = t if s == nid else s
+                if other not in depth:
+                    depth[other] = d + 1
+                    nxt.append(other)
+        frontier, d = nxt, d + 1
+    return [{"node": _props(g, i), "depth": dep,
+             "edges": [{"source": s, "type": t, "target": tgt, "props": dict(g.rels[(s, t, tgt)])}
+                       for s, t, tgt in (matching(i) if limit is None or dep < limit else [])]}
+            for i, dep in depth.items()]

@@ -2,15 +2,17 @@
 
 Those tests build their stores with ``EmbeddedStore(None)``; here the module is loaded a second
 time under a private name and that name is pointed at a factory of Neo4j stores — over the fake
-driver always, and over a real server when NEO4J_URI is set (skipped with the reason otherwise).
+driver always, and over a real server (``neo4j_uri`` of tests/conftest.py: NEO4J_URI, or a local
+server under CI; skipped with the reason otherwise, failed under CI).
 The test functions are the suite's own, unchanged. One Neo4j database holds one graph, so on a
-real server a test that needs two stores at once is skipped (and says so) at its second store.
+real server a new store replaces the previous one: the previous store is closed and the database
+cleared. A test that goes on using an earlier store then fails with "the store is closed" instead
+of reading the wrong graph.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 
 import pytest
@@ -33,17 +35,18 @@ for _name, _fn in vars(CHECKS).items():
 class _Factory:
     """Stands in for ``EmbeddedStore`` inside the adopted module."""
 
-    def __init__(self, backend: str):
+    def __init__(self, backend: str, uri: str | None = None):
         self.backend = backend
+        self.uri = uri
         self.live: list[Neo4jStore] = []
 
     def __call__(self, path=None):
         if self.backend == "fake-driver":
             store = Neo4jStore(FakeDriver(), batch_size=7)
         else:
-            if self.live:
-                pytest.skip("this test needs two stores at once; one Neo4j database holds one graph")
-            store = Neo4jStore.from_uri(os.environ["NEO4J_URI"])
+            for earlier in self.live:
+                earlier.close()
+            store = Neo4jStore.from_uri(self.uri)
             store.clear()
         self.live.append(store)
         return store
@@ -51,9 +54,9 @@ class _Factory:
 
 @pytest.fixture(autouse=True, params=["fake-driver", "neo4j-server"])
 def neo4j_backend(request, monkeypatch):
-    if request.param == "neo4j-server" and not os.environ.get("NEO4J_URI"):
-        pytest.skip("NEO4J_URI is not set: check tests not run against a Neo4j server here")
-    factory = _Factory(request.param)
+    # neo4j_uri skips without a server (fails under CI=true)
+    uri = request.getfixturevalue("neo4j_uri") if request.param == "neo4j-server" else None
+    factory = _Factory(request.param, uri)
     monkeypatch.setattr(CHECKS, "EmbeddedStore", factory)
     yield request.param
     for store in factory.live:

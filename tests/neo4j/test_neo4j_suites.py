@@ -3,10 +3,10 @@
 * ``any_store`` here is a Neo4jStore over the fake driver (tests/neo4j/neo4j_fakes.py), so the
   store's Python side (validation order, property encoding, transactions, paging, ordering) is
   checked on every machine. The contract suite against a real server runs from tests/contract
-  through tests/conftest.py's "neo4j" backend whenever NEO4J_URI is set.
-* ``mem_store`` is parametrised: the fake driver always, and a real Neo4j server when NEO4J_URI is
-  set (skipped with the reason otherwise) — so the service tests, which use ``mem_store``, also
-  run against Neo4j without being edited.
+  through tests/conftest.py's "neo4j" backend whenever a server is available.
+* ``mem_store`` is parametrised: the fake driver always, and a real Neo4j server (``neo4j_uri`` of
+  tests/conftest.py: NEO4J_URI, or a local server under CI; skipped otherwise, failed under CI) —
+  so the service tests, which use ``mem_store``, also run against Neo4j without being edited.
 
 The test functions are the suites' own, imported unchanged; only the fixtures differ.
 """
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
-import os
 from pathlib import Path
 
 import pytest
@@ -64,10 +63,7 @@ def mem_store(request):
     if request.param == "fake-driver":
         store = Neo4jStore(FakeDriver(), batch_size=3)
     else:
-        uri = os.environ.get("NEO4J_URI")
-        if not uri:
-            pytest.skip("NEO4J_URI is not set: service tests not run against a Neo4j server here")
-        store = Neo4jStore.from_uri(uri)
+        store = Neo4jStore.from_uri(request.getfixturevalue("neo4j_uri"))
         store.clear()
     yield store
     store.close()
