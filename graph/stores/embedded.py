@@ -17,7 +17,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph.errors import NotFoundError, StoreError
+from graph.errors import NotFoundError, StoreError, ValidationError
 from graph.files import private_file
 from graph.model import Edge, Node, validate_edge, validate_node
 from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
@@ -260,6 +260,11 @@ class EmbeddedStore(GraphStore):
                  max_depth: int | None = None) -> Subgraph:
         succ, pred = self.g._succ, self.g._pred
         sides = {"out": (succ,), "in": (pred,), "both": (succ, pred)}
+        for et, direction in steps:  # refuse what Neo4j refuses, with the same words
+            if et not in self.onto.edge_types:
+                raise ValidationError(f"unknown edge type {et!r} (known: {', '.join(sorted(self.onto.edge_types))})")
+            if direction not in sides:
+                raise ValidationError(f"unknown direction {direction!r} (use out, in or both)")
 
         def adjacent(nid: str, et: str, direction: str):
             for adj in sides[direction]:

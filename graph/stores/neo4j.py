@@ -546,8 +546,8 @@ class Neo4jStore(GraphStore):
         out) with ``depth[id]`` its fewest hops from a seed, and for each node reached at fewer
         than ``max_depth`` hops all its edges matching a step. Raises ValidationError, before any
         statement is sent, for an edge type that is not an allowed relationship type, a direction
-        other than "out" / "in" / "both" (the embedded store ignores an unknown type and fails on
-        an unknown direction with KeyError), or a ``max_depth`` that is not None or an integer."""
+        other than "out" / "in" / "both" (as the embedded store does), or a ``max_depth`` that is
+        not None or an integer."""
         out_types, in_types = traverse_types(steps, self.onto)
         if max_depth is not None and (type(max_depth) is not int):
             raise ValidationError(f"max_depth must be None or an integer, not {max_depth!r}")
