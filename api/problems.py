@@ -15,7 +15,9 @@ members where they help the client:
  422   invalid input (query, path, body)           ``errors``: ``[{"field", "message", "type"}]``
  422   a workbook that cannot be loaded            ``problems``: ``[{"location", "reason"}]``
  500   an unexpected error (details in the log)    —
- 503   the store cannot be read or written         —
+ 503   the store cannot be read or written         ``Retry-After``; type ``store-busy`` (locked
+       (locked by another process, read-only,      by another writer), ``store-read-only``,
+       disk full); nothing was written             ``store-full``, ``store-unavailable``
 =====  ==========================================  ==========================================
 """
 
@@ -31,7 +33,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph.errors import AmbiguousIdError, ConfigError, IngestError, IqaError, NotFoundError, StoreError, ValidationError
+from graph.errors import (AmbiguousIdError, ConfigError, IngestError, IqaError, NotFoundError, StoreBusyError,
+                          StoreError, StoreFullError, StoreReadOnlyError, ValidationError)
 from graph.services.edit import ConflictError, FieldValidationError, VersionConflictError
 
 PROBLEM_JSON = "application/problem+json"
@@ -134,7 +137,11 @@ async def _iqa(request: Request, exc: IqaError) -> JSONResponse:
         return problem_response(request, 422, "invalid-input", msg, title="Invalid input", errors=errors)
     if isinstance(exc, StoreError):
         log.error("store error: %s", msg)
-        return problem_response(request, 503, "store-unavailable", msg, title="Store unavailable")
+        retry = exc.retry_after or 30
+        slug = ("store-busy" if isinstance(exc, StoreBusyError) else "store-read-only"
+                if isinstance(exc, StoreReadOnlyError) else "store-full" if isinstance(exc, StoreFullError)
+                else "store-unavailable")
+        return problem_response(request, 503, slug, msg, {"Retry-After": str(retry)}, title="Store unavailable")
     if isinstance(exc, ConfigError):
         log.error("configuration error: %s", msg)
         return problem_response(request, 500, "configuration", msg, title="Server configuration error")

@@ -30,6 +30,7 @@ the write's transaction: if it cannot be written, the write is undone.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -39,7 +40,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from graph.errors import IqaError, NotFoundError, ValidationError
+from graph.errors import (IqaError, NotFoundError, StoreError, StoreFullError, StoreReadOnlyError,
+                          ValidationError)
 from graph.files import private_file
 from graph.model import Edge, Node, split_id, validate_edge, validate_node
 from graph.services.chains import DOWN_EDGES, closes_cycle
@@ -164,9 +166,24 @@ class ConcurrentStore(GraphStore):
 
     @contextmanager
     def reading(self) -> Iterator[GraphStore]:
-        """The wrapped store, under the shared lock until the block ends (do not write in it)."""
+        """The wrapped store, under the shared lock until the block ends (do not write in it). What
+        another process committed is read first (:meth:`refresh`)."""
+        self.refresh()
         with self.lock.read():
             yield self.inner
+
+    def stale(self) -> bool:
+        with self.lock.read():
+            return self.inner.stale()
+
+    def refresh(self) -> bool:
+        """Read again what another process committed (``GraphStore.refresh``), under the exclusive
+        lock so no reader sees the swap; a cheap check under the shared lock first. True when the
+        data was read again (the memos are then dropped). StoreError when the store cannot be read."""
+        if not self.stale():
+            return False
+        with self._writing():
+            return self.inner.refresh()
 
     def memo(self, key: str, build: Callable[[], Any]) -> Any:
         """The value ``build()`` made for ``key`` since the last write, made now if there is none.
@@ -271,6 +288,15 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _audit_error(path: Path, exc: OSError) -> StoreError:
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        return StoreFullError(f"{path}: the disk is full; the audit trail cannot be written, so nothing was written")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return StoreReadOnlyError(f"{path}: the audit trail cannot be written ({reason}); nothing was written")
+    return StoreError(f"{path}: the audit trail cannot be written ({reason}); nothing was written")
+
+
 class AuditLog:
     """An append-only JSON-lines audit trail at ``path`` (created with its folder on first write),
     or in memory when ``path`` is None. Thread-safe. Lines that cannot be parsed (a line cut by a
@@ -282,20 +308,23 @@ class AuditLog:
         self._memory: list[str] = []
 
     def append(self, entry: Mapping[str, Any]) -> dict[str, Any]:
-        """Append ``entry`` (``at`` added when missing) and return it; OSError when the file
-        cannot be written."""
+        """Append ``entry`` (``at`` added when missing) and return it; StoreError when the file
+        cannot be written (StoreFullError for a full disk, StoreReadOnlyError when not permitted)."""
         record = {"at": utc_now(), **entry}
         line = json.dumps(record, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
         with self._lock:
             if self.path is None:
                 self._memory.append(line)
             else:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                private_file(self.path)
-                with open(self.path, "a", encoding="utf-8") as f:
-                    f.write(line + "\n")
-                    f.flush()
-                    os.fsync(f.fileno())
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    private_file(self.path)
+                    with open(self.path, "a", encoding="utf-8") as f:
+                        f.write(line + "\n")
+                        f.flush()
+                        os.fsync(f.fileno())
+                except OSError as exc:
+                    raise _audit_error(self.path, exc) from exc
         return record
 
     def _lines(self) -> list[str]:
