@@ -106,7 +106,28 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
                                 errors=[{"field": "body", "message": "cannot be parsed", "type": "body_invalid"}])
     slug = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}.get(exc.status_code)
     detail = exc.detail if isinstance(exc.detail, str) else None
-    return problem_response(request, exc.status_code, slug, detail, getattr(exc, "headers", None))
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 405:
+        allowed = allowed_methods(request)
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+        detail = f"{request.method} is not allowed here; allowed: {', '.join(allowed)}"
+    return problem_response(request, exc.status_code, slug, detail, headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at the request's path (several routes may share a path,
+    one method each): what a 405's ``Allow`` header lists. HEAD goes with GET, OPTIONS is not served."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            methods.add(method)
+    if "GET" in methods:
+        methods.add("HEAD")
+    order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+    return sorted(methods, key=lambda m: (order.index(m) if m in order else len(order), m))
 
 
 async def _request_validation(request: Request, exc: RequestValidationError) -> JSONResponse:

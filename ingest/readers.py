@@ -29,7 +29,7 @@ from pathlib import Path
 from graph.errors import IngestError, Problem
 from ingest.report import Note
 from ingest.sheets import SheetSpec, is_ignored_sheet, normalize_header, sheet_spec
-from graph.values import cell_text
+from graph.values import cell_text, normalise_code, strip_zero_width
 
 #: How many non-empty rows at the top of a sheet may hold the header (title rows above it).
 HEADER_SEARCH = 10
@@ -86,6 +86,18 @@ def _empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _clean_text(value: str, code: bool, where: str, notes: list[Note]) -> str:
+    """A text cell as read: zero-width characters removed and surrounding blanks stripped; a code
+    also NFKC-normalised (``ＺＫ－０１`` → ``ZK-01``). A change beyond stripping plain spaces is noted."""
+    stripped = value.strip()
+    clean = normalise_code(stripped) if code else strip_zero_width(stripped).strip()
+    if clean != stripped or (code and value.strip(" ") != stripped):
+        what = "code normalised (NFKC, zero-width characters and surrounding blanks removed)" if code \
+            else "zero-width characters removed"
+        notes.append(Note(where, repr(value), f"'{clean}' ({what})"))
+    return clean
+
+
 def _header_score(spec: SheetSpec, values: Iterable[object]) -> int:
     """How many distinct columns of ``spec`` a row names (text cells only)."""
     return len({c.zh for v in values if isinstance(v, str) and (c := spec.column(v)) is not None})
@@ -131,6 +143,7 @@ def build_sheet(file: str, title: str, header: list[object], rows: Iterable[tupl
     named = sum(1 for t in header_texts if t)
     unnamed_data = False
     raw_header = [cell_text(h) for h in header]
+    code_keys = {c.zh for c in spec.columns if c.prop == "code"}
     for number, values in rows:
         if named >= 2 and any(isinstance(v, str) and i < len(raw_header) and raw_header[i] and v.strip() == raw_header[i]
                               for i, v in enumerate(values)):  # cheap test first: a cell equal to its header
@@ -147,7 +160,11 @@ def build_sheet(file: str, title: str, header: list[object], rows: Iterable[tupl
             if key is None:
                 unnamed_data = unnamed_data or i >= len(keys) or i in blank
                 continue
-            cells[key] = value.strip() if isinstance(value, str) else value
+            if isinstance(value, str):
+                value = _clean_text(value, key in code_keys, sheet.location(number, key), result.notes)
+                if not value:
+                    continue
+            cells[key] = value
         if cells:
             sheet.rows.append(RawRow(number, cells))
     if unnamed_data:

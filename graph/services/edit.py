@@ -46,7 +46,7 @@ from graph.files import private_file
 from graph.model import Edge, Node, split_id, validate_edge, validate_node
 from graph.services.chains import DOWN_EDGES, closes_cycle
 from graph.services.resolve import suggest
-from graph.values import PARSERS, BadValue, blank, parse_threshold
+from graph.values import PARSERS, BadValue, blank, code_problem, name_problem, parse_threshold, value_problem
 from graph.store import Direction, GraphStore
 from ontology import get_ontology
 from ontology.properties import PROPERTIES, required_properties
@@ -440,19 +440,11 @@ def _printed_threshold(kind: str, key: str, value: Any, props: Mapping[str, Any]
     return out
 
 
-def _bad_char(text: str) -> str | None:
-    """The first character no export can carry (a control character other than tab and line
-    breaks, or a lone surrogate), or None."""
-    for ch in text:
-        if (ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF:
-            return ch
-    return None
-
-
 def _check_text(node_id: str, field: str, value: Any) -> None:
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, str) and (ch := _bad_char(item)) is not None:
-            raise FieldValidationError(f"{node_id}: {field} holds the control character U+{ord(ch):04X}", field)
+    """FieldValidationError naming ``field`` for a value no store can carry: a non-finite number
+    (NaN, Infinity), a control character other than tab and line breaks (``graph.values.value_problem``)."""
+    if (why := value_problem(value)) is not None:
+        raise FieldValidationError(f"{node_id}: {field} {why}", field)
 
 
 def prepare_node(node_id: str, props: Mapping[str, Any]) -> Node:
@@ -468,7 +460,8 @@ def prepare_node(node_id: str, props: Mapping[str, Any]) -> Node:
                                    "id")
     if code != code.strip():
         raise FieldValidationError(f"{node_id}: the code must not start or end with blanks", "id")
-    _check_text(node_id, "id", code)
+    if (why := code_problem(code)) is not None:
+        raise FieldValidationError(f"{node_id[:80]}: {why}", "id")
     parsers, required = _parsers_for(kind)
     clean: dict[str, Any] = {}
     for key, value in props.items():
@@ -492,6 +485,8 @@ def prepare_node(node_id: str, props: Mapping[str, Any]) -> Node:
     for key in required:
         if blank(clean.get(key)):
             raise FieldValidationError(f"{node_id}: property {key!r} is required", f"props.{key}")
+    if (why := name_problem(clean.get("name"))) is not None:
+        raise FieldValidationError(f"{node_id}: {why}", "props.name")
     node = Node(kind, code, clean)
     try:
         validate_node(node, onto)
