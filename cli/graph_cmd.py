@@ -34,7 +34,7 @@ def load(
     with opened() as iqa:
         bar, report = progress()
         with bar:
-            result = load_paths(iqa.store, files, partial=partial, progress=report)
+            result = load_paths(iqa.store, files, partial=partial, progress=report, limits=iqa.settings.limits)
         _print_load_report(result)
 
 

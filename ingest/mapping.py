@@ -104,6 +104,7 @@ class _Row:
     def __init__(self, sheet: RawSheet, raw: RawRow):
         self.sheet, self.cells = sheet, raw.cells
         self.out = ParsedRow(sheet, raw.number)
+        self.refused: set[str] = set()
         self.check_cells()
 
     def check_cells(self) -> None:
@@ -121,7 +122,8 @@ class _Row:
                 why = name_problem(value)
             if why is not None:
                 self.problem(key, why if why.startswith("the ") else f"the cell {why}")
-                del self.cells[key]  # reported once; the row is refused
+                del self.cells[key]  # reported once (not again as an empty cell); the row is refused
+                self.refused.add(key)
 
     def problem(self, key: str | None, reason: str) -> None:
         self.out.problems.append(Problem(self.out.location(key), reason))
@@ -130,6 +132,8 @@ class _Row:
         return cell_text(self.cells.get(key))
 
     def missing(self, col: Column) -> None:
+        if col.zh in self.refused:
+            return
         if col.zh not in self.sheet.headers and missing_column_reported(self.sheet, col):
             return  # the sheet's one problem says the column is missing; not once per row
         self.problem(col.zh, f"required cell is empty ({col.zh} [{col.en}])")
