@@ -15,7 +15,9 @@ members where they help the client:
  422   invalid input (query, path, body)           ``errors``: ``[{"field", "message", "type"}]``
  422   a workbook that cannot be loaded            ``problems``: ``[{"location", "reason"}]``
  500   an unexpected error (details in the log)    —
- 503   the store cannot be read or written         —
+ 503   the store cannot be read or written         ``Retry-After``; type ``store-busy`` (locked
+       (locked by another process, read-only,      by another writer), ``store-read-only``,
+       disk full); nothing was written             ``store-full``, ``store-unavailable``
 =====  ==========================================  ==========================================
 """
 
@@ -31,7 +33,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph.errors import AmbiguousIdError, ConfigError, IngestError, IqaError, NotFoundError, StoreError, ValidationError
+from graph.errors import (AmbiguousIdError, ConfigError, IngestError, IqaError, NotFoundError, StoreBusyError,
+                          StoreError, StoreFullError, StoreReadOnlyError, ValidationError)
 from graph.services.edit import ConflictError, FieldValidationError, VersionConflictError
 
 PROBLEM_JSON = "application/problem+json"
@@ -103,7 +106,28 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
                                 errors=[{"field": "body", "message": "cannot be parsed", "type": "body_invalid"}])
     slug = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}.get(exc.status_code)
     detail = exc.detail if isinstance(exc.detail, str) else None
-    return problem_response(request, exc.status_code, slug, detail, getattr(exc, "headers", None))
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 405:
+        allowed = allowed_methods(request)
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+        detail = f"{request.method} is not allowed here; allowed: {', '.join(allowed)}"
+    return problem_response(request, exc.status_code, slug, detail, headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at the request's path (several routes may share a path,
+    one method each): what a 405's ``Allow`` header lists. HEAD goes with GET, OPTIONS is not served."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            methods.add(method)
+    if "GET" in methods:
+        methods.add("HEAD")
+    order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+    return sorted(methods, key=lambda m: (order.index(m) if m in order else len(order), m))
 
 
 async def _request_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -134,7 +158,11 @@ async def _iqa(request: Request, exc: IqaError) -> JSONResponse:
         return problem_response(request, 422, "invalid-input", msg, title="Invalid input", errors=errors)
     if isinstance(exc, StoreError):
         log.error("store error: %s", msg)
-        return problem_response(request, 503, "store-unavailable", msg, title="Store unavailable")
+        retry = exc.retry_after or 30
+        slug = ("store-busy" if isinstance(exc, StoreBusyError) else "store-read-only"
+                if isinstance(exc, StoreReadOnlyError) else "store-full" if isinstance(exc, StoreFullError)
+                else "store-unavailable")
+        return problem_response(request, 503, slug, msg, {"Retry-After": str(retry)}, title="Store unavailable")
     if isinstance(exc, ConfigError):
         log.error("configuration error: %s", msg)
         return problem_response(request, 500, "configuration", msg, title="Server configuration error")

@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph.app import Iqa
-from graph.errors import IqaError
+from graph.errors import IqaError, StoreBusyError, StoreError
 from graph.settings import Settings, load_settings
 from graph.version import VERSION
 
@@ -80,10 +80,26 @@ def main(
         raise typer.Exit()
 
 
+#: Exit codes (docs/reliability.md): 0 done; 1 ``iqa check`` found an error-severity finding;
+#: 2 the input, an option or the configuration cannot be used (nothing was written);
+#: 3 the store is locked by another process (try again); 4 the store cannot be opened or written
+#: (read-only, disk full, not an iqa-graph store, server unreachable).
+EXIT_INPUT, EXIT_BUSY, EXIT_STORE = 2, 3, 4
+
+
+def exit_code(exc: IqaError) -> int:
+    """The documented exit code for ``exc`` (see :data:`EXIT_INPUT`)."""
+    if isinstance(exc, StoreBusyError):
+        return EXIT_BUSY
+    if isinstance(exc, StoreError):
+        return EXIT_STORE
+    return EXIT_INPUT
+
+
 def fail(exc: IqaError) -> typer.Exit:
-    """Print ``exc`` on standard error; the Exit (code 2) to raise."""
+    """Print ``exc`` on standard error; the Exit to raise (code by :func:`exit_code`)."""
     err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", markup=True, highlight=False)
-    return typer.Exit(2)
+    return typer.Exit(exit_code(exc))
 
 
 def located(p: Any) -> str:
@@ -105,7 +121,7 @@ def settings(**overrides: Any) -> Settings:
 def opened(**overrides: Any) -> Iterator[Iqa]:
     """The core object (``graph.app.Iqa``) over the selected store and configuration, closed
     afterwards. An IqaError raised while it is open (or building it) becomes a message on standard
-    error and exit code 2, so commands need no handler of their own."""
+    error and its exit code (:func:`exit_code`), so commands need no handler of their own."""
     try:
         with Iqa(load_settings(**state.options, **overrides)) as iqa:
             yield iqa

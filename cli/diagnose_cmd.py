@@ -17,6 +17,8 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
+from rich.markup import escape
+
 from cli.app import app, console, err, located, opened, print_json
 from graph.formatting import percent
 
@@ -24,17 +26,17 @@ FORMATS = ("table", "json", "xlsx", "html")
 
 
 def _who(owner: dict[str, Any], inherited: str | None) -> str:
-    parts = [owner[k]["name"] for k in ("unit", "post", "person") if owner.get(k)]
+    parts = [escape(str(owner[k]["name"])) for k in ("unit", "post", "person") if owner.get(k)]
     text = " / ".join(parts) or "[red]—[/red]"
-    return text + (f" [dim](继承自 {inherited})[/dim]" if inherited else "")
+    return text + (f" [dim](继承自 {escape(inherited)})[/dim]" if inherited else "")
 
 
 
 def _print_table(console, data: dict[str, Any]) -> None:
     """The terminal view of a diagnosis: summary, warnings (root causes), unit scorecards."""
     s = data["summary"]
-    scope = data["unit"]["name"] if data.get("unit") else "全校"
-    console.rule(f"[bold]诊断 diagnosis: {data.get('college') or ''} {scope} — 截至 {data['as_of']}")
+    scope = escape(str(data["unit"]["name"])) if data.get("unit") else "全校"
+    console.rule(f"[bold]诊断 diagnosis: {escape(str(data.get('college') or ''))} {scope} — 截至 {data['as_of']}")
     head = Table(show_header=False, box=None)
     head.add_row("预警 warnings (按根源, once each)", f"{s['warnings']}（错误 {s['errors']}）")
     head.add_row("按类型 by kind", "  ".join(f"{k} {n}" for k, n in s["by_kind"].items()) or "—")
@@ -50,8 +52,8 @@ def _print_table(console, data: dict[str, Any]) -> None:
         table.add_column(col, overflow="fold")
     for i, w in enumerate(data["warnings"], 1):
         style = "bold red" if w["severity"] == "error" else "yellow"
-        goals = "、".join(g["code"] for g in w["school_goals"]) or "—"
-        table.add_row(str(i), f"[{style}]{w['label']}[/]", w["message"], _who(w["owner"], w["owner_inherited_from"]),
+        goals = escape("、".join(g["code"] for g in w["school_goals"])) or "—"
+        table.add_row(str(i), f"[{style}]{escape(w['label'])}[/]", escape(w["message"]), _who(w["owner"], w["owner_inherited_from"]),
                       goals, str(len(w["absorbed"])) if w["absorbed"] else "")
     console.print(table)
     legend = data["legend"]
@@ -61,7 +63,7 @@ def _print_table(console, data: dict[str, Any]) -> None:
     for c in data["scorecards"]:
         colour = legend.get(c["status"], {}).get("colour", "white")
         t = c["tasks"]
-        cards.add_row(c["unit"]["name"], f"[{colour}]● {c['status_label']}[/]", percent(c["achievement"]),
+        cards.add_row(escape(str(c["unit"]["name"])), f"[{colour}]● {escape(c['status_label'])}[/]", percent(c["achievement"]),
                       percent((c.get("before") or {}).get("rate")), percent(t.get("rate")),
                       f"{c['indicators'].get('breach', 0)}/{c['indicators'].get('stale', 0)}",
                       f"{c['warnings']['total']}({c['warnings'].get('errors', 0)})")

@@ -34,7 +34,7 @@ def load(
     with opened() as iqa:
         bar, report = progress()
         with bar:
-            result = load_paths(iqa.store, files, partial=partial, progress=report)
+            result = load_paths(iqa.store, files, partial=partial, progress=report, limits=iqa.settings.limits)
         _print_load_report(result)
 
 
@@ -160,14 +160,15 @@ def impact(
         if fmt == "json":
             print_json(result)
             return
-        table = Table(title=f"影响范围 impact of {result['node']}: {len(result['affected'])} nodes")
+        table = Table(title=f"影响范围 impact of {escape(result['node'])}: {len(result['affected'])} nodes")
         for col in ("depth", "node", "name", "责任部门 unit", "责任人 person"):
             table.add_column(col, overflow="fold")
         for a in result["affected"]:
             o = a["owner"]
-            table.add_row(str(a["depth"]), a["id"], a["name"], (o["unit"] or {}).get("name", "—"), (o["person"] or {}).get("name", ""))
+            table.add_row(str(a["depth"]), escape(a["id"]), escape(str(a["name"])),
+                          escape(str((o["unit"] or {}).get("name", "—"))), escape(str((o["person"] or {}).get("name", ""))))
         console.print(table)
-        units = ", ".join(f"{u['name']} ({u['count']})" for u in result["units"])
+        units = ", ".join(f"{escape(str(u['name']))} ({u['count']})" for u in result["units"])
         console.print(f"units affected: {units or '—'}")
 
 
@@ -222,7 +223,8 @@ def stats(fmt: Annotated[str, typer.Option("--format", help="table | json")] = "
     table.add_column("按层面 by layer", overflow="fold")
     for kind, n in data["by_kind"].items():
         layers = data["by_layer"].get(kind, {})
-        table.add_row(f"{onto.label(kind)} {kind}", str(n), "  ".join(f"{onto.label(k)} {v}" for k, v in layers.items()))
+        table.add_row(escape(f"{onto.label(kind)} {kind}"), str(n),
+                      escape("  ".join(f"{onto.label(k)} {v}" for k, v in layers.items())))
     console.print(table)
 
 

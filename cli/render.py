@@ -24,7 +24,7 @@ def _colour(status: str | None) -> str:
 def _who(owner: dict[str, Any] | None) -> str:
     if not owner:
         return ""
-    parts = [owner[k]["name"] for k in ("unit", "post", "person") if owner.get(k)]
+    parts = [escape(str(owner[k]["name"])) for k in ("unit", "post", "person") if owner.get(k)]
     return " / ".join(parts)
 
 
@@ -32,20 +32,21 @@ def trace_label(entry: dict[str, Any]) -> str:
     """One line of a trace tree: kind, code, name, layer, owner, status (status in its 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 colour)."""
     onto = get_ontology()
     kind = onto.label(entry["kind"])
-    code = entry["id"].split(":", 1)[1]
+    code = escape(entry["id"].split(":", 1)[1])
+    name = escape(str(entry["name"]))
     if entry.get("ref"):
-        return f"[dim]↺ {kind} {code} {entry['name']} (见上 / shown above)[/dim]"
-    bits = [f"[bold]{kind}[/bold] {code} {entry['name']}"]
+        return f"[dim]↺ {kind} {code} {name} (见上 / shown above)[/dim]"
+    bits = [f"[bold]{kind}[/bold] {code} {name}"]
     if entry.get("layer"):
-        bits.append(f"[cyan]{onto.label(entry['layer'])}[/cyan]")
+        bits.append(f"[cyan]{escape(onto.label(entry['layer']))}[/cyan]")
     who = _who(entry.get("owner"))
     if who:
         inherited = " (继承)" if entry.get("owner_inherited_from") else ""
         bits.append(f"[magenta]{who}{inherited}[/magenta]")
     if entry.get("status"):
-        bits.append(f"[{_colour(entry['status'])}]{onto.label(entry['status'])}[/]")
+        bits.append(f"[{_colour(entry['status'])}]{escape(onto.label(entry['status']))}[/]")
     if entry.get("deadline"):
-        bits.append(f"[dim]{entry['deadline']}[/dim]")
+        bits.append(f"[dim]{escape(str(entry['deadline']))}[/dim]")
     if entry.get("truncated"):
         bits.append(f"[dim]… {entry['truncated']} more below[/dim]")
     return "  ".join(bits)
@@ -105,19 +106,19 @@ def owner_panel(console: Console, answer: dict[str, Any]) -> None:
     """Print an owner answer: person, post, unit, provenance and the chain walked."""
     onto = get_ontology()
     table = Table(show_header=False, box=None)
-    table.add_row("指标/节点 node", answer["node"])
+    table.add_row("指标/节点 node", escape(answer["node"]))
     for slot, zh in (("person", "责任人"), ("post", "责任岗位"), ("unit", "责任部门")):
         o = answer["owner"][slot]
-        table.add_row(f"{zh} {slot}", f"{o['name']} ({o['id']})" if o else "[red]—[/red]")
+        table.add_row(f"{zh} {slot}", escape(f"{o['name']} ({o['id']})") if o else "[red]—[/red]")
     src = answer["inherited_from"]
     table.add_row("来源 provenance", provenance(answer))
     console.print(table)
     if answer["chain"]:
-        steps = [answer["chain"][0]["from"]]
+        steps = [escape(answer["chain"][0]["from"])]
         for s in answer["chain"]:
             edge = s["edge"]
             label = onto.label(edge.lstrip("^"))
-            steps.append(f"{'←' if edge.startswith('^') else '→'}{label}{'←' if edge.startswith('^') else '→'} {s['to']}")
+            steps.append(f"{'←' if edge.startswith('^') else '→'}{label}{'←' if edge.startswith('^') else '→'} {escape(s['to'])}")
         console.print("[dim]责任链 chain:[/dim] " + " ".join(steps))
 
 
@@ -131,10 +132,10 @@ def findings_table(findings: list[dict[str, Any]], limit: int | None = None) -> 
         table.add_row(
             f["rule"],
             f"[{SEVERITY_STYLE.get(f['severity'], '')}]{f['severity']}[/]",
-            f["node"],
-            f["message"],
-            (owner.get("unit") or {}).get("name", "—"),
-            (owner.get("person") or {}).get("name", ""),
+            escape(f["node"]),
+            escape(f["message"]),
+            escape(str((owner.get("unit") or {}).get("name", "—"))),
+            escape(str((owner.get("person") or {}).get("name", ""))),
         )
     return table
 

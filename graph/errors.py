@@ -31,7 +31,29 @@ class AmbiguousIdError(IqaError):
 
 
 class StoreError(IqaError):
-    """A store that cannot be opened or written (corrupt file, unreachable server, bad URI)."""
+    """A store that cannot be opened or written (corrupt file, unreachable server, bad URI).
+    ``retry_after`` (seconds) is set when trying again later may succeed."""
+
+    retry_after: int | None = None
+
+
+class StoreBusyError(StoreError):
+    """The store is locked by another writer for longer than the wait allows (SQLite's
+    "database is locked"); nothing was written. Try again."""
+
+    retry_after = 5
+
+
+class StoreReadOnlyError(StoreError):
+    """The store can be read but not written (a read-only file or folder); nothing was written."""
+
+    retry_after = 60
+
+
+class StoreFullError(StoreError):
+    """The disk (or the store's size limit) is full; nothing was written."""
+
+    retry_after = 60
 
 
 class ConfigError(IqaError):

@@ -14,6 +14,7 @@ from typing import Any
 
 from graph.errors import ValidationError
 from ontology import Ontology, get_ontology
+from graph.values import code_problem, name_problem, value_problem
 
 #: property name → concept scheme whose notations it must hold (kind None = any kind).
 CONTROLLED_PROPERTIES: dict[str, tuple[str | None, str]] = {
@@ -82,22 +83,28 @@ _JSON_SCALARS = (str, int, float, bool, type(None))
 
 
 def _check_value(where: str, key: str, value: Any) -> None:
-    if isinstance(value, _JSON_SCALARS):
-        return
-    if isinstance(value, list) and all(isinstance(v, _JSON_SCALARS) for v in value):
+    if isinstance(value, _JSON_SCALARS) or (isinstance(value, list) and all(isinstance(v, _JSON_SCALARS) for v in value)):
+        if (why := value_problem(value)) is not None:
+            raise ValidationError(f"{where}: property {key!r} {why}")
+        if key == "name" and (why := name_problem(value)) is not None:
+            raise ValidationError(f"{where}: {why}")
         return
     raise ValidationError(f"{where}: property {key!r} has a value of type {type(value).__name__}; "
                           "only text, numbers, booleans and lists of those are stored")
 
 
 def validate_node(node: Node, onto: Ontology | None = None) -> None:
-    """Raise ValidationError unless ``node`` has a known kind, a clean code and storable properties
-    whose controlled values (layer, status, …) are notations of the ontology's schemes."""
+    """Raise ValidationError unless ``node`` has a known kind, a clean code (the id grammar of
+    ``graph.values.code_problem``) and storable properties (finite numbers, text without control
+    characters, a name within ``MAX_NAME_LENGTH``) whose controlled values (layer, status, …) are
+    notations of the ontology's schemes."""
     onto = onto or get_ontology()
     if node.kind not in onto.kinds:
         raise ValidationError(f"unknown node kind {node.kind!r} (known: {', '.join(sorted(onto.kinds))})")
     if not isinstance(node.code, str) or not node.code or node.code != node.code.strip():
         raise ValidationError(f"{node.kind}: code must be non-empty text without surrounding blanks: {node.code!r}")
+    if (why := code_problem(node.code)) is not None:
+        raise ValidationError(f"{node.kind}:{node.code[:60]}{'…' if len(node.code) > 60 else ''}: {why}")
     for key, value in node.props.items():
         _check_value(node.id, key, value)
         rule = CONTROLLED_PROPERTIES.get(key)

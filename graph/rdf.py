@@ -23,6 +23,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from graph.errors import IngestError, Problem
+from graph.values import code_problem, name_problem, value_problem
 from graph.model import CONTROLLED_PROPERTIES, Edge, Node
 from graph.store import GraphStore
 from ontology import get_ontology
@@ -127,6 +128,9 @@ def from_rdf_graph(g: Graph, source: str = "<rdf>") -> tuple[list[Node], list[Ed
         if nid is None or kind not in onto.kinds or not nid.startswith(kind + ":"):
             problems.append(Problem(f"{source} <{s}>", f"not an iqa-graph node of a known kind ({kind})"))
             continue
+        if (why := code_problem(nid.split(":", 1)[1])) is not None:
+            problems.append(Problem(f"{source} <{s}>", why))
+            continue
         nodes[nid] = Node(kind, nid.split(":", 1)[1], {})
     edges: dict[tuple[str, str, str], Edge] = {}
     for s, p, o in g:
@@ -142,14 +146,24 @@ def from_rdf_graph(g: Graph, source: str = "<rdf>") -> tuple[list[Node], list[Ed
                 else:
                     edges[(nid, local, tid)] = Edge(nid, local, tid, {})
             elif local != "code":
-                nodes[nid].props[local] = _python_value(o, concepts)
+                value = _python_value(o, concepts)
+                why = value_problem(value) or (name_problem(value) if local == "name" else None)
+                if why is not None:
+                    problems.append(Problem(f"{source} <{s}> iqa:{local}", why))
+                else:
+                    nodes[nid].props[local] = value
     for st in g.subjects(RDF.type, RDF.Statement):
         s, p, o = g.value(st, RDF.subject), g.value(st, RDF.predicate), g.value(st, RDF.object)
         key = (iri_node_id(s), str(p)[len(iqa):], iri_node_id(o))
         if key in edges:
             for pp, value in g.predicate_objects(st):
                 if str(pp).startswith(iqa):
-                    edges[key].props[unquote(str(pp)[len(iqa):])] = _python_value(value, concepts)
+                    local = unquote(str(pp)[len(iqa):])
+                    value = _python_value(value, concepts)
+                    if (why := value_problem(value)) is not None:
+                        problems.append(Problem(f"{source} <{st}> iqa:{local}", why))
+                    else:
+                        edges[key].props[local] = value
     if problems:
         raise IngestError(problems)
     return list(nodes.values()), list(edges.values())

@@ -6,7 +6,7 @@ Every value is resolved once, in this order (the first that gives a value wins):
 1. keyword arguments (the CLI's options: ``--store``, ``--config``, ``iqa serve --host`` …);
 2. ``IQA_*`` environment variables (``IQA_STORE``, ``IQA_API_TOKENS`` as JSON, …);
 3. the configuration file (``--config`` / ``IQA_CONFIG``, else ``iqa.yaml`` in the working
-   directory when present): its ``checks:`` and ``api:`` sections;
+   directory when present): its ``checks:``, ``api:`` and ``limits:`` sections;
 4. the defaults below.
 
 The file is validated whole (``extra="forbid"`` at every level): an unknown key or a bad value is a
@@ -48,6 +48,25 @@ class ApiSection(BaseModel):
     audit_log: Path | None = None
 
 
+class LimitsSection(BaseModel):
+    """The ``limits:`` section: how much an input may hold, checked before it is parsed (a
+    workbook over a limit is refused within seconds, with the limit named).
+
+    ``max_unpacked_mb``: the sum of the uncompressed parts of an ``.xlsx`` (a zip), in MB;
+    ``max_rows`` / ``max_columns``: rows and columns of one sheet (the last cell used, as the
+    sheet's XML places it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_unpacked_mb: float = Field(200.0, gt=0)
+    max_rows: int = Field(100_000, gt=0)
+    max_columns: int = Field(500, gt=0)
+
+    @property
+    def max_unpacked_bytes(self) -> int:
+        return int(self.max_unpacked_mb * 1024 * 1024)
+
+
 #: Keys of the ``api:`` section → Settings field.
 API_FILE_KEYS: dict[str, str] = {
     "tokens": "api_tokens",
@@ -70,13 +89,18 @@ class ConfigFile(BaseModel):
           cors_origins: [https://quality.example.edu.cn]
           max_upload_mb: 20
           audit_log: /var/log/iqa/audit.jsonl
+        limits:                                   # inputs refused before they are parsed
+          max_unpacked_mb: 200                    # an .xlsx unpacked
+          max_rows: 100000                        # per sheet
+          max_columns: 500                        # per sheet
 
-    Both sections are optional; an empty section is an empty one."""
+    Every section is optional; an empty section is an empty one."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     checks: ChecksSection = Field(default_factory=ChecksSection)
     api: ApiSection = Field(default_factory=ApiSection)
+    limits: LimitsSection = Field(default_factory=LimitsSection)
 
     @model_validator(mode="before")
     @classmethod
@@ -91,6 +115,8 @@ class ConfigFile(BaseModel):
         values: dict[str, Any] = {}
         if "checks" in self.model_fields_set:
             values["checks"] = self.checks.model_dump()
+        if "limits" in self.model_fields_set:
+            values["limits"] = self.limits.model_dump(exclude_unset=True)
         for key, value in self.api.model_dump(exclude_none=True).items():
             values[API_FILE_KEYS[key]] = value
         return values
@@ -210,6 +236,8 @@ class Settings(BaseSettings):
     config: Path | None = None
     #: Which rules are off or re-graded (file: ``checks:``). See :attr:`rules`.
     checks: ChecksSection = Field(default_factory=ChecksSection)
+    #: Input limits (file: ``limits:``; env ``IQA_LIMITS`` as JSON). See :class:`LimitsSection`.
+    limits: LimitsSection = Field(default_factory=LimitsSection)
 
     # -- the HTTP API (``iqa serve``) -------------------------------------------------------------
     #: Bearer tokens (hashed) with their roles (env ``IQA_API_TOKENS``: a JSON list of
@@ -282,5 +310,5 @@ def load_settings(**overrides: Any) -> Settings:
         raise ConfigError(f"{given}: {where}: {first['msg']}") from None
 
 
-__all__ = ["API_FILE_KEYS", "ApiSection", "CONFIG_SECTIONS", "ConfigFile", "ConfigFileSource", "DEFAULT_CONFIG_FILE",
+__all__ = ["API_FILE_KEYS", "ApiSection", "LimitsSection", "CONFIG_SECTIONS", "ConfigFile", "ConfigFileSource", "DEFAULT_CONFIG_FILE",
            "Settings", "load_config_file", "load_rule_config", "load_settings", "located_error"]

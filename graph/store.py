@@ -113,6 +113,18 @@ class GraphStore(ABC):
     def find_by_code(self, code: str) -> list[Node]:
         """Nodes of any kind whose code equals ``code`` exactly."""
 
+    def stale(self) -> bool:
+        """True when another process has changed the data since this object last read it, so
+        :meth:`refresh` would read something new. Stores that read through on every call (Neo4j)
+        are never stale."""
+        return False
+
+    def refresh(self) -> bool:
+        """Read again what another process committed, if anything (see :meth:`stale`); True when
+        something was read again. Call it outside any transaction and not while a reader uses the
+        store (``ConcurrentStore.refresh`` takes care of both)."""
+        return False
+
     def close(self) -> None:
         """Release files or connections; the store is unusable afterwards."""
 

@@ -27,6 +27,89 @@ class BadValue(ValueError):
     """A cell whose value cannot be read; ``str(err)`` is the reason, without the location."""
 
 
+class NonFinite(BadValue):
+    """A number that is not finite (NaN, Infinity, or too large for a double such as ``1e400``):
+    never stored, whatever the column."""
+
+
+# -- limits and the id grammar ----------------------------------------------------------------------
+#: Longest code (the part after ``Kind:`` of a node id), in characters.
+MAX_CODE_LENGTH = 100
+#: Longest name, in characters.
+MAX_NAME_LENGTH = 1000
+#: Invisible characters removed from codes (and from every cell a workbook delivers): zero-width
+#: space, non-joiner, joiner, word joiner, byte-order mark.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+#: Path segments the API puts after a node id (``/nodes/{id}/neighbors``): a code may not end with
+#: one of them after a slash, so every route reads every id back.
+RESERVED_SUFFIXES = ("/neighbors", "/owner", "/items")
+
+
+def bad_char(text: str, *, breaks: bool = True) -> str | None:
+    """The first character no store or export can carry — a control character (C0, DEL, C1; tab
+    and line breaks allowed when ``breaks``) or a lone surrogate — or None."""
+    for ch in text:
+        o = ord(ch)
+        if (o < 32 and not (breaks and ch in "\t\n\r")) or 0x7F <= o <= 0x9F or 0xD800 <= o <= 0xDFFF:
+            return ch
+    return None
+
+
+def strip_zero_width(text: str) -> str:
+    """``text`` without the invisible characters of :data:`ZERO_WIDTH`."""
+    return text.translate({ord(c): None for c in ZERO_WIDTH}) if any(c in text for c in ZERO_WIDTH) else text
+
+
+def normalise_code(text: str) -> str:
+    """A code as stored: NFKC (full-width letters and digits → ASCII: ``ＺＫ－０１`` → ``ZK-01``),
+    zero-width characters removed, surrounding blanks stripped. Check it with :func:`code_problem`."""
+    return strip_zero_width(unicodedata.normalize("NFKC", text)).strip()
+
+
+def code_problem(code: str) -> str | None:
+    """Why ``code`` cannot be a node's code (the id grammar every interface shares), or None. A
+    code is 1–:data:`MAX_CODE_LENGTH` characters of text without control characters (line breaks and
+    tabs included), zero-width characters or surrounding blanks, not ending in a route's suffix
+    (:data:`RESERVED_SUFFIXES`)."""
+    if not code:
+        return "the code is empty"
+    if len(code) > MAX_CODE_LENGTH:
+        return f"the code is {len(code)} characters long (at most {MAX_CODE_LENGTH})"
+    if (ch := bad_char(code, breaks=False)) is not None:
+        return f"the code holds the control character U+{ord(ch):04X}"
+    if any(c in code for c in ZERO_WIDTH):
+        return "the code holds a zero-width character"
+    if code != code.strip():
+        return "the code starts or ends with blanks"
+    low = code.lower()
+    if suffix := next((s for s in RESERVED_SUFFIXES if low.endswith(s)), None):
+        return f"the code ends with '{suffix}', which the API reads as a route"
+    return None
+
+
+def name_problem(name: object) -> str | None:
+    """Why ``name`` cannot be a node's name (over :data:`MAX_NAME_LENGTH` characters, or a control
+    character other than tab and line breaks), or None."""
+    if not isinstance(name, str):
+        return None
+    if len(name) > MAX_NAME_LENGTH:
+        return f"the name is {len(name)} characters long (at most {MAX_NAME_LENGTH})"
+    if (ch := bad_char(name)) is not None:
+        return f"the name holds the control character U+{ord(ch):04X}"
+    return None
+
+
+def value_problem(value: object) -> str | None:
+    """Why a property value cannot be stored (a non-finite number; text with a control character
+    other than tab and line breaks; the same inside a list), or None."""
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, float) and not math.isfinite(item):
+            return f"{item!r} is not a finite number"
+        if isinstance(item, str) and (ch := bad_char(item)) is not None:
+            return f"holds the control character U+{ord(ch):04X}"
+    return None
+
+
 def cell_text(value: object) -> str:
     """A cell as stripped text: integral floats lose their ``.0`` (Excel stores ``2001`` as
     2001.0), dates become ISO ``YYYY-MM-DD`` (with the time when it is not midnight)."""
@@ -45,7 +128,9 @@ def cell_text(value: object) -> str:
 
 def json_value(value: object) -> object:
     """A raw cell as a storable JSON scalar: numbers and booleans kept, dates as ISO text,
-    everything else as stripped text."""
+    everything else as stripped text. Raises NonFinite for NaN or an infinity."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise NonFinite(f"bad number '{value}': not a finite number")
     if isinstance(value, (bool, int, float)):
         return value
     return cell_text(value)
@@ -159,7 +244,7 @@ def parse_number(value: object) -> float:
         raise BadValue(f"bad number '{value}'")
     if isinstance(value, (int, float)):
         if not math.isfinite(value):
-            raise BadValue(f"bad number '{value}': not a finite number")
+            raise NonFinite(f"bad number '{value}': not a finite number")
         return float(value)
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(value)))
     percent = text.endswith("%")
@@ -172,8 +257,11 @@ def parse_number(value: object) -> float:
     except InvalidOperation:
         raise BadValue(f"bad number '{cell_text(value)}'") from None
     if not number.is_finite():
-        raise BadValue(f"bad number '{cell_text(value)}'")
-    return float(number / 100) if percent else float(number)
+        raise NonFinite(f"bad number '{cell_text(value)}': not a finite number")
+    result = float(number / 100) if percent else float(number)
+    if not math.isfinite(result):
+        raise NonFinite(f"bad number '{cell_text(value)}': too large to store (over ±1.8e308)")
+    return result
 
 
 # -- directions ------------------------------------------------------------------------------
@@ -282,8 +370,12 @@ def parse_threshold(value: object) -> Threshold:
         return Threshold(shown, False, None, "eq")
     try:
         return Threshold(shown, parse_number(text), "%" if text.endswith("%") else None, plain=True)
+    except NonFinite:
+        raise
     except BadValue:
         pass
+    if low.lstrip("+-") in ("nan", "inf", "infinity"):
+        raise NonFinite(f"bad threshold '{shown}': not a finite number")
     m = _THRESHOLD.match(text)
     if not m:
         raise BadValue(f"bad threshold '{shown}' (expected e.g. {THRESHOLD_FORMS})")
@@ -291,6 +383,8 @@ def parse_threshold(value: object) -> Threshold:
     if len(set(signs)) > 1:
         raise BadValue(f"bad threshold '{shown}': '{m['pre']}' and '{m['post']}' say opposite things")
     number = float(Decimal(m["num"].replace(",", "")))
+    if not math.isfinite(number):
+        raise NonFinite(f"bad threshold '{shown}': too large to store")
     unit = m["unit"] or None
     if m["pct"]:
         number, unit = number / 100, "%" if not unit else unit
@@ -317,6 +411,8 @@ def target_value(value: object) -> float | bool | str | None:
     not one (``通过认证`` stays text)."""
     try:
         return parse_threshold(value).value
+    except NonFinite:
+        raise
     except BadValue:
         return cell_text(value)
 
@@ -327,6 +423,8 @@ def parse_number_or_text(value: object) -> float | str:
     (目标值 such as ``通过认证`` stay text)."""
     try:
         return parse_number(value)
+    except NonFinite:
+        raise
     except BadValue:
         return cell_text(value)
 

@@ -54,6 +54,7 @@ from graph.errors import IngestError, Problem
 from graph.model import Edge, Node
 from graph.store import GraphStore
 from ingest.mapping import ParsedRow, parse_sheet, sheet_problems
+from graph.settings import LimitsSection
 from ingest.readers import RDF_SUFFIXES, WORKBOOK_SUFFIXES, RawSheet, ReadResult, expand_paths, read_file, read_mapping
 from ingest.report import LoadReport, SheetCount
 from ingest.resolve import Outcome, Resolver
@@ -100,17 +101,20 @@ def load_sheets(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Map
 
 
 def load_paths(store: GraphStore, paths: Iterable[str | os.PathLike[str]], *, partial: bool = False,
-               progress: Progress | None = None) -> LoadReport:
+               progress: Progress | None = None, limits: LimitsSection | None = None) -> LoadReport:
     """Read every file and directory in ``paths`` (``.xlsx``, ``.csv``; RDF ``.ttl``, ``.jsonld``,
     ``.json-ld``, ``.nt``, ``.rdf`` via ``graph.rdf.read_rdf``) and load them all together as one
     load in one transaction, so references across files resolve. Files are named in messages as
-    given. Raises IngestError for missing or unreadable files and as :func:`load_sheets` does."""
-    return load_sources(store, None, paths, partial=partial, progress=progress)
+    given; ``limits`` (``graph.settings.LimitsSection``, default the defaults) bound what a file
+    may hold. Raises IngestError for missing, unreadable or over-limit files and as
+    :func:`load_sheets` does."""
+    return load_sources(store, None, paths, partial=partial, progress=progress, limits=limits)
 
 
 def load_sources(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Mapping | None,
                  paths: Iterable[str | os.PathLike[str]] = (), *, partial: bool = False,
-                 progress: Progress | None = None, source: str = "<memory>") -> LoadReport:
+                 progress: Progress | None = None, source: str = "<memory>",
+                 limits: LimitsSection | None = None) -> LoadReport:
     """In-memory ``sheets`` (as :func:`load_sheets` takes them; None for none) and the files of
     ``paths`` (as :func:`load_paths` reads them) loaded together as ONE load: references across
     them resolve and everything is written in one transaction or, on IngestError, nothing is."""
@@ -128,7 +132,7 @@ def load_sources(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Ma
             rdf_edges += edges
             result.files.append(f)
         else:
-            result.extend(read_file(f))
+            result.extend(read_file(f, limits))
         progress("read", i + 1, len(files))
     return _load(store, result, rdf_nodes, rdf_edges, partial, progress)
 

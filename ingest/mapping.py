@@ -17,8 +17,8 @@ from graph.errors import Problem
 from ingest.readers import RawRow, RawSheet
 from ingest.report import Note
 from ingest.sheets import Column, SheetSpec
-from graph.values import (DIRECTION_SIGN, PARSERS, BadValue, Threshold, cell_text, json_value, parse_period,
-                          parse_threshold)
+from graph.values import (DIRECTION_SIGN, PARSERS, BadValue, NonFinite, Threshold, cell_text, code_problem,
+                          json_value, name_problem, parse_period, parse_threshold, value_problem)
 
 #: Value types read as thresholds as printed (graph.values.parse_threshold): 预警值 and 目标值.
 THRESHOLD_TYPES = ("threshold", "target")
@@ -104,6 +104,26 @@ class _Row:
     def __init__(self, sheet: RawSheet, raw: RawRow):
         self.sheet, self.cells = sheet, raw.cells
         self.out = ParsedRow(sheet, raw.number)
+        self.refused: set[str] = set()
+        self.check_cells()
+
+    def check_cells(self) -> None:
+        """Refuse what no store can carry, wherever it is: a non-finite number (NaN, an infinity),
+        a control character; in a code column any line break or tab, a code over
+        ``MAX_CODE_LENGTH`` or ending in a route's suffix; a name over ``MAX_NAME_LENGTH``."""
+        spec = self.sheet.spec
+        codes = {c.zh for c in spec.columns if c.prop == "code"}
+        names = {c.zh for c in spec.columns if c.prop == "name"}
+        for key, value in list(self.cells.items()):
+            why = value_problem(value)
+            if why is None and key in codes and isinstance(value, str):
+                why = code_problem(value)
+            elif why is None and key in names:
+                why = name_problem(value)
+            if why is not None:
+                self.problem(key, why if why.startswith("the ") else f"the cell {why}")
+                del self.cells[key]  # reported once (not again as an empty cell); the row is refused
+                self.refused.add(key)
 
     def problem(self, key: str | None, reason: str) -> None:
         self.out.problems.append(Problem(self.out.location(key), reason))
@@ -112,6 +132,10 @@ class _Row:
         return cell_text(self.cells.get(key))
 
     def missing(self, col: Column) -> None:
+        if col.zh in self.refused:
+            return
+        if col.zh not in self.sheet.headers and missing_column_reported(self.sheet, col):
+            return  # the sheet's one problem says the column is missing; not once per row
         self.problem(col.zh, f"required cell is empty ({col.zh} [{col.en}])")
 
     def required(self, col: Column) -> str:
@@ -142,6 +166,7 @@ class _Row:
         """Cells of columns outside the contract, keyed by their header as written."""
         return {k: json_value(self.cells[k]) for k in self.sheet.unknown_columns if k in self.cells}
 
+
     def props(self, spec: SheetSpec) -> dict[str, object]:
         """Unknown columns, then every property column of the sheet (``code`` excluded). A
         threshold (目标值, 预警值) is read as printed (:func:`graph.values.parse_threshold`); a date
@@ -157,8 +182,11 @@ class _Row:
                 try:
                     th = parse_threshold(raw)
                 except BadValue as exc:
-                    if col.value == "target":  # a 目标值 that is not a threshold stays text (通过认证)
+                    if col.value == "target" and not isinstance(exc, NonFinite):
+                        # a 目标值 that is not a threshold stays text (通过认证), said in the report
                         props[col.prop] = cell_text(raw)
+                        self.note(col.zh, f"'{cell_text(raw)}'", f"{col.prop} = '{cell_text(raw)}' kept as text: "
+                                  "not a number or a threshold, so the indicator is not judged against it")
                     else:
                         self.bad_cell(col, str(exc))
                     continue
@@ -527,6 +555,16 @@ def _header_hint(sheet: RawSheet) -> str:
     """`` (header read from row N: …)`` naming the header row and what it holds."""
     heads = "、".join(sheet.headers.values())
     return f" (the header was read from row {sheet.header_row}: {heads})" if sheet.header_row != 1 else ""
+
+
+def missing_column_reported(sheet: RawSheet, col: Column) -> bool:
+    """Whether :func:`sheet_problems` reports ``col`` as a missing column of ``sheet`` (then its
+    rows do not report its cells as empty, one by one)."""
+    if col.zh in sheet.headers or not col.required:
+        return False
+    name_col = next((c for c in sheet.spec.columns if c.prop == "name"), None)
+    return not (col.prop == "code" and sheet.spec.builder == "node" and name_col is not None
+                and name_col.zh in sheet.headers)
 
 
 def sheet_problems(sheet: RawSheet) -> list[Problem]:

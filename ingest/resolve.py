@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from graph.values import normalise_code
 from graph.errors import Problem, ValidationError
 from graph.model import Node, node_id, validate_node
 from graph.store import GraphStore
@@ -243,6 +244,10 @@ class _Pass:
             if status == "unknown" and people:
                 found.append(self.person_by_name(ri, text, where))
                 continue
+            if status == "unknown" and (clean := normalise_code(text)) != text and clean:
+                status, hit = self.match(ref.kinds, clean)  # 'ＺＫ－０１' names the node coded ZK-01
+                if status == "ok":
+                    self.notes.append(Note(where, f"'{text}'", f"{hit} (the code normalised: NFKC)"))
             if status == "unknown":
                 number, rest = split_printed_number(text)
                 if number is not None:  # '1.1 专业定位' names the node coded 1.1 (or named 专业定位)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from graph.errors import IngestError, Problem
 from graph.services.edit import AuditLog, Editor
+from graph.settings import LimitsSection
 from graph.store import CAP_TRANSACTIONS, GraphStore
 from ingest.loader import LoadReport, load_sheets
 from ingest.readers import ReadResult, read_csv, read_xlsx
@@ -19,12 +20,13 @@ from ingest.readers import ReadResult, read_csv, read_xlsx
 AUDITED_COUNTS = ("rows", "nodes_written", "nodes_created", "edges_written", "edges_removed")
 
 
-def load_files(editor: Editor, files: Sequence[tuple[str, str | os.PathLike[str]]], *, who: str) -> LoadReport:
+def load_files(editor: Editor, files: Sequence[tuple[str, str | os.PathLike[str]]], *, who: str,
+               limits: LimitsSection | None = None) -> LoadReport:
     """Load uploaded workbooks and sheets as ONE all-or-nothing, audited load.
 
     ``files``: ``(name, path)`` pairs — ``name`` is the file name the user knows (problems are
-    located with it; a ``.csv`` is the sheet named by its stem), ``path`` where the bytes are.
-    Returns the ``LoadReport``; raises IngestError listing every located problem (an unsupported
+    located with it; a ``.csv`` is the sheet named by its stem), ``path`` where the bytes are;
+    ``limits`` bound what a file may hold (default: the defaults). Returns the ``LoadReport``; raises IngestError listing every located problem (an unsupported
     file type included) and writes nothing then."""
     bad = [Problem(name, "unsupported file type (expected .xlsx or .csv)")
            for name, _ in files if not name.lower().endswith((".xlsx", ".csv"))]
@@ -34,7 +36,7 @@ def load_files(editor: Editor, files: Sequence[tuple[str, str | os.PathLike[str]
         raise IngestError([Problem("files", "no file was uploaded")])
     result = ReadResult()
     for name, path in files:
-        result.extend(read_csv(path, name) if name.lower().endswith(".csv") else read_xlsx(path, name))
+        result.extend(read_csv(path, name, limits) if name.lower().endswith(".csv") else read_xlsx(path, name, limits))
     return editor.apply_load(lambda store: load_sheets(store, result), who=who, files=[n for n, _ in files],
                              counts=lambda report: {k: report.to_dict()[k] for k in AUDITED_COUNTS})
 
@@ -43,7 +45,8 @@ class _DryRun(Exception):
     """Raised inside the dry-run transaction to roll it back."""
 
 
-def check_load(store: GraphStore, files: Sequence[tuple[str, str | os.PathLike[str]]]):
+def check_load(store: GraphStore, files: Sequence[tuple[str, str | os.PathLike[str]]],
+               limits: LimitsSection | None = None):
     """What :func:`load_files` would do, without writing anything (nor auditing).
 
     ``files``: ``(name, path)`` pairs — ``name`` the file name the user knows (problems are located
@@ -58,7 +61,7 @@ def check_load(store: GraphStore, files: Sequence[tuple[str, str | os.PathLike[s
         holder = {}
         try:
             with store.transaction():
-                holder["report"] = load_files(Editor(store, AuditLog(None)), files, who="check")
+                holder["report"] = load_files(Editor(store, AuditLog(None)), files, who="check", limits=limits)
                 raise _DryRun
         except _DryRun:
             return holder["report"]
@@ -68,7 +71,7 @@ def check_load(store: GraphStore, files: Sequence[tuple[str, str | os.PathLike[s
     scratch = EmbeddedStore(None)
     try:
         copy_graph(store, scratch)
-        return load_files(Editor(scratch, AuditLog(None)), files, who="check")
+        return load_files(Editor(scratch, AuditLog(None)), files, who="check", limits=limits)
     finally:
         scratch.close()
 

@@ -56,7 +56,7 @@ def test_the_file_is_named_by_keyword_then_environment_then_found_in_the_working
 
 
 @pytest.mark.parametrize("text, message", [
-    ("colour: blue\n", "iqa.yaml: colour: unknown key (known: checks, api)"),
+    ("colour: blue\n", "iqa.yaml: colour: unknown key (known: checks, api, limits)"),
     ("checks:\n  severity: {TK003: fatal}\n", "iqa.yaml: checks.severity.TK003: unknown severity 'fatal'"),
     ("checks:\n  severity: {XX003: error}\n", "iqa.yaml: checks.severity.XX003: unknown rule id 'XX003'"),
     ("checks:\n  disabled: [TC001, nope]\n", "iqa.yaml: checks.disabled.1: unknown rule id 'NOPE'"),

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
+from pydantic import BeforeValidator
 from fastapi.responses import JSONResponse
 
 from graph.model import Node
 from graph.services.edit import node_version
 from ontology import get_ontology
+
+def _date_only(value: Any) -> Any:
+    """Only a calendar date ``YYYY-MM-DD`` is a date (pydantic would read ``0`` as 1970-01-01)."""
+    if isinstance(value, dt.date) or (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip())):
+        return value.strip() if isinstance(value, str) else value
+    raise ValueError(f"expected a date as YYYY-MM-DD, not {value!r}")
+
+
+#: A date query parameter: ``YYYY-MM-DD`` only.
+IsoDate = Annotated[dt.date, BeforeValidator(_date_only)]
 
 NodeRef = Annotated[str, Path(
     min_length=1, max_length=300,

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import IqaDep, ReaderAuth, ReadsDep
 from api.problems import problem_responses
-from api.routes._common import json
+from api.routes._common import IsoDate, json
 from api.schemas import CheckReportOut
 from graph.checks import RULES
 
@@ -29,7 +29,7 @@ async def checks(
     severity: Annotated[Literal["error", "warning"] | None, Query(description="only findings of this severity")] = None,
     owner: Annotated[str | None, Query(max_length=200, description="only findings routed to this org unit (id, "
                                        "code or exact name)", openapi_examples={"unit": {"value": "OrgUnit:JWC"}})] = None,
-    as_of: Annotated[dt.date | None, Query(description="the check date for deadline rules (default today)")] = None,
+    as_of: Annotated[IsoDate | None, Query(description="the check date for deadline rules (default today)")] = None,
 ) -> JSONResponse:
     """The findings of the rules (docs/rules.md), as `iqa check --format json`: `{"findings": [{"rule",
     "severity", "node", "name", "message", "message_en", "owner": {"unit", "person"},

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.deps import IqaDep, ReaderAuth
 from api.problems import problem_responses
-from api.routes._common import json
+from api.routes._common import IsoDate, json
 from graph.services.report import render_html, report_xlsx
 
 router = APIRouter(tags=["diagnosis"])
@@ -24,7 +24,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 UnitQuery = Annotated[str | None, Query(max_length=200, description="only this org unit (id, code or exact name)",
                                         openapi_examples={"unit": {"value": "OrgUnit:XB01"}})]
-AsOfQuery = Annotated[dt.date | None, Query(description="the diagnosis date (default today)")]
+AsOfQuery = Annotated[IsoDate | None, Query(description="the diagnosis date (default today)")]
 LowQuery = Annotated[float, Query(ge=0, le=1, description="an achievement rate below this is low (default 0.6)")]
 NotDueQuery = Annotated[bool, Query(description="judge low achievement on targets not yet due too")]
 

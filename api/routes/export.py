@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import ReaderAuth, ReadsDep, RuleConfigDep
 from api.problems import problem_responses
+from api.routes._common import IsoDate
 from graph.export import export_graphml
 from graph.rdf import export_rdf
 from graph.services.rectification import findings_to_xlsx
@@ -45,7 +46,7 @@ async def export(
         description="ttl / jsonld: the whole graph as RDF in the ontology's namespace (as `iqa export`); graphml: "
                     "as GraphML; xlsx: the rectification workbook (整改清单: the check findings, one sheet per "
                     "responsible unit, as `iqa check --format xlsx`)")] = "ttl",
-    as_of: Annotated[dt.date | None, Query(description="xlsx only: the check date (default today)")] = None,
+    as_of: Annotated[IsoDate | None, Query(description="xlsx only: the check date (default today)")] = None,
 ) -> Response:
     """Download the graph (Turtle, JSON-LD, GraphML) or the findings workbook (`format=xlsx`: a
     `汇总` sheet and one sheet per responsible unit with 规则, 严重程度, 节点, 名称, 问题描述, 责任部门, 责任人,

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import JSONResponse
 
-from api.deps import EditorAuth, EditorDep
+from api.deps import EditorAuth, EditorDep, SettingsDep
 from api.problems import TYPE_BASE, problem_responses
 from api.routes._common import json
 from api.schemas import LoadReportOut
@@ -38,12 +38,14 @@ def load(
                                             "(a CSV is the sheet named by its file name: `目标.csv`)")],
     editor: EditorDep,
     who: EditorAuth,
+    settings: SettingsDep,
 ) -> JSONResponse:
     """Load the uploaded files as ONE load into the store — all or nothing: every problem is reported
     (422 with `problems`, each `{"location": "file sheet!row:column", "reason"}`) and nothing is
     written, or everything is and the ingest report comes back (`nodes_written`, `edges_written`, …;
     loading the same files twice writes nothing the second time). Bodies over the configured limit
-    (default 20 MB) are refused with 413 while they stream in. Needs editor."""
+    (default 20 MB) are refused with 413 while they stream in; a workbook over the input limits
+    (`limits:` — unpacked size, rows and columns per sheet) is a 422 before it is parsed. Needs editor."""
     with tempfile.TemporaryDirectory(prefix="iqa-upload-") as tmp:
         saved = []
         for i, upload in enumerate(files):
@@ -54,4 +56,4 @@ def load(
             with open(path, "wb") as out:
                 shutil.copyfileobj(upload.file, out)
             saved.append((name, path))
-        return json(load_files(editor, saved, who=who.name).to_dict())
+        return json(load_files(editor, saved, who=who.name, limits=settings.limits).to_dict())

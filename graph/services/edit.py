@@ -30,6 +30,7 @@ the write's transaction: if it cannot be written, the write is undone.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -39,12 +40,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from graph.errors import IqaError, NotFoundError, ValidationError
+from graph.errors import (IqaError, NotFoundError, StoreError, StoreFullError, StoreReadOnlyError,
+                          ValidationError)
 from graph.files import private_file
 from graph.model import Edge, Node, split_id, validate_edge, validate_node
 from graph.services.chains import DOWN_EDGES, closes_cycle
 from graph.services.resolve import suggest
-from graph.values import PARSERS, BadValue, blank, parse_threshold
+from graph.values import PARSERS, BadValue, blank, code_problem, name_problem, parse_threshold, value_problem
 from graph.store import Direction, GraphStore
 from ontology import get_ontology
 from ontology.properties import PROPERTIES, required_properties
@@ -164,9 +166,24 @@ class ConcurrentStore(GraphStore):
 
     @contextmanager
     def reading(self) -> Iterator[GraphStore]:
-        """The wrapped store, under the shared lock until the block ends (do not write in it)."""
+        """The wrapped store, under the shared lock until the block ends (do not write in it). What
+        another process committed is read first (:meth:`refresh`)."""
+        self.refresh()
         with self.lock.read():
             yield self.inner
+
+    def stale(self) -> bool:
+        with self.lock.read():
+            return self.inner.stale()
+
+    def refresh(self) -> bool:
+        """Read again what another process committed (``GraphStore.refresh``), under the exclusive
+        lock so no reader sees the swap; a cheap check under the shared lock first. True when the
+        data was read again (the memos are then dropped). StoreError when the store cannot be read."""
+        if not self.stale():
+            return False
+        with self._writing():
+            return self.inner.refresh()
 
     def memo(self, key: str, build: Callable[[], Any]) -> Any:
         """The value ``build()`` made for ``key`` since the last write, made now if there is none.
@@ -271,6 +288,15 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _audit_error(path: Path, exc: OSError) -> StoreError:
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        return StoreFullError(f"{path}: the disk is full; the audit trail cannot be written, so nothing was written")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return StoreReadOnlyError(f"{path}: the audit trail cannot be written ({reason}); nothing was written")
+    return StoreError(f"{path}: the audit trail cannot be written ({reason}); nothing was written")
+
+
 class AuditLog:
     """An append-only JSON-lines audit trail at ``path`` (created with its folder on first write),
     or in memory when ``path`` is None. Thread-safe. Lines that cannot be parsed (a line cut by a
@@ -282,20 +308,23 @@ class AuditLog:
         self._memory: list[str] = []
 
     def append(self, entry: Mapping[str, Any]) -> dict[str, Any]:
-        """Append ``entry`` (``at`` added when missing) and return it; OSError when the file
-        cannot be written."""
+        """Append ``entry`` (``at`` added when missing) and return it; StoreError when the file
+        cannot be written (StoreFullError for a full disk, StoreReadOnlyError when not permitted)."""
         record = {"at": utc_now(), **entry}
         line = json.dumps(record, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
         with self._lock:
             if self.path is None:
                 self._memory.append(line)
             else:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                private_file(self.path)
-                with open(self.path, "a", encoding="utf-8") as f:
-                    f.write(line + "\n")
-                    f.flush()
-                    os.fsync(f.fileno())
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    private_file(self.path)
+                    with open(self.path, "a", encoding="utf-8") as f:
+                        f.write(line + "\n")
+                        f.flush()
+                        os.fsync(f.fileno())
+                except OSError as exc:
+                    raise _audit_error(self.path, exc) from exc
         return record
 
     def _lines(self) -> list[str]:
@@ -411,19 +440,11 @@ def _printed_threshold(kind: str, key: str, value: Any, props: Mapping[str, Any]
     return out
 
 
-def _bad_char(text: str) -> str | None:
-    """The first character no export can carry (a control character other than tab and line
-    breaks, or a lone surrogate), or None."""
-    for ch in text:
-        if (ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF:
-            return ch
-    return None
-
-
 def _check_text(node_id: str, field: str, value: Any) -> None:
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, str) and (ch := _bad_char(item)) is not None:
-            raise FieldValidationError(f"{node_id}: {field} holds the control character U+{ord(ch):04X}", field)
+    """FieldValidationError naming ``field`` for a value no store can carry: a non-finite number
+    (NaN, Infinity), a control character other than tab and line breaks (``graph.values.value_problem``)."""
+    if (why := value_problem(value)) is not None:
+        raise FieldValidationError(f"{node_id}: {field} {why}", field)
 
 
 def prepare_node(node_id: str, props: Mapping[str, Any]) -> Node:
@@ -439,7 +460,8 @@ def prepare_node(node_id: str, props: Mapping[str, Any]) -> Node:
                                    "id")
     if code != code.strip():
         raise FieldValidationError(f"{node_id}: the code must not start or end with blanks", "id")
-    _check_text(node_id, "id", code)
+    if (why := code_problem(code)) is not None:
+        raise FieldValidationError(f"{node_id[:80]}: {why}", "id")
     parsers, required = _parsers_for(kind)
     clean: dict[str, Any] = {}
     for key, value in props.items():
@@ -463,6 +485,8 @@ def prepare_node(node_id: str, props: Mapping[str, Any]) -> Node:
     for key in required:
         if blank(clean.get(key)):
             raise FieldValidationError(f"{node_id}: property {key!r} is required", f"props.{key}")
+    if (why := name_problem(clean.get("name"))) is not None:
+        raise FieldValidationError(f"{node_id}: {why}", "props.name")
     node = Node(kind, code, clean)
     try:
         validate_node(node, onto)

@@ -43,6 +43,8 @@ from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
 
+from graph.settings import LimitsSection
+
 from graph.errors import IngestError, IqaError, Problem
 from graph.model import Edge, Node
 from graph.checks import NO_UNIT_LABEL, resolve_unit
@@ -214,19 +216,29 @@ def _rows(source: str | os.PathLike[str] | IO[bytes], where: str) -> list[tuple[
     except Exception as exc:  # openpyxl raises several unrelated types for a bad file
         raise IngestError([Problem(where, f"cannot read the rectification workbook: {exc}")]) from exc
     out = []
+    limits = LimitsSection()
     try:
         for ws in wb.worksheets:
-            rows = ws.iter_rows(values_only=True)
-            header = next(rows, None)
-            if not header:
-                continue
-            cols = {_text(h): i for i, h in enumerate(header) if _text(h)}
-            if "整改措施" not in cols or ("编号" not in cols and "节点" not in cols):
-                continue
-            for number, values in enumerate(rows, start=2):
-                cells = {c: values[i] if i < len(values) else None for c, i in cols.items()}
-                if any(_text(v) for v in cells.values()):
-                    out.append((ws.title, number, cells))
+            try:
+                rows = ws.iter_rows(values_only=True)
+                header = next(rows, None)
+                if not header:
+                    continue
+                cols = {_text(h): i for i, h in enumerate(header) if _text(h)}
+                if "整改措施" not in cols or ("编号" not in cols and "节点" not in cols):
+                    continue
+                for number, values in enumerate(rows, start=2):
+                    if number > limits.max_rows:
+                        raise IngestError([Problem(f"{where} {ws.title}", f"the sheet has more than "
+                                                   f"{limits.max_rows:,} rows")])
+                    cells = {c: values[i] if i < len(values) else None for c, i in cols.items()}
+                    if any(_text(v) for v in cells.values()):
+                        out.append((ws.title, number, cells))
+            except IngestError:
+                raise
+            except Exception as exc:  # XML the parser refuses (a DOCTYPE, with defusedxml), a damaged part
+                raise IngestError([Problem(f"{where} {ws.title}", f"cannot read the sheet ({type(exc).__name__}: "
+                                                                  f"{exc})")]) from exc
     finally:
         wb.close()
     return out

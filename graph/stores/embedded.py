@@ -2,14 +2,19 @@
 
 SQLite runs in WAL mode and every transaction is one SQLite transaction, so a failed or killed
 load leaves the file exactly as it was. The whole graph is read into memory on open; reads never
-touch the file. Edges are keyed by type, so two nodes may be linked by several edge types but by
+touch the file, except :meth:`EmbeddedStore.stale` (one pragma) that tells whether another process
+committed since, and :meth:`EmbeddedStore.refresh` that then reads the graph again. A write
+transaction does that itself once it holds SQLite's write lock, so many processes can share one
+file: each sees what the others committed, and no write is based on a stale copy. Edges are keyed by type, so two nodes may be linked by several edge types but by
 each type only once.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import urllib.parse
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -17,7 +22,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph.errors import NotFoundError, StoreError, ValidationError
+from graph.errors import (NotFoundError, StoreBusyError, StoreError, StoreFullError, StoreReadOnlyError,
+                          ValidationError)
 from graph.files import private_file
 from graph.model import Edge, Node, validate_edge, validate_node
 from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
@@ -37,6 +43,43 @@ CREATE INDEX IF NOT EXISTS edges_target ON edges (target);
 """
 
 
+#: Seconds a write waits for another process's write to finish before StoreBusyError.
+BUSY_TIMEOUT = 5.0
+
+
+def _kind(exc: sqlite3.Error) -> str:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "busy"
+    if "readonly" in text or "read-only" in text:
+        return "readonly"
+    if "full" in text:
+        return "full"
+    return "other"
+
+
+def _writable(path: Path) -> bool:
+    """Whether the store file (and its folder, where SQLite keeps the -wal and -shm files) can be
+    written by this process."""
+    folder = path.resolve().parent
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _store_error(path: Path | None, exc: sqlite3.Error) -> StoreError:
+    """A SQLite failure as the StoreError a user can act on (one line, naming the store)."""
+    where = str(path) if path is not None else ":memory:"
+    kind = _kind(exc)
+    if kind == "busy":
+        return StoreBusyError(f"{where}: the store is locked by another process (database is locked); "
+                              "nothing was written, try again")
+    if kind == "readonly":
+        return StoreReadOnlyError(f"{where}: the store is read-only (the file or its folder cannot be written); "
+                                  "it can be read, not changed")
+    if kind == "full":
+        return StoreFullError(f"{where}: the disk is full (database or disk is full); nothing was written")
+    return StoreError(f"{where}: the store failed: {exc}")
+
+
 def _dump(props: dict) -> str:
     return json.dumps(props, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -44,7 +87,9 @@ def _dump(props: dict) -> str:
 class EmbeddedStore(GraphStore):
     """networkx + SQLite. ``path=None`` keeps the graph in memory only (nothing persisted).
 
-    Raises StoreError when the file is not an iqa-graph store or was written by a newer schema.
+    Raises StoreError when the file is not an iqa-graph store or was written by a newer schema. A
+    file (or folder) that cannot be written is opened read-only (``read_only``): reads work, writes
+    raise StoreReadOnlyError.
     """
 
     capabilities = frozenset({CAP_TRANSACTIONS, CAP_PERSISTENT})
@@ -58,30 +103,112 @@ class EmbeddedStore(GraphStore):
         self._depth = 0
         self._undo: list[tuple] = []
         self._db: sqlite3.Connection | None = None
+        self._version: int | None = None
+        #: True when the file or its folder cannot be written: reads work, writes raise StoreReadOnlyError.
+        self.read_only = False
         if self.path is not None:
             self._open_db()
 
     # -- persistence -----------------------------------------------------------------------
     def _open_db(self) -> None:
         assert self.path is not None
-        private_file(self.path)
         try:
-            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            private_file(self.path)
+        except PermissionError:
+            if not self.path.exists():
+                raise StoreError(f"{self.path}: cannot create the store here (permission denied)") from None
+        try:
+            db = self._connect()
+            self._db = db
+            self._load_all()
+        except sqlite3.DatabaseError as exc:
+            self._db = None
+            if isinstance(exc, sqlite3.OperationalError) and _kind(exc) == "busy":
+                raise _store_error(self.path, exc) from exc
+            raise StoreError(f"{self.path}: cannot open as an iqa-graph store: {exc}") from exc
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection in WAL mode with the schema in place; a read-only one (``read_only``) when
+        the file or its folder cannot be written."""
+        assert self.path is not None
+        if _writable(self.path):
+            return self._connect_rw()
+        return self._connect_ro()
+
+    def _connect_rw(self) -> sqlite3.Connection:
+        assert self.path is not None
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT)
+        try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
                 db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: written by a newer iqa-graph (schema {row[0]} > {SCHEMA_VERSION})")
+            return self._checked(db)
+        except sqlite3.OperationalError as exc:
+            db.close()
+            if _kind(exc) != "readonly":
+                raise
+        return self._connect_ro()
+
+    def _connect_ro(self) -> sqlite3.Connection:
+        """A read-only file or folder: open it for reading only."""
+        assert self.path is not None
+        uri = f"file:{urllib.parse.quote(str(self.path.resolve()))}?mode=ro"
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT)
+        self.read_only = True
+        return self._checked(db)
+
+    def _checked(self, db: sqlite3.Connection) -> sqlite3.Connection:
+        row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is not None and int(row[0]) > SCHEMA_VERSION:
+            db.close()
+            raise StoreError(f"{self.path}: written by a newer iqa-graph (schema {row[0]} > {SCHEMA_VERSION})")
+        return db
+
+    def _load_all(self) -> None:
+        """Read the whole graph from the file in one read transaction and remember the file's
+        version (``PRAGMA data_version``) it was read at."""
+        db = self._db
+        assert db is not None
+        g = nx.MultiDiGraph()
+        by_code: dict[str, set[str]] = defaultdict(set)
+        own = db.in_transaction
+        if not own:
+            db.execute("BEGIN")
+        try:
             for nid, kind, code, props in db.execute("SELECT id, kind, code, props FROM nodes"):
-                self._put_node(Node(kind, code, json.loads(props)))
+                g.add_node(nid, node=Node(kind, code, json.loads(props)))
+                by_code[code].add(nid)
             for s, t, tgt, props in db.execute("SELECT source, type, target, props FROM edges"):
-                self.g.add_edge(s, tgt, key=t, edge=Edge(s, t, tgt, json.loads(props)))
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: cannot open as an iqa-graph store: {exc}") from exc
-        self._db = db
+                g.add_edge(s, tgt, key=t, edge=Edge(s, t, tgt, json.loads(props)))
+            self._version = db.execute("PRAGMA data_version").fetchone()[0]
+        finally:
+            if not own and db.in_transaction:
+                db.execute("COMMIT")
+        self.g, self._by_code = g, by_code
+
+    def stale(self) -> bool:
+        """True when another connection (another process, or another store object on the same
+        file) has committed since this store last read or wrote the file. Cheap: one pragma."""
+        if self._db is None or self._depth:
+            return False
+        try:
+            return self._db.execute("PRAGMA data_version").fetchone()[0] != self._version
+        except sqlite3.Error as exc:
+            raise _store_error(self.path, exc) from exc
+
+    def refresh(self) -> bool:
+        """Read the graph again when another connection has committed since (see :meth:`stale`);
+        True when it was read again. StoreError when the file cannot be read."""
+        if not self.stale():
+            return False
+        try:
+            self._load_all()
+        except sqlite3.Error as exc:
+            raise _store_error(self.path, exc) from exc
+        return True
 
     def close(self) -> None:
         if self._db is not None:
@@ -92,14 +219,38 @@ class EmbeddedStore(GraphStore):
     @contextmanager
     def transaction(self):
         """All writes in the block commit together; on an exception both the SQLite file and the
-        in-memory graph are rolled back and the exception propagates."""
+        in-memory graph are rolled back and the exception propagates. The outermost transaction
+        takes SQLite's write lock first and, when another process committed meanwhile, reads the
+        graph again before the block runs (so a read–modify–write never works on a stale copy).
+
+        SQLite failures become StoreError: StoreBusyError when another writer holds the lock past
+        the wait (:data:`BUSY_TIMEOUT`), StoreReadOnlyError, StoreFullError."""
         self._depth += 1
         if self._depth == 1:
             self._undo = []
             if self._db is not None:
-                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    if self.read_only:
+                        raise StoreReadOnlyError(f"{self.path}: the store is read-only (the file or its folder "
+                                                 "cannot be written); it can be read, not changed")
+                    self._db.execute("BEGIN IMMEDIATE")
+                    if self._db.execute("PRAGMA data_version").fetchone()[0] != self._version:
+                        self._load_all()
+                except sqlite3.Error as exc:
+                    self._depth -= 1
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise _store_error(self.path, exc) from exc
+                except BaseException:
+                    self._depth -= 1
+                    raise
         try:
             yield
+        except sqlite3.Error as exc:
+            self._depth -= 1
+            if self._depth == 0:
+                self._rollback()
+            raise _store_error(self.path, exc) from exc
         except BaseException:
             self._depth -= 1
             if self._depth == 0:
@@ -110,14 +261,17 @@ class EmbeddedStore(GraphStore):
             if self._db is not None:
                 try:
                     self._db.execute("COMMIT")
-                except sqlite3.DatabaseError:
+                except sqlite3.Error as exc:
                     self._rollback()
-                    raise
+                    raise _store_error(self.path, exc) from exc
             self._undo = []
 
     def _rollback(self) -> None:
         if self._db is not None and self._db.in_transaction:
-            self._db.execute("ROLLBACK")
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # SQLite has rolled back itself (a full disk, an I/O error)
         for op in reversed(self._undo):
             if op[0] == "clear":
                 _, self.g, self._by_code = op

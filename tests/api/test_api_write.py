@@ -13,6 +13,7 @@ from api_helpers import API, ENTRIES, assert_problem, auth, demo_store
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from graph.errors import StoreError
 from graph.model import Edge
 from graph.services.edit import AuditLog, Editor, VersionConflictError, node_version
 from graph.settings import Settings
@@ -220,10 +221,10 @@ def test_a_write_whose_audit_line_cannot_be_written_is_undone(tmp_path, store):
     blocked.mkdir()
     editor = Editor(store, AuditLog(blocked))
     before = store.get_node(NODE).to_dict()
-    with pytest.raises(OSError):
+    with pytest.raises(StoreError):
         editor.patch_node(NODE, {"status": "warning"}, who="x")
     assert store.get_node(NODE).to_dict() == before
-    with pytest.raises(OSError):
+    with pytest.raises(StoreError):
         editor.put_edge(*EDGE.values(), who="x")
     assert store.get_edge(*EDGE.values()) is None
 

@@ -1,0 +1,23 @@
+"""Fixtures of the reliability campaign: the ingest and API helpers importable, no ``IQA_*``
+variables, and tmp_path as the working directory (files named as a user names them)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parents[1]
+for p in (TESTS / "ingest", TESTS / "api", TESTS.parent):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch, tmp_path):
+    for key in list(os.environ):
+        if key.startswith("IQA_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
