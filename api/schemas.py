@@ -370,3 +370,152 @@ class EdgeWrite(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     props: dict[str, PropValue] = Field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------- diagnosis
+class _Open(BaseModel):
+    """A diagnosis object: the fields listed are always typed; more may be added later."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class NamedRef(_Open):
+    id: str
+    name: str | None = None
+
+
+class ScorecardBefore(_Open):
+    received: int = 0
+    decomposed: int = 0
+    rate: float | None = None
+
+
+class ScorecardTasks(_Open):
+    total: int = 0
+    counts: dict[str, int] = Field(default_factory=dict, description="task status notation → tasks")
+    on_schedule: int = 0
+    behind: int = 0
+    rate: float | None = Field(None, description="share of tasks on schedule, 0–1")
+
+
+class ScorecardIndicators(_Open):
+    total: int = 0
+    breach: int = 0
+    watch: int = 0
+    met: int = 0
+    stale: int = 0
+
+
+class ScorecardWarnings(_Open):
+    total: int = 0
+    errors: int = 0
+    by_kind: dict[str, int] = Field(default_factory=dict)
+
+
+class ScorecardOut(_Open):
+    """A unit's diagnosis scorecard (``GET /units/{id}/scorecard``, ``scorecards`` of a diagnosis)."""
+
+    unit: NamedRef
+    type: str | None = Field(None, description="the unit's OrgUnitTypes notation")
+    status: str = Field(description="TaskStatuses notation: warning / incomplete / completed / normal")
+    status_label: str
+    colour: str = Field(description="#rrggbb of the status (图13)")
+    achievement: float | None = Field(None, description="target achievement rate 0–1; null without data")
+    targets: int = 0
+    measured: int = 0
+    before: ScorecardBefore | None = None
+    tasks: ScorecardTasks
+    indicators: ScorecardIndicators
+    warnings: ScorecardWarnings
+    absorbed: int = 0
+    school_goals_at_risk: list[str] = Field(default_factory=list, description="node ids of school goals")
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "unit": {"id": "OrgUnit:XB01", "name": "机械工程系"}, "type": "teaching_unit", "status": "warning",
+        "status_label": "预警", "colour": "#c62828", "achievement": 0.7421, "targets": 54, "measured": 54,
+        "before": {"received": 54, "decomposed": 54, "rate": 1.0},
+        "tasks": {"total": 106, "counts": {"normal": 16, "completed": 76}, "on_schedule": 102, "behind": 4, "rate": 0.9623},
+        "indicators": {"total": 0, "breach": 0, "watch": 0, "met": 0, "stale": 0},
+        "warnings": {"total": 5, "errors": 1, "by_kind": {"chain": 1}}, "absorbed": 0,
+        "school_goals_at_risk": ["Target:MB-S07"]}]})
+
+
+class WarningNode(_Open):
+    id: str
+    kind: str
+    code: str
+    name: str | None = None
+    layer: str | None = None
+
+
+class WarningOwner(_Open):
+    person: NamedRef | None = None
+    post: NamedRef | None = None
+    unit: NamedRef | None = None
+
+
+class SchoolGoal(_Open):
+    id: str
+    code: str | None = None
+    name: str | None = None
+    achievement: float | None = None
+
+
+class DiagnosisWarning(_Open):
+    """One warning, reported once at its root cause."""
+
+    id: str
+    kind: str = Field(description="chain / indicator_breach / indicator_stale / task_overdue / task_at_risk / "
+                                  "low_achievement / rectification_overdue")
+    label: str
+    rule: str | None = None
+    severity: Literal["error", "warning"]
+    node: WarningNode
+    message: str
+    facts: dict[str, Any] = Field(default_factory=dict)
+    owner: WarningOwner | None = None
+    owner_inherited_from: str | None = None
+    owner_chain: list[dict[str, Any]] = Field(default_factory=list)
+    root_cause: dict[str, Any] | None = None
+    endangered: list[dict[str, Any]] = Field(default_factory=list)
+    school_goals: list[SchoolGoal] = Field(default_factory=list)
+    absorbed: list[dict[str, Any]] = Field(default_factory=list)
+    suggestion: str | None = None
+    rectification: dict[str, Any] | None = None
+
+
+class LegendEntry(_Open):
+    label: str
+    colour: str
+
+
+class DiagnosisSummary(_Open):
+    warnings: int = 0
+    errors: int = 0
+    by_kind: dict[str, int] = Field(default_factory=dict)
+    by_unit: dict[str, int] = Field(default_factory=dict, description="unit name → warnings")
+    absorbed: int = 0
+    units: int = 0
+    indicators: dict[str, int] = Field(default_factory=dict)
+    tasks: dict[str, Any] = Field(default_factory=dict)
+    school_achievement: float | None = None
+    school_goals_at_risk: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class DiagnosisOut(_Open):
+    """``GET /diagnosis``: the diagnosis as ``iqa diagnose --format json`` (shape in
+    graph.services.diagnosis)."""
+
+    as_of: str = Field(description="ISO date")
+    college: str | None = None
+    unit: NamedRef | None = None
+    config: dict[str, Any] = Field(default_factory=dict)
+    legend: dict[str, LegendEntry] = Field(default_factory=dict, description="task status notation → label, colour")
+    summary: DiagnosisSummary
+    warnings: list[DiagnosisWarning] = Field(default_factory=list)
+    absorbed: list[dict[str, Any]] = Field(default_factory=list)
+    indicators: list[dict[str, Any]] = Field(default_factory=list)
+    key_indicators: list[str] = Field(default_factory=list)
+    tasks: list[dict[str, Any]] = Field(default_factory=list)
+    assessment: dict[str, Any] = Field(default_factory=dict, description="before / during / after (表9)")
+    scorecards: list[ScorecardOut] = Field(default_factory=list)

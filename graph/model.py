@@ -3,8 +3,9 @@ validation against the ontology.
 
 Property values are JSON values (str, int, float, bool, None, or lists of those). Dates are ISO
 strings (``2025-12-31``). Controlled properties hold the ontology's notations, not labels:
-``layer`` (Layers), ``status`` (TaskStatuses), ``system`` (Systems), ``type`` on OrgUnit
-(OrgUnitTypes), ``level`` on Plan (PlanLevels), ``scope`` on Duty (DutyScopes).
+``layer`` (Layers), ``status`` on Task and RectificationTask (TaskStatuses), ``system``
+(Systems) and ``type`` (OrgUnitTypes) on OrgUnit, ``level`` on Plan (PlanLevels), ``scope`` on Duty
+(DutyScopes).
 """
 
 from __future__ import annotations
@@ -16,15 +17,22 @@ from graph.errors import ValidationError
 from ontology import Ontology, get_ontology
 from graph.values import code_problem, name_problem, value_problem
 
-#: property name → concept scheme whose notations it must hold (kind None = any kind).
-CONTROLLED_PROPERTIES: dict[str, tuple[str | None, str]] = {
+#: property name → (kinds it is controlled on, None = any kind; concept scheme whose notations it
+#: must hold). The ontology declares the same (concept-valued properties with iqa:scheme).
+CONTROLLED_PROPERTIES: dict[str, tuple[frozenset[str] | None, str]] = {
     "layer": (None, "Layers"),
-    "status": ("Task", "TaskStatuses"),
-    "system": ("OrgUnit", "Systems"),
-    "type": ("OrgUnit", "OrgUnitTypes"),
-    "level": ("Plan", "PlanLevels"),
-    "scope": ("Duty", "DutyScopes"),
+    "status": (frozenset({"Task", "RectificationTask"}), "TaskStatuses"),
+    "system": (frozenset({"OrgUnit"}), "Systems"),
+    "type": (frozenset({"OrgUnit"}), "OrgUnitTypes"),
+    "level": (frozenset({"Plan"}), "PlanLevels"),
+    "scope": (frozenset({"Duty"}), "DutyScopes"),
 }
+
+
+def controlled_scheme(kind: str, prop: str) -> str | None:
+    """The concept scheme ``prop`` of a ``kind`` node must take its values from, or None."""
+    rule = CONTROLLED_PROPERTIES.get(prop)
+    return rule[1] if rule and (rule[0] is None or kind in rule[0]) else None
 
 
 def node_id(kind: str, code: str) -> str:
@@ -107,9 +115,8 @@ def validate_node(node: Node, onto: Ontology | None = None) -> None:
         raise ValidationError(f"{node.kind}:{node.code[:60]}{'…' if len(node.code) > 60 else ''}: {why}")
     for key, value in node.props.items():
         _check_value(node.id, key, value)
-        rule = CONTROLLED_PROPERTIES.get(key)
-        if rule and value is not None and (rule[0] is None or rule[0] == node.kind):
-            scheme = rule[1]
+        scheme = controlled_scheme(node.kind, key)
+        if scheme and value is not None:
             if not any(c.notation == value for c in onto.schemes[scheme]):
                 allowed = ", ".join(f"{c.notation} ({c.labels.zh})" for c in onto.schemes[scheme])
                 raise ValidationError(f"{node.id}: {key}={value!r} is not one of {allowed}")

@@ -3,8 +3,15 @@
 Mapping (export → import gives the same graph):
 - a node is ``<https://w3id.org/iqa-graph/id/{Kind}/{quoted code}>`` with ``rdf:type iqa:{Kind}``
   and ``iqa:code``;
-- a property ``p`` is ``iqa:{quoted p}``; controlled values (layer, status, …) are the SKOS
-  concepts of the ontology, other scalars typed literals, lists and nulls ``rdf:JSON`` literals;
+- a property ``p`` is ``iqa:{quoted p}``, written as ``ontology.properties.export_props`` says
+  (the same in every export): a text value of a mixed property goes to its text property
+  (a 目标值 ``优秀`` is ``iqa:target_text``), numbers of number properties are ``xsd:double``;
+  controlled values (layer, status, …) are the SKOS concepts of the ontology, ISO dates of date
+  properties ``xsd:date``, other scalars typed literals (string, double, integer, boolean), lists
+  and nulls ``rdf:JSON`` literals. Every property the system writes is declared in the ontology
+  and the export conforms to ``ontology/shapes.ttl`` (SHACL);
+- JSON-LD writes every number and boolean as a typed value object (``{"@value": "4.0", "@type":
+  "xsd:double"}``), so any JSON-LD 1.1 processor reads the same literals as the Turtle;
 - an edge is the triple ``source iqa:{type} target``; an edge with properties is also described by
   an ``rdf:Statement`` carrying them.
 """
@@ -13,21 +20,23 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from graph.errors import IngestError, Problem
+from graph.model import Edge, Node, controlled_scheme
 from graph.values import code_problem, name_problem, value_problem
-from graph.model import CONTROLLED_PROPERTIES, Edge, Node
 from graph.store import GraphStore
 from ontology import get_ontology
 from ontology.loader import DATA_NS, IQA
+from ontology.properties import export_edge_props, export_props, import_props, property_spec
 
 FORMATS = {"ttl": "turtle", "turtle": "turtle", "jsonld": "json-ld", "json-ld": "json-ld", "nt": "nt", "xml": "xml"}
 SUFFIX_FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".json-ld": "json-ld", ".nt": "nt", ".rdf": "xml"}
@@ -52,12 +61,21 @@ def _concepts_by_iri() -> dict[str, str]:
     return {c.iri: c.notation for concepts in get_ontology().schemes.values() for c in concepts}
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _value_term(node: Node, key: str, value):
-    rule = CONTROLLED_PROPERTIES.get(key)
-    if rule and isinstance(value, str) and (rule[0] is None or rule[0] == node.kind):
-        concept = get_ontology().concept(rule[1], value)
+    scheme = controlled_scheme(node.kind, key)
+    if scheme and isinstance(value, str):
+        concept = get_ontology().concept(scheme, value)
         if concept is not None and concept.notation == value:
             return URIRef(concept.iri)
+    if (isinstance(value, str) and property_spec(node.kind, key).value == "date" and _ISO_DATE.match(value)):
+        return Literal(value, datatype=XSD.date)
+    return _literal(value)
+
+
+def _literal(value) -> Literal:
     if value is None or isinstance(value, list):
         return Literal(json.dumps(value, ensure_ascii=False), datatype=RDF.JSON)
     return Literal(value)
@@ -73,7 +91,7 @@ def to_rdf_graph(store: GraphStore) -> Graph:
         s = node_iri(node.id)
         g.add((s, RDF.type, IQA[node.kind]))
         g.add((s, IQA.code, Literal(node.code)))
-        for key, value in node.props.items():
+        for key, value in export_props(node.kind, node.props).items():
             g.add((s, IQA[quote(key, safe="")], _value_term(node, key, value)))
     for edge in store.iter_edges():
         s, p, o = node_iri(edge.source), IQA[edge.type], node_iri(edge.target)
@@ -84,9 +102,8 @@ def to_rdf_graph(store: GraphStore) -> Graph:
             g.add((st, RDF.subject, s))
             g.add((st, RDF.predicate, p))
             g.add((st, RDF.object, o))
-            for key, value in edge.props.items():
-                term = Literal(json.dumps(value, ensure_ascii=False), datatype=RDF.JSON) if value is None or isinstance(value, list) else Literal(value)
-                g.add((st, IQA[quote(key, safe="")], term))
+            for key, value in export_edge_props(edge.props).items():
+                g.add((st, IQA[quote(key, safe="")], _literal(value)))
     return g
 
 
@@ -96,8 +113,42 @@ def export_rdf(store: GraphStore, fmt: str = "ttl") -> str:
         raise ValueError(f"unknown RDF format {fmt!r}; use one of {', '.join(sorted(FORMATS))}")
     g = to_rdf_graph(store)
     if FORMATS[fmt] == "json-ld":
-        return g.serialize(format="json-ld", context={"iqa": str(IQA), "id": str(DATA_NS)}, indent=1)
+        return typed_jsonld(g)
     return g.serialize(format=FORMATS[fmt])
+
+
+#: JSON-LD context of the export (prefixes only: every literal carries its own type).
+JSONLD_CONTEXT = {"iqa": str(IQA), "id": str(DATA_NS), "xsd": str(XSD)}
+
+
+def typed_jsonld(g: Graph) -> str:
+    """``g`` as compact JSON-LD with :data:`JSONLD_CONTEXT` where no literal is a bare JSON number or
+    boolean: rdflib writes ``4.0`` for ``"4.0"^^xsd:double``, which a JSON-LD 1.1 processor reads
+    as ``xsd:integer 4``; here it is ``{"@value": "4.0", "@type": "xsd:double"}``."""
+    doc = json.loads(g.serialize(format="json-ld", context=JSONLD_CONTEXT))
+
+    def typed(value):
+        if isinstance(value, bool):
+            return {"@value": "true" if value else "false", "@type": "xsd:boolean"}
+        if isinstance(value, int):
+            return {"@value": str(value), "@type": "xsd:integer"}
+        if isinstance(value, float):
+            return {"@value": str(Literal(value)), "@type": "xsd:double"}
+        return value
+
+    def walk(obj):
+        if isinstance(obj, (bool, int, float)):
+            return typed(obj)
+        if isinstance(obj, list):
+            return [walk(v) for v in obj]
+        if isinstance(obj, dict):
+            if "@value" in obj:  # already a value object: make its value a string of its type
+                v = obj["@value"]
+                return {**obj, "@value": typed(v)["@value"]} if isinstance(v, (bool, int, float)) else obj
+            return {k: (v if k == "@context" else walk(v)) for k, v in obj.items()}
+        return obj
+
+    return json.dumps(walk(doc), ensure_ascii=False, indent=1)
 
 
 def _python_value(term, concepts: dict[str, str]):
@@ -152,6 +203,8 @@ def from_rdf_graph(g: Graph, source: str = "<rdf>") -> tuple[list[Node], list[Ed
                     problems.append(Problem(f"{source} <{s}> iqa:{local}", why))
                 else:
                     nodes[nid].props[local] = value
+    for node in nodes.values():
+        node.props = import_props(node.kind, node.props)
     for st in g.subjects(RDF.type, RDF.Statement):
         s, p, o = g.value(st, RDF.subject), g.value(st, RDF.predicate), g.value(st, RDF.object)
         key = (iri_node_id(s), str(p)[len(iqa):], iri_node_id(o))

@@ -1,6 +1,8 @@
 """One way to write a worksheet for every xlsx the system produces (rectification lists, the
-diagnosis workbook, the input template): header styling, column widths, frozen header, print setup,
-and cells written so that nothing from the data ever runs.
+diagnosis workbook, the input template): header styling, column widths, frozen header, print setup
+(landscape, fitted to the page width, header row repeated), typed columns (real dates with a date
+format, rates as numbers with a percent format), row heights that fit wrapped text, and cells
+written so that nothing from the data ever runs.
 
 Formula injection: openpyxl writes a string that starts with ``=`` as a formula, and Excel
 re-evaluates a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return when it is
@@ -10,7 +12,10 @@ the value read back is exactly the string written, and no spreadsheet evaluates 
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -26,6 +31,46 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _MAX_SHEET = 31
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+#: Number formats of typed columns (``table_sheet(formats=...)``).
+DATE_FORMAT = "yyyy-mm-dd"
+PERCENT_FORMAT = "0.0%"
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+#: Points per printed line of 11-point text (Excel's default row height is 15).
+LINE_HEIGHT = 15.0
+_MAX_ROW_HEIGHT = 409.0
+
+
+def _is_date_format(fmt: str) -> bool:
+    low = fmt.lower()
+    return "yy" in low or ("d" in low and "m" in low)
+
+
+def typed_value(value: Any, fmt: str | None) -> Any:
+    """``value`` as the cell of a column with number format ``fmt`` holds it: an ISO date string
+    (``2026-01-31``) becomes a ``datetime.date`` under a date format; anything else is unchanged
+    (a text that is not an ISO date stays text, so nothing is lost)."""
+    if fmt and isinstance(value, str) and _is_date_format(fmt):
+        m = _ISO_DATE.match(value.strip())
+        if m:
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return value
+    return value
+
+
+def text_width(text: str) -> int:
+    """Display width of ``text`` in column-width units: CJK and other wide characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def lines_needed(value: Any, width: float) -> int:
+    """Printed lines a wrapped cell of column ``width`` needs for ``value`` (at least 1)."""
+    if value is None or value == "":
+        return 1
+    usable = max(1.0, width - 1)
+    return sum(max(1, math.ceil(text_width(part) / usable)) for part in str(value).split("\n"))
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any):
@@ -67,19 +112,29 @@ def sheet_title(name: str, taken: set[str]) -> str:
 def table_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
                 widths: Mapping[int, int] | Sequence[int] | None = None, default_width: int = 14,
                 wrap: Iterable[int] | bool = False, bold: Iterable[int] | None = None,
-                fill: Iterable[int] = (), freeze: str = "A2", use_active: bool = False) -> Worksheet:
+                fill: Iterable[int] = (), freeze: str = "A2", use_active: bool = False,
+                formats: Mapping[int, str] | None = None) -> Worksheet:
     """A worksheet ``title`` holding a table: a bold header row (only the 1-based columns in
     ``bold``, when given), then ``rows`` written through :func:`put`. ``widths``: column widths by
     1-based column (a mapping) or in order (a sequence); others ``default_width``. ``wrap``: the
     columns whose cells wrap (True: all). ``fill``: columns shaded as input columns. The header row
     is frozen (``freeze``) and repeated on every printed page; pages print landscape, fitted to the
-    page width. ``use_active``: fill the workbook's first (active) sheet instead of adding one."""
+    page width. ``use_active``: fill the workbook's first (active) sheet instead of adding one.
+    ``formats``: number formats by 1-based column, e.g. ``{3: DATE_FORMAT, 4: PERCENT_FORMAT}``:
+    the column's cells get the format, and ISO date strings in a date-formatted column are
+    written as real dates (:func:`typed_value`), so that they sort and print as dates; rates are
+    expected as fractions (0.7246 prints as 72.5%). Rows with wrapped cells get the height their
+    longest wrapped cell needs (:func:`lines_needed`), so printed pages show the whole text; other
+    cells are top-aligned. Raises nothing of its own."""
     ws = wb.active if use_active else wb.create_sheet(title)
     ws.title = title
     append(ws, headers)
+    fmt_of = dict(formats or {})
     count = 0
     for values in rows:
-        append(ws, values)
+        row = append(ws, [typed_value(v, fmt_of.get(i)) for i, v in enumerate(values, start=1)])
+        for i, fmt in fmt_of.items():
+            ws.cell(row=row, column=i).number_format = fmt
         count += 1
     bold_columns = set(range(1, len(headers) + 1) if bold is None else bold)
     fill_columns = set(fill)
@@ -96,8 +151,18 @@ def table_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable
             cell = ws.cell(row=r, column=i)
             if i in fill_columns:
                 cell.fill = INPUT_FILL
-            if i in wrap_columns:
-                cell.alignment = _WRAP
+            cell.alignment = _WRAP if i in wrap_columns else _TOP
+    if wrap_columns:
+        header_lines = max(lines_needed(h, width_of.get(i, default_width)) for i, h in enumerate(headers, start=1))
+        if header_lines > 1:
+            for i in range(1, len(headers) + 1):
+                ws.cell(row=1, column=i).alignment = _WRAP
+            ws.row_dimensions[1].height = LINE_HEIGHT * header_lines
+        for r in range(2, count + 2):
+            lines = max(lines_needed(ws.cell(row=r, column=i).value, width_of.get(i, default_width))
+                        for i in wrap_columns)
+            if lines > 1:
+                ws.row_dimensions[r].height = min(_MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
     ws.freeze_panes = freeze
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
@@ -107,4 +172,5 @@ def table_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable
     return ws
 
 
-__all__ = ["FORMULA_TRIGGERS", "INPUT_FILL", "append", "put", "sheet_title", "table_sheet"]
+__all__ = ["DATE_FORMAT", "FORMULA_TRIGGERS", "INPUT_FILL", "PERCENT_FORMAT", "append", "lines_needed", "put",
+           "sheet_title", "table_sheet", "text_width", "typed_value"]

@@ -176,6 +176,7 @@ def _load(store: GraphStore, result: ReadResult, rdf_nodes: list[Node], rdf_edge
             break
         problems += outcome.problems
         skip |= outcome.bad_rows
+    rdf_known = store.get_nodes([n.id for n in rdf_nodes]) if rdf_nodes else {}
     _write(store, outcome, rdf_nodes, rdf_edges, progress)
     skipped = Counter(id(rows[i].sheet) for i in skip)
     report.sheets = [SheetCount(s.file, s.title, len(s.rows), skipped[id(s)]) for s in result.sheets]
@@ -184,11 +185,12 @@ def _load(store: GraphStore, result: ReadResult, rdf_nodes: list[Node], rdf_edge
     report.warnings += outcome.warnings
     report.normalised = list(result.notes) + outcome.notes
     report.skipped_rows = [rows[i].location() for i in sorted(skip)]
-    report.nodes_loaded = len(outcome.nodes)
-    report.nodes_written = len(outcome.write)
-    report.nodes_created = outcome.created
-    report.edges_loaded = outcome.edges
-    report.edges_written = len(outcome.add)
+    # RDF files define their nodes and edges directly: all of them are loaded and written
+    report.nodes_loaded = len(outcome.nodes) + len(rdf_nodes)
+    report.nodes_written = len(outcome.write) + len(rdf_nodes)
+    report.nodes_created = outcome.created + sum(1 for n in rdf_nodes if n.id not in rdf_known)
+    report.edges_loaded = outcome.edges + len(rdf_edges)
+    report.edges_written = len(outcome.add) + len(rdf_edges)
     report.edges_removed = len(outcome.remove)
     return report
 

@@ -5,21 +5,22 @@ from __future__ import annotations
 import os
 
 from graph.values import allowed_values
-from graph.xlsx import table_sheet
+from graph.xlsx import DATE_FORMAT, table_sheet
 from ingest.sheets import SHEETS
 
-#: One example row per sheet (by Chinese header); together they form a small valid workbook.
+#: One example row per sheet (by Chinese header); together they form a small valid workbook. Dates
+#: are written as ISO text and become date cells (yyyy-mm-dd) in the template.
 EXAMPLE_ROWS: dict[str, dict[str, object]] = {
     "部门": {"编号": "D01", "名称": "教务处", "类型": "职能部门", "纵向系统": "质量生成"},
     "岗位": {"编号": "P01", "名称": "教务处处长", "所属部门": "D01"},
     "人员": {"工号": "E001", "姓名": "张老师", "岗位": "P01", "部门": "教务处"},
     "规划": {"编号": "PL1", "名称": "“十四五”事业发展规划", "层级": "一级", "牵头部门": "教务处",
-           "牵头人": "张老师", "完成时限": "2025年"},
+           "牵头人": "张老师", "完成时限": "2025-12-31"},
     "目标": {"编号": "T1", "名称": "专业对口就业率达到90%", "层面": "学校", "目标类别": "水平", "所属规划": "PL1",
            "目标值": "90%", "单位": "%", "完成时限": "2025-12-31", "牵头部门": "教务处", "责任人": "张老师",
            "标准": "S1"},
     "任务": {"编号": "K1", "名称": "修订人才培养方案", "属性": "A", "对应目标": "T1", "牵头部门": "教务处",
-           "责任部门": "教务处", "责任人": "张老师", "完成时限": "2025/06/30", "状态": "正常", "流程": "A101L"},
+           "责任部门": "教务处", "责任人": "张老师", "完成时限": "2025-06-30", "状态": "正常", "流程": "A101L"},
     "标准": {"编号": "S1", "名称": "专业建设标准", "层面": "专业", "牵头部门": "教务处"},
     "制度体系": {"一级": "教育教学(A)", "二级": "专业建设(A1)", "三级": "专业设置及调整(A101)", "制度": "A101Z",
              "流程": "A101L", "标准": "A101B", "责任部门": "教务处"},
@@ -103,7 +104,9 @@ def write_template(path: str | os.PathLike[str]) -> None:
         example = EXAMPLE_ROWS[spec.zh]
         ws = table_sheet(wb, spec.zh, [c.zh for c in spec.columns], [[example.get(c.zh) for c in spec.columns]],
                          widths=[max(12, 2 * len(c.zh) + 4) for c in spec.columns],
-                         bold=[i for i, c in enumerate(spec.columns, start=1) if c.required])
+                         bold=[i for i, c in enumerate(spec.columns, start=1) if c.required],
+                         # every date column in one form: a real date shown yyyy-mm-dd
+                         formats={i: DATE_FORMAT for i, c in enumerate(spec.columns, start=1) if c.value == "date"})
         for cell, col in zip(ws[1], spec.columns, strict=True):
             note = f"{'必填' if col.required else '选填'} [{col.en}]{'；多值用、分隔' if col.multi else ''}"
             cell.comment = Comment(note, "iqa-graph")

@@ -70,6 +70,10 @@ class Ontology:
 
     ``schemes`` maps a scheme's local name (``Layers``, ``Systems``, ``TaskStatuses``,
     ``OrgUnitTypes``, ``PlanLevels``, ``DutyScopes``) to its concepts ordered by rank.
+    ``properties`` holds the labels of every node property (datatype properties and the
+    concept-valued ones); ``concept_properties`` maps a concept-valued property (an
+    ``owl:ObjectProperty`` with ``iqa:scheme``, e.g. ``layer``) to ``(scheme, domain kinds)``.
+    Concept-valued properties are not edge types.
     """
 
     kinds: dict[str, Kind]
@@ -77,6 +81,7 @@ class Ontology:
     properties: dict[str, Labels]
     schemes: dict[str, list[Concept]]
     graph: Graph = field(repr=False)
+    concept_properties: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
 
     # -- lookups ---------------------------------------------------------------------------
     def concept(self, scheme: str, text: object) -> Concept | None:
@@ -150,11 +155,17 @@ def load_ontology(path: Path = TTL_PATH) -> Ontology:
         if isinstance(c, URIRef) and str(c).startswith(str(IQA))
     }
     edge_types = {}
+    concept_properties: dict[str, tuple[str, frozenset[str]]] = {}
     for p in g.subjects(RDF.type, OWL.ObjectProperty):
+        scheme = g.value(p, IQA.scheme)
+        if scheme is not None:
+            concept_properties[_local(p)] = (_local(scheme), _classes(g, g.value(p, RDFS.domain)))
+            continue
         domain = _classes(g, g.value(p, RDFS.domain))
         rng = _classes(g, g.value(p, RDFS.range))
         edge_types[_local(p)] = EdgeType(_local(p), _labels(g, p), domain, rng, _comment(g, p))
     properties = {_local(p): _labels(g, p) for p in g.subjects(RDF.type, OWL.DatatypeProperty)}
+    properties.update({name: _labels(g, IQA[name]) for name in concept_properties})
     schemes: dict[str, list[Concept]] = {}
     for s in g.subjects(RDF.type, SKOS.ConceptScheme):
         concepts = []
@@ -170,7 +181,7 @@ def load_ontology(path: Path = TTL_PATH) -> Ontology:
                 )
             )
         schemes[_local(s)] = sorted(concepts, key=lambda c: c.rank)
-    return Ontology(kinds, edge_types, properties, schemes, g)
+    return Ontology(kinds, edge_types, properties, schemes, g, concept_properties)
 
 
 @lru_cache(maxsize=1)

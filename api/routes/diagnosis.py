@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from api.deps import IqaDep, ReaderAuth
 from api.problems import problem_responses
 from api.routes._common import IsoDate, json
+from api.schemas import DiagnosisOut, ScorecardOut
 from graph.services.report import render_html, report_xlsx
 
 router = APIRouter(tags=["diagnosis"])
@@ -61,10 +62,9 @@ _DIAGNOSIS_EXAMPLE = {
 }
 
 
-@router.get("/diagnosis", summary="Responsibility-driven diagnosis",
+@router.get("/diagnosis", summary="Responsibility-driven diagnosis", response_model=DiagnosisOut,
             responses={200: {"description": "the diagnosis (shape in graph.services.diagnosis)",
-                             "content": {"application/json": {"schema": {"type": "object"},
-                                                              "example": _DIAGNOSIS_EXAMPLE}}},
+                             "content": {"application/json": {"example": _DIAGNOSIS_EXAMPLE}}},
                        **problem_responses(401, 404, 409, 422)})
 def get_diagnosis(iqa: IqaDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsOfQuery = None,
                   low_threshold: LowQuery = 0.6, judge_not_due: NotDueQuery = False) -> JSONResponse:
@@ -101,9 +101,9 @@ def get_report(iqa: IqaDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsOfQu
     return Response(buffer.getvalue(), media_type=XLSX, headers=headers)
 
 
-@router.get("/units/{unit_id}/scorecard", summary="A unit's diagnosis scorecard",
+@router.get("/units/{unit_id}/scorecard", summary="A unit's diagnosis scorecard", response_model=ScorecardOut,
             responses={200: {"description": "the scorecard", "content": {"application/json": {
-                "schema": {"type": "object"}, "example": _SCORECARD_EXAMPLE}}},
+                "example": _SCORECARD_EXAMPLE}}},
                        **problem_responses(401, 404, 409, 422)})
 def get_scorecard(unit_id: Annotated[str, Path(min_length=1, max_length=200,
                                                description="the org unit: id (`OrgUnit:XB01`), code or exact name",

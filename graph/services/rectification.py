@@ -15,7 +15,7 @@ from typing import IO
 from openpyxl import Workbook
 
 from graph.checks import NO_UNIT_LABEL, RULES, SEVERITY_LABELS_ZH, CheckReport, Finding
-from graph.xlsx import sheet_title, table_sheet
+from graph.xlsx import DATE_FORMAT, sheet_title, table_sheet
 
 #: Key of :func:`rectification_lists` for findings whose owner has no unit.
 NO_UNIT_KEY = ""
@@ -49,7 +49,8 @@ def findings_to_xlsx(report: CheckReport, path_or_buffer: str | os.PathLike[str]
     """Write the report's rectification lists as an .xlsx workbook to a path or a binary file object:
     the ``汇总`` sheet (责任部门, 错误, 警告, 工作表) and one sheet per responsible unit with the columns
     规则, 严重程度, 节点, 名称, 问题描述, 责任部门, 责任人, 建议措施 (the rule's ``suggestion_zh``),
-    整改时限 (left empty for the unit to fill in). Returns owner unit id (``""`` for none) → sheet name.
+    整改时限 (left empty for the unit to fill in; formatted as a date). Sheets print landscape,
+    one page wide, with the header repeated and rows as high as their wrapped text. Returns owner unit id (``""`` for none) → sheet name.
     Errors writing the file propagate (OSError)."""
     lists = rectification_lists(report)
     wb = Workbook()
@@ -62,7 +63,8 @@ def findings_to_xlsx(report: CheckReport, path_or_buffer: str | os.PathLike[str]
         sheets[key] = title
         errors = sum(1 for f in findings if f.severity == "error")
         summary_rows.append([label, errors, len(findings) - errors, title])
-        table_sheet(wb, title, COLUMNS, (_finding_row(f) for f in findings), widths=_WIDTHS, wrap=(5, 6, 7, 8))
+        table_sheet(wb, title, COLUMNS, (_finding_row(f) for f in findings), widths=_WIDTHS, wrap=(4, 5, 6, 7, 8),
+                    formats={COLUMNS.index("整改时限") + 1: DATE_FORMAT})
     table_sheet(wb, SUMMARY_SHEET, SUMMARY_COLUMNS, summary_rows, widths=(30, 8, 8, 32), use_active=True)
     wb.save(path_or_buffer)
     return sheets

@@ -10,7 +10,8 @@ are its rectification list.
 causes only: an absorbed warning is named in 关联预警 of the row that explains it), grouped by the
 warning's owner unit: a ``汇总`` sheet (责任部门, 部门编号, 预警数, 工作表) and one sheet per unit
 titled with the unit's name (``rectification.sheet_title``), columns :data:`COLUMNS`. The unit fills
-in 整改措施, 整改时限 and 责任人 (and later 状态); 建议时限 pre-fills 整改时限's default: the month-end
+in 整改措施, 整改时限 and 责任人 (and later 状态); 建议时限, 整改时限 and 诊断日期 are date cells
+(yyyy-mm-dd; a date typed in or ISO text is read back alike); 建议时限 pre-fills 整改时限's default: the month-end
 one month after the diagnosis date for an error, two months for a warning (our rule). A warning that
 already has a rectification task is exported with that task's measure, deadline, person and status.
 
@@ -54,7 +55,7 @@ from graph.services.diagnosis.warnings import DiagnosisWarning
 from graph.services.ownership import owner_of
 from graph.store import GraphStore
 from graph.values import BadValue, parse_date
-from graph.xlsx import sheet_title, table_sheet
+from graph.xlsx import DATE_FORMAT, sheet_title, table_sheet
 
 SUMMARY_SHEET = "汇总"
 SUMMARY_COLUMNS = ("责任部门", "部门编号", "预警数", "工作表")
@@ -64,6 +65,10 @@ COLUMNS = ("编号", "预警编号", "预警类型", "严重程度", "问题描�
 FILL_COLUMNS = ("整改措施", "整改时限", "责任人", "状态")
 _WIDTHS = {"编号": 26, "预警编号": 26, "问题描述": 48, "名称": 28, "危及学校目标": 32, "关联预警": 32, "建议措施": 32,
            "整改措施": 40, "节点": 22}
+#: Columns written as dates (yyyy-mm-dd cells) and the columns whose text wraps.
+DATE_COLUMNS = ("建议时限", "整改时限", "诊断日期")
+_WRAP_COLUMNS = ("预警类型", "问题描述", "名称", "责任部门", "责任岗位", "危及学校目标", "关联预警", "建议措施", "整改措施",
+                 "责任人")
 _TAGS = {"indicator_breach": "BREACH", "indicator_stale": "STALE", "task_overdue": "OVERDUE",
          "task_at_risk": "RISK", "low_achievement": "LOW", "rectification_overdue": "LATE"}
 _SEVERITY_ZH = {"error": "错误", "warning": "警告"}
@@ -144,8 +149,9 @@ def export_rectification(store: GraphStore, dest: str | os.PathLike[str] | IO[by
         title = sheet_title(label, taken)
         sheets[key] = title
         summary_rows.append([label, rows[0]["部门编号"], len(rows), title])
-        table_sheet(wb, title, COLUMNS, ([r[c] for c in COLUMNS] for r in rows), widths=widths, wrap=True,
-                    fill=fill, freeze="C2")
+        table_sheet(wb, title, COLUMNS, ([r[c] for c in COLUMNS] for r in rows), widths=widths,
+                    wrap=[i for i, c in enumerate(COLUMNS, start=1) if c in _WRAP_COLUMNS], fill=fill, freeze="C2",
+                    formats={i: DATE_FORMAT for i, c in enumerate(COLUMNS, start=1) if c in DATE_COLUMNS})
     table_sheet(wb, SUMMARY_SHEET, SUMMARY_COLUMNS, summary_rows, widths=(30, 14, 8, 32), use_active=True)
     wb.save(dest)
     return {"rows": sum(len(r) for r in groups.values()), "sheets": sheets, "as_of": d.as_of.isoformat()}

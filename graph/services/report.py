@@ -14,7 +14,9 @@ class="unit" data-unit="<unit id>">`` per scorecard: scorecard, warnings, the �
 key tasks), 六、整改与改进.
 
 XLSX (:func:`report_xlsx`): sheets 概览 (with bar charts), 预警清单, 部门记分卡, 层面达成度, 目标达成度,
-质控指标, 任务进度 (one row per task, months coloured as in 图13), 事前诊断.
+质控指标, 任务进度 (one row per task, months coloured as in 图13), 事前诊断. Dates are date cells
+(yyyy-mm-dd), rates (达成度, 推进率, 分解率) numbers 0–1 with a percent format (0.0%); every sheet prints
+landscape, one page wide, header repeated, with frozen header and rows as high as their wrapped text.
 
 Errors: writing propagates ``OSError``; :func:`write_report` raises ``ValueError`` for an unknown
 format.
@@ -23,7 +25,7 @@ format.
 from __future__ import annotations
 
 from graph.formatting import indicator_value, is_percent_unit, percent
-from graph.xlsx import append, put, table_sheet
+from graph.xlsx import DATE_FORMAT, PERCENT_FORMAT, append, put, table_sheet, typed_value
 
 import datetime as dt
 import html
@@ -456,9 +458,14 @@ def _fill(hex_colour: str) -> PatternFill:
     return PatternFill("solid", fgColor=hex_colour.lstrip("#").upper())
 
 
+D, P = DATE_FORMAT, PERCENT_FORMAT
+
+
 def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], widths: dict[int, int] | None = None,
-           wrap: tuple[int, ...] = ()):
-    return table_sheet(wb, title, headers, rows, widths=widths, wrap=wrap)
+           wrap: tuple[int, ...] = (), formats: dict[str, str] | None = None):
+    """A table sheet; ``formats`` by header name (dates: DATE_FORMAT, rates 0–1: PERCENT_FORMAT)."""
+    by_column = {headers.index(h) + 1: f for h, f in (formats or {}).items()}
+    return table_sheet(wb, title, headers, rows, widths=widths, wrap=wrap, formats=by_column)
 
 
 def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) -> None:
@@ -470,12 +477,21 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) 
     ws = wb.active
     ws.title = "概览"
     append(ws, ["项目", "值"])
-    for k, v in (("学校", data.get("college") or ""), ("范围", data["unit"]["name"] if data.get("unit") else "全校"),
-                 ("诊断日期", data["as_of"]), ("学校目标达成度", after["school"]["value"]),
-                 ("预警（按根源）", summary["warnings"]), ("其中错误", summary["errors"]),
-                 ("合并的连带预警", summary["absorbed"]), ("任务按期推进率", summary["tasks"]["rate"]),
-                 ("质控指标预警", summary["indicators"]["breach"])):
-        append(ws, [k, v])
+    for k, v, fmt in (("学校", data.get("college") or "", None),
+                      ("范围", data["unit"]["name"] if data.get("unit") else "全校", None),
+                      ("诊断日期", data["as_of"], D), ("学校目标达成度", after["school"]["value"], P),
+                      ("预警（按根源）", summary["warnings"], None), ("其中错误", summary["errors"], None),
+                      ("合并的连带预警", summary["absorbed"], None), ("任务按期推进率", summary["tasks"]["rate"], P),
+                      ("质控指标预警", summary["indicators"]["breach"], None)):
+        row = append(ws, [k, typed_value(v, fmt)])
+        if fmt:
+            ws.cell(row=row, column=2).number_format = fmt
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 24
     start = ws.max_row + 2
@@ -483,7 +499,7 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) 
     put(ws, start, 2, "达成度")
     for i, r in enumerate(after["by_layer"], start=1):
         put(ws, start + i, 1, r["label"])
-        put(ws, start + i, 2, r["value"])
+        put(ws, start + i, 2, r["value"]).number_format = P
     if after["by_layer"]:
         chart = BarChart()
         chart.title = "各层面目标达成度"
@@ -516,7 +532,7 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) 
                       "；".join(a["message"] for a in w["absorbed"]), w["suggestion"]])
     _sheet(wb, "预警清单", ["序号", "类型", "严重程度", "节点", "名称", "问题", "责任部门", "责任岗位", "责任人", "责任继承自",
                                    "危及学校目标", "受影响目标数", "连带预警", "建议措施"], wrows,
-                   {4: 24, 5: 30, 6: 60, 7: 16, 8: 20, 11: 30, 13: 40, 14: 36}, wrap=(6,))
+                   {4: 24, 5: 30, 6: 60, 7: 16, 8: 20, 11: 30, 13: 40, 14: 36}, wrap=(5, 6, 13, 14))
 
     _sheet(wb, "部门记分卡", ["责任部门", "状态", "目标达成度", "目标数", "事前分解率", "任务数", "按期", "滞后", "按期推进率",
                           "指标预警", "指标过期", "预警", "其中错误", "连带预警"],
@@ -524,29 +540,30 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) 
              c["tasks"].get("total", 0), c["tasks"].get("on_schedule", 0), c["tasks"].get("behind", 0),
              c["tasks"].get("rate"), c["indicators"].get("breach", 0), c["indicators"].get("stale", 0),
              c["warnings"]["total"], c["warnings"].get("errors", 0), c["absorbed"]] for c in data["scorecards"]],
-           {1: 24})
+           {1: 24}, formats={"目标达成度": P, "事前分解率": P, "按期推进率": P})
     sc = wb["部门记分卡"]
     for i, c in enumerate(data["scorecards"], start=2):
         sc.cell(row=i, column=2).fill = _fill(c["colour"])
         sc.cell(row=i, column=2).font = Font(color="FFFFFF", bold=True)
     _sheet(wb, "层面达成度", ["层面", "目标数", "有数据", "平均达成度"],
-           [[r["label"], r["targets"], r["measured"], r["value"]] for r in after["by_layer"]])
+           [[r["label"], r["targets"], r["measured"], r["value"]] for r in after["by_layer"]], formats={"平均达成度": P})
     _sheet(wb, "目标达成度", ["目标", "名称", "层面", "责任部门", "完成时限", "已到期", "达成度", "依据", "构成"],
            [[t["code"], t["name"], t["layer"], t["unit"]["name"], t.get("deadline"), "是" if t["due"] else "否", t["value"],
              t["basis"], "；".join(f"{c['id']} {c['value']}×{c['share']}" for c in t["children"])]
-            for t in after["targets"]], {2: 40, 9: 60})
+            for t in after["targets"]], {2: 40, 9: 60}, wrap=(2, 9), formats={"完成时限": D, "达成度": P})
     _sheet(wb, "质控指标", ["指标", "名称", "单位", "方向", "目标值", "预警值", "最新日期", "最新值", "状态", "过期", "达成", "趋势", "斜率",
                         "责任部门", "责任人"],
            [[i["code"], i["name"], i.get("unit"), i.get("direction"), i["target_value"], i["warning"],
              (i["latest"] or {}).get("date"), (i["latest"] or {}).get("value"), i["level_label"], "是" if i["stale"] else "",
              i["attainment"], i["trend"]["change"], i["trend"]["slope"], (i["owner"]["unit"] or {}).get("name", ""),
-             (i["owner"]["person"] or {}).get("name", "")] for i in data["indicators"]], {2: 32})
+             (i["owner"]["person"] or {}).get("name", "")] for i in data["indicators"]], {2: 32}, wrap=(2,),
+           formats={"最新日期": D, "达成": P})
     months = data["assessment"]["during"]["months"]
     ts = _sheet(wb, "任务进度", ["任务", "名称", "属性", "完成时限", "状态", "责任部门", "责任人"] + [f"{int(m[-2:])}月" for m in months],
                 [[t["code"], t["name"], t.get("task_kind") or ("整改" if t["kind"] == "RectificationTask" else ""),
                   t.get("deadline"), legend.get(t["status_as_of"], {}).get("label", ""), t["unit"]["name"],
                   (t.get("person") or {}).get("name", "")] + [legend[s]["label"] if s else "" for s in t["months"]]
-                 for t in data["tasks"]], {2: 40, 6: 18})
+                 for t in data["tasks"]], {2: 40, 6: 18}, wrap=(2,), formats={"完成时限": D})
     fills = {k: _fill(v["colour"]) for k, v in legend.items()}
     for r, t in enumerate(data["tasks"], start=2):
         for m, s in enumerate(t["months"]):
@@ -556,7 +573,7 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) 
                 cell.font = Font(color="FFFFFF")
     _sheet(wb, "事前诊断", ["责任单位", "承接目标", "已分解", "分解率", "未分解的目标"],
            [[r["unit"]["name"], r["received"], r["decomposed"], r["rate"], "、".join(m["code"] for m in r["missing"])]
-            for r in data["assessment"]["before"]["by_unit"]], {1: 24, 5: 60})
+            for r in data["assessment"]["before"]["by_unit"]], {1: 24, 5: 60}, wrap=(5,), formats={"分解率": P})
     wb.save(dest)
 
 

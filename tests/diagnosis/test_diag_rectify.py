@@ -79,7 +79,9 @@ def test_export_one_unit():
     assert row["编号"] == "ZG-Task-K-OVERDUE" and row["预警编号"] == "task_overdue:Task:K"
     assert row["节点"] == "Task:K" and row["责任部门"] == "机械系" and row["部门编号"] == "D02"
     assert row["责任人"] == "李四（E02）"  # the inherited owner, pre-filled
-    assert row["建议时限"] == "2026-02-28" and row["状态"] == "未开始" and not row["整改措施"]
+    # dates are date cells (yyyy-mm-dd), read back as datetimes
+    assert row["建议时限"] == dt.datetime(2026, 2, 28) and row["状态"] == "未开始" and not row["整改措施"]
+    assert row["诊断日期"] == dt.datetime(2025, 12, 31)
     assert suggested_deadline(AS_OF, "error") == dt.date(2026, 1, 31)
     # every unit: 教务处 gets the breach of its indicator
     assert load_workbook(export(store)).sheetnames == [SUMMARY_SHEET, "教务处", "机械系"]
@@ -111,7 +113,8 @@ def test_round_trip_creates_linked_tasks_and_is_idempotent(tmp_path):
     assert any(t["id"] == rt.id for t in d.tasks)
     # a new export pre-fills what was imported
     [row] = rows(export(store, unit="D02"), "机械系")
-    assert (row["整改措施"], row["整改时限"], row["责任人"]) == ("督促教师完成企业实践并补交考核材料", "2026-01-31", "张三（E01）")
+    assert (row["整改措施"], row["整改时限"], row["责任人"]) == ("督促教师完成企业实践并补交考核材料", dt.datetime(2026, 1, 31),
+                                                     "张三（E01）")
 
 
 def test_status_update_and_person_change_replace_the_edges(tmp_path):
