@@ -32,7 +32,7 @@ with st.sidebar:
         if st.button(t("reload"), help=t("reload_help"), key="reload_store"):
             state.reload_store()
     except IqaError as exc:
-        st.error(t("store_error", error=exc))
+        st.error(state.tm("store_error", error=exc))
 
 pages = [
     st.Page("views/overview.py", title=t("page_overview"), icon=":material/dashboard:", default=True),

@@ -14,6 +14,8 @@ answer comes from the core object or a ``graph.services`` function, and loads go
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +43,36 @@ def t(key: str, **fields: Any) -> str:
     zh, en = TEXT[key]
     text = en if lang() == "en" else zh
     return text.format(**fields) if fields else text
+
+
+def tm(key: str, **fields: Any) -> str:
+    """:func:`t` for a Markdown sink (``st.markdown``, captions, alerts, button and tab labels):
+    every field is escaped with :func:`md`, so data shows as typed and never becomes a link,
+    an image or formatting."""
+    return t(key, **{k: md(v) for k, v in fields.items()})
+
+
+#: Characters that open Markdown constructs (emphasis, links, images, raw HTML, tables, code,
+#: Streamlit's ``:colour[…]`` directives and ``$…$`` formulas), and a list or heading marker at the start.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!$~|#])")
+_MD_LEADING = re.compile(r"^(\s*)(?:([-+=>])|(\d+)([.)]))")
+
+
+def md(value: Any) -> str:
+    """``value`` as literal Markdown text: the characters that open Markdown, GitHub-flavoured
+    Markdown or Streamlit constructs are backslash-escaped (a leading list / heading marker too),
+    line breaks become spaces. ``md("![x](http://e/x.png)")`` shows those characters, loads
+    nothing; ``md("<img src=x>")`` shows the tag as text."""
+    text = "" if value is None else str(value)
+    text = _MD_SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+    text = text.replace("://", "\\://")  # no autolinked URL (it would swallow the escapes after it)
+    return _MD_LEADING.sub(lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}"),
+                           text)
+
+
+def html_text(value: Any) -> str:
+    """``value`` escaped for HTML text or a quoted attribute (``&<>"'``)."""
+    return html.escape("" if value is None else str(value), quote=True)
 
 
 def label(term: str | None) -> str:

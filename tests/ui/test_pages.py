@@ -119,7 +119,7 @@ def test_trace_a_target_down_to_teacher_tasks_with_owners_and_status(open_page):
     colour = {n["value"]: n["itemStyle"]["color"] for n in nodes(tree["series"][0]["data"][0])}
     assert colour["Task:RW-0313"] == "#c62828" and colour["Task:RW-0223"] == "#000000"
     assert colour["Task:RW-0224"] == "#2e7d32"
-    legend = next(m.value for m in at.markdown if "任务状态" in m.value)
+    legend = next(h.proto.body for h in at.get("html") if "任务状态" in h.proto.body)
     assert "#2e7d32" in legend and "正常" in legend and "#f9a825" in legend and "未完成" in legend
 
 
@@ -282,7 +282,7 @@ def test_trace_in_english(open_page):
     at = open_page("trace", node="Target:MB-D-ZZRSC2", lang="en")
     shown = texts(at)
     assert at.title[0].value == "Trace" and at.subheader[0].value.startswith("Target MB-D-ZZRSC2")
-    legend = next(m.value for m in at.markdown if "Task status" in m.value)
+    legend = next(h.proto.body for h in at.get("html") if "Task status" in h.proto.body)
     assert all(word in legend for word in ("normal", "completed", "incomplete", "warning"))
     assert "Person" in at.dataframe[0].value.columns and "Owner:" in shown
 

@@ -21,7 +21,7 @@ st.title(t("page_load"))
 try:
     state.key()
 except IqaError as exc:
-    st.error(t("store_error", error=exc))
+    st.error(state.tm("store_error", error=exc))
     st.stop()
 
 who = "ui"
@@ -124,4 +124,4 @@ if report["sheets"]:
                                t("report_rows"): [s["rows"] for s in report["sheets"]]}),
                  hide_index=True, width="stretch")
 for warning in report["warnings"]:
-    st.warning(warning)
+    st.warning(state.md(warning))
