@@ -9,8 +9,9 @@
 - ``SettingsDep``: the typed settings the app was built with;
 - ``ReaderAuth`` / ``EditorAuth`` / ``AdminAuth``: the caller (a ``graph.auth.Principal``) with at
   least that role. No token → 401, unless the route only reads and anonymous reads are allowed
-  (``api.anonymous_read``, or by default a loopback bind); an unknown token → 401; a role too
-  low → 403.
+  for this request (``api.anonymous_read``, or by default: it came in on a loopback socket — the
+  ASGI ``server`` — without proxy headers); an unknown token → 401 (already in
+  ``api.middleware.AuthGate``, before the body is read); a role too low → 403.
 
 Dependencies are ``async`` (they only look things up), so FastAPI runs them on the event loop
 rather than handing each to a worker thread.
@@ -27,7 +28,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.problems import ApiProblem
 from graph.app import Iqa
-from graph.auth import ANONYMOUS_READER, Principal, Role
+from graph.auth import ANONYMOUS_READER, PROXY_HEADERS, Principal, Role
 from graph.checks import RuleConfig
 from graph.services.edit import ConcurrentStore, Editor
 from graph.settings import Settings
@@ -124,10 +125,20 @@ async def current_principal(state: IqaDep,
     return principal
 
 
+def anonymous_read(state: Iqa, request: Request) -> bool:
+    """Whether this request may read without a token: ``state.anonymous_read_for`` the local
+    address of its socket (the ASGI ``server``), proxied when it carries a proxy header."""
+    server = request.scope.get("server")
+    host = str(server[0]) if server else None
+    proxied = any(name in request.headers for name in PROXY_HEADERS)
+    return state.anonymous_read_for(host, proxied=proxied)
+
+
 def _require(role: Role):
-    async def dependency(state: IqaDep, principal: Annotated[Principal | None, Depends(current_principal)]) -> Principal:
+    async def dependency(state: IqaDep, request: Request,
+                         principal: Annotated[Principal | None, Depends(current_principal)]) -> Principal:
         if principal is None:
-            if role == "reader" and state.anonymous_read:
+            if role == "reader" and anonymous_read(state, request):
                 return ANONYMOUS_READER
             raise ApiProblem(401, "unauthorized", "this request needs a bearer token (Authorization: Bearer iqa_…)"
                              + ("" if role != "reader" else "; anonymous reads are off on this server"),

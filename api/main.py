@@ -1,9 +1,12 @@
 """The app factory: :func:`create_app` builds the FastAPI app over one store. It only builds the
 app — routes live in ``api/routes``, answers in ``graph/services``.
 
-Run it with ``iqa serve`` (which tells the app the host it is bound to: the anonymous-read default
-depends on it), or ``uvicorn --factory api.main:create_app`` with ``IQA_*`` settings in the
-environment — then set ``IQA_API_HOST`` to the host given to uvicorn.
+Run it with ``iqa serve`` (which also sets uvicorn's proxy, concurrency and keep-alive settings
+from the configuration), or ``uvicorn --factory api.main:create_app`` with ``IQA_*`` settings in
+the environment. Whether a request without a token may read is decided per request from the socket
+it came in on (the ASGI ``server``: loopback only, and no proxy headers), not from a setting; the
+Host header must be one of ``settings.allowed_hosts()`` (400 otherwise: DNS rebinding). See
+docs/security.md.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from api.middleware import BodyLimit
+from api.middleware import AuthGate, BodyLimit
 from api.problems import ProblemDetail, install_handlers
 from api.routes import ROUTERS
 from graph.version import VERSION
@@ -35,7 +39,9 @@ edits.
 configured (hashed) in the `api.tokens` section of the configuration file or `IQA_API_TOKENS`.
 Roles: *reader* reads, *editor* also writes and uploads, *admin* also reads the audit trail.
 Requests without a token may read only where configured (`api.anonymous_read: true`), or by
-default when the server is bound to a loopback address.
+default when they come in on a loopback socket and not through a reverse proxy. A bad token is
+refused before the request body is read; too many bad tokens from one client → 429 with
+`Retry-After`. The Host header must be an allowed host (`api.allowed_hosts`).
 
 **Ids.** A node is `Kind:code` (`Indicator:ZK-01`); reads also take a bare code when only one node
 has it (several → 409 with `candidates`). An unknown id → 404 with the closest ids as `suggestions`.
@@ -92,6 +98,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.iqa = iqa
     install_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.api_max_upload_bytes)
+    app.add_middleware(AuthGate, iqa=iqa)  # outside BodyLimit: a bad token is 401 before the body
     if settings.api_cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -100,6 +107,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match"],
             expose_headers=["ETag", "Location"],
         )
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts(), www_redirect=False)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
 

@@ -4,19 +4,35 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cli.app import app, err, fail, settings
 
+if TYPE_CHECKING:
+    from graph.settings import Settings
+
 token_app = typer.Typer(help="API bearer tokens: make one (only its hash is configured).", no_args_is_help=True)
+
+
+def uvicorn_options(chosen: Settings) -> dict[str, Any]:
+    """The uvicorn settings ``iqa serve`` runs with, all explicit: proxy headers believed only
+    from ``api.forwarded_allow_ips`` (none by default: ``proxy_headers`` off, so no client can
+    pose as another by sending ``X-Forwarded-For``), ``limit_concurrency`` (503 beyond it) and
+    ``timeout_keep_alive`` from the configuration, no ``Server`` header."""
+    proxies = list(chosen.api_forwarded_allow_ips)
+    return {"host": chosen.api_host, "port": chosen.api_port,
+            "proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or [],
+            "limit_concurrency": chosen.api_limit_concurrency,
+            "timeout_keep_alive": chosen.api_timeout_keep_alive,
+            "server_header": False, "log_level": "info"}
 
 
 @app.command("serve")
 def serve(
-    host: Annotated[str, typer.Option("--host", help="address to bind; anything but loopback needs tokens for reads "
-                                      "unless api.anonymous_read is set")] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", help="address to bind; requests without a token may read only "
+                                      "when they come in on loopback (unless api.anonymous_read is set)")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="port to listen on")] = 8000,
 ) -> None:
     """Serve the HTTP API (/api/v1, docs at /api/v1/docs) on the store selected by --store."""
@@ -27,18 +43,24 @@ def serve(
     from graph.errors import IqaError
 
     try:
-        api = create_app(settings(api_host=host, api_port=port))
+        chosen = settings(api_host=host, api_port=port)
+        api = create_app(chosen)
     except IqaError as exc:
         raise fail(exc) from None
     shared = api.state.iqa
     tokens = len(shared.tokens)
-    reads = "anonymous reads allowed" if shared.anonymous_read else "reads need a token"
+    anonymous = chosen.api_anonymous_read
+    reads = ("anonymous reads allowed" if anonymous else "reads need a token") if anonymous is not None else \
+        "anonymous reads on loopback connections only"
     err.print(f"iqa-graph API on http://{host if ':' not in host else f'[{host}]'}:{port}/api/v1 — store "
               f"{shared.store.location}, {tokens} token(s), {reads}", highlight=False)
     if not is_loopback(host) and tokens == 0:
         err.print("[yellow]warning:[/yellow] bound beyond loopback with no tokens configured: "
                   "make one with `iqa token new`", highlight=False)
-    uvicorn.run(api, host=host, port=port, log_level="info")
+    if not is_loopback(host) and chosen.api_allowed_hosts is None:
+        err.print(f"[yellow]note:[/yellow] only the Host names {', '.join(chosen.allowed_hosts())} are answered: "
+                  "set api.allowed_hosts to the server's name", highlight=False)
+    uvicorn.run(api, **uvicorn_options(chosen))
 
 
 @token_app.command("new")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any, Literal
 
-from graph.auth import TokenRegistry, anonymous_read_allowed
+from graph.auth import FailureLimiter, TokenRegistry, anonymous_read_allowed
 from graph.checks import CheckReport, RuleConfig
 from graph.model import Node
 from graph.services.diagnosis import Diagnosis, DiagnosisConfig, diagnose, scorecard
@@ -24,7 +25,8 @@ from graph.services.ownership import OwnerAnswer, owner_of
 from graph.services.resolve import resolve_node
 from graph.services.search import check_report
 from graph.services.trace import trace
-from graph.settings import Settings, load_settings
+from graph.errors import ConfigError
+from graph.settings import Settings, load_config_file, load_settings
 from graph.store import GraphStore
 from graph.stores import open_store
 from graph.stores.embedded import EmbeddedStore
@@ -42,8 +44,12 @@ class Iqa:
     - ``diagnosis``: the diagnosis defaults (``DiagnosisConfig``), which a call may override;
     - ``editor``: the ``Editor`` every write goes through, recording to the audit trail
       (``settings.audit_log``, else beside a SQLite store, else in memory);
-    - ``tokens``: the API's ``TokenRegistry``; ``anonymous_read``: whether requests without a
-      token may read (``api.anonymous_read``, else only on a loopback bind).
+    - ``tokens``: the ``TokenRegistry`` of the API and the UI — re-read from the configuration
+      file whenever the file changes (when the tokens came from it, not from ``IQA_API_TOKENS``
+      or a keyword argument), so a token removed from ``iqa.yaml`` stops working at once; a file
+      that no longer reads gives no tokens at all until it is fixed (fail closed);
+      :meth:`anonymous_read_for`: whether a request without a token may read;
+      ``auth_failures``: the ``FailureLimiter`` of failed authentications (429).
 
     Service calls (:meth:`check`, :meth:`diagnose`, :meth:`trace` …) are thin delegations to
     ``graph.services`` that pass the configuration; each reads under the store's shared lock, so it
@@ -60,12 +66,49 @@ class Iqa:
         # Everything that can refuse the configuration comes before the store is opened.
         self.rules: RuleConfig = self.settings.rules
         self.diagnosis = DiagnosisConfig()
-        self.tokens = TokenRegistry(self.settings.api_tokens)
-        self.anonymous_read = anonymous_read_allowed(self.settings.api_anonymous_read, self.settings.api_host)
+        self._tokens = TokenRegistry(self.settings.api_tokens)
+        self._token_file = self._watched_token_file()
+        self._token_stamp = _stamp(self._token_file)
+        self.auth_failures = FailureLimiter(self.settings.api_auth_failures_per_minute)
         self.owns_store = store is None
         raw = open_store(self.settings.store) if store is None else store
         self.store: ConcurrentStore = concurrent(raw)
         self.editor = Editor(self.store, AuditLog(self._audit_path()))
+
+    def _watched_token_file(self):
+        """The configuration file the tokens came from, or None (no file, or the tokens came from
+        the environment or a keyword argument: those win over the file)."""
+        path = self.settings.config
+        if path is None or os.environ.get("IQA_API_TOKENS"):
+            return None
+        try:
+            from_file = load_config_file(path).api.tokens or []
+        except ConfigError:
+            return None
+        return path if list(self.settings.api_tokens) == list(from_file) else None
+
+    @property
+    def tokens(self) -> TokenRegistry:
+        """The configured tokens (re-read when the configuration file they came from changed)."""
+        path = self._token_file
+        if path is not None:
+            stamp = _stamp(path)
+            if stamp != self._token_stamp:
+                self._token_stamp = stamp
+                try:
+                    self._tokens = TokenRegistry(load_config_file(path).api.tokens or [])
+                except ConfigError as exc:
+                    _log.warning("tokens refused until the configuration reads again: %s", exc)
+                    self._tokens = TokenRegistry()
+        return self._tokens
+
+    def anonymous_read_for(self, server_host: str | None, *, proxied: bool = False) -> bool:
+        """Whether a request without a token that came in on a socket whose local address is
+        ``server_host`` may read (``graph.auth.anonymous_read_allowed``): ``api.anonymous_read``
+        when set, else only on loopback and not through a proxy — ``proxied`` (the request carries
+        proxy headers) or any ``api.forwarded_allow_ips`` configured."""
+        proxied = proxied or bool(self.settings.api_forwarded_allow_ips)
+        return anonymous_read_allowed(self.settings.api_anonymous_read, server_host, proxied=proxied)
 
     def _audit_path(self):
         if self.owns_store:
@@ -174,6 +217,20 @@ class Iqa:
     @staticmethod
     def _node(store: GraphStore, node: str | Node) -> Node:
         return node if isinstance(node, Node) else resolve_node(store, node)
+
+
+_log = logging.getLogger("iqa.auth")
+
+
+def _stamp(path) -> tuple[int, int, int] | None:
+    """What tells a changed file: (mtime in ns, size, inode), or None when it cannot be read."""
+    if path is None:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
 
 
 __all__ = ["Iqa"]

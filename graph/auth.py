@@ -16,8 +16,15 @@ Roles are ordered: ``reader`` < ``editor`` < ``admin``; a role may do everything
 may. Readers read; editors also write and upload; admins also read the audit trail.
 
 Anonymous access (no token) is a reader's access only when configured (``api.anonymous_read:
-true``) or, when that is left unset, when the server is bound to a loopback address only
-(127.0.0.0/8, ::1, ``localhost``): nobody else can reach it then. Anonymous writes never happen.
+true``) or, when that is left unset, when the request came in on a loopback socket (the local
+address of the connection — the ASGI ``server`` — in 127.0.0.0/8 or ::1: nobody on another
+machine can reach that) and not through a reverse proxy (no ``X-Forwarded-For`` / ``Forwarded`` /
+``X-Real-IP`` header and no trusted proxy configured: a proxy on the same machine makes every
+remote client look local). ``api.anonymous_read: false`` refuses it everywhere. Anonymous writes
+never happen.
+
+Failed authentication is rate limited per client (:class:`FailureLimiter`): after too many bad
+tokens in a minute, attempts are refused (HTTP 429 with ``Retry-After``) without being checked.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ import hashlib
 import ipaddress
 import json
 import secrets
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -139,12 +148,62 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def anonymous_read_allowed(configured: bool | None, bind_host: str) -> bool:
-    """Whether a request without a token may read: ``configured`` when set, else only when the
-    server is bound to a loopback address (see :func:`is_loopback`)."""
-    return configured if configured is not None else is_loopback(bind_host)
+#: Request headers a reverse proxy adds (lower case): their presence means the peer is a proxy.
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host", "x-forwarded-proto")
 
 
-__all__ = ["ANONYMOUS", "ANONYMOUS_READER", "ROLES", "ApiToken", "Principal", "Role", "TokenRegistry",
+def anonymous_read_allowed(configured: bool | None, server_host: str | None, *, proxied: bool = False) -> bool:
+    """Whether a request without a token may read: ``configured`` when set (True: everywhere,
+    False: nowhere), else only when the request came in on a loopback socket — ``server_host`` is
+    the connection's local address (the ASGI ``server``; None or a Unix socket path: not loopback,
+    see :func:`is_loopback`) — and not through a proxy (``proxied``)."""
+    if configured is not None:
+        return configured
+    return not proxied and server_host is not None and is_loopback(server_host)
+
+
+class FailureLimiter:
+    """Failed authentications per client key (an IP address), in a sliding window: after
+    ``limit`` failures within ``window`` seconds, :meth:`retry_after` gives the seconds until the
+    oldest of them leaves the window (the client is refused until then); below it, None. Thread
+    safe; keeps at most ``max_keys`` clients (the least recently failing are forgotten first).
+    ``clock`` (seconds, monotonic) is for tests."""
+
+    def __init__(self, limit: int = 10, window: float = 60.0, max_keys: int = 10_000, clock=time.monotonic):
+        self.limit, self.window, self.max_keys, self.clock = limit, window, max_keys, clock
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, ()) if now - t < self.window]
+        if times:
+            self._failures[key] = times
+        else:
+            self._failures.pop(key, None)
+        return times
+
+    def retry_after(self, key: str) -> float | None:
+        """Seconds until ``key`` may try again (> 0), or None when it is not blocked."""
+        with self._lock:
+            now = self.clock()
+            times = self._recent(key, now)
+            if len(times) < self.limit:
+                return None
+            return max(0.001, self.window - (now - times[-self.limit]))
+
+    def failed(self, key: str) -> None:
+        """Record one failed authentication by ``key``."""
+        with self._lock:
+            now = self.clock()
+            times = self._recent(key, now)
+            times.append(now)
+            self._failures.pop(key, None)
+            self._failures[key] = times[-self.limit:]  # re-inserted: the most recent at the end
+            while len(self._failures) > self.max_keys:
+                self._failures.pop(next(iter(self._failures)))
+
+
+__all__ = ["ANONYMOUS", "ANONYMOUS_READER", "PROXY_HEADERS", "ROLES", "ApiToken", "FailureLimiter", "Principal",
+           "Role", "TokenRegistry",
            "anonymous_read_allowed", "hash_token", "is_loopback", "new_token", "role_allows", "token_entry",
            "yaml_line"]

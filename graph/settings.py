@@ -46,6 +46,11 @@ class ApiSection(BaseModel):
     cors_origins: list[str] | None = None
     max_upload_mb: float | None = Field(None, gt=0)
     audit_log: Path | None = None
+    allowed_hosts: list[str] | None = None
+    forwarded_allow_ips: list[str] | None = None
+    auth_failures_per_minute: int | None = Field(None, ge=1)
+    limit_concurrency: int | None = Field(None, ge=1)
+    timeout_keep_alive: int | None = Field(None, ge=1)
 
 
 class LimitsSection(BaseModel):
@@ -74,6 +79,11 @@ API_FILE_KEYS: dict[str, str] = {
     "cors_origins": "api_cors_origins",
     "max_upload_mb": "api_max_upload_mb",
     "audit_log": "audit_log",
+    "allowed_hosts": "api_allowed_hosts",
+    "forwarded_allow_ips": "api_forwarded_allow_ips",
+    "auth_failures_per_minute": "api_auth_failures_per_minute",
+    "limit_concurrency": "api_limit_concurrency",
+    "timeout_keep_alive": "api_timeout_keep_alive",
 }
 
 
@@ -89,6 +99,11 @@ class ConfigFile(BaseModel):
           cors_origins: [https://quality.example.edu.cn]
           max_upload_mb: 20
           audit_log: /var/log/iqa/audit.jsonl
+          allowed_hosts: [quality.example.edu.cn]  # Host headers accepted (DNS rebinding)
+          forwarded_allow_ips: [127.0.0.1]         # the reverse proxy in front (see docs/security.md)
+          auth_failures_per_minute: 10
+          limit_concurrency: 64
+          timeout_keep_alive: 5
         limits:                                   # inputs refused before they are parsed
           max_unpacked_mb: 200                    # an .xlsx unpacked
           max_rows: 100000                        # per sheet
@@ -243,10 +258,13 @@ class Settings(BaseSettings):
     #: Bearer tokens (hashed) with their roles (env ``IQA_API_TOKENS``: a JSON list of
     #: ``{"name", "sha256", "role"}``; file: ``api.tokens``). See ``graph.auth``.
     api_tokens: list[ApiToken] = Field(default_factory=list)
-    #: Whether requests without a token may read. None (the default): only when ``api_host`` is a
-    #: loopback address (env ``IQA_API_ANONYMOUS_READ``; file: ``api.anonymous_read``).
+    #: Whether requests without a token may read. None (the default): only requests that came in
+    #: on a loopback socket and not through a proxy (decided per request, see
+    #: ``graph.auth.anonymous_read_allowed``); True: everywhere; False: nowhere (env
+    #: ``IQA_API_ANONYMOUS_READ``; file: ``api.anonymous_read``).
     api_anonymous_read: bool | None = None
-    #: The address the server is bound to (``iqa serve --host`` sets it; env ``IQA_API_HOST``).
+    #: The address ``iqa serve`` binds (``--host`` sets it; env ``IQA_API_HOST``); also an allowed
+    #: Host header value by default (see :meth:`allowed_hosts`).
     api_host: str = "127.0.0.1"
     #: The port the server listens on (``iqa serve --port`` sets it; env ``IQA_API_PORT``).
     api_port: int = Field(8000, ge=0, le=65535)
@@ -260,6 +278,25 @@ class Settings(BaseSettings):
     #: ``iqa.audit.jsonl``), in memory for ``:memory:``, ``iqa-audit.jsonl`` for Neo4j
     #: (env ``IQA_AUDIT_LOG``; file: ``api.audit_log``).
     audit_log: Path | None = None
+    #: Host header values the API (and nothing else) answers; others get 400 — against DNS
+    #: rebinding. None (the default): ``localhost``, ``127.0.0.1``, ``[::1]`` and ``api_host``;
+    #: ``["*"]`` turns the check off (env ``IQA_API_ALLOWED_HOSTS`` as JSON; file:
+    #: ``api.allowed_hosts``).
+    api_allowed_hosts: list[str] | None = None
+    #: Addresses of the reverse proxies whose ``X-Forwarded-For`` / ``X-Forwarded-Proto`` uvicorn
+    #: believes (``iqa serve``); empty (the default): none. Setting it also means "there is a proxy":
+    #: anonymous reads are then refused unless ``api_anonymous_read`` is true (env
+    #: ``IQA_API_FORWARDED_ALLOW_IPS`` as JSON; file: ``api.forwarded_allow_ips``).
+    api_forwarded_allow_ips: list[str] = Field(default_factory=list)
+    #: Failed authentications a client may make per minute before it gets 429 (file:
+    #: ``api.auth_failures_per_minute``).
+    api_auth_failures_per_minute: int = Field(10, ge=1)
+    #: Most connections and tasks ``iqa serve`` handles at once; more get 503 (file:
+    #: ``api.limit_concurrency``).
+    api_limit_concurrency: int = Field(64, ge=1)
+    #: Seconds ``iqa serve`` keeps an idle keep-alive connection open (file:
+    #: ``api.timeout_keep_alive``).
+    api_timeout_keep_alive: int = Field(5, ge=1)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
@@ -289,6 +326,16 @@ class Settings(BaseSettings):
             return Path("iqa-audit.jsonl")
         store = Path(self.store)
         return store.with_name(f"{store.stem}.audit.jsonl")
+
+    def allowed_hosts(self) -> list[str]:
+        """The Host header values the API accepts: ``api_allowed_hosts`` when set, else
+        ``localhost``, ``127.0.0.1``, ``[::1]`` and ``api_host`` (an IPv6 address bracketed)."""
+        if self.api_allowed_hosts is not None:
+            return list(self.api_allowed_hosts)
+        host = self.api_host.strip().lower()
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return list(dict.fromkeys(["localhost", "127.0.0.1", "[::1]", host]))
 
     def config_path(self) -> Path | None:
         """The configuration file these settings were read from, or None."""

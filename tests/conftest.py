@@ -20,6 +20,22 @@ from graph.stores.embedded import EmbeddedStore  # noqa: E402
 BACKENDS = ["embedded-file", "embedded-memory", "neo4j"]
 
 
+@pytest.fixture(autouse=True)
+def loopback_streamlit():
+    """In tests that run the UI in-process (streamlit's AppTest), Streamlit counts as bound to
+    127.0.0.1 (``server.address``, as ``iqa ui`` sets it), so sessions may read without a token as
+    on a real loopback server (``ui.state.access``). Nothing is done where streamlit is not loaded."""
+    if "streamlit" not in sys.modules:
+        yield
+        return
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)
+
+
 def make_store(backend: str, tmp_path: Path):
     if backend == "embedded-file":
         return EmbeddedStore(tmp_path / "store.sqlite")

@@ -93,7 +93,7 @@ def api_get(path: str) -> dict:
 
     from api.main import create_app
 
-    with TestClient(create_app()) as client:
+    with TestClient(create_app(), base_url="http://127.0.0.1") as client:
         response = client.get(f"/api/v1{path}", params={"as_of": AS_OF})
     assert response.status_code == 200, response.text
     return response.json()

@@ -22,7 +22,7 @@ from ontology import get_ontology
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-PAGES = ("rules.md", "workbook.md", "glossary.md", "architecture.md", "sources.md")
+PAGES = ("rules.md", "workbook.md", "glossary.md", "architecture.md", "sources.md", "security.md")
 
 
 def page(name: str) -> str:

@@ -5,6 +5,7 @@ capped drawing shows. Presentation only: which nodes to draw was decided by the 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
@@ -40,11 +41,11 @@ def neighbourhood_options(graph: dict[str, Any]) -> dict[str, Any]:
         nodes.append({
             "id": n["id"], "name": f"{n['code']} {_short(n['name'])}" if n["name"] != n["code"] else n["code"],
             "category": index[n["kind"]], "symbolSize": 34 if centre else max(12, 24 - 4 * n["depth"]),
-            "value": n["id"], "tip": state.node_text(n),
+            "value": n["id"], "tip": [state.node_text(n)],
             "label": {"show": centre or len(graph["nodes"]) <= 60},
             "itemStyle": {"borderColor": "#000", "borderWidth": 2} if centre else {},
         })
-    links = [{"source": e["source"], "target": e["target"], "tip": label(e["type"])} for e in graph["edges"]]
+    links = [{"source": e["source"], "target": e["target"], "tip": [label(e["type"])]} for e in graph["edges"]]
     return {
         "tooltip": {"formatter": _JS_TIP},
         "legend": [{"data": [label(k) for k in kinds], "top": 0, "type": "scroll"}],
@@ -108,7 +109,7 @@ def tree_options(tree: dict[str, Any], key: str = "children") -> tuple[dict[str,
             tip.append(f"{label('deadline')}: {entry['deadline']}")
         if entry.get("omitted"):
             tip.append("✂ " + t("more_items", n=entry["omitted"]))
-        node = {"name": text, "value": entry["id"], "tip": "<br/>".join(tip),
+        node = {"name": text, "value": entry["id"], "tip": tip,
                 "itemStyle": {"color": colour, "borderColor": colour},
                 "children": [convert(c, depth + 1) for c in entry.get(key, [])]}
         if depth >= unfold and node["children"]:
@@ -137,13 +138,29 @@ def tree_options(tree: dict[str, Any], key: str = "children") -> tuple[dict[str,
 
 
 def status_legend() -> None:
-    """The task status colours (seed 002 图13, from the ontology) as a row of chips."""
+    """The task status colours (seed 002 图13, from the ontology) as a row of chips. Only the
+    ontology's words and colours reach the HTML (escaped; a colour that is not ``#hex`` is left
+    out), rendered by ``st.html`` (sanitised by Streamlit) — no data, no ``unsafe_allow_html``."""
     chips = " ".join(
-        f"<span style='display:inline-block;margin-right:1em'><span style='display:inline-block;width:.9em;"
-        f"height:.9em;border-radius:50%;background:{c.colour};vertical-align:middle'></span> "
-        f"{c.labels.get(state.lang())}</span>"
+        f"<span style='display:inline-block;margin-right:1em'>{colour_dot(c.colour)} "
+        f"{state.html_text(c.labels.get(state.lang()))}</span>"
         for c in state.status_concepts() if c.colour)
-    st.markdown(f"**{t('status_legend')}** &nbsp; {chips}", unsafe_allow_html=True)
+    st.html(f"<div style='font-family:inherit;font-size:1rem'><b>{state.html_text(t('status_legend'))}</b>"
+            f" &nbsp; {chips}</div>")
+
+
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+
+
+def css_colour(value: str | None, default: str = NEUTRAL) -> str:
+    """``value`` when it is a ``#hex`` colour, else ``default`` (nothing else reaches a style)."""
+    return value if isinstance(value, str) and _HEX_COLOUR.match(value) else default
+
+
+def colour_dot(colour: str | None) -> str:
+    """A small filled circle in ``colour`` (checked by :func:`css_colour`), as HTML."""
+    return (f"<span style='display:inline-block;width:.9em;height:.9em;border-radius:50%;"
+            f"background:{css_colour(colour)};vertical-align:middle'></span>")
 
 
 def draw(options: dict[str, Any], key: str, height: int = 560, clickable: bool = False) -> str | None:
@@ -162,11 +179,20 @@ def draw(options: dict[str, Any], key: str, height: int = 560, clickable: bool =
 
 
 _JS_TIP = "__tip__"
+#: The tooltip formatter. ECharts puts what a formatter returns into the page as HTML, so it is
+#: built here from plain text only: each line of the item's ``tip`` (a list of strings; data such
+#: as names, never HTML) or its ``name`` is HTML-escaped, and the lines are joined with ``<br/>``.
+TOOLTIP_JS = ("function(p){"
+              "var esc=function(s){return String(s==null?'':s).replace(/[&<>\"'`=\\/]/g,function(c){"
+              "return '&#'+c.charCodeAt(0)+';';});};"
+              "var lines=(p.data&&p.data.tip)||[p.name];"
+              "if(!Array.isArray(lines)){lines=[lines];}"
+              "return lines.map(esc).join('<br/>');}")
 
 
 def _with_js(obj: Any, JsCode) -> Any:
     if obj == _JS_TIP:
-        return JsCode("function(p){ return (p.data && p.data.tip) || p.name; }")
+        return JsCode(TOOLTIP_JS)
     if isinstance(obj, dict):
         return {k: _with_js(v, JsCode) for k, v in obj.items()}
     if isinstance(obj, list):

@@ -14,6 +14,8 @@ answer comes from the core object or a ``graph.services`` function, and loads go
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +43,36 @@ def t(key: str, **fields: Any) -> str:
     zh, en = TEXT[key]
     text = en if lang() == "en" else zh
     return text.format(**fields) if fields else text
+
+
+def tm(key: str, **fields: Any) -> str:
+    """:func:`t` for a Markdown sink (``st.markdown``, captions, alerts, button and tab labels):
+    every field is escaped with :func:`md`, so data shows as typed and never becomes a link,
+    an image or formatting."""
+    return t(key, **{k: md(v) for k, v in fields.items()})
+
+
+#: Characters that open Markdown constructs (emphasis, links, images, raw HTML, tables, code,
+#: Streamlit's ``:colour[…]`` directives and ``$…$`` formulas), and a list or heading marker at the start.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!$~|#])")
+_MD_LEADING = re.compile(r"^(\s*)(?:([-+=>])|(\d+)([.)]))")
+
+
+def md(value: Any) -> str:
+    """``value`` as literal Markdown text: the characters that open Markdown, GitHub-flavoured
+    Markdown or Streamlit constructs are backslash-escaped (a leading list / heading marker too),
+    line breaks become spaces. ``md("![x](http://e/x.png)")`` shows those characters, loads
+    nothing; ``md("<img src=x>")`` shows the tag as text."""
+    text = "" if value is None else str(value)
+    text = _MD_SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+    text = text.replace("://", "\\://")  # no autolinked URL (it would swallow the escapes after it)
+    return _MD_LEADING.sub(lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}"),
+                           text)
+
+
+def html_text(value: Any) -> str:
+    """``value`` escaped for HTML text or a quoted attribute (``&<>"'``)."""
+    return html.escape("" if value is None else str(value), quote=True)
 
 
 def label(term: str | None) -> str:
@@ -324,17 +356,81 @@ def load_upload(files: list[tuple[str, str]], who: str):
 
 
 # ------------------------------------------------------------------------------ authentication
-def auth_for_load() -> tuple[bool, Callable[[str], str | None]]:
-    """``(configured, role_of)``: whether API tokens are configured for these settings (the same
-    ``api.tokens`` the HTTP API uses: the core object's ``TokenRegistry``) and a function giving a
-    token's role (``"reader"``, ``"editor"``, ``"admin"``, or None for an unknown token)."""
-    registry = handle().iqa.tokens
+#: Session key of the token typed into the sidebar's sign-in box.
+AUTH_KEY = "auth_token"
 
-    def role_of(token: str) -> str | None:
+
+@dataclass(frozen=True)
+class Access:
+    """Who is using this session: ``principal`` (a ``graph.auth.Principal``: a token's holder, the
+    anonymous reader, or None = may not read), ``error`` (why a typed token was refused: ``""``,
+    ``"invalid"`` or ``"throttled"``), ``retry_after`` (seconds, when throttled) and ``tokens``
+    (how many tokens are configured)."""
+
+    principal: Any
+    error: str = ""
+    retry_after: int = 0
+    tokens: int = 0
+
+    def can(self, role: str) -> bool:
+        """True when the session's principal has ``role`` or above."""
+        return self.principal is not None and self.principal.can(role)
+
+
+def server_address() -> str | None:
+    """The address Streamlit's server is bound to (``server.address``; ``iqa ui --address`` sets
+    it), or None when unset — then Streamlit listens on every interface."""
+    value = st.get_option("server.address")
+    return str(value) if value else None
+
+
+def _request_headers() -> dict[str, str]:
+    try:
+        return {k.lower(): v for k, v in (st.context.headers or {}).items()}
+    except Exception:  # no request (a bare script run)
+        return {}
+
+
+def _client_key() -> str:
+    try:
+        ip = st.context.ip_address
+    except Exception:
+        return "ui"
+    return ip if isinstance(ip, str) and ip else "ui"
+
+
+def access() -> Access:
+    """The session's access under the API's rules (``graph.auth``), from the same settings: a
+    token typed into the sign-in box (``AUTH_KEY``) is looked up in the core object's
+    ``TokenRegistry`` (failures rate limited per client as in the API: ``iqa.auth_failures``);
+    without one, the session may read only where the API would let an anonymous request read —
+    ``api.anonymous_read``, else Streamlit bound to a loopback address (``server.address``) and the
+    request not proxied (no ``X-Forwarded-For`` …). ConfigError / StoreError as :func:`handle`."""
+    from graph.auth import ANONYMOUS_READER, PROXY_HEADERS
+
+    iqa = handle().iqa
+    registry = iqa.tokens
+    token = str(st.session_state.get(AUTH_KEY) or "").strip()
+    if token:
+        key = _client_key()
+        wait = iqa.auth_failures.retry_after(key)
+        if wait is not None:
+            return Access(None, "throttled", max(1, int(wait + 0.999)), len(registry))
         principal = registry.authenticate(token)
-        return principal.role if principal else None
+        if principal is None:
+            iqa.auth_failures.failed(key)
+            return Access(None, "invalid", 0, len(registry))
+        return Access(principal, tokens=len(registry))
+    headers = _request_headers()
+    proxied = any(name in headers for name in PROXY_HEADERS)
+    if iqa.anonymous_read_for(server_address(), proxied=proxied):
+        return Access(ANONYMOUS_READER, tokens=len(registry))
+    return Access(None, tokens=len(registry))
 
-    return len(registry) > 0, role_of
+
+def max_upload_bytes() -> int:
+    """The largest upload the Load page accepts, in bytes (``api.max_upload_mb``, as the API)."""
+    return handle().iqa.settings.api_max_upload_bytes
 
 
 # ------------------------------------------------------------------------------ navigation

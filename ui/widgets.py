@@ -18,7 +18,7 @@ def store_ready() -> tuple[str, int]:
     try:
         uri, gen = state.key()
     except IqaError as exc:
-        st.error(t("store_error", error=exc))
+        st.error(state.tm("store_error", error=exc))
         st.stop()
     if not state.stats(uri, gen)["nodes"]:
         st.info(t("empty_store"))
@@ -44,11 +44,11 @@ def node_picker(page: str, kinds: list[str] | None = None) -> str | None:
     try:
         found = state.search(uri, gen, text, kind)
     except IqaError as exc:
-        st.error(str(exc))
+        st.error(state.md(exc))
         return state.current_node()
     ids = [i["id"] for i in found["items"]]
     if not ids:
-        st.warning(t("no_results", text=text))
+        st.warning(state.tm("no_results", text=text))
         return state.current_node()
     names = {i["id"]: state.node_text(i) for i in found["items"]}
     if st.session_state.get(sig_key) != (text, kind):
@@ -77,7 +77,7 @@ def owner_text(owner: dict[str, Any] | None) -> str:
 
 def node_header(item: dict[str, Any]) -> None:
     """A node's kind, code and name as the page's subheader."""
-    st.subheader(state.node_text(item))
+    st.subheader(state.md(state.node_text(item)))
 
 
 def pick_node(page: str, kinds: list[str] | None = None) -> dict[str, Any]:
@@ -100,12 +100,12 @@ def load_node(node_id: str) -> dict[str, Any] | None:
     try:
         return state.detail(uri, gen, node_id)
     except IqaError:
-        st.error(t("unknown_node", id=node_id))
+        st.error(state.tm("unknown_node", id=node_id))
         code = node_id.split(":", 1)[-1]
         try:
             hits = state.search(uri, gen, code)["items"][:5]
         except IqaError:
             hits = []
         for hit in hits:
-            st.button(state.node_text(hit), key=f"hint_{hit['id']}", on_click=state.set_node, args=(hit["id"],))
+            st.button(state.md(state.node_text(hit)), key=f"hint_{hit['id']}", on_click=state.set_node, args=(hit["id"],))
         return None

@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import JSONResponse
 
 from api.deps import EditorAuth, EditorDep, SettingsDep
-from api.problems import TYPE_BASE, problem_responses
+from api.problems import TYPE_BASE, ApiProblem, problem_responses
 from api.routes._common import json
 from api.schemas import LoadReportOut
 from ingest.upload import load_files
@@ -26,8 +26,17 @@ _INGEST_422 = {
 
 
 def _safe_name(filename: str | None, index: int) -> str:
-    """The file's own name without any folder part (never used to pick where it is stored)."""
-    name = PurePath((filename or "").replace("\\", "/")).name.strip()
+    """The file's own name without any folder part (it only names the file inside its own fresh
+    folder; a missing name → ``upload-<n>``). ApiProblem 422 (``bad-file-name``) for a name that
+    is no file name: ``.`` or ``..`` (also as the last part: ``目标.csv/..``), one holding a NUL or
+    another control character, or one over 255 bytes."""
+    raw = filename or ""
+    name = PurePath(raw.replace("\\", "/")).name.strip()
+    last = raw.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].strip()
+    if last in (".", "..") or name in (".", "..") or any(ord(c) < 32 or ord(c) == 127 for c in raw) \
+            or len(name.encode("utf-8", "surrogatepass")) > 255:
+        raise ApiProblem(422, "bad-file-name", f"upload {index + 1}: {raw!r} is not a file name "
+                         "(use the workbook's own name, e.g. 目标.csv)", file=index + 1)
     return name or f"upload-{index + 1}"
 
 
@@ -43,8 +52,9 @@ def load(
     """Load the uploaded files as ONE load into the store — all or nothing: every problem is reported
     (422 with `problems`, each `{"location": "file sheet!row:column", "reason"}`) and nothing is
     written, or everything is and the ingest report comes back (`nodes_written`, `edges_written`, …;
-    loading the same files twice writes nothing the second time). Bodies over the configured limit
-    (default 20 MB) are refused with 413 while they stream in; a workbook over the input limits
+    loading the same files twice writes nothing the second time). A file name that is no file
+    name (`..`, `目标.csv/..`, control characters) is 422 `bad-file-name`. Bodies over the configured
+    limit (default 20 MB) are refused with 413 while they stream in; a workbook over the input limits
     (`limits:` — unpacked size, rows and columns per sheet) is a 422 before it is parsed. Needs editor."""
     with tempfile.TemporaryDirectory(prefix="iqa-upload-") as tmp:
         saved = []

@@ -33,14 +33,23 @@ def store() -> Iterator[GraphStore]:
     s.close()
 
 
+def base_url(host: str) -> str:
+    """``http://<host>`` (an IPv6 address bracketed): a TestClient with it sends ``Host: <host>``
+    and gives the app the ASGI ``server`` ``(host, 80)``."""
+    return f"http://[{host}]" if ":" in host and not host.startswith("[") else f"http://{host}"
+
+
 @pytest.fixture
 def make_client(store) -> Callable[..., TestClient]:
     """``make_client(store=None, **settings)``: a TestClient over ``store`` (default: the fixture's)
-    with the test tokens configured and the given Settings fields (e.g. ``api_host="0.0.0.0"``)."""
+    with the test tokens configured and the given Settings fields (e.g. ``api_host="0.0.0.0"``).
+    The requests come in on a socket whose local address is ``api_host`` (default 127.0.0.1: the
+    ASGI ``server`` of the TestClient, and the Host header), as a server bound there would see."""
 
     def make(store_: GraphStore | None = None, **fields) -> TestClient:
         fields.setdefault("api_tokens", ENTRIES)
-        return TestClient(create_app(Settings(**fields), store_ if store_ is not None else store))
+        app = create_app(Settings(**fields), store_ if store_ is not None else store)
+        return TestClient(app, base_url=base_url(fields.get("api_host", "127.0.0.1")))
 
     return make
 

@@ -95,7 +95,7 @@ def test_tokenless_read_is_refused_on_a_non_loopback_bind(remote_client):
     ("127.0.0.1", None, True), ("localhost", None, True), ("::1", None, True), ("127.0.0.2", None, True),
     ("0.0.0.0", None, False), ("192.168.1.10", None, False), ("::", None, False), ("iqa.example.edu.cn", None, False),
     ("0.0.0.0", True, True), ("127.0.0.1", False, False)])
-def test_anonymous_reads_follow_the_bind_host_unless_configured(make_client, host, configured, allowed):
+def test_anonymous_reads_follow_the_socket_unless_configured(make_client, host, configured, allowed):
     assert anonymous_read_allowed(configured, host) is allowed
     client = make_client(api_host=host, api_anonymous_read=configured)
     r = client.get(f"{API}/indicators/Indicator:ZK-01/owner")
@@ -124,7 +124,7 @@ def test_tokens_from_the_environment(monkeypatch, make_client):
     from api.main import create_app
     from fastapi.testclient import TestClient
 
-    client = TestClient(create_app(None, make_client().app.state.iqa.store.inner))
+    client = TestClient(create_app(None, make_client().app.state.iqa.store.inner), base_url="http://0.0.0.0")
     assert client.get(f"{API}/nodes").status_code == 401
     r = client.patch(f"{API}/nodes/{NODE}", json={"props": {"note": "env"}}, headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200
@@ -142,11 +142,11 @@ def test_tokens_from_the_config_file_and_the_environment_wins(tmp_path, monkeypa
     store = make_client().app.state.iqa.store.inner
     settings = Settings(config=tmp_path / "iqa.yaml")
     assert settings.api_anonymous_read is False and settings.api_max_upload_mb == 5
-    client = TestClient(create_app(Settings(config=tmp_path / "iqa.yaml"), store))
+    client = TestClient(create_app(Settings(config=tmp_path / "iqa.yaml"), store), base_url="http://127.0.0.1")
     assert client.get(f"{API}/nodes").status_code == 401  # anonymous_read: false even on loopback
     assert client.get(f"{API}/audit", headers={"Authorization": f"Bearer {file_token}"}).status_code == 200
     monkeypatch.setenv("IQA_API_TOKENS", json.dumps([token_entry("env-reader", "reader", env_token).model_dump()]))
-    client = TestClient(create_app(Settings(config=tmp_path / "iqa.yaml"), store))
+    client = TestClient(create_app(Settings(config=tmp_path / "iqa.yaml"), store), base_url="http://127.0.0.1")
     assert client.get(f"{API}/nodes", headers={"Authorization": f"Bearer {env_token}"}).status_code == 200
     assert client.get(f"{API}/nodes", headers={"Authorization": f"Bearer {file_token}"}).status_code == 401
 
@@ -203,7 +203,8 @@ def test_iqa_token_new_prints_a_working_entry(tmp_path, make_client):
     from api.main import create_app
     from fastapi.testclient import TestClient
 
-    client = TestClient(create_app(Settings(api_host="0.0.0.0"), make_client().app.state.iqa.store.inner))
+    client = TestClient(create_app(Settings(api_host="0.0.0.0"), make_client().app.state.iqa.store.inner),
+                        base_url="http://0.0.0.0")
     r = client.patch(f"{API}/nodes/{NODE}", json={"props": {"note": "cli"}}, headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200
     assert client.app.state.iqa.editor.audit.entries()[-1]["who"] == "教务处"

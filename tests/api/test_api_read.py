@@ -284,7 +284,7 @@ def test_unexpected_errors_are_500_problems_without_details(make_client):
     def boom():
         raise RuntimeError("secret internals")
 
-    c = type(c)(app, raise_server_exceptions=False)
+    c = type(c)(app, raise_server_exceptions=False, base_url="http://127.0.0.1")
     r = c.get(f"{API}/boom")
     body = assert_problem(r, 500)
     assert "secret" not in r.text and body["type"].endswith("internal")

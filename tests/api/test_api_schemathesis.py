@@ -29,7 +29,9 @@ pytestmark = [pytest.mark.slow]
 #: of parameter validation. IQA_SCHEMATHESIS_EXAMPLES raises it for a longer local run.
 EXAMPLES = int(os.environ.get("IQA_SCHEMATHESIS_EXAMPLES", "10"))
 
-app = create_app(Settings(api_host="0.0.0.0", api_tokens=ENTRIES, api_max_upload_mb=1), demo_store())
+# schemathesis sends `Host: testserver`: allowed as the name of this server
+app = create_app(Settings(api_host="0.0.0.0", api_tokens=ENTRIES, api_max_upload_mb=1, api_allowed_hosts=["testserver"]),
+                 demo_store())
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
 HEADERS = {"Authorization": f"Bearer {TOKENS['admin']}"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,

@@ -201,7 +201,7 @@ def test_every_write_is_in_the_audit_trail(client):
 def test_audit_trail_is_a_jsonl_file_beside_the_sqlite_store(tmp_path):
     path = tmp_path / "college.sqlite"
     demo_store(path).close()
-    client = TestClient(create_app(Settings(store=str(path), api_tokens=ENTRIES)))
+    client = TestClient(create_app(Settings(store=str(path), api_tokens=ENTRIES)), base_url="http://127.0.0.1")
     with client:
         client.patch(f"{API}/nodes/{NODE}", json={"props": {"note": "持久"}}, headers=ED)
     lines = (tmp_path / "college.audit.jsonl").read_text(encoding="utf-8").splitlines()
@@ -210,7 +210,7 @@ def test_audit_trail_is_a_jsonl_file_beside_the_sqlite_store(tmp_path):
     with EmbeddedStore(path) as reopened:
         assert reopened.get_node(NODE).props["note"] == "持久"
     custom = tmp_path / "logs" / "audit.jsonl"
-    client = TestClient(create_app(Settings(store=str(path), audit_log=custom, api_tokens=ENTRIES)))
+    client = TestClient(create_app(Settings(store=str(path), audit_log=custom, api_tokens=ENTRIES)), base_url="http://127.0.0.1")
     with client:
         client.patch(f"{API}/nodes/{NODE}", json={"props": {"note": "别处"}}, headers=ED)
     assert custom.is_file()

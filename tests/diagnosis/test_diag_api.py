@@ -25,7 +25,7 @@ def client(tmp_path_factory):
     load_demo(store)
     folder = tmp_path_factory.mktemp("api")
     settings = Settings(store=":memory:", audit_log=str(folder / "audit.jsonl"))
-    with TestClient(create_app(settings, store)) as c:
+    with TestClient(create_app(settings, store), base_url="http://127.0.0.1") as c:
         yield c
     store.close()
 

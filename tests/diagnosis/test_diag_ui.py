@@ -43,6 +43,7 @@ def run_page(monkeypatch, tmp_path, demo_path, lang: str | None = None, unit: st
 
 def _texts(at: AppTest) -> str:
     parts = [str(e.value) for kind in ("title", "subheader", "markdown", "caption", "success") for e in getattr(at, kind)]
+    parts += [h.proto.body for h in at.get("html")]
     parts += [f"{m.label}={m.value}" for m in at.metric]
     parts += [df.value.to_csv(index=False) for df in at.dataframe]
     return "\n".join(parts)

@@ -72,13 +72,31 @@ def demo_env(ui_env, no_auth, demo_store_path, monkeypatch):
     return demo_store_path
 
 
+#: The editor token the Load tests sign in with (configured by ``editor_token``).
+EDITOR_TOKEN = "iqa_ui-test-editor"
+
+
+@pytest.fixture
+def editor_token(monkeypatch) -> str:
+    """An editor token named ``ui-editor`` configured through ``IQA_API_TOKENS``; returns it."""
+    import json
+
+    from graph.auth import token_entry
+
+    monkeypatch.setenv("IQA_API_TOKENS", json.dumps([token_entry("ui-editor", "editor", EDITOR_TOKEN).model_dump()]))
+    return EDITOR_TOKEN
+
+
 @pytest.fixture
 def open_page() -> Callable[..., AppTest]:
-    """``open_page("trace", node="Target:X", lang="en")``: the app run on one page (``ui/views/<page>.py``),
-    with the ``?node=`` query parameter and the language set; fails on an uncaught exception."""
+    """``open_page("trace", node="Target:X", lang="en", token=None)``: the app run on one page
+    (``ui/views/<page>.py``), with the ``?node=`` query parameter, the language and the sign-in
+    token set; fails on an uncaught exception."""
 
-    def run(page: str, node: str | None = None, lang: str | None = None) -> AppTest:
+    def run(page: str, node: str | None = None, lang: str | None = None, token: str | None = None) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        if token:
+            at.session_state["auth_token"] = token
         if lang:
             at.session_state["lang"] = lang
         at.switch_page(f"views/{page}.py")

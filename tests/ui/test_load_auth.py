@@ -1,30 +1,74 @@
-"""The Load page with real token configuration (``IQA_API_TOKENS``, as ``iqa token new`` prints
-it): without a token nothing can be uploaded, a reader is refused, an editor may load."""
+"""The UI follows the API's access rules (``IQA_API_TOKENS``, as ``iqa token new`` prints it):
+sign-in with a token in the sidebar, reading without one only where an anonymous API request may
+(loopback, no proxy), the Load page for editors and admins only — and never without tokens."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from ui_helpers import texts
+
 from graph.auth import token_entry
 
+ENTRIES = [token_entry("office", "editor", "iqa_editor-secret").model_dump(),
+           token_entry("viewer", "reader", "iqa_reader-secret").model_dump()]
 
-def test_load_page_checks_configured_tokens(open_page, ui_env, demo_store_path, monkeypatch):
+
+@pytest.fixture
+def tokens_env(ui_env, demo_store_path, monkeypatch):
     monkeypatch.setenv("IQA_STORE", str(demo_store_path))
-    entries = [token_entry("office", "editor", "iqa_editor-secret").model_dump(),
-               token_entry("viewer", "reader", "iqa_reader-secret").model_dump()]
-    monkeypatch.setenv("IQA_API_TOKENS", json.dumps(entries))
-    at = open_page("load")
-    assert "导入需要编辑或管理员令牌" in texts(at) and not at.get("file_uploader")
-    at.text_input(key="load_token").input("iqa_wrong").run()
+    monkeypatch.setenv("IQA_API_TOKENS", json.dumps(ENTRIES))
+
+
+def sign_in(at, token: str):
+    at.text_input(key="auth_token").input(token).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_load_page_checks_configured_tokens(open_page, tokens_env):
+    at = open_page("load")  # anonymous (loopback): may read, but the Load page is not even listed
+    assert not at.get("file_uploader") and "未登录：只读" in texts(at)
+    sign_in(at, "iqa_wrong")
     assert "令牌无效" in texts(at) and not at.get("file_uploader")
-    at.text_input(key="load_token").input("iqa_reader-secret").run()
-    assert "只读用户不能导入数据" in texts(at) and not at.get("file_uploader")
-    at.text_input(key="load_token").input("iqa_editor-secret").run()
-    assert at.get("file_uploader") and "只读用户" not in texts(at)
+    sign_in(at, "iqa_reader-secret")
+    assert "已登录：viewer（reader）" in texts(at)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("views/load.py")  # not registered for a reader
+    sign_in(at, "iqa_editor-secret")
+    at.switch_page("views/load.py").run()
+    assert at.get("file_uploader") and "已登录：office（editor）" in texts(at)
 
 
-def test_load_page_without_tokens_needs_none(open_page, ui_env, demo_store_path, monkeypatch):
+def test_load_page_without_tokens_loads_nothing(open_page, ui_env, demo_store_path, monkeypatch):
     monkeypatch.setenv("IQA_STORE", str(demo_store_path))
     at = open_page("load")
-    assert at.get("file_uploader") and not at.get("text_input")
+    assert not at.get("file_uploader") and "未登录：只读" in texts(at)
+
+
+def test_a_server_beyond_loopback_shows_nothing_without_a_token(open_page, tokens_env):
+    from streamlit import config
+
+    config.set_option("server.address", "0.0.0.0")  # reset by the autouse fixture (tests/conftest.py)
+    at = open_page("overview")
+    assert "请先在侧栏输入访问令牌" in texts(at) and "总览" not in " ".join(t.value for t in at.title)
+    sign_in(at, "iqa_reader-secret")
+    assert "请先在侧栏输入访问令牌" not in texts(at) and at.title
+
+
+def test_repeated_bad_tokens_are_throttled(open_page, tokens_env, monkeypatch):
+    monkeypatch.setenv("IQA_API_TOKENS", json.dumps(ENTRIES))
+    at = open_page("overview")
+    for i in range(10):
+        sign_in(at, f"iqa_wrong-{i}")
+    sign_in(at, "iqa_editor-secret")
+    assert "失败次数过多" in texts(at)
+
+
+def test_uploads_over_the_configured_limit_are_refused(open_page, tokens_env, monkeypatch):
+    monkeypatch.setenv("IQA_API_MAX_UPLOAD_MB", "0.001")  # about 1 KB
+    at = sign_in(open_page("overview"), "iqa_editor-secret")
+    at.switch_page("views/load.py").run()
+    at.file_uploader(key="load_files").upload("目标.csv", b"x" * 4096, "text/csv").run()
+    assert "超过上限" in texts(at) and not any(b.key == "load_validate" for b in at.button)

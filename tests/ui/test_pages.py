@@ -119,7 +119,7 @@ def test_trace_a_target_down_to_teacher_tasks_with_owners_and_status(open_page):
     colour = {n["value"]: n["itemStyle"]["color"] for n in nodes(tree["series"][0]["data"][0])}
     assert colour["Task:RW-0313"] == "#c62828" and colour["Task:RW-0223"] == "#000000"
     assert colour["Task:RW-0224"] == "#2e7d32"
-    legend = next(m.value for m in at.markdown if "任务状态" in m.value)
+    legend = next(h.proto.body for h in at.get("html") if "任务状态" in h.proto.body)
     assert "#2e7d32" in legend and "正常" in legend and "#f9a825" in legend and "未完成" in legend
 
 
@@ -237,11 +237,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD = {"目标": [["编号", "名称", "层面", "上级目标"], ["X-01", "新目标", "学校", "NOPE-99"], ["X-02", "", "学校", ""]]}
 
 
-def test_load_reports_a_located_error_for_a_bad_workbook_and_writes_nothing(open_page, demo_store_path, workbook_bytes):
+def test_load_reports_a_located_error_for_a_bad_workbook_and_writes_nothing(open_page, demo_store_path, workbook_bytes,
+                                                                            editor_token):
     before = EmbeddedStore(demo_store_path)
     counts = (before.count_nodes(), before.count_edges())
     before.close()  # (read again from the file below: the page writes through its own handle)
-    at = open_page("load")
+    at = open_page("load", token=editor_token)
     at.file_uploader(key="load_files").upload("坏表.xlsx", workbook_bytes(BAD), XLSX).run()
     assert at.button(key="load_load").disabled  # nothing validated yet
     at.button(key="load_validate").click().run()
@@ -256,11 +257,12 @@ def test_load_reports_a_located_error_for_a_bad_workbook_and_writes_nothing(open
     after.close()
 
 
-def test_load_validates_then_loads_and_the_pages_see_the_new_data(open_page, tmp_path, monkeypatch, workbook_bytes):
+def test_load_validates_then_loads_and_the_pages_see_the_new_data(open_page, tmp_path, monkeypatch, workbook_bytes,
+                                                                  editor_token):
     store_path = tmp_path / "fresh.sqlite"
     monkeypatch.setenv("IQA_STORE", str(store_path))
     good = {"部门": [["编号", "名称", "类型"], ["XY", "新学院", "学校"], ["D1", "新教务处", "职能部门"]]}
-    at = open_page("load")
+    at = open_page("load", token=editor_token)
     at.file_uploader(key="load_files").upload("部门.xlsx", workbook_bytes(good), XLSX).run()
     at.button(key="load_validate").click().run()
     assert "校验通过" in texts(at) and "节点（新建）=2 (2)" in texts(at)
@@ -271,7 +273,8 @@ def test_load_validates_then_loads_and_the_pages_see_the_new_data(open_page, tmp
     check = EmbeddedStore(store_path)
     assert check.get_node("OrgUnit:D1").name == "新教务处"
     check.close()
-    assert "load" in (tmp_path / "audit.jsonl").read_text(encoding="utf-8")  # the Editor audited it
+    audit = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert audit and all(e["who"] == "ui-editor" for e in audit)  # audited, under the token's name
     # a page opened afterwards sees the new data (caches were invalidated)
     at = open_page("browse", node="OrgUnit:D1")
     assert "部门 D1 · 新教务处" in at.subheader[0].value
@@ -282,7 +285,7 @@ def test_trace_in_english(open_page):
     at = open_page("trace", node="Target:MB-D-ZZRSC2", lang="en")
     shown = texts(at)
     assert at.title[0].value == "Trace" and at.subheader[0].value.startswith("Target MB-D-ZZRSC2")
-    legend = next(m.value for m in at.markdown if "Task status" in m.value)
+    legend = next(h.proto.body for h in at.get("html") if "Task status" in h.proto.body)
     assert all(word in legend for word in ("normal", "completed", "incomplete", "warning"))
     assert "Person" in at.dataframe[0].value.columns and "Owner:" in shown
 

@@ -13,12 +13,13 @@ def drawings(at: AppTest) -> dict[str, dict]:
 
 
 def texts(at: AppTest) -> str:
-    """Every piece of text the page shows (markdown, headings, captions, alerts, metrics, buttons,
+    """Every piece of text the page shows (markdown, headings, captions, alerts, ``st.html``, metrics, buttons,
     expander labels, tables), one per line — for ``in`` assertions."""
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error",
                  "text", "code"):
         parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [e.proto.body for e in at.get("html")]
     parts += [f"{m.label}={m.value}" for m in at.metric]
     parts += [b.label for b in at.button]
     parts += [e.label for e in at.expander]

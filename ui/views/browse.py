@@ -40,7 +40,7 @@ with left:
         st.markdown(f"{state.edge_label(group['edge'], group['direction'])} · {group['count']}")
         items = group["items"]
         for item in items[:BUTTONS_PER_GROUP]:
-            st.button(state.node_text(item), key=f"nb_{group['direction']}_{group['edge']}_{item['id']}",
+            st.button(state.md(state.node_text(item)), key=f"nb_{group['direction']}_{group['edge']}_{item['id']}",
                       on_click=state.set_node, args=(item["id"],), type="tertiary")
         rest = items[BUTTONS_PER_GROUP:]
         if rest:

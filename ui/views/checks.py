@@ -54,7 +54,7 @@ st.subheader(t("rectification_lists"))
 for unit_id, findings in lists.items():
     unit = unit_names.get(unit_id, unit_id)
     errors = sum(1 for f in findings if f.severity == "error")
-    with st.expander(t("unit_summary", unit=unit, errors=errors, warnings=len(findings) - errors),
+    with st.expander(state.tm("unit_summary", unit=unit, errors=errors, warnings=len(findings) - errors),
                      expanded=len(lists) <= 3):
         frame = pd.DataFrame({
             t("rule"): [f.rule for f in findings],

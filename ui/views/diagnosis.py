@@ -80,9 +80,11 @@ def list_bytes(as_of: dt.date, low: float, unit: str) -> bytes:
 
 
 def badge(card: dict[str, Any]) -> str:
-    label = state.label(card["status"])
-    return (f"<span style='display:inline-block;background:{card['colour']};color:#fff;border-radius:10px;"
-            f"padding:0 .6em;font-size:.85em'>● {label}</span>")
+    """The scorecard's status as a coloured chip (HTML for ``st.html``): the status label escaped,
+    the colour only when it is ``#hex``. No name or other data goes in."""
+    label = state.html_text(state.label(card["status"]))
+    return (f"<span style='display:inline-block;background:{charts.css_colour(card.get('colour'))};color:#fff;"
+            f"border-radius:10px;padding:0 .6em;font-size:.85em;font-family:sans-serif'>● {label}</span>")
 
 
 st.title(tt("title"))
@@ -126,7 +128,8 @@ for start in range(0, len(cards), per_row):
     cols = st.columns(per_row)
     for col, card in zip(cols, cards[start:start + per_row]):
         with col.container(border=True):
-            st.markdown(f"**{card['unit']['name']}** {badge(card)}", unsafe_allow_html=True)
+            st.markdown(f"**{state.md(card['unit']['name'])}**")
+            st.html(badge(card))
             tasks = card["tasks"]
             st.caption(f"{tt('rate')} {percent(card['achievement'])} · "
                        f"{tt('on_schedule')} {percent(tasks.get('rate'))} · {tt('decomposed')} "
@@ -160,6 +163,7 @@ if unit is not None:
 
     st.subheader(tt("tasks"))
     chosen, more = key_tasks(data["tasks"], limit=30)
-    st.markdown(task_grid_html(chosen, data["assessment"]["during"]["months"], data["legend"]), unsafe_allow_html=True)
+    # Every data string in the grid is HTML-escaped by task_grid_html; st.html sanitises it again.
+    st.html(task_grid_html(chosen, data["assessment"]["during"]["months"], data["legend"]))
     if more:
         st.caption(tt("more_tasks", n=more))

@@ -1,7 +1,9 @@
 """导入 Load: upload workbooks (.xlsx) or sheets (.csv), see the validation report — every problem
 located as ``file sheet!row:column`` — with nothing written, then load (all or nothing, through the
-audited ``Editor``). When authentication is configured the page asks for a token and refuses
-readers."""
+audited ``Editor``). Only for a session signed in with an editor or admin token (the sidebar;
+``state.access``); the load is recorded in the configured audit trail under the token's name.
+Uploads are limited to ``api.max_upload_mb`` (as the API; ``iqa ui`` also sets Streamlit's
+``server.maxUploadSize`` from it)."""
 
 from __future__ import annotations
 
@@ -21,29 +23,29 @@ st.title(t("page_load"))
 try:
     state.key()
 except IqaError as exc:
-    st.error(t("store_error", error=exc))
+    st.error(state.tm("store_error", error=exc))
     st.stop()
 
-who = "ui"
-configured, role_of = state.auth_for_load()
-if configured:
-    token = st.text_input(t("token"), type="password", key="load_token").strip()
-    if not token:
+access = state.access()
+if not access.can("editor"):
+    if access.tokens == 0:
+        st.warning(t("load_needs_tokens"))
+    elif access.principal is None or access.principal.anonymous:
         st.info(t("token_needed"))
-        st.stop()
-    role = role_of(token)
-    if role is None:
-        st.error(t("token_invalid"))
-        st.stop()
-    if role not in ("editor", "admin"):
+    else:
         st.error(t("reader_refused"))
-        st.stop()
-    who = f"ui:{role}"
+    st.stop()
+who = access.principal.name  # the token's holder, as the API records it
 
 uploaded = st.file_uploader(t("upload"), type=["xlsx", "csv"], accept_multiple_files=True, key="load_files")
 st.caption(t("load_hint"))
 if not uploaded:
     st.session_state.pop("load_result", None)
+    st.stop()
+limit = state.max_upload_bytes()
+total = sum(f.size for f in uploaded)
+if total > limit:
+    st.error(t("upload_too_large", size=f"{total / 1048576:.1f}", limit=f"{limit / 1048576:g}"))
     st.stop()
 
 digest = hashlib.sha256()
@@ -124,4 +126,4 @@ if report["sheets"]:
                                t("report_rows"): [s["rows"] for s in report["sheets"]]}),
                  hide_index=True, width="stretch")
 for warning in report["warnings"]:
-    st.warning(warning)
+    st.warning(state.md(warning))

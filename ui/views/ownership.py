@@ -53,7 +53,7 @@ for col, slot, kind in zip(cols, ("unit", "post", "person"), ("OrgUnit", "Post",
     col.metric(label(kind), (owner[slot] or {}).get("name") or "—")
 
 st.markdown(f"**{t('provenance')}**: "
-            + (t("inherited_from", id=answer["inherited_from"]) if answer["inherited_from"] else t("explicit_owner")))
+            + (state.tm("inherited_from", id=answer["inherited_from"]) if answer["inherited_from"] else t("explicit_owner")))
 
 st.markdown(f"**{t('owner_chain')}**")
 ids = tuple(state.uniq([s["from"] for s in answer["chain"]] + [s["to"] for s in answer["chain"]]))
@@ -66,7 +66,7 @@ st.dataframe(pd.DataFrame({
 
 jump = st.columns(4)
 for i, slot in enumerate(("unit", "person")):
-    if owner[slot] and jump[i].button(t("see_owned", name=owner[slot]["name"]), key=f"own_go_{slot}"):
+    if owner[slot] and jump[i].button(state.tm("see_owned", name=owner[slot]["name"]), key=f"own_go_{slot}"):
         state.set_node(owner[slot]["id"])
         st.rerun()
 if jump[2].button(t("go_trace"), key="own_go_trace"):

@@ -18,8 +18,8 @@ node = widgets.pick_node("trace", ["Plan", "Target", "Task", "Standard", "Instit
 
 widgets.node_header(node)
 own = state.owner(uri, gen, node["id"])
-st.markdown(f"{t('owner')}: **{widgets.owner_text(own['owner'])}**"
-            + (f" &nbsp; _({t('inherited_from', id=own['inherited_from'])})_" if own["inherited_from"] else ""))
+st.markdown(f"{t('owner')}: **{state.md(widgets.owner_text(own['owner']))}**"
+            + (f" &nbsp; _({state.tm('inherited_from', id=own['inherited_from'])})_" if own["inherited_from"] else ""))
 
 jump = st.columns([1, 1, 6])
 if jump[0].button(t("go_browse"), key="trace_go_browse"):
