@@ -110,7 +110,6 @@ def owner_panel(console: Console, answer: dict[str, Any]) -> None:
     for slot, zh in (("person", "责任人"), ("post", "责任岗位"), ("unit", "责任部门")):
         o = answer["owner"][slot]
         table.add_row(f"{zh} {slot}", escape(f"{o['name']} ({o['id']})") if o else "[red]—[/red]")
-    src = answer["inherited_from"]
     table.add_row("来源 provenance", provenance(answer))
     console.print(table)
     if answer["chain"]:

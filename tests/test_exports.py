@@ -6,7 +6,6 @@ was loaded."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 
 import pytest
@@ -137,7 +136,7 @@ def test_rectification_import_export_conforms(tmp_path):
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).parent / "diagnosis"))
-    from test_diag_rectify import AS_OF, NO_CHAIN, college, export, fill  # noqa: PLC0415
+    from test_diag_rectify import college, export, fill  # noqa: PLC0415
 
     from graph.services.rectify import import_rectification
 

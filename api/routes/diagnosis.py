@@ -5,7 +5,6 @@ and ``graph.services.report``."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from typing import Annotated, Literal
 from urllib.parse import quote

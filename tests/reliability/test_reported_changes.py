@@ -3,7 +3,6 @@ the load report with its location."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from ingest_helpers import college, write_csv, write_xlsx
 from openpyxl import load_workbook

@@ -20,7 +20,7 @@ for path in (ROOT, ROOT / "tests" / "api"):
         sys.path.insert(0, str(path))
 
 from api.main import create_app  # noqa: E402
-from api_helpers import API, ENTRIES, TOKENS, auth  # noqa: E402
+from api_helpers import API, ENTRIES, auth  # noqa: E402
 from graph.auth import FailureLimiter, new_token, token_entry, yaml_line  # noqa: E402
 from graph.settings import Settings  # noqa: E402
 from graph.stores.embedded import EmbeddedStore  # noqa: E402

@@ -9,7 +9,7 @@ from graph.checks.registry import rule
 from graph.formatting import indicator_value, is_percent_unit
 from graph.sources import BAOTOU
 from graph.values import (DIRECTION_ZH, PLACEHOLDERS, blank, breached, date_or_none, indicator_threshold,
-                          measured_or_none, number_or_none)
+                          measured_or_none)
 
 @rule("SI001", "warning", "标准无指标", "standard without indicator",
        "标准 {code} 没有任何指标测量",
