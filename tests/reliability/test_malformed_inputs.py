@@ -224,7 +224,7 @@ NODE = "OrgUnit:D01"
 @pytest.fixture
 def api(loaded):
     app = create_app(Settings(store=str(loaded.path), api_tokens=ENTRIES), loaded)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         yield client
 
 

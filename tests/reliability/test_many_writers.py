@@ -99,7 +99,7 @@ def test_a_locked_store_is_a_busy_refusal_503_with_retry_after_and_exit_3(path, 
         with pytest.raises(StoreBusyError, match="locked by another process"):
             store.upsert_nodes([Node("OrgUnit", "X1", {"name": "x"})])
         app = create_app(Settings(store=str(path), api_tokens=ENTRIES), store)
-        with TestClient(app) as client:
+        with TestClient(app, base_url="http://127.0.0.1") as client:
             r = client.patch(f"{API}/nodes/{NODE}", json={"props": {"name": "y"}}, headers=auth("editor"))
             assert r.status_code == 503 and r.headers["Retry-After"].isdigit(), r.text
             assert r.json()["type"].endswith("store-busy")
@@ -133,7 +133,7 @@ def test_a_read_only_store_can_be_read_and_refuses_writes(path, monkeypatch):
     result = runner.invoke(cli, ["--store", str(path), "load", str(path.parent / "base.xlsx")])
     assert result.exit_code == 4 and "read-only" in result.output, result.output
     app = create_app(Settings(store=str(path), api_tokens=ENTRIES), store)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         assert client.get(f"{API}/nodes/{NODE}", headers=auth("reader")).status_code == 200
         r = client.patch(f"{API}/nodes/{NODE}", json={"props": {"name": "y"}}, headers=auth("editor"))
         assert r.status_code == 503 and "Retry-After" in r.headers
