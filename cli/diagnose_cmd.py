@@ -1,6 +1,6 @@
 """The `iqa diagnose` command and the `iqa rectify export|import` commands; registered on
 ``cli.app.app`` when imported. Parsing and output only: every answer comes from ``graph.app.Iqa``
-(which applies the configuration's rule settings to the diagnosis), ``graph.services.rectify`` and
+(which applies the configuration's rule settings to the diagnosis), ``graph.services.rectification.tasks`` and
 ``graph.services.report``.
 
     iqa diagnose [--unit U] [--as-of DATE] [--format table|json|xlsx|html] [-o FILE]
@@ -129,7 +129,7 @@ def rectify_import(
 ) -> None:
     """Load a filled-in rectification list as rectification tasks linked to the node and the owner
     (re-importing the same file changes nothing)."""
-    from graph.services.rectify import import_rectification
+    from graph.services.rectification.tasks import import_rectification
 
     with opened() as iqa:
         report = import_rectification(iqa.store, file, partial=partial)

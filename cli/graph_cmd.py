@@ -94,7 +94,7 @@ def check(
 ) -> None:
     """Run the consistency rules; exit 1 when an error-severity finding exists."""
     from graph.checks import RULES
-    from graph.services.rectification import findings_to_xlsx
+    from graph.services.rectification.findings import findings_to_xlsx
 
     from cli.render import findings_table, summary_table
 

@@ -189,8 +189,8 @@ class Iqa:
     def export_rectification(self, dest: str | os.PathLike[str] | IO[bytes], *, unit: str | None = None,
                              as_of: dt.date | None = None, **overrides: Any) -> dict[str, Any]:
         """Write the rectification lists of the diagnosis (see :meth:`diagnose`) to ``dest``;
-        ``{"rows", "sheets", "as_of"}`` as ``graph.services.rectify.export_rectification``."""
-        from graph.services.rectify import export_rectification  # openpyxl: only when a list is written
+        ``{"rows", "sheets", "as_of"}`` as ``graph.services.rectification.tasks.export_rectification``."""
+        from graph.services.rectification.tasks import export_rectification  # openpyxl: only when a list is written
 
         with self.reading() as store:
             d = diagnose(store, as_of=as_of, unit=unit, config=self.diagnosis_config(**overrides),

@@ -45,7 +45,7 @@ PROPERTIES: dict[str, dict[str, PropertySpec]] = {
                   "unit": P(), "frequency": P(), "target_value_text": P(), "warning_text": P()},
     # a number, or 是 / 否 for a yes/no indicator
     "Measurement": {"date": P("date", required=True), "value": P("measured", required=True), "source": P()},
-    # written by graph.services.rectify (import_rectification), not by a workbook sheet
+    # written by graph.services.rectification.tasks (import_rectification), not by a workbook sheet
     "RectificationTask": {"finding": P(), "measure": P(), "deadline": P("date"), "status": P("status"),
                           "warning_id": P(), "warning_kind": P(), "diagnosed_on": P("date")},
 }

@@ -138,7 +138,7 @@ def test_rectification_import_export_conforms(tmp_path):
     sys.path.insert(0, str(Path(__file__).parent / "diagnosis"))
     from test_diag_rectify import college, export, fill  # noqa: PLC0415
 
-    from graph.services.rectify import import_rectification
+    from graph.services.rectification.tasks import import_rectification
 
     store = college()
     # the helper builds nodes without a name; every node of a real store has one (the shapes say so)

@@ -68,7 +68,7 @@ def test_rectification_list_prints_with_real_dates():
 
 def test_check_rectification_lists_format_the_deadline_column():
     from graph.checks import CheckReport, Finding
-    from graph.services.rectification import COLUMNS, findings_to_xlsx
+    from graph.services.rectification.findings import COLUMNS, findings_to_xlsx
 
     f = Finding(rule="RS002", severity="error", node="Task:K1", name="任务", message="缺少牵头部门" * 20,
                 message_en="no lead unit", owner={"unit": {"id": "OrgUnit:D1", "name": "教务处"}, "person": None})

@@ -328,7 +328,7 @@ def xlsx_bytes(report) -> bytes:
     """The report's rectification lists as an .xlsx workbook (``findings_to_xlsx``)."""
     import io
 
-    from graph.services.rectification import findings_to_xlsx
+    from graph.services.rectification.findings import findings_to_xlsx
 
     buffer = io.BytesIO()
     findings_to_xlsx(report, buffer)

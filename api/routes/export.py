@@ -13,7 +13,7 @@ from api.problems import problem_responses
 from api.routes._common import IsoDate
 from graph.export import export_graphml
 from graph.rdf import export_rdf
-from graph.services.rectification import findings_to_xlsx
+from graph.services.rectification.findings import findings_to_xlsx
 from graph.services.search import check_report
 
 router = APIRouter(tags=["export"])

@@ -3,7 +3,7 @@ that turns a store into findings routed to their owners, and the report.
 
 A finding is owned by ``ownership.owner_of(store, node)``: the node's explicit owner, else the owner
 of its nearest parent; grouped by owner unit, findings are the units' rectification lists (整改清单,
-see ``graph.services.rectification``). The catalogue with every rule's id, severity, source and
+see ``graph.services.rectification.findings``). The catalogue with every rule's id, severity, source and
 messages is docs/rules.md, generated from :data:`RULES` (``python -m graph.checks.catalogue``).
 
 Rules may be disabled or re-graded by the ``checks:`` section of the configuration file

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from graph.errors import IngestError
 from graph.services.diagnosis import DiagnosisConfig, diagnose
-from graph.services.rectify import (
+from graph.services.rectification.tasks import (
     COLUMNS,
     SUMMARY_SHEET,
     export_rectification,

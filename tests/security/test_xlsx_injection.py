@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from graph.checks import run_checks
 from graph.services.diagnosis import diagnose
-from graph.services.rectification import findings_to_xlsx
-from graph.services.rectify import export_rectification
+from graph.services.rectification.findings import findings_to_xlsx
+from graph.services.rectification.tasks import export_rectification
 from graph.services.report import write_report
 from graph.stores.embedded import EmbeddedStore
 from graph.xlsx import sheet_title

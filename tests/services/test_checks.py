@@ -1,5 +1,5 @@
 """Tests of graph.checks (the rule registry and runner) and
-graph.services.rectification (整改清单 grouping and xlsx export).
+graph.services.rectification.findings (整改清单 grouping and xlsx export).
 
 Every test builds a small in-memory graph: ``college()`` is a tiny, fully consistent college on
 which no rule fires; each rule's test adds or removes the one thing that breaks it.
@@ -25,7 +25,7 @@ from graph.checks import (  # noqa: E402
     NO_UNIT_LABEL, RULES, CheckReport, RuleConfig, run_checks,
 )
 from graph.settings import load_rule_config  # noqa: E402
-from graph.services.rectification import (  # noqa: E402
+from graph.services.rectification.findings import (  # noqa: E402
     COLUMNS,
     NO_UNIT_KEY,
     SUMMARY_SHEET,

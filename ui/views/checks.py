@@ -11,7 +11,7 @@ import streamlit as st
 
 from graph.checks import RULES, SEVERITIES
 from graph.services.explore import select_findings
-from graph.services.rectification import NO_UNIT_KEY, rectification_lists
+from graph.services.rectification.findings import NO_UNIT_KEY, rectification_lists
 from ui import state, widgets
 from ui.state import t
 

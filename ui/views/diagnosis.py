@@ -1,7 +1,7 @@
 """诊断 Diagnosis: unit scorecards in the colours of seed 002 图13, the warnings (each once, at its
 root cause, with owner and the school goals at risk), achievement by layer, a unit's tasks month by
 month, and downloads (report HTML / xlsx, the unit's rectification list). Every answer comes from
-``graph.services.diagnosis``, ``graph.services.report`` and ``graph.services.rectify``."""
+``graph.services.diagnosis``, ``graph.services.report`` and ``graph.services.rectification.tasks``."""
 
 from __future__ import annotations
 
