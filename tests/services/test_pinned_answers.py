@@ -367,3 +367,22 @@ def test_impact_units_ordered_by_count_then_id(store):
         [("Target:S", "decomposes_to", "Target:TC"), ("Target:TC", "led_by", "OrgUnit:U2")])
     got = impact(store, store.get_node("Target:S"), max_depth=1)
     assert got["units"] == [{**U1, "count": 2}, {**U2, "count": 2}]
+
+
+def test_default_search_goes_fifty_levels_up(mem_store):
+    """A chain of targets T0 ← T1 ← … ← T51 (T51 decomposes to T50 … to T0), only the top one led
+    by a unit: owner_of looks 50 levels up by default, so T50 inherits it and T51 does not."""
+    add(mem_store, [U_NODE] + [Node("Target", f"T{i}", {"name": f"T{i}"}) for i in range(52)],
+        [(f"Target:T{i}", "decomposes_to", f"Target:T{i + 1}") for i in range(51)]
+        + [("Target:T0", "led_by", "OrgUnit:U1")])
+    t50, t51 = mem_store.get_node("Target:T50"), mem_store.get_node("Target:T51")
+    assert owner_of(mem_store, t50).inherited_from == "Target:T0"
+    assert not owner_of(mem_store, t51).found
+    whole = Subgraph.read(mem_store)
+    got = owners_of(whole, iter([t50, t51]))  # any iterable of nodes, read once
+    assert got["Target:T50"].inherited_from == "Target:T0" and not got["Target:T51"].found
+    got = owners_of(mem_store, (n for n in [t50, t51]))
+    assert got["Target:T50"].inherited_from == "Target:T0" and not got["Target:T51"].found
+
+
+U_NODE = Node("OrgUnit", "U1", {"name": "教务处"})
