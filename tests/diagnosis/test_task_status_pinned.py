@@ -124,3 +124,13 @@ def test_normalise_status_and_legend():
         "not_started": {"label": "未开始", "colour": "#9e9e9e"}, "normal": {"label": "正常", "colour": "#2e7d32"},
         "completed": {"label": "已完成", "colour": "#000000"}, "incomplete": {"label": "未完成", "colour": "#f9a825"},
         "warning": {"label": "预警", "colour": "#c62828"}}
+
+
+def test_progress_above_one_is_a_percentage():
+    assert task_progress(task(progress=1.5)) == pytest.approx(0.015)
+
+
+def test_month_statuses_default_window_is_30_days():
+    # due 16 July: 31 days after 15 June, so June is still 未开始; 30 days before 15 July, 预警
+    assert month_statuses(task(status="not_started", deadline="2025-07-16"), 2025, ON)[5] == S
+    assert month_statuses(task(status="not_started", deadline="2025-07-15"), 2025, ON)[5] == W

@@ -469,3 +469,25 @@ def test_dg001_point_without_lead_unit():
     s = graph(U, n("DiagnosisPoint", "1.1.1"), n("DiagnosisPoint", "1.1.2"),
               ("DiagnosisPoint:1.1.1", "led_by", "OrgUnit:U1"))
     assert found(s, "DG001") == {"DiagnosisPoint:1.1.2": ("诊断点 1.1.2 没有牵头部门", "diagnosis point 1.1.2 has no lead unit")}
+
+
+def test_tc006_parents_listed_in_id_order_across_edge_types():
+    # Task:A (decomposes_to, read first) and Target:T (implemented_by): listed by id, Target:T first
+    s = graph(n("Target", "T", deadline="2025-03-31"), n("Task", "A", deadline="2025-04-30"),
+              n("Task", "K", deadline="2025-05-31"),
+              ("Target:T", "implemented_by", "Task:K"), ("Task:A", "decomposes_to", "Task:K"))
+    assert found(s, "TC006")["Task:K"][0] == "任务 K 的完成时限 2025-05-31 晚于上级 目标 T（2025-03-31）、任务 A（2025-04-30）"
+
+
+def test_si004_percent_shown_only_for_fractions_up_to_one():
+    s = graph(*indicator("FULL", ("2025-06-01", 0.95), unit="%", warning=1.0, direction="ge"),  # 100% is a fraction
+              *indicator("OVER", ("2025-06-01", 1.0), unit="%", warning=0.9, direction="le"),
+              *indicator("BIGV", ("2025-06-01", 1.5), unit="%", warning=0.9, direction="le"),
+              *indicator("BIGT", ("2025-06-01", 0.5), unit="%", warning=1.5, direction="ge"))
+    got = {k: v[0] for k, v in found(s, "SI004").items()}
+    assert got == {
+        "Indicator:FULL": "指标预警：指标 FULL 最新测量值 95%（2025-06-01）低于预警值 100%（越高越好）",
+        "Indicator:OVER": "指标预警：指标 OVER 最新测量值 100%（2025-06-01）高于预警值 90%（越低越好）",
+        "Indicator:BIGV": "指标预警：指标 BIGV 最新测量值 1.5%（2025-06-01）高于预警值 0.9%（越低越好）",
+        "Indicator:BIGT": "指标预警：指标 BIGT 最新测量值 0.5%（2025-06-01）低于预警值 1.5%（越高越好）",
+    }
