@@ -386,3 +386,23 @@ def test_default_search_goes_fifty_levels_up(mem_store):
 
 
 U_NODE = Node("OrgUnit", "U1", {"name": "教务处"})
+
+
+# -- cycles (chains) ---------------------------------------------------------------------------
+def test_find_cycles_ordered_by_start_and_one_per_component():
+    from graph.services.chains import find_cycles
+
+    pairs = [("Z1", "Z2"), ("Z2", "Z1"), ("B", "Y"), ("Y", "B"), ("A", "C"), ("C", "A"), ("A", "A"), ("Q", "R")]
+    assert find_cycles(pairs) == [(["A", "A"], 2), (["B", "Y", "B"], 2), (["Z1", "Z2", "Z1"], 2)]
+
+
+def test_closes_cycle(store):
+    from graph.services.chains import closes_cycle
+
+    # PL → S → TA → K → K2 along the chain
+    assert closes_cycle(store, "Task:K2", "Plan:PL")  # PL leads down to K2
+    assert closes_cycle(store, "Target:TA", "Target:S")
+    assert closes_cycle(store, "Task:K", "Task:K")  # a self-loop
+    assert not closes_cycle(store, "Plan:PL", "Task:K2")  # K2 leads nowhere: PL → K2 is a shortcut, no cycle
+    assert not closes_cycle(store, "Target:TA", "Target:TB")  # siblings
+    assert not closes_cycle(store, "Indicator:IA", "Target:TA")  # measures is no chain edge
