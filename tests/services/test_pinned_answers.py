@@ -406,3 +406,19 @@ def test_closes_cycle(store):
     assert not closes_cycle(store, "Plan:PL", "Task:K2")  # K2 leads nowhere: PL → K2 is a shortcut, no cycle
     assert not closes_cycle(store, "Target:TA", "Target:TB")  # siblings
     assert not closes_cycle(store, "Indicator:IA", "Target:TA")  # measures is no chain edge
+
+
+def test_owner_search_visits_each_parent_once(mem_store):
+    """A ladder of 24 levels, each of two targets decomposing into both of the level below: 2^24
+    paths from the bottom to the top, 48 nodes. Each node is looked at once, so the answer (no owner
+    anywhere; then the unit on top) comes at once."""
+    levels = 24
+    ids = [[f"L{i}a", f"L{i}b"] for i in range(levels)]
+    add(mem_store, [U_NODE] + [Node("Target", c, {"name": c}) for pair in ids for c in pair],
+        [(f"Target:{p}", "decomposes_to", f"Target:{c}") for i in range(levels - 1)
+         for p in ids[i] for c in ids[i + 1]])
+    bottom = mem_store.get_node(f"Target:L{levels - 1}a")
+    assert not owner_of(mem_store, bottom).found
+    add(mem_store, [], [("Target:L0b", "led_by", "OrgUnit:U1")])
+    ans = owner_of(mem_store, bottom)
+    assert ans.inherited_from == "Target:L0b" and len(ans.chain) == levels
