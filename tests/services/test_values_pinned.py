@@ -261,3 +261,52 @@ def test_indicator_threshold(props, expected):
 ])
 def test_breached(value, threshold, direction, expected):
     assert breached(value, threshold, direction) is expected
+
+
+# -- edges found by mutation testing -------------------------------------------------------------
+@pytest.mark.parametrize("value, iso", [
+    ("2024年第2季度", "2024-06-30"), ("2024年3季度", "2024-09-30"), ("2024年四季度", "2024-12-31"),
+    ("2024年第4季度", "2024-12-31"), ("2023-2024学年第2学期", "2024-07-31"), ("2023-2024学年第二学期", "2024-07-31"),
+])
+def test_quarters_and_terms_in_digits_and_words(value, iso):
+    assert parse_period(value) == (iso, True)
+
+
+def test_date_messages_for_non_dates():
+    for value in (True, None):
+        with pytest.raises(BadValue) as err:
+            parse_date(value)
+        assert str(err.value) == f"bad date '{value}' (expected 2025-12-31, 2025/12/31, 2025年12月, 2025.12 or 2025)"
+
+
+def test_number_message_for_nan():
+    with pytest.raises(BadValue) as err:
+        parse_number(float("nan"))
+    assert str(err.value) == "bad number 'nan': not a finite number"
+
+
+@pytest.mark.parametrize("value", ["2025-01-01T10:00:00+08:00", "2025-01-01T10:00:00Z", "2025-01-01 10:00 CST"])
+def test_date_or_none_reads_the_date_of_a_datetime_with_a_zone(value):
+    assert date_or_none(value) == dt.date(2025, 1, 1)
+
+
+def test_placeholders_and_plain():
+    assert parse_threshold("—-－―–") == Threshold("—-－―–", None)  # every kind of dash at once
+    assert [parse_threshold(v).plain for v in ("—", "≥95%", "6个月", "是", 0.5, "95%")] == [
+        False, False, False, False, True, True]
+
+
+def test_threshold_from_inconsistent_properties():
+    # a numeric warning wins even when a placeholder text was kept beside it
+    assert indicator_threshold({"warning": 0.8, "warning_text": "—", "direction": "ge"}) == JudgedThreshold(
+        0.8, "ge", "warning")
+    # a target is a line only when its kept text is a printed comparison: not a bool, not unreadable text
+    assert indicator_threshold({"target_value": 0.9, "target_value_text": True}) is None
+    assert indicator_threshold({"target_value": 0.9, "target_value_text": "约90%"}) is None
+
+
+def test_direction_words():
+    from graph.values import DIRECTION_SIGN, DIRECTION_ZH
+
+    assert DIRECTION_ZH == {"ge": "越高越好", "le": "越低越好", "eq": "应等于"}
+    assert DIRECTION_SIGN == {"ge": "≥", "le": "≤", "eq": "="}
