@@ -12,9 +12,9 @@ from ingest_helpers import college, edge_keys, snapshot, write_csv, write_xlsx
 from openpyxl import load_workbook
 
 from graph.errors import IngestError
-from graph.model import Edge, Node
+from graph.model import Node
 from graph.stores.embedded import EmbeddedStore
-from ingest import LoadReport, load_paths, load_sheets, write_template
+from ingest import load_paths, load_sheets, write_template
 from ingest.sheets import SHEETS
 
 
@@ -247,7 +247,7 @@ def test_report_to_dict_is_json_ready(store):
     import json
 
     report = load_sheets(store, {"部门": [{"编号": "D1", "名称": "教务处", "备注": "x"}]})
-    assert isinstance(report, LoadReport)
+    assert report.nodes_written == 1 and report.rows == 1
     data = json.loads(json.dumps(report.to_dict(), ensure_ascii=False))
     assert data["nodes_written"] == 1 and data["rows"] == 1
     assert data["sheets"] == [{"file": "<memory>", "sheet": "部门", "rows": 1, "skipped": 0}]
@@ -263,4 +263,6 @@ def test_edges_of_the_load_are_valid_for_the_ontology(workdir, store):
     onto = get_ontology()
     for e in store.iter_edges():
         assert onto.allows(e.source.split(":")[0], e.type, e.target.split(":")[0]), e
-    assert isinstance(next(store.iter_edges()), Edge)
+    # 岗位 · 所属部门, by code (D01, D03) or by name (质控办 → D02), became part_of edges
+    assert {(e.source, e.target) for e in store.iter_edges("part_of") if e.source.startswith("Post:")} == {
+        ("Post:P01", "OrgUnit:D01"), ("Post:P02", "OrgUnit:D02"), ("Post:P03", "OrgUnit:D03")}

@@ -641,8 +641,9 @@ def test_sheet_title_rules():
     assert sheet_title("教务处", taken) == "教务处"
     assert sheet_title("教务处", taken) == "教务处~2"
     assert sheet_title("a/b", taken) == "a_b"
-    assert len(sheet_title("x" * 40, taken)) == 31
-    assert len(sheet_title("x" * 40, taken)) == 31
+    assert sheet_title("x" * 40, taken) == "x" * 31  # cut to Excel's 31 characters
+    assert sheet_title("x" * 40, taken) == "x" * 29 + "~2"  # a clash: the suffix fits in the 31
+    assert sheet_title("X" * 40, taken) == "X" * 29 + "~3"  # names clash case-insensitively
 
 
 def test_snapshot_neighbors_match_the_store():

@@ -56,7 +56,13 @@ def test_trace_down_reaches_the_teacher_task_and_shows_shared_subtree_once(mem_s
     assert task["owner"]["person"] == {"id": "Person:T1", "name": "王老师"}
     assert task["owner"]["unit"]["name"] == "机电系"
     assert task["status"] == "normal" and task["via"] == "implemented_by"
-    assert set(tree) >= {"id", "kind", "name", "layer", "owner", "status", "children"}
+    # The plan names no owner and nothing is above it; the school target below it leads 教务处.
+    assert (tree["kind"], tree["layer"], tree["status"], tree["deadline"]) == ("Plan", None, None, None)
+    assert tree["owner"] == {"person": None, "post": None, "unit": None} and tree["owner_inherited_from"] is None
+    school = tree["children"][0]
+    assert (school["id"], school["layer"], school["via"]) == ("Target:S", "school", "decomposes_to")
+    assert school["owner"]["unit"] == {"id": "OrgUnit:U-JW", "name": "教务处"}
+    assert task["deadline"] == "2025-06-30" and task["owner_inherited_from"] is None
 
 
 def test_trace_depth_truncates_and_says_so(mem_store):
