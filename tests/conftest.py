@@ -17,7 +17,9 @@ if str(ROOT) not in sys.path:
 
 from graph.stores.embedded import EmbeddedStore  # noqa: E402
 
-BACKENDS = ["embedded-file", "embedded-memory", "neo4j"]
+#: Every backend a store fixture is built on; "neo4j-fake" is the Neo4j store over the fake driver
+#: (tests/neo4j/neo4j_fakes.py: the store's Python side on every machine), "neo4j" a real server.
+BACKENDS = ["embedded-file", "embedded-memory", "neo4j-fake", "neo4j"]
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +43,11 @@ def make_store(backend: str, tmp_path: Path):
         return EmbeddedStore(tmp_path / "store.sqlite")
     if backend == "embedded-memory":
         return EmbeddedStore(None)
+    if backend == "neo4j-fake":
+        from graph.stores.neo4j import Neo4jStore  # noqa: PLC0415
+        from tests.neo4j.neo4j_fakes import FakeDriver  # noqa: PLC0415
+
+        return Neo4jStore(FakeDriver(), batch_size=2)  # a small batch size exercises paging
     if backend == "neo4j":
         uri = os.environ.get("NEO4J_URI")
         if not uri:

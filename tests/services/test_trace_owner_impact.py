@@ -45,9 +45,9 @@ def college(store):
     ])
 
 
-def test_trace_down_reaches_the_teacher_task_and_shows_shared_subtree_once(mem_store):
-    college(mem_store)
-    tree = trace(mem_store, mem_store.get_node("Plan:P"))
+def test_trace_down_reaches_the_teacher_task_and_shows_shared_subtree_once(any_store):
+    college(any_store)
+    tree = trace(any_store, any_store.get_node("Plan:P"))
     entries = list(walk_trace(tree))
     full = [e["id"] for e in entries if not e.get("ref")]
     refs = [e["id"] for e in entries if e.get("ref")]
@@ -65,24 +65,24 @@ def test_trace_down_reaches_the_teacher_task_and_shows_shared_subtree_once(mem_s
     assert task["deadline"] == "2025-06-30" and task["owner_inherited_from"] is None
 
 
-def test_trace_depth_truncates_and_says_so(mem_store):
-    college(mem_store)
-    tree = trace(mem_store, mem_store.get_node("Target:S"), depth=1)
+def test_trace_depth_truncates_and_says_so(any_store):
+    college(any_store)
+    tree = trace(any_store, any_store.get_node("Target:S"), depth=1)
     assert [c["id"] for c in tree["children"]] == ["Target:D"]
     assert tree["children"][0]["children"] == [] and tree["children"][0]["truncated"] == 2
 
 
-def test_trace_up_reaches_school_goal_and_plan(mem_store):
-    college(mem_store)
-    tree = trace(mem_store, mem_store.get_node("Task:K"), "up")
+def test_trace_up_reaches_school_goal_and_plan(any_store):
+    college(any_store)
+    tree = trace(any_store, any_store.get_node("Task:K"), "up")
     ids = [e["id"] for e in walk_trace(tree, "parents")]
     assert "Target:S" in ids and "Plan:P" in ids
     assert tree["parents"][0]["id"] == "Target:C"
 
 
-def test_owner_inherited_through_what_the_indicator_measures(mem_store):
-    college(mem_store)
-    ans = owner_of(mem_store, mem_store.get_node("Indicator:I")).to_dict()
+def test_owner_inherited_through_what_the_indicator_measures(any_store):
+    college(any_store)
+    ans = owner_of(any_store, any_store.get_node("Indicator:I")).to_dict()
     # M1 has no owner; its parent D is led by 机电系.
     assert ans["owner"]["unit"] == {"id": "OrgUnit:U-JD", "name": "机电系"}
     assert ans["inherited_from"] == "Target:D"
@@ -90,24 +90,24 @@ def test_owner_inherited_through_what_the_indicator_measures(mem_store):
     assert ans["chain"][1]["edge"] == "^decomposes_to"
 
 
-def test_explicit_owner_completed_from_post(mem_store):
-    college(mem_store)
-    ans = owner_of(mem_store, mem_store.get_node("Indicator:J")).to_dict()
+def test_explicit_owner_completed_from_post(any_store):
+    college(any_store)
+    ans = owner_of(any_store, any_store.get_node("Indicator:J")).to_dict()
     assert ans["inherited_from"] is None
     assert ans["owner"]["post"]["id"] == "Post:P-K"
     assert ans["owner"]["person"]["id"] == "Person:T2"
     assert ans["owner"]["unit"]["id"] == "OrgUnit:U-JW"
 
 
-def test_owner_of_an_orphan_is_empty(mem_store):
-    mem_store.upsert_nodes([Node("Indicator", "lonely")])
-    ans = owner_of(mem_store, mem_store.get_node("Indicator:lonely"))
+def test_owner_of_an_orphan_is_empty(any_store):
+    any_store.upsert_nodes([Node("Indicator", "lonely")])
+    ans = owner_of(any_store, any_store.get_node("Indicator:lonely"))
     assert not ans.found and ans.to_dict()["owner"] == {"person": None, "post": None, "unit": None}
 
 
-def test_impact_lists_downstream_and_owners(mem_store):
-    college(mem_store)
-    result = impact(mem_store, mem_store.get_node("Target:D"))
+def test_impact_lists_downstream_and_owners(any_store):
+    college(any_store)
+    result = impact(any_store, any_store.get_node("Target:D"))
     ids = [a["id"] for a in result["affected"]]
     # breadth first: M1 and M2 at depth 1; C (below M1) and I (measuring M1) at 2; K at 3.
     assert ids == ["Target:M1", "Target:M2", "Target:C", "Indicator:I", "Task:K"]
@@ -116,14 +116,14 @@ def test_impact_lists_downstream_and_owners(mem_store):
     assert result["people"] == [{"id": "Person:T1", "name": "王老师", "count": 1}]
 
 
-def test_resolve_ids(mem_store):
-    college(mem_store)
-    mem_store.upsert_nodes([Node("Standard", "C", {"name": "课程标准"})])
-    assert resolve_node(mem_store, "Task:K").id == "Task:K"
-    assert resolve_node(mem_store, "M2").id == "Target:M2"
+def test_resolve_ids(any_store):
+    college(any_store)
+    any_store.upsert_nodes([Node("Standard", "C", {"name": "课程标准"})])
+    assert resolve_node(any_store, "Task:K").id == "Task:K"
+    assert resolve_node(any_store, "M2").id == "Target:M2"
     with pytest.raises(AmbiguousIdError) as amb:
-        resolve_node(mem_store, "C")
+        resolve_node(any_store, "C")
     assert amb.value.candidates == ["Standard:C", "Target:C"]
     with pytest.raises(NotFoundError) as nf:
-        resolve_node(mem_store, "Target:M3")
+        resolve_node(any_store, "Target:M3")
     assert "Target:M1" in nf.value.suggestions
