@@ -138,6 +138,20 @@ def merge_edges(type_: str, onto: Ontology | None = None) -> str:
             f"MERGE (s)-[r:{rel_type(type_, onto)}]->(t) SET r = row.props")
 
 
+def create_nodes(kind: str, onto: Ontology | None = None) -> str:
+    """Create a batch of NEW nodes of one kind (no lookup: the bulk path into an empty store;
+    the id uniqueness constraints refuse a duplicate). Parameters: ``rows`` as :func:`merge_nodes`."""
+    return f"UNWIND $rows AS row CREATE (n:{label(kind, onto)}:{NODE_LABEL}) SET n = row.props"
+
+
+def create_edges(type_: str, onto: Ontology | None = None) -> str:
+    """Create a batch of NEW relationships of one type between existing nodes (no MERGE: the bulk
+    path into an empty store). Parameters: ``rows`` as :func:`merge_edges`."""
+    return (f"UNWIND $rows AS row MATCH (s:{NODE_LABEL} {{id: row.source}}) "
+            f"MATCH (t:{NODE_LABEL} {{id: row.target}}) "
+            f"CREATE (s)-[r:{rel_type(type_, onto)}]->(t) SET r = row.props")
+
+
 #: Delete one node and its relationships. Parameters: ``id``. Returns one row ``deleted`` (0 or 1).
 DELETE_NODE = f"MATCH (n:{NODE_LABEL} {{id: $id}}) DETACH DELETE n RETURN count(*) AS deleted"
 
@@ -286,10 +300,12 @@ def all_statements(onto: Ontology | None = None) -> list[tuple[str, str, tuple[s
             out.append((f"node_property_index[{name},{prop}]", node_property_index(name, prop, onto)))
     for kind in sorted(allowed_labels(onto)):
         out.append((f"merge_nodes[{kind}]", merge_nodes(kind, onto)))
+        out.append((f"create_nodes[{kind}]", create_nodes(kind, onto)))
         out.append((f"nodes_page_of[{kind}]", nodes_page_of(kind, onto)))
         out.append((f"count_nodes_of[{kind}]", count_nodes_of(kind, onto)))
     for t in sorted(allowed_types(onto)):
         out.append((f"merge_edges[{t}]", merge_edges(t, onto)))
+        out.append((f"create_edges[{t}]", create_edges(t, onto)))
         out.append((f"count_edges_of[{t}]", count_edges_of(t, onto)))
     return [(name, cypher, params_of(cypher)) for name, cypher in out]
 

@@ -235,6 +235,17 @@ def _interpret(g: Graph, name: str, p: dict[str, Any]) -> list[dict[str, Any]]:
             labels = g.nodes[row["id"]][0] if row["id"] in g.nodes else set()
             g.nodes[row["id"]] = (labels | {args[0], NL}, dict(row["props"]))
         return []
+    if base == "create_nodes":
+        for row in p["rows"]:
+            if row["id"] in g.nodes:
+                raise neo4j_errors.ConstraintError(f"Node already exists with id {row['id']!r}")
+            g.nodes[row["id"]] = ({args[0], NL}, dict(row["props"]))
+        return []
+    if base == "create_edges":
+        for row in p["rows"]:
+            if _is_store_node(g, row["source"]) and _is_store_node(g, row["target"]):
+                g.rels[(row["source"], args[0], row["target"])] = dict(row["props"])
+        return []
     if base == "merge_edges":
         for row in p["rows"]:
             if _is_store_node(g, row["source"]) and _is_store_node(g, row["target"]):
