@@ -66,7 +66,7 @@ from neo4j import exceptions as neo4j_errors
 from graph.errors import NotFoundError, StoreError, ValidationError
 from graph.model import Edge, Node, split_id, validate_edge, validate_node
 from graph.subgraph import Step, Subgraph
-from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
+from graph.store import CAP_PERSISTENT, CAP_SHARED, CAP_TRANSACTIONS, Direction, GraphStore
 from graph.stores import neo4j_queries as q
 from ontology import Ontology, get_ontology
 
@@ -193,7 +193,8 @@ class Neo4jStore(GraphStore):
     The constructor does not contact the server; :meth:`from_uri` does, and creates the schema.
     """
 
-    capabilities = frozenset({CAP_TRANSACTIONS, CAP_PERSISTENT})
+    capabilities = frozenset({CAP_TRANSACTIONS, CAP_PERSISTENT, CAP_SHARED})
+    backend = "neo4j"
 
     def __init__(self, driver: Any, database: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE, *,
                  owns_driver: bool = False, location: str | None = None, onto: Ontology | None = None):
@@ -527,6 +528,15 @@ class Neo4jStore(GraphStore):
     # -- reads ---------------------------------------------------------------------------------------
     def get_node(self, node_id: str) -> Node | None:
         rows = self._read(q.GET_NODE, {"id": node_id})
+        return node_from_props(rows[0]["props"]) if rows else None
+
+    def get_node_for_update(self, node_id: str) -> Node | None:
+        """Inside ``transaction()``: the node, write-locked until the transaction ends
+        (:data:`neo4j_queries.LOCK_NODE`; another process's read-for-update of it waits), or None.
+        Outside a transaction: :meth:`get_node`."""
+        if self._tx is None:
+            return self.get_node(node_id)
+        rows = self._read(q.LOCK_NODE, {"id": node_id})
         return node_from_props(rows[0]["props"]) if rows else None
 
     def get_edge(self, source: str, type: str, target: str) -> Edge | None:

@@ -170,6 +170,12 @@ CLEAR_NODES_BATCH = f"MATCH (n:{NODE_LABEL}) WITH n LIMIT $limit DETACH DELETE n
 #: One node. Parameters: ``id``. Returns at most one row ``props`` (the stored property map).
 GET_NODE = f"MATCH (n:{NODE_LABEL} {{id: $id}}) RETURN properties(n) AS props"
 
+#: One node, write-locked until the end of the transaction (setting and removing a property takes
+#: the node's exclusive lock; nothing is left on the node), read after the lock is held, so it is
+#: the latest committed version. Parameters: ``id``. Returns at most one row ``props``.
+LOCK_NODE = (f"MATCH (n:{NODE_LABEL} {{id: $id}}) SET n._iqa_lock = true REMOVE n._iqa_lock "
+             "RETURN properties(n) AS props")
+
 #: Which of the given ids exist. Parameters: ``ids`` (list of ids). Returns rows ``id``.
 EXISTING_IDS = f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN n.id AS id"
 
@@ -284,7 +290,7 @@ SUBGRAPH_EDGES = (f"UNWIND $sources AS id MATCH (a:{NODE_LABEL} {{id: id}})-[r]-
 
 # -- enumeration for the lint ------------------------------------------------------------------------
 _CONSTANTS = ("SHOW_INDEX_NAMES", "DELETE_NODE", "DELETE_EDGE", "CLEAR_EDGES_BATCH", "CLEAR_NODES_BATCH", "GET_NODE",
-              "EXISTING_IDS", "GET_EDGE", "NEIGHBORS_OUT", "NEIGHBORS_IN", "NODES_PAGE", "EDGES_PAGE",
+              "EXISTING_IDS", "LOCK_NODE", "GET_EDGE", "NEIGHBORS_OUT", "NEIGHBORS_IN", "NODES_PAGE", "EDGES_PAGE",
               "COUNT_NODES", "COUNT_EDGES", "FIND_BY_CODE", "SUBGRAPH_EDGES", "GET_NODES", "TRAVERSE")
 
 
@@ -319,7 +325,7 @@ def lint_schema(onto: Ontology | None = None, extra_properties: Iterable[str] = 
     """The database schema declared to the Cypher lint: labels, relationship types and property
     keys from the ontology, plus the store's own keys and ROW_KEYS."""
     onto = onto or get_ontology()
-    props = {"id", "code", "name", PROPS_KEY, *ROW_KEYS, *onto.properties, *extra_properties}
+    props = {"id", "code", "name", PROPS_KEY, "_iqa_lock", *ROW_KEYS, *onto.properties, *extra_properties}
     return {
         "labels": sorted({NODE_LABEL, *allowed_labels(onto)}),
         "relationshipTypes": sorted(allowed_types(onto)),

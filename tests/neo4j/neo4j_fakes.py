@@ -273,7 +273,7 @@ def _interpret(g: Graph, name: str, p: dict[str, Any]) -> list[dict[str, Any]]:
         for key in [k for k in g.rels if k[0] in ids or k[2] in ids]:
             del g.rels[key]
         return [{"deleted": len(ids)}]
-    if base == "GET_NODE":
+    if base in ("GET_NODE", "LOCK_NODE"):
         return [{"props": _props(g, p["id"])}] if _is_store_node(g, p["id"]) else []
     if base == "EXISTING_IDS":
         return [{"id": i} for i in p["ids"] if _is_store_node(g, i)]
