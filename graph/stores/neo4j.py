@@ -278,7 +278,11 @@ class Neo4jStore(GraphStore):
 
     @staticmethod
     def _rows(result) -> list[dict[str, Any]]:
-        return [record.data() for record in result]
+        """The records as ``{column: value}`` dicts. The statements return only plain values, lists
+        and maps (never graph objects), so the driver's values are used as they come — a third
+        faster than ``record.data()`` on the 230,000 rows of a full read."""
+        keys = result.keys()
+        return [dict(zip(keys, record.values())) for record in result]
 
     def _read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Rows of one read statement: through the open transaction, else a managed read transaction."""
@@ -589,15 +593,13 @@ class Neo4jStore(GraphStore):
         after = ""
         while True:
             rows = self._read(q.EDGES_PAGE, {"after": after, "limit": self.batch_size, "type": type})
-            sources = 0
-            for r in rows:
-                if r["source"] != after:
-                    sources += 1
-                    after = r["source"]
-                if r["type"] is not None:
-                    yield Edge(r["source"], r["type"], r["target"], decode_props(r["props"], EDGE_RESERVED))
-            if sources < self.batch_size:
+            page = sorted(rows[0]["page"], key=lambda item: item[0]) if rows else []
+            for source, out in page:
+                for edge_type, target, props in sorted(out, key=lambda e: (e[0], e[1])):
+                    yield Edge(source, edge_type, target, decode_props(props, EDGE_RESERVED))
+            if len(page) < self.batch_size:
                 return
+            after = page[-1][0]
 
     def count_nodes(self, kind: str | None = None) -> int:
         if kind is None:

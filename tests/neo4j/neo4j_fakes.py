@@ -52,6 +52,9 @@ class Record:
     def data(self) -> dict[str, Any]:
         return dict(self._data)
 
+    def values(self) -> list[Any]:
+        return list(self._data.values())
+
     def __getitem__(self, key):
         return self._data[key]
 
@@ -62,6 +65,9 @@ class Result:
 
     def __iter__(self):
         return iter(self._rows)
+
+    def keys(self) -> list[str]:
+        return list(self._rows[0]._data) if self._rows else []
 
     def consume(self):
         self._rows = []
@@ -296,15 +302,12 @@ def _interpret(g: Graph, name: str, p: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"props": _props(g, i)} for i in ids[: p["limit"]]]
     if base == "EDGES_PAGE":
         sources = sorted(i for i in g.nodes if _is_store_node(g, i) and i > p["after"])[: p["limit"]]
-        rows = []
+        page = []
         for s in sources:
-            mine = [(t, tgt, props) for (s2, t, tgt), props in g.rels.items()
+            mine = [[t, tgt, dict(props)] for (s2, t, tgt), props in g.rels.items()
                     if s2 == s and _is_store_node(g, tgt) and (p["type"] is None or t == p["type"])]
-            if not mine:
-                rows.append({"source": s, "type": None, "target": None, "props": None})
-            for t, tgt, props in sorted(mine, key=lambda x: (x[0], x[1])):
-                rows.append({"source": s, "type": t, "target": tgt, "props": dict(props)})
-        return rows
+            page.append([s, mine])
+        return [{"page": page}]
     if base == "COUNT_NODES":
         return [{"count": sum(1 for i in g.nodes if _is_store_node(g, i))}]
     if base == "count_nodes_of":
