@@ -24,10 +24,12 @@ def _examples(*examples: Any) -> ConfigDict:
 
 
 class Health(BaseModel):
-    model_config = _examples({"status": "ok", "version": "0.1.0", "nodes": 2950})
+    model_config = _examples({"status": "ok", "version": "0.1.0", "backend": "embedded", "nodes": 2950})
 
     status: Literal["ok"]
     version: str
+    #: The store's backend: "embedded" (one SQLite file, one process) or "neo4j".
+    backend: str
     nodes: int
 
 

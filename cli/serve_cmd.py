@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
-from cli.app import app, err, fail, settings
+from cli.app import app, err, fail, settings, state
 
 if TYPE_CHECKING:
     from graph.settings import Settings
@@ -34,6 +36,8 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="address to bind; requests without a token may read only "
                                       "when they come in on loopback (unless api.anonymous_read is set)")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="worker processes; more than 1 needs a Neo4j "
+                                         "store (the embedded store lives in one process)")] = 1,
 ) -> None:
     """Serve the HTTP API (/api/v1, docs at /api/v1/docs) on the store selected by --store."""
     import uvicorn
@@ -41,9 +45,17 @@ def serve(
     from api.main import create_app
     from graph.auth import is_loopback
     from graph.errors import IqaError
+    from graph.stores import backend_of
 
+    chosen = settings(api_host=host, api_port=port)
+    if workers > 1 and backend_of(chosen.store) != "neo4j":
+        err.print(f"[bold red]error:[/bold red] --workers {workers} needs a Neo4j store: the embedded store "
+                  f"({escape(str(chosen.store))}) is held in one process's memory, and several workers would "
+                  "each keep their own copy and overwrite each other's writes. Serve it with --workers 1, or "
+                  "copy it to Neo4j (iqa push --to bolt://HOST:7687) and serve with --store bolt://HOST:7687.",
+                  highlight=False)
+        raise typer.Exit(2)
     try:
-        chosen = settings(api_host=host, api_port=port)
         api = create_app(chosen)
     except IqaError as exc:
         raise fail(exc) from None
@@ -60,7 +72,17 @@ def serve(
     if not is_loopback(host) and chosen.api_allowed_hosts is None:
         err.print(f"[yellow]note:[/yellow] only the Host names {', '.join(chosen.allowed_hosts())} are answered: "
                   "set api.allowed_hosts to the server's name", highlight=False)
-    uvicorn.run(api, **uvicorn_options(chosen))
+    if workers == 1:
+        uvicorn.run(api, **uvicorn_options(chosen))
+        return
+    # Several processes: each worker builds its own app from the environment (the same settings:
+    # the store, the configuration file, host and port), so hand them over there.
+    api.state.iqa.close()
+    os.environ.update({"IQA_STORE": str(chosen.store), "IQA_API_HOST": host, "IQA_API_PORT": str(port)})
+    if state.options.get("config") is not None:
+        os.environ["IQA_CONFIG"] = str(state.options["config"])
+    err.print(f"{workers} worker processes", highlight=False)
+    uvicorn.run("api.main:create_app", factory=True, workers=workers, **uvicorn_options(chosen))
 
 
 @token_app.command("new")

@@ -5,6 +5,12 @@ Every node is copied, then every edge, in batches, through the :class:`GraphStor
 only, so the copy validates exactly like a load. On a target with transactions the whole copy
 (including the emptying of the target with ``replace``) is ONE transaction: a copy that fails or
 is killed leaves the target as it was. Copying is an upsert, so running it again is harmless.
+
+Into an EMPTY target that offers a bulk path (``create_all``: the Neo4j store), the copy uses it
+instead: plain ``CREATE`` in batches, each batch its own transaction, which is several times
+faster than one transaction of ``MERGE``. A failure there deletes what was written, so the target
+is empty again as it was; only a copy killed part-way leaves a partial graph, which
+``--replace`` on the next copy removes.
 """
 
 from __future__ import annotations
@@ -55,6 +61,21 @@ def copy_graph(source: GraphStore, target: GraphStore, progress: Progress | None
     if existing and not (replace or merge):
         raise StoreError(f"{target.location} already holds {existing} nodes; "
                          "replace them (--replace) or merge into them (--merge)")
+    bulk = getattr(target, "create_all", None)
+    if not existing and callable(bulk):
+        report("nodes", 0, total_nodes)
+        reported = {"edges": False}
+
+        def bulk_progress(stage: str, done: int) -> None:
+            if stage == "edges" and not reported["edges"]:
+                reported["edges"] = True
+                report("edges", 0, total_edges)
+            report(stage, done, max(total_nodes if stage == "nodes" else total_edges, done))
+
+        counts = bulk(source.iter_nodes(), source.iter_edges(), bulk_progress, batch_size)
+        if not reported["edges"]:
+            report("edges", 0, total_edges)
+        return {"nodes": counts["nodes"], "edges": counts["edges"]}
     use_tx = atomic and CAP_TRANSACTIONS in target.capabilities
     nodes = edges = 0
     with target.transaction() if use_tx else nullcontext():

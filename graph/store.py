@@ -15,11 +15,12 @@ from typing import ClassVar
 from graph.model import Edge, Node
 from graph.subgraph import Direction, Step, Subgraph
 
-__all__ = ["CAP_PERSISTENT", "CAP_TRANSACTIONS", "Direction", "GraphStore", "Step", "Subgraph"]
+__all__ = ["CAP_PERSISTENT", "CAP_SHARED", "CAP_TRANSACTIONS", "Direction", "GraphStore", "Step", "Subgraph"]
 
 #: Capability flags a backend may declare (the contract suite skips what a backend lacks).
 CAP_TRANSACTIONS = "transactions"  # writes inside transaction() are all-or-nothing
 CAP_PERSISTENT = "persistent"  # data survives close() and reopen
+CAP_SHARED = "shared"  # other processes may write the same data meanwhile (a database server)
 
 
 class GraphStore(ABC):
@@ -32,6 +33,8 @@ class GraphStore(ABC):
     """
 
     capabilities: ClassVar[frozenset[str]] = frozenset()
+    #: The backend's name as /health and messages show it: "embedded", "neo4j".
+    backend: str = "unknown"
     #: A short description of where the data lives, for messages (e.g. the SQLite path).
     location: str = ""
 
@@ -88,6 +91,13 @@ class GraphStore(ABC):
         fewest hops from a seed, and every edge walked: for each node reached at fewer than
         ``max_depth`` hops, all its edges that match a step (so the services can walk the answer
         as they would walk the store). One call; on Neo4j one Cypher statement."""
+
+    def get_node_for_update(self, node_id: str) -> Node | None:
+        """The node with this id, or None, read for a read–modify–write: inside ``transaction()``
+        a store shared between processes (:data:`CAP_SHARED`) locks the node until the transaction
+        ends, so a version check and the write that follows cannot interleave with another
+        process's. Default: :meth:`get_node` (a store of one process is serialised by its caller)."""
+        return self.get_node(node_id)
 
     def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
         """The nodes with these ids (missing ids left out), in one call: ``{id: Node}``."""

@@ -42,8 +42,10 @@ class Finding:
         person = self.owner.get("person")
         return person["name"] if person else None
 
-    def sort_key(self) -> tuple[int, str, str]:
-        return (SEVERITIES.index(self.severity), self.rule, self.node)
+    def sort_key(self) -> tuple[int, str, str, str]:
+        """Errors first, then rule id, node id and message: a total order, so a report reads the
+        same whatever order the store gave the graph in."""
+        return (SEVERITIES.index(self.severity), self.rule, self.node, self.message)
 
     def to_dict(self) -> dict[str, Any]:
         """``{"rule", "severity", "node", "name", "message", "message_en", "owner": {"unit", "person"},

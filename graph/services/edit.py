@@ -13,7 +13,10 @@ whose ``field`` names the offending input: ``id``, ``props.layer``, ``type``, ``
 Concurrency: :class:`ConcurrentStore` wraps a store with a readers–writer lock (reads share it,
 writes and transactions hold it alone, re-entrantly), so reads never see a half-applied write and
 two writes never interleave. Every :class:`Editor` operation is one read–modify–write under the
-write lock and inside one store transaction, so concurrent edits never lose an update.
+write lock and inside one store transaction, so concurrent edits never lose an update. The node
+written (for an edge, its source) is read with ``get_node_for_update``, which on a store shared
+between processes (Neo4j behind several API workers) locks it in the database until the
+transaction ends: the version check and the write are one transaction there too.
 
 Versions: a node's version (its ETag) is a hash of its content (:func:`node_version`); a write
 given ``if_match`` proceeds only when the node's current version is one of those listed (``*``:
@@ -35,6 +38,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,7 +51,7 @@ from graph.model import Edge, Node, split_id, validate_edge, validate_node
 from graph.services.chains import DOWN_EDGES, closes_cycle
 from graph.services.resolve import suggest
 from graph.values import PARSERS, BadValue, blank, code_problem, name_problem, parse_threshold, value_problem
-from graph.store import Direction, GraphStore
+from graph.store import CAP_SHARED, Direction, GraphStore
 from ontology import get_ontology
 from ontology.properties import PROPERTIES, required_properties
 
@@ -153,15 +157,25 @@ class ConcurrentStore(GraphStore):
 
     ``reading()`` holds the shared lock for a whole computation and yields ``inner``: a consistent
     view without a lock per call. ``generation`` counts the writes made through this wrapper, and
-    ``memo(key, build)`` keeps one value (an index, say) per key until the next write."""
+    ``memo(key, build)`` keeps one value (an index, say) per key until the next write — and, on a
+    store other processes write too (``CAP_SHARED``: Neo4j served by several workers), for at most
+    :attr:`SHARED_MEMO_SECONDS`, since their writes do not pass through this wrapper.
+
+    The lock serialises the threads of ONE process. Across processes, :class:`Editor` relies on
+    the store: ``get_node_for_update`` inside ``transaction()`` locks the node in the database."""
+
+    #: How long a memo is trusted on a store shared between processes.
+    SHARED_MEMO_SECONDS = 2.0
 
     def __init__(self, inner: GraphStore):
         self.inner = inner
         self.lock = ReadWriteLock()
         self.capabilities = inner.capabilities  # type: ignore[misc]
         self.location = inner.location
+        self.backend = inner.backend
         self.generation = 0
-        self._memo: dict[str, tuple[int, Any]] = {}
+        self._memo: dict[str, tuple[int, float, Any]] = {}
+        self._shared = CAP_SHARED in inner.capabilities
         self._memo_lock = threading.Lock()
 
     @contextmanager
@@ -188,14 +202,14 @@ class ConcurrentStore(GraphStore):
     def memo(self, key: str, build: Callable[[], Any]) -> Any:
         """The value ``build()`` made for ``key`` since the last write, made now if there is none.
         Call it under ``reading()`` (or the write lock) so no write happens meanwhile."""
-        generation = self.generation
+        generation, now = self.generation, time.monotonic()
         with self._memo_lock:
             hit = self._memo.get(key)
-        if hit is not None and hit[0] == generation:
-            return hit[1]
+        if hit is not None and hit[0] == generation and not (self._shared and now - hit[1] > self.SHARED_MEMO_SECONDS):
+            return hit[2]
         value = build()
         with self._memo_lock:
-            self._memo[key] = (generation, value)
+            self._memo[key] = (generation, now, value)
         return value
 
     @contextmanager
@@ -236,6 +250,10 @@ class ConcurrentStore(GraphStore):
     def get_node(self, node_id: str) -> Node | None:
         with self.lock.read():
             return self.inner.get_node(node_id)
+
+    def get_node_for_update(self, node_id: str) -> Node | None:
+        with self.lock.write():
+            return self.inner.get_node_for_update(node_id)
 
     def get_edge(self, source: str, type: str, target: str) -> Edge | None:
         with self.lock.read():
@@ -558,7 +576,8 @@ class Editor:
             yield
 
     def _existing(self, node_id: str) -> Node:
-        node = self.store.get_node(node_id)
+        """The node, locked for this write (``get_node_for_update``); NotFoundError with hints."""
+        node = self.store.get_node_for_update(node_id)
         if node is None:
             try:
                 kind, code = split_id(node_id)
@@ -576,7 +595,7 @@ class Editor:
         exists at one of these versions (``*``: exists at all); ``if_none_match="*"``: only if it
         does not exist yet. Raises FieldValidationError, VersionConflictError, ConflictError."""
         with self._writing():
-            before = self.store.get_node(node_id)
+            before = self.store.get_node_for_update(node_id)
             _check_if_match(before, node_id, if_match)
             if if_none_match is not None and if_none_match.strip() == "*" and before is not None:
                 raise ConflictError(f"{node_id} already exists (If-None-Match: *)")
@@ -621,6 +640,7 @@ class Editor:
         created)``. Raises NotFoundError for a missing endpoint, FieldValidationError (``type``,
         ``source``, ``target`` — including a chain edge that would close a cycle — or ``props``)."""
         with self._writing():
+            self.store.get_node_for_update(source)  # serialises edits of this node's edges across processes
             edge = Edge(source, type, target, dict(props or {}))
             before = self.store.get_edge(source, type, target)
             _validate_edge(self.store, edge)
@@ -633,6 +653,7 @@ class Editor:
         """Merge ``changes`` into the edge's properties (``None`` removes one). Raises NotFoundError
         when there is no such edge, FieldValidationError for bad values."""
         with self._writing():
+            self.store.get_node_for_update(source)
             before = self.store.get_edge(source, type, target)
             if before is None:
                 raise NotFoundError(f"no edge {_edge_label(source, type, target)}")
@@ -648,6 +669,7 @@ class Editor:
     def delete_edge(self, source: str, type: str, target: str, *, who: str) -> Edge:
         """Delete one edge and return it; NotFoundError when there is no such edge."""
         with self._writing():
+            self.store.get_node_for_update(source)
             before = self.store.get_edge(source, type, target)
             if before is None:
                 raise NotFoundError(f"no edge {_edge_label(source, type, target)}")

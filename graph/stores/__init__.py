@@ -10,6 +10,17 @@ from graph.errors import StoreError
 from graph.store import GraphStore
 
 DEFAULT_STORE = "iqa.sqlite"
+#: URI schemes of the Neo4j backend.
+NEO4J_SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
+
+
+def backend_of(uri: str | os.PathLike[str] | None = None) -> str:
+    """``"neo4j"`` or ``"embedded"``: the backend :func:`open_store` would pick for ``uri`` (None =
+    ``IQA_STORE``, else the default), without opening anything. An unknown scheme gives
+    ``"embedded"`` here; open_store refuses it."""
+    target = str(uri if uri is not None else os.environ.get("IQA_STORE") or DEFAULT_STORE)
+    scheme = target.split("://", 1)[0].lower() if "://" in target else ""
+    return "neo4j" if scheme in NEO4J_SCHEMES else "embedded"
 
 
 def open_store(uri: str | os.PathLike[str] | None = None) -> GraphStore:
@@ -19,7 +30,7 @@ def open_store(uri: str | os.PathLike[str] | None = None) -> GraphStore:
     Raises StoreError when the store cannot be opened."""
     target = str(uri if uri is not None else os.environ.get("IQA_STORE") or DEFAULT_STORE)
     scheme = target.split("://", 1)[0].lower() if "://" in target else ""
-    if scheme in {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}:
+    if scheme in NEO4J_SCHEMES:
         try:
             from graph.stores.neo4j import Neo4jStore
         except ImportError as exc:  # the driver is an optional extra

@@ -93,6 +93,7 @@ class EmbeddedStore(GraphStore):
     """
 
     capabilities = frozenset({CAP_TRANSACTIONS, CAP_PERSISTENT})
+    backend = "embedded"
 
     def __init__(self, path: str | Path | None = None):
         self.onto = get_ontology()

@@ -138,6 +138,20 @@ def merge_edges(type_: str, onto: Ontology | None = None) -> str:
             f"MERGE (s)-[r:{rel_type(type_, onto)}]->(t) SET r = row.props")
 
 
+def create_nodes(kind: str, onto: Ontology | None = None) -> str:
+    """Create a batch of NEW nodes of one kind (no lookup: the bulk path into an empty store;
+    the id uniqueness constraints refuse a duplicate). Parameters: ``rows`` as :func:`merge_nodes`."""
+    return f"UNWIND $rows AS row CREATE (n:{label(kind, onto)}:{NODE_LABEL}) SET n = row.props"
+
+
+def create_edges(type_: str, onto: Ontology | None = None) -> str:
+    """Create a batch of NEW relationships of one type between existing nodes (no MERGE: the bulk
+    path into an empty store). Parameters: ``rows`` as :func:`merge_edges`."""
+    return (f"UNWIND $rows AS row MATCH (s:{NODE_LABEL} {{id: row.source}}) "
+            f"MATCH (t:{NODE_LABEL} {{id: row.target}}) "
+            f"CREATE (s)-[r:{rel_type(type_, onto)}]->(t) SET r = row.props")
+
+
 #: Delete one node and its relationships. Parameters: ``id``. Returns one row ``deleted`` (0 or 1).
 DELETE_NODE = f"MATCH (n:{NODE_LABEL} {{id: $id}}) DETACH DELETE n RETURN count(*) AS deleted"
 
@@ -155,6 +169,12 @@ CLEAR_NODES_BATCH = f"MATCH (n:{NODE_LABEL}) WITH n LIMIT $limit DETACH DELETE n
 # -- reads -----------------------------------------------------------------------------------------
 #: One node. Parameters: ``id``. Returns at most one row ``props`` (the stored property map).
 GET_NODE = f"MATCH (n:{NODE_LABEL} {{id: $id}}) RETURN properties(n) AS props"
+
+#: One node, write-locked until the end of the transaction (setting and removing a property takes
+#: the node's exclusive lock; nothing is left on the node), read after the lock is held, so it is
+#: the latest committed version. Parameters: ``id``. Returns at most one row ``props``.
+LOCK_NODE = (f"MATCH (n:{NODE_LABEL} {{id: $id}}) SET n._iqa_lock = true REMOVE n._iqa_lock "
+             "RETURN properties(n) AS props")
 
 #: Which of the given ids exist. Parameters: ``ids`` (list of ids). Returns rows ``id``.
 EXISTING_IDS = f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN n.id AS id"
@@ -187,13 +207,14 @@ def nodes_page_of(kind: str, onto: Ontology | None = None) -> str:
 
 
 #: The relationships of a page of source nodes (``limit`` nodes in id order after ``after``),
-#: optionally of one type. Parameters: ``after``, ``limit``, ``type`` (a type or null). Rows:
-#: source, type, target, props — ``type`` null for a source node without matching relationship
-#: (the row still advances the page).
+#: optionally of one type, as ONE row: ``page`` = ``[[source id, [[type, target id, props], …]], …]``
+#: (a source without matching relationship has an empty list; it still advances the page).
+#: Parameters: ``after``, ``limit``, ``type`` (a type or null). One record per page instead of one
+#: per relationship: the driver's cost is per record, and a full read has ~230,000 of them.
 EDGES_PAGE = (f"MATCH (s:{NODE_LABEL}) WHERE s.id > $after WITH s ORDER BY s.id LIMIT $limit "
-              f"OPTIONAL MATCH (s)-[r]->(t:{NODE_LABEL}) WHERE $type IS NULL OR type(r) = $type "
-              "RETURN s.id AS source, type(r) AS type, t.id AS target, properties(r) AS props "
-              "ORDER BY source, type, target")
+              f"WITH s, COLLECT {{ MATCH (s)-[r]->(t:{NODE_LABEL}) WHERE $type IS NULL OR type(r) = $type "
+              "RETURN [type(r), t.id, properties(r)] } AS out "
+              "RETURN collect([s.id, out]) AS page")
 
 #: Number of store nodes. Parameters: none. Row: ``count``.
 COUNT_NODES = f"MATCH (n:{NODE_LABEL}) RETURN count(n) AS count"
@@ -270,7 +291,7 @@ SUBGRAPH_EDGES = (f"UNWIND $sources AS id MATCH (a:{NODE_LABEL} {{id: id}})-[r]-
 
 # -- enumeration for the lint ------------------------------------------------------------------------
 _CONSTANTS = ("SHOW_INDEX_NAMES", "DELETE_NODE", "DELETE_EDGE", "CLEAR_EDGES_BATCH", "CLEAR_NODES_BATCH", "GET_NODE",
-              "EXISTING_IDS", "GET_EDGE", "NEIGHBORS_OUT", "NEIGHBORS_IN", "NODES_PAGE", "EDGES_PAGE",
+              "EXISTING_IDS", "LOCK_NODE", "GET_EDGE", "NEIGHBORS_OUT", "NEIGHBORS_IN", "NODES_PAGE", "EDGES_PAGE",
               "COUNT_NODES", "COUNT_EDGES", "FIND_BY_CODE", "SUBGRAPH_EDGES", "GET_NODES", "TRAVERSE")
 
 
@@ -286,10 +307,12 @@ def all_statements(onto: Ontology | None = None) -> list[tuple[str, str, tuple[s
             out.append((f"node_property_index[{name},{prop}]", node_property_index(name, prop, onto)))
     for kind in sorted(allowed_labels(onto)):
         out.append((f"merge_nodes[{kind}]", merge_nodes(kind, onto)))
+        out.append((f"create_nodes[{kind}]", create_nodes(kind, onto)))
         out.append((f"nodes_page_of[{kind}]", nodes_page_of(kind, onto)))
         out.append((f"count_nodes_of[{kind}]", count_nodes_of(kind, onto)))
     for t in sorted(allowed_types(onto)):
         out.append((f"merge_edges[{t}]", merge_edges(t, onto)))
+        out.append((f"create_edges[{t}]", create_edges(t, onto)))
         out.append((f"count_edges_of[{t}]", count_edges_of(t, onto)))
     return [(name, cypher, params_of(cypher)) for name, cypher in out]
 
@@ -303,7 +326,7 @@ def lint_schema(onto: Ontology | None = None, extra_properties: Iterable[str] = 
     """The database schema declared to the Cypher lint: labels, relationship types and property
     keys from the ontology, plus the store's own keys and ROW_KEYS."""
     onto = onto or get_ontology()
-    props = {"id", "code", "name", PROPS_KEY, *ROW_KEYS, *onto.properties, *extra_properties}
+    props = {"id", "code", "name", PROPS_KEY, "_iqa_lock", *ROW_KEYS, *onto.properties, *extra_properties}
     return {
         "labels": sorted({NODE_LABEL, *allowed_labels(onto)}),
         "relationshipTypes": sorted(allowed_types(onto)),

@@ -17,7 +17,9 @@ from seed.demo import demo_as_of
 def test_health(client, store):
     r = client.get(f"{API}/health")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "version": r.json()["version"], "nodes": store.count_nodes()}
+    assert r.json() == {"status": "ok", "version": r.json()["version"], "backend": store.backend,
+                        "nodes": store.count_nodes()}
+    assert store.backend in ("embedded", "neo4j")
 
 
 # ------------------------------------------------------------------------------------ search

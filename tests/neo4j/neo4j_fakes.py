@@ -52,6 +52,9 @@ class Record:
     def data(self) -> dict[str, Any]:
         return dict(self._data)
 
+    def values(self) -> list[Any]:
+        return list(self._data.values())
+
     def __getitem__(self, key):
         return self._data[key]
 
@@ -62,6 +65,9 @@ class Result:
 
     def __iter__(self):
         return iter(self._rows)
+
+    def keys(self) -> list[str]:
+        return list(self._rows[0]._data) if self._rows else []
 
     def consume(self):
         self._rows = []
@@ -235,6 +241,17 @@ def _interpret(g: Graph, name: str, p: dict[str, Any]) -> list[dict[str, Any]]:
             labels = g.nodes[row["id"]][0] if row["id"] in g.nodes else set()
             g.nodes[row["id"]] = (labels | {args[0], NL}, dict(row["props"]))
         return []
+    if base == "create_nodes":
+        for row in p["rows"]:
+            if row["id"] in g.nodes:
+                raise neo4j_errors.ConstraintError(f"Node already exists with id {row['id']!r}")
+            g.nodes[row["id"]] = ({args[0], NL}, dict(row["props"]))
+        return []
+    if base == "create_edges":
+        for row in p["rows"]:
+            if _is_store_node(g, row["source"]) and _is_store_node(g, row["target"]):
+                g.rels[(row["source"], args[0], row["target"])] = dict(row["props"])
+        return []
     if base == "merge_edges":
         for row in p["rows"]:
             if _is_store_node(g, row["source"]) and _is_store_node(g, row["target"]):
@@ -262,7 +279,7 @@ def _interpret(g: Graph, name: str, p: dict[str, Any]) -> list[dict[str, Any]]:
         for key in [k for k in g.rels if k[0] in ids or k[2] in ids]:
             del g.rels[key]
         return [{"deleted": len(ids)}]
-    if base == "GET_NODE":
+    if base in ("GET_NODE", "LOCK_NODE"):
         return [{"props": _props(g, p["id"])}] if _is_store_node(g, p["id"]) else []
     if base == "EXISTING_IDS":
         return [{"id": i} for i in p["ids"] if _is_store_node(g, i)]
@@ -285,15 +302,12 @@ def _interpret(g: Graph, name: str, p: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"props": _props(g, i)} for i in ids[: p["limit"]]]
     if base == "EDGES_PAGE":
         sources = sorted(i for i in g.nodes if _is_store_node(g, i) and i > p["after"])[: p["limit"]]
-        rows = []
+        page = []
         for s in sources:
-            mine = [(t, tgt, props) for (s2, t, tgt), props in g.rels.items()
+            mine = [[t, tgt, dict(props)] for (s2, t, tgt), props in g.rels.items()
                     if s2 == s and _is_store_node(g, tgt) and (p["type"] is None or t == p["type"])]
-            if not mine:
-                rows.append({"source": s, "type": None, "target": None, "props": None})
-            for t, tgt, props in sorted(mine, key=lambda x: (x[0], x[1])):
-                rows.append({"source": s, "type": t, "target": tgt, "props": dict(props)})
-        return rows
+            page.append([s, mine])
+        return [{"page": page}]
     if base == "COUNT_NODES":
         return [{"count": sum(1 for i in g.nodes if _is_store_node(g, i))}]
     if base == "count_nodes_of":

@@ -8,7 +8,7 @@ import pytest
 from neo4j_fakes import FakeDriver
 
 from graph.copy import copy_graph, pull, push
-from graph.errors import StoreError, ValidationError
+from graph.errors import NotFoundError, StoreError, ValidationError
 from graph.model import Edge, Node
 from graph.services.impact import impact
 from graph.services.ownership import owner_of
@@ -71,7 +71,9 @@ def test_round_trip_through_the_neo4j_store_gives_identical_answers():
     driver = FakeDriver()
     neo = Neo4jStore(driver, batch_size=4)
     assert copy_graph(source, neo, batch_size=4) == {"nodes": 10, "edges": 10}
-    assert driver.events.count("begin explicit") == 1 and driver.events.count("commit explicit") == 1  # one transaction
+    # into an empty Neo4j store: the bulk path, CREATE in one write transaction per batch of 4
+    assert "begin explicit" not in driver.events and driver.events.count("commit write") == 3 + 3
+    assert driver.queries("merge_nodes") == [] and len(driver.queries("create_nodes")) >= 3
     assert snapshot(neo) == snapshot(source)
     assert answers(neo) == answers(source)
     copy_graph(neo, back)
@@ -113,6 +115,54 @@ def test_a_failed_copy_leaves_the_target_as_it_was():
     with pytest.raises(ValidationError):
         copy_graph(bad, target, replace=True)
     assert snapshot(target) == before  # the clear and every batch were rolled back
+
+
+def test_a_copy_onto_a_non_empty_neo4j_store_is_one_transaction():
+    source = EmbeddedStore(None)
+    college(source)
+    driver = FakeDriver()
+    neo = Neo4jStore(driver, batch_size=4)
+    neo.upsert_nodes([Node("Task", "OLD")])
+    assert copy_graph(source, neo, batch_size=4, replace=True) == {"nodes": 10, "edges": 10}
+    assert driver.events.count("begin explicit") == 1 and driver.events.count("commit explicit") == 1
+    assert snapshot(neo) == snapshot(source)
+
+
+def test_a_failed_bulk_copy_leaves_the_empty_target_empty():
+    driver = FakeDriver()
+    target = Neo4jStore(driver, batch_size=4)
+
+    class Refusing(EmbeddedStore):
+        def iter_edges(self, type=None):
+            yield from super().iter_edges(type)
+            yield Edge("Target:S", "led_by", "Task:K")  # the ontology forbids it
+
+    bad = Refusing(None)
+    college(bad)
+    with pytest.raises(ValidationError):
+        copy_graph(bad, target, batch_size=4)
+    assert len(driver.queries("create_edges")) >= 2  # batches were committed before the bad edge
+    assert target.count_nodes() == 0 and target.count_edges() == 0  # and deleted again
+
+
+def test_create_all_refuses_a_non_empty_store_duplicates_and_missing_endpoints():
+    neo = Neo4jStore(FakeDriver(), batch_size=4)
+    neo.upsert_nodes([Node("Task", "OLD")])
+    with pytest.raises(StoreError, match="empty store"):
+        neo.create_all([Node("Task", "NEW")], [])
+    assert [n.id for n in neo.iter_nodes()] == ["Task:OLD"]
+    neo.clear()
+    with pytest.raises(ValidationError, match="given twice"):
+        neo.create_all([Node("Task", "A"), Node("Task", "A")], [])
+    with pytest.raises(NotFoundError, match="no node Task:B"):
+        neo.create_all([Node("Task", "A")], [Edge("Task:A", "decomposes_to", "Task:B")])
+    with pytest.raises(ValidationError, match="given twice"):
+        neo.create_all([Node("Task", "A"), Node("Task", "B")],
+                       [Edge("Task:A", "decomposes_to", "Task:B"), Edge("Task:A", "decomposes_to", "Task:B")])
+    assert neo.count_nodes() == 0
+    assert neo.create_all([Node("Task", "A"), Node("Task", "B")], [Edge("Task:A", "decomposes_to", "Task:B")]) == \
+        {"nodes": 2, "edges": 1}
+    assert neo.get_edge("Task:A", "decomposes_to", "Task:B") is not None
 
 
 def test_non_atomic_copy_commits_batch_by_batch():
