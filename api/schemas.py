@@ -298,6 +298,14 @@ class LocatedProblem(BaseModel):
     reason: str
 
 
+class NormalisedOut(BaseModel):
+    """One normalisation of the input: where, what was read, what was stored."""
+
+    location: str
+    read: str
+    stored: str
+
+
 class LoadReportOut(BaseModel):
     """The ingest report (``LoadReport.to_dict()``)."""
 
@@ -319,6 +327,10 @@ class LoadReportOut(BaseModel):
     skipped_rows: list[str]
     partial: bool
     rows: int
+    dropped: list[LocatedProblem] = Field(default_factory=list, description="cells a partial load left out of a "
+                                          "row it kept (a bad optional cell), with the reason")
+    normalised: list[NormalisedOut] = Field(default_factory=list, description="every value stored otherwise "
+                                            "than it was written, for the quality office to check")
 
 
 class AuditEntry(BaseModel):

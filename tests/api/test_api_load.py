@@ -94,3 +94,18 @@ def test_uploads_need_an_editor(client, store, role, status):
     n = store.count_nodes()
     assert_problem(client.post(f"{API}/load", files={"files": ("目标.csv", TARGETS.encode())}, headers=auth(role)), status)
     assert store.count_nodes() == n
+
+
+def test_the_load_report_schema_lists_dropped_cells_and_normalisations():
+    """The OpenAPI schema of POST /load documents what the report holds beyond the counts."""
+    from api.schemas import LoadReportOut
+
+    fields = LoadReportOut.model_fields
+    assert {"dropped", "normalised"} <= set(fields)
+    note = LoadReportOut.model_validate({"files": [], "sheets": [], "nodes_loaded": 0, "nodes_written": 0,
+                                         "nodes_created": 0, "edges_loaded": 0, "edges_written": 0,
+                                         "edges_removed": 0, "warnings": [], "problems": [], "skipped_rows": [],
+                                         "partial": False, "rows": 0,
+                                         "normalised": [{"location": "a.xlsx 指标!2:预警值", "read": "≥95%",
+                                                         "stored": "warning = 0.95"}]})
+    assert note.normalised[0].read == "≥95%"
