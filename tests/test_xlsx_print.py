@@ -125,20 +125,27 @@ def test_template_shows_every_deadline_as_a_date(tmp_path):
 
 
 def test_printed_page_png_when_libreoffice_is_there(tmp_path):
-    """Renders the rectification list with LibreOffice and keeps the PNG (``IQA_ARTEFACTS`` folder,
-    else the test's temporary folder). Skipped where LibreOffice is not installed."""
+    """Prints the rectification list with LibreOffice (to PDF, as a user prints it) and keeps every
+    page as PNG (``IQA_ARTEFACTS`` folder, else the test's temporary folder): each page landscape,
+    and the unit's list on one page. Skipped where LibreOffice or pdftoppm is not installed
+    (.ci/run installs both)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        pytest.skip("LibreOffice is not installed: no printed-page PNG")
+    pdftoppm = shutil.which("pdftoppm")
+    if not soffice or not pdftoppm:
+        pytest.skip("LibreOffice or pdftoppm is not installed: no printed-page PNG")
     from test_diag_rectify import college, export
 
     out = Path(os.environ.get("IQA_ARTEFACTS") or tmp_path)
     out.mkdir(parents=True, exist_ok=True)
     xlsx = out / "rectification.xlsx"
     xlsx.write_bytes(export(college(), unit="D02").getvalue())
-    subprocess.run([soffice, "--headless", "--convert-to", "png", "--outdir", str(out), str(xlsx)],
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(xlsx)],
                    check=True, capture_output=True, timeout=180)
-    png = out / "rectification.png"
-    assert png.exists() and png.stat().st_size > 1000
-    width, height = int.from_bytes(png.read_bytes()[16:20], "big"), int.from_bytes(png.read_bytes()[20:24], "big")
-    assert width > height  # landscape
+    subprocess.run([pdftoppm, "-png", "-r", "60", str(out / "rectification.pdf"), str(out / "rectification-page")],
+                   check=True, capture_output=True, timeout=120)
+    pages = sorted(out.glob("rectification-page*.png"))
+    assert 1 <= len(pages) <= 2  # the summary sheet, then the unit's list on one page
+    for png in pages:
+        data = png.read_bytes()
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        assert width > height, png.name  # landscape
