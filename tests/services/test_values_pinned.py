@@ -310,3 +310,7 @@ def test_direction_words():
 
     assert DIRECTION_ZH == {"ge": "越高越好", "le": "越低越好", "eq": "应等于"}
     assert DIRECTION_SIGN == {"ge": "≥", "le": "≤", "eq": "="}
+
+
+def test_date_or_none_of_a_datetime_cut_after_its_t():
+    assert date_or_none("2025-01-01T") == dt.date(2025, 1, 1)
