@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -80,15 +81,10 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None
     raise AssertionError(f"iqa ui did not answer {url} within {timeout:.0f} s")
 
 
-@pytest.fixture
-def ui_server(tmp_path):
-    """``python -m cli.main --store <demo> ui --port <free port>``; yields the base URL."""
-    store_path = tmp_path / "demo.sqlite"
-    store = EmbeddedStore(store_path)
-    try:
-        load_demo(store)
-    finally:
-        store.close()
+@contextmanager
+def serve_ui(store_path: Path, tmp_path: Path):
+    """``python -m cli.main --store <store_path> ui --port <free port>`` in its own process group,
+    stopped afterwards; yields the base URL once Streamlit answers its health check."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("IQA_")}
     env["IQA_AUDIT_LOG"] = str(tmp_path / "audit.jsonl")
@@ -110,23 +106,46 @@ def ui_server(tmp_path):
         log.close()
 
 
-@pytest.fixture
-def browser(tmp_path):
-    chromium, driver_path = _browser_or_skip()
+@contextmanager
+def chromium(tmp_path: Path, **capabilities):
+    """Headless Chromium through chromedriver (skipped, or failed under CI, without them), with
+    the given extra capabilities; quit afterwards."""
+    chromium_path, driver_path = _browser_or_skip()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
-    options.binary_location = chromium
+    options.binary_location = chromium_path
     for flag in LAUNCH_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-', dir=tmp_path)}")
+    for name, value in capabilities.items():
+        options.set_capability(name, value)
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     driver.set_page_load_timeout(60)
     try:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def ui_server(tmp_path):
+    """``iqa ui`` on the demo store; yields the base URL."""
+    store_path = tmp_path / "demo.sqlite"
+    store = EmbeddedStore(store_path)
+    try:
+        load_demo(store)
+    finally:
+        store.close()
+    with serve_ui(store_path, tmp_path) as base:
+        yield base
+
+
+@pytest.fixture
+def browser(tmp_path):
+    with chromium(tmp_path) as driver:
+        yield driver
 
 
 def test_search_a_code_open_its_trace_and_screenshot(ui_server, browser, tmp_path):

@@ -9,11 +9,7 @@ Needs Debian's ``chromium`` and ``chromium-driver``, as ``test_ui_browser.py``.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +24,7 @@ for path in (HERE, ROOT):
 from graph.model import Node  # noqa: E402
 from graph.stores.embedded import EmbeddedStore  # noqa: E402
 from seed.demo import load_demo  # noqa: E402
-from test_ui_browser import LAUNCH_FLAGS, _browser_or_skip, _free_port, _wait_healthy  # noqa: E402
+from test_ui_browser import chromium, serve_ui  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.slow]
 
@@ -61,45 +57,14 @@ def hostile_ui(tmp_path):
         store.upsert_nodes([Node(n.kind, n.code, {**n.props, "name": f"{n.name}{IMG}{IFRAME}"}) for n in tasks])
     finally:
         store.close()
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IQA_")}
-    env["IQA_AUDIT_LOG"] = str(tmp_path / "audit.jsonl")
-    log = open(tmp_path / "ui.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "--store", str(store_path), "ui", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(f"{base}/_stcore/health", proc)
+    with serve_ui(store_path, tmp_path) as base:
         yield base
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
 
 
 @pytest.fixture
 def browser(tmp_path):
-    chromium, driver_path = _browser_or_skip()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in LAUNCH_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-', dir=tmp_path)}")
-    options.set_capability("unhandledPromptBehavior", "ignore")  # an alert stays open for us to see
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with chromium(tmp_path, unhandledPromptBehavior="ignore") as driver:  # an alert stays open for us to see
         yield driver
-    finally:
-        driver.quit()
 
 
 def _assert_inert(driver) -> None:
