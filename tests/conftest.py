@@ -114,6 +114,16 @@ def neo4j_uri(neo4j_server):
     return neo4j_server
 
 
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    """No IQA_* variables and a fresh working directory (so no iqa.yaml is picked up). Folders whose
+    tests read the settings use it automatically (their conftest), single files by name."""
+    for key in list(os.environ):
+        if key.startswith("IQA_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(params=BACKENDS)
 def any_store(request, tmp_path):
     """A fresh, empty store of each backend."""

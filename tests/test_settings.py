@@ -6,7 +6,6 @@ modules importing one way."""
 from __future__ import annotations
 
 import ast
-import os
 import re
 from pathlib import Path
 
@@ -20,11 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
-def clean(monkeypatch, tmp_path):
-    for name in list(os.environ):
-        if name.startswith("IQA_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+def _clean_env(clean_env):
+    """Every test here starts without IQA_* variables, in a fresh working directory."""
 
 
 def write(text: str, name: str = "iqa.yaml") -> Path:

@@ -4,7 +4,6 @@ environment of the machine leaks in."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -17,12 +16,8 @@ from graph.store import GraphStore
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
-    """No IQA_* variables and a fresh working directory (so no iqa.yaml is picked up)."""
-    for key in list(os.environ):
-        if key.startswith("IQA_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
+def _clean_env(clean_env):
+    """Every test here starts without IQA_* variables, in a fresh working directory."""
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ variables, and tmp_path as the working directory (files named as a user names th
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -16,8 +15,5 @@ for p in (TESTS / "ingest", TESTS / "api", TESTS.parent):
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
-    for key in list(os.environ):
-        if key.startswith("IQA_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)
+def _clean_env(clean_env):
+    """Every test here starts without IQA_* variables, in a fresh working directory."""

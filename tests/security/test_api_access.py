@@ -30,10 +30,8 @@ READ = f"{API}/indicators/Indicator:ZK-01/owner"
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
-    for name in [n for n in os.environ if n.startswith("IQA_")]:
-        monkeypatch.delenv(name)
+def _clean_env(clean_env):
+    """Every test here starts without IQA_* variables, in a fresh working directory."""
 
 
 @pytest.fixture(scope="module")
