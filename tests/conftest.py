@@ -124,7 +124,7 @@ def clean_env(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=[pytest.param(b, marks=pytest.mark.neo4j) if b == "neo4j" else b for b in BACKENDS])
 def any_store(request, tmp_path):
     """A fresh, empty store of each backend."""
     if request.param == "neo4j":

@@ -1,8 +1,10 @@
 """Tests of graph.checks (the rule registry and runner) and
 graph.services.rectification.findings (整改清单 grouping and xlsx export).
 
-Every test builds a small in-memory graph: ``college()`` is a tiny, fully consistent college on
-which no rule fires; each rule's test adds or removes the one thing that breaks it.
+Every test builds a small graph: ``college(store)`` writes a tiny, fully consistent college on
+which no rule fires; each rule's test adds or removes the one thing that breaks it. The store is
+``any_store`` (tests/conftest.py), so every test runs on each backend: the embedded store in a file
+and in memory, the Neo4j store over the fake driver and on a real server.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from graph.services.rectification.findings import (  # noqa: E402
     rectification_lists,
     sheet_title,
 )
-from graph.stores.embedded import EmbeddedStore  # noqa: E402
+from graph.store import GraphStore  # noqa: E402
 
 AS_OF = dt.date(2025, 10, 1)
 
@@ -56,16 +58,16 @@ def n(kind: str, code: str, **props) -> Node:
     return Node(kind, code, props)
 
 
-def add(store: EmbeddedStore, *items: Node | tuple[str, str, str]) -> EmbeddedStore:
+def add(store: GraphStore, *items: Node | tuple[str, str, str]) -> GraphStore:
     """Upsert nodes and ``(source, type, target)`` edges, nodes first."""
     store.upsert_nodes([i for i in items if isinstance(i, Node)])
     store.upsert_edges([Edge(*i) for i in items if isinstance(i, tuple)])
     return store
 
 
-def college() -> EmbeddedStore:
-    """A tiny college on which no rule of docs/rules.md fires (as of AS_OF)."""
-    store = EmbeddedStore(None)
+def college(store: GraphStore) -> GraphStore:
+    """A tiny college on which no rule of docs/rules.md fires (as of AS_OF), written into the
+    empty ``store``."""
     return add(
         store,
         n("OrgUnit", "D01", name="教务处"), n("OrgUnit", "D02", name="质控办"),
@@ -122,7 +124,7 @@ def hits(report: CheckReport, rule: str) -> dict[str, dict]:
     return {f["node"]: f for f in report.to_dict()["findings"] if f["rule"] == rule}
 
 
-def check(store: EmbeddedStore, rule: str, **kw) -> dict[str, dict]:
+def check(store: GraphStore, rule: str, **kw) -> dict[str, dict]:
     kw.setdefault("as_of", AS_OF)
     return hits(run_checks(store, rules=[rule], **kw), rule)
 
@@ -139,8 +141,8 @@ def test_registry_holds_exactly_the_catalogue_with_its_severities():
         assert "《" in rule.source and ("表" in rule.source or "图" in rule.source)  # a document, by title and table
 
 
-def test_clean_college_has_no_findings():
-    report = run_checks(college(), as_of=AS_OF)
+def test_clean_college_has_no_findings(any_store):
+    report = run_checks(college(any_store), as_of=AS_OF)
     assert report.findings == []
     assert not report.has_errors
     summary = report.to_dict()["summary"]
@@ -148,8 +150,8 @@ def test_clean_college_has_no_findings():
 
 
 # ---------------------------------------------------------------------------------- target chain
-def test_tc001_orphan_target():
-    store = college()
+def test_tc001_orphan_target(any_store):
+    store = college(any_store)
     assert check(store, "TC001") == {}
     add(store, n("Target", "T9", name="孤立", layer="course"), n("Target", "T8", name="学校级", layer="school"))
     found = check(store, "TC001")
@@ -160,8 +162,8 @@ def test_tc001_orphan_target():
     assert check(store, "TC001") == {}
 
 
-def test_tc002_dead_end_target():
-    store = college()
+def test_tc002_dead_end_target(any_store):
+    store = college(any_store)
     assert check(store, "TC002") == {}
     add(store, n("Target", "T3", name="无任务", layer="major"), ("Target:T1", "decomposes_to", "Target:T3"))
     assert set(check(store, "TC002")) == {"Target:T3"}
@@ -169,16 +171,16 @@ def test_tc002_dead_end_target():
     assert check(store, "TC002") == {}
 
 
-def test_tc003_target_without_standard():
-    store = college()
+def test_tc003_target_without_standard(any_store):
+    store = college(any_store)
     assert check(store, "TC003") == {}
     store.delete_edge("Target:T2", "governed_by", "Standard:S1")
     found = check(store, "TC003")
     assert set(found) == {"Target:T2"} and found["Target:T2"]["severity"] == "warning"
 
 
-def test_tc004_layer_inversion_uses_ontology_ranks():
-    store = college()
+def test_tc004_layer_inversion_uses_ontology_ranks(any_store):
+    store = college(any_store)
     add(store, n("Target", "TM2", name="同层", layer="major"), ("Target:T2", "decomposes_to", "Target:TM2"),
         ("Target:TM2", "implemented_by", "Task:K1"))
     assert check(store, "TC004") == {}  # same layer is fine
@@ -189,8 +191,8 @@ def test_tc004_layer_inversion_uses_ontology_ranks():
     assert "TC（课程）" in found["Target:TM"]["message"] and "TC (course)" in found["Target:TM"]["message_en"]
 
 
-def test_tc005_one_finding_per_cycle_listing_members():
-    store = college()
+def test_tc005_one_finding_per_cycle_listing_members(any_store):
+    store = college(any_store)
     assert check(store, "TC005") == {}
     add(store,
         n("Target", "C1", name="环1", layer="major"), n("Target", "C2", name="环2", layer="major"),
@@ -209,14 +211,14 @@ def test_tc005_one_finding_per_cycle_listing_members():
     assert "Plan:PY" in found["Plan:PX"]["message"]
 
 
-def test_tc005_self_loop():
-    store = college()
+def test_tc005_self_loop(any_store):
+    store = college(any_store)
     add(store, ("Task:K2", "decomposes_to", "Task:K2"))
     assert set(check(store, "TC005")) == {"Task:K2"}
 
 
-def test_tc006_due_later_than_parent():
-    store = college()
+def test_tc006_due_later_than_parent(any_store):
+    store = college(any_store)
     assert check(store, "TC006") == {}
     store.upsert_nodes([n("Target", "T2", name="专业目标", layer="major", deadline="2026-12-31")])
     found = check(store, "TC006")
@@ -225,13 +227,13 @@ def test_tc006_due_later_than_parent():
     assert "2026-12-31" in f["message"] and "T1" in f["message"] and "2026-06-30" in f["message"]
     assert "2026-06-30" in f["message_en"]
     # a task due after the target it implements
-    store = college()
+    store = college(any_store)
     store.upsert_nodes([n("Task", "K1", name="任务一", status="normal", deadline="2026-05-01")])
     assert set(check(store, "TC006")) == {"Task:K1"}
 
 
-def test_tc007_target_without_lead_or_person_inherits_owner():
-    store = college()
+def test_tc007_target_without_lead_or_person_inherits_owner(any_store):
+    store = college(any_store)
     assert check(store, "TC007") == {}
     add(store, n("Target", "T7", name="无责任", layer="department"), ("Target:T1", "decomposes_to", "Target:T7"))
     found = check(store, "TC007")
@@ -244,8 +246,8 @@ def test_tc007_target_without_lead_or_person_inherits_owner():
     assert check(store, "TC007") == {}
 
 
-def test_tc008_school_target_reaching_no_task_with_cycle_guard():
-    store = college()
+def test_tc008_school_target_reaching_no_task_with_cycle_guard(any_store):
+    store = college(any_store)
     assert check(store, "TC008") == {}
     add(store, n("Target", "TS", name="学校目标2", layer="school"), n("Target", "TD", name="部门目标", layer="department"),
         ("Plan:PL1", "decomposes_to", "Target:TS"), ("Target:TS", "decomposes_to", "Target:TD"),
@@ -256,8 +258,8 @@ def test_tc008_school_target_reaching_no_task_with_cycle_guard():
 
 
 # ---------------------------------------------------------------------------------- tasks
-def test_tk001_orphan_task():
-    store = college()
+def test_tk001_orphan_task(any_store):
+    store = college(any_store)
     assert check(store, "TK001") == {}
     add(store, n("Task", "K9", name="孤立任务"), ("Task:K9", "led_by", "OrgUnit:D01"))
     assert set(check(store, "TK001")) == {"Task:K9"}
@@ -265,8 +267,8 @@ def test_tk001_orphan_task():
     assert check(store, "TK001") == {}
 
 
-def test_tk002_task_without_any_owner():
-    store = college()
+def test_tk002_task_without_any_owner(any_store):
+    store = college(any_store)
     assert check(store, "TK002") == {}
     add(store, n("Task", "K9", name="无人任务"), ("Target:T2", "implemented_by", "Task:K9"))
     found = check(store, "TK002")
@@ -276,8 +278,8 @@ def test_tk002_task_without_any_owner():
     assert check(store, "TK002") == {}
 
 
-def test_tk003_overdue_task_with_explicit_as_of():
-    store = college()
+def test_tk003_overdue_task_with_explicit_as_of(any_store):
+    store = college(any_store)
     store.upsert_nodes([n("Task", "K1", name="任务一", status="normal", deadline="2025-09-30")])
     found = check(store, "TK003", as_of=dt.date(2025, 10, 1))
     assert set(found) == {"Task:K1"}
@@ -289,15 +291,15 @@ def test_tk003_overdue_task_with_explicit_as_of():
 
 
 # ---------------------------------------------------------------------------------- standards & indicators
-def test_si001_standard_without_indicator():
-    store = college()
+def test_si001_standard_without_indicator(any_store):
+    store = college(any_store)
     assert check(store, "SI001") == {}
     add(store, n("Standard", "S9", name="无指标标准"))
     assert set(check(store, "SI001")) == {"Standard:S9"}
 
 
-def test_si002_indicator_without_owner_inherits_from_what_it_measures():
-    store = college()
+def test_si002_indicator_without_owner_inherits_from_what_it_measures(any_store):
+    store = college(any_store)
     assert check(store, "SI002") == {}
     add(store, n("Indicator", "I9", name="无主指标", warning=1.0), ("Indicator:I9", "measures", "Target:T1"),
         ("Indicator:I9", "assigned_to", "OrgUnit:D02"))  # a responsible unit alone is not an owner here
@@ -307,8 +309,8 @@ def test_si002_indicator_without_owner_inherits_from_what_it_measures():
     assert check(store, "SI002") == {}
 
 
-def test_si003_indicator_without_warning():
-    store = college()
+def test_si003_indicator_without_warning(any_store):
+    store = college(any_store)
     assert check(store, "SI003") == {}
     add(store, n("Indicator", "I8", name="无预警", direction="ge"), n("Indicator", "I7", name="空预警", warning=" "),
         n("Indicator", "I6", name="有预警", warning="80%"))
@@ -323,8 +325,8 @@ def _indicator(store, code, direction, warning, *measurements):
             (f"Measurement:{code}-{i}", "measurement_of", "Indicator:" + code))
 
 
-def test_si004_breach_ge_and_le_on_latest_measurement():
-    store = college()
+def test_si004_breach_ge_and_le_on_latest_measurement(any_store):
+    store = college(any_store)
     assert check(store, "SI004") == {}
     _indicator(store, "GE_BAD", "ge", 80.0, ("2025-01-01", 90.0), ("2025-06-01", 75.0))
     _indicator(store, "GE_OK", "ge", 80.0, ("2025-01-01", 70.0), ("2025-06-01", 85.0))  # old breach, latest fine
@@ -341,8 +343,8 @@ def test_si004_breach_ge_and_le_on_latest_measurement():
     assert "Indicator:GE_BAD" not in check(store, "SI004", as_of=dt.date(2025, 5, 1))
 
 
-def test_si004_fraction_percentages_are_shown_as_percent_and_direction_can_be_inferred():
-    store = college()
+def test_si004_fraction_percentages_are_shown_as_percent_and_direction_can_be_inferred(any_store):
+    store = college(any_store)
     # no direction: target 0.9 above warning 0.8 means higher is better
     add(store, n("Indicator", "RATE", name="就业率", target_value=0.9, warning=0.8, unit="%"),
         ("Indicator:RATE", "led_by", "OrgUnit:D01"), n("Measurement", "R1", date="2025-09-01", value=0.57),
@@ -353,8 +355,8 @@ def test_si004_fraction_percentages_are_shown_as_percent_and_direction_can_be_in
 
 
 # ---------------------------------------------------------------------------------- responsibilities
-def test_rs001_vacant_post_owned_by_its_unit():
-    store = college()
+def test_rs001_vacant_post_owned_by_its_unit(any_store):
+    store = college(any_store)
     assert check(store, "RS001") == {}
     add(store, n("Post", "P09", name="质控专员"), ("Post:P09", "part_of", "OrgUnit:D02"),
         n("Post", "P10", name="闲置岗位"),  # owns nothing: not reported
@@ -366,8 +368,8 @@ def test_rs001_vacant_post_owned_by_its_unit():
     assert check(store, "RS001") == {}
 
 
-def test_rs002_several_lead_units():
-    store = college()
+def test_rs002_several_lead_units(any_store):
+    store = college(any_store)
     assert check(store, "RS002") == {}
     add(store, ("Target:T1", "led_by", "OrgUnit:D02"))
     found = check(store, "RS002")
@@ -376,8 +378,8 @@ def test_rs002_several_lead_units():
 
 
 # ---------------------------------------------------------------------------------- institution index
-def test_is001_code_mismatch_as_printed_in_seed_004():
-    store = college()
+def test_is001_code_mismatch_as_printed_in_seed_004(any_store):
+    store = college(any_store)
     assert check(store, "IS001") == {}
     # 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表7 prints 后勤管理和服务 (E301) with E301Z, E302L, E302B
     add(store, n("InstitutionItem", "E301", name="后勤管理和服务"),
@@ -390,8 +392,8 @@ def test_is001_code_mismatch_as_printed_in_seed_004():
     assert "E302L" in found["Process:E302L"]["message_en"] and "E301" in found["Process:E302L"]["message_en"]
 
 
-def test_is002_third_level_item_missing_codes():
-    store = college()
+def test_is002_third_level_item_missing_codes(any_store):
+    store = college(any_store)
     assert check(store, "IS002") == {}
     add(store, n("InstitutionItem", "A102", name="重点专业建设"), n("Regulation", "A102Z"),
         ("InstitutionItem:A1", "decomposes_to", "InstitutionItem:A102"),
@@ -402,8 +404,8 @@ def test_is002_third_level_item_missing_codes():
     assert "制度" not in found["InstitutionItem:A102"]["message"]
 
 
-def test_is003_code_attached_to_several_items():
-    store = college()
+def test_is003_code_attached_to_several_items(any_store):
+    store = college(any_store)
     assert check(store, "IS003") == {}
     add(store, n("InstitutionItem", "A102", name="重点专业建设"), ("InstitutionItem:A1", "decomposes_to", "InstitutionItem:A102"),
         ("InstitutionItem:A102", "includes", "Regulation:A101Z"))
@@ -412,8 +414,8 @@ def test_is003_code_attached_to_several_items():
     assert "A101" in found["Regulation:A101Z"]["message"] and "A102" in found["Regulation:A101Z"]["message"]
 
 
-def test_is004_process_without_regulation():
-    store = college()
+def test_is004_process_without_regulation(any_store):
+    store = college(any_store)
     assert check(store, "IS004") == {}
     store.delete_edge("Process:A101L", "follows", "Regulation:A101Z")
     found = check(store, "IS004")
@@ -422,23 +424,23 @@ def test_is004_process_without_regulation():
 
 
 # ---------------------------------------------------------------------------------- duties, plans, diagnosis
-def test_du001_duty_without_post():
-    store = college()
+def test_du001_duty_without_post(any_store):
+    store = college(any_store)
     assert check(store, "DU001") == {}
     add(store, n("Duty", "D02-WZ-1", name="对外联络", work_standard="及时"), ("Duty:D02-WZ-1", "led_by", "OrgUnit:D02"))
     found = check(store, "DU001")
     assert set(found) == {"Duty:D02-WZ-1"} and found["Duty:D02-WZ-1"]["owner"]["unit"]["id"] == "OrgUnit:D02"
 
 
-def test_du002_duty_without_work_standard():
-    store = college()
+def test_du002_duty_without_work_standard(any_store):
+    store = college(any_store)
     assert check(store, "DU002") == {}
     add(store, n("Duty", "D02-WZ-2", name="无标准职责"), ("Duty:D02-WZ-2", "assigned_to", "Post:P01"))
     assert set(check(store, "DU002")) == {"Duty:D02-WZ-2"}
 
 
-def test_pl001_empty_plan():
-    store = college()
+def test_pl001_empty_plan(any_store):
+    store = college(any_store)
     assert check(store, "PL001") == {}
     add(store, n("Plan", "PL9", name="空规划"))
     found = check(store, "PL001")
@@ -449,17 +451,17 @@ def test_pl001_empty_plan():
     assert check(store, "PL001") == {}
 
 
-def test_dg001_diagnosis_point_without_lead():
-    store = college()
+def test_dg001_diagnosis_point_without_lead(any_store):
+    store = college(any_store)
     assert check(store, "DG001") == {}
     store.delete_edge("DiagnosisPoint:1.1.1", "led_by", "OrgUnit:D02")
     assert set(check(store, "DG001")) == {"DiagnosisPoint:1.1.1"}
 
 
 # ---------------------------------------------------------------------------------- runner, owners, report
-def broken_college() -> EmbeddedStore:
+def broken_college(store: GraphStore) -> GraphStore:
     """Findings for 教务处 (explicit and inherited), 质控办, and one with no owner at all."""
-    store = college()
+    college(store)
     add(store,
         n("Target", "T7", name="无责任", layer="department"), ("Target:T1", "decomposes_to", "Target:T7"),  # TC002 TC003 TC007
         n("Standard", "S9", name="无指标标准"), ("Standard:S9", "led_by", "OrgUnit:D02"),  # SI001 → 质控办
@@ -468,8 +470,8 @@ def broken_college() -> EmbeddedStore:
     return store
 
 
-def test_owner_explicit_and_inherited():
-    report = run_checks(broken_college(), as_of=AS_OF)
+def test_owner_explicit_and_inherited(any_store):
+    report = run_checks(broken_college(any_store), as_of=AS_OF)
     by = {(f.rule, f.node): f for f in report.findings}
     explicit = by[("TC003", "Target:T2")]
     assert explicit.owner["unit"] == {"id": "OrgUnit:D01", "name": "教务处"}
@@ -480,8 +482,8 @@ def test_owner_explicit_and_inherited():
     assert by[("PL001", "Plan:PL9")].owner == {"unit": None, "person": None}
 
 
-def test_owner_filter_by_id_code_and_name():
-    store = broken_college()
+def test_owner_filter_by_id_code_and_name(any_store):
+    store = broken_college(any_store)
     for ref in ("OrgUnit:D02", "D02", "质控办"):
         report = run_checks(store, owner=ref, as_of=AS_OF)
         assert [(f.rule, f.node) for f in report.findings] == [("SI001", "Standard:S9")]
@@ -494,15 +496,15 @@ def test_owner_filter_by_id_code_and_name():
         run_checks(store, owner="后勤处", as_of=AS_OF)
 
 
-def test_unknown_rule_id_is_a_validation_error_listing_known_ids():
+def test_unknown_rule_id_is_a_validation_error_listing_known_ids(any_store):
     with pytest.raises(ValidationError) as err:
-        run_checks(college(), rules=["TC001", "XX999"])
+        run_checks(college(any_store), rules=["TC001", "XX999"])
     assert "XX999" in str(err.value) and "TC001" in str(err.value) and "DG001" in str(err.value)
     assert isinstance(err.value, IqaError)
 
 
-def test_report_shape_order_and_summary():
-    report = run_checks(broken_college(), as_of=AS_OF)
+def test_report_shape_order_and_summary(any_store):
+    report = run_checks(broken_college(any_store), as_of=AS_OF)
     data = report.to_dict()
     assert set(data) == {"findings", "summary"}
     first = data["findings"][0]
@@ -518,23 +520,23 @@ def test_report_shape_order_and_summary():
     assert s["by_unit"]["质控办"] == 1 and s["by_unit"][NO_UNIT_LABEL] == 1
     assert sum(s["by_unit"].values()) == s["total"]
     assert report.has_errors
-    assert not run_checks(broken_college(), rules=["TC003", "SI001", "PL001"], as_of=AS_OF).has_errors
+    assert not run_checks(broken_college(any_store), rules=["TC003", "SI001", "PL001"], as_of=AS_OF).has_errors
 
 
-def test_messages_name_the_node_code_in_both_languages():
-    report = run_checks(broken_college(), as_of=AS_OF)
+def test_messages_name_the_node_code_in_both_languages(any_store):
+    report = run_checks(broken_college(any_store), as_of=AS_OF)
     for f in report.findings:
         code = f.node.split(":", 1)[1]
         assert code in f.message and code in f.message_en, f
 
 
 # ---------------------------------------------------------------------------------- configuration
-def test_config_file_disables_and_regrades(tmp_path):
+def test_config_file_disables_and_regrades(tmp_path, any_store):
     cfg_path = tmp_path / "checks.yaml"
     cfg_path.write_text("checks:\n  disabled: [TC003, SI001]\n  severity: {PL001: error, TC007: warning}\n",
                         encoding="utf-8")
     cfg = load_rule_config(cfg_path)
-    report = run_checks(broken_college(), as_of=AS_OF, config=cfg)
+    report = run_checks(broken_college(any_store), as_of=AS_OF, config=cfg)
     rules = {f.rule for f in report.findings}
     assert "TC003" not in rules and "SI001" not in rules
     assert "TC003" not in report.to_dict()["summary"]["by_rule"]
@@ -576,8 +578,8 @@ def test_missing_config_file_is_a_config_error(tmp_path):
 
 
 # ---------------------------------------------------------------------------------- rectification lists
-def test_rectification_lists_group_by_owner_unit():
-    report = run_checks(broken_college(), as_of=AS_OF)
+def test_rectification_lists_group_by_owner_unit(any_store):
+    report = run_checks(broken_college(any_store), as_of=AS_OF)
     lists = rectification_lists(report)
     assert list(lists) == ["OrgUnit:D01", "OrgUnit:D02", NO_UNIT_KEY]  # by unit name, no unit last
     assert [(f.rule, f.node) for f in lists["OrgUnit:D02"]] == [("SI001", "Standard:S9")]
@@ -585,8 +587,8 @@ def test_rectification_lists_group_by_owner_unit():
     assert sum(len(v) for v in lists.values()) == len(report.findings)
 
 
-def test_xlsx_has_summary_and_one_sheet_per_unit(tmp_path):
-    report = run_checks(broken_college(), as_of=AS_OF)
+def test_xlsx_has_summary_and_one_sheet_per_unit(tmp_path, any_store):
+    report = run_checks(broken_college(any_store), as_of=AS_OF)
     path = tmp_path / "整改清单.xlsx"
     sheets = findings_to_xlsx(report, path)
     wb = load_workbook(path)
@@ -616,8 +618,8 @@ def test_xlsx_has_summary_and_one_sheet_per_unit(tmp_path):
     assert t7[5] == "教务处" and t7[6] == "张三"  # inherited from T1
 
 
-def test_xlsx_sheet_names_are_valid_and_unique():
-    store = college()
+def test_xlsx_sheet_names_are_valid_and_unique(any_store):
+    store = college(any_store)
     long_bad = "党委[院长]办公室/宣传部:统战部*?\\以及其他合署办公的部门名称很长"
     add(store, n("OrgUnit", "D03", name=long_bad), n("OrgUnit", "D04", name=long_bad),
         n("OrgUnit", "D05", name="汇总"),
@@ -646,12 +648,12 @@ def test_sheet_title_rules():
     assert sheet_title("X" * 40, taken) == "X" * 29 + "~3"  # names clash case-insensitively
 
 
-def test_snapshot_neighbors_match_the_store():
+def test_snapshot_neighbors_match_the_store(any_store):
     """Owners are computed on the run's snapshot; it must answer neighbors() exactly as the store."""
     from graph.checks import CheckContext
     from graph.services.ownership import owner_of
 
-    store = broken_college()
+    store = broken_college(any_store)
     add(store, ("Target:T7", "cooperated_by", "OrgUnit:D02"), ("Task:K1", "cooperated_by", "OrgUnit:D01"))
     ctx = CheckContext(store, AS_OF)
     for node in store.iter_nodes():
