@@ -5,7 +5,7 @@ Neo4j store over the fake driver)."""
 from __future__ import annotations
 
 import pytest
-from neo4j_fakes import FakeDriver
+from tests.neo4j.neo4j_fakes import FakeDriver
 
 from graph.copy import copy_graph, pull, push
 from graph.errors import NotFoundError, StoreError, ValidationError

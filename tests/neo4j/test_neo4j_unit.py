@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 from neo4j import exceptions as neo4j_errors
-from neo4j_fakes import FakeDriver
+from tests.neo4j.neo4j_fakes import FakeDriver
 
 from graph.errors import NotFoundError, StoreError, ValidationError
 from graph.model import Edge, Node

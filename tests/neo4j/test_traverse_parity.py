@@ -15,7 +15,7 @@ import time
 
 import pytest
 from neo4j import GraphDatabase
-from neo4j_fakes import FakeDriver
+from tests.neo4j.neo4j_fakes import FakeDriver
 
 from graph.errors import ValidationError
 from graph.model import Edge, Node
