@@ -338,19 +338,22 @@ def xlsx_bytes(report) -> bytes:
 # ------------------------------------------------------------------------------ loads
 def check_upload(files: list[tuple[str, str]]):
     """``ingest.upload.check_load`` on the shared store: the LoadReport the load would
-    give, nothing written; IngestError with located problems."""
+    give, nothing written; IngestError with located problems. The configured ``limits:`` apply,
+    as in the CLI and the API."""
     from ingest.upload import check_load
 
-    return check_load(handle().iqa.store, files)
+    iqa = handle().iqa
+    return check_load(iqa.store, files, limits=iqa.settings.limits)
 
 
 def load_upload(files: list[tuple[str, str]], who: str):
     """Load for real with the core object's editor, ``ingest.upload.load_files(iqa.editor, files,
-    who=who)`` (all or nothing, recorded in the audit trail the settings name), then invalidate every
-    cached query."""
+    who=who, limits=…)`` (all or nothing, recorded in the audit trail the settings name; the
+    configured ``limits:`` apply), then invalidate every cached query."""
     from ingest.upload import load_files
 
-    report = load_files(handle().iqa.editor, files, who=who)
+    iqa = handle().iqa
+    report = load_files(iqa.editor, files, who=who, limits=iqa.settings.limits)
     data_changed()
     return report
 

@@ -72,3 +72,19 @@ def test_uploads_over_the_configured_limit_are_refused(open_page, tokens_env, mo
     at.switch_page("views/load.py").run()
     at.file_uploader(key="load_files").upload("目标.csv", b"x" * 4096, "text/csv").run()
     assert "超过上限" in texts(at) and not any(b.key == "load_validate" for b in at.button)
+
+
+def test_the_load_page_applies_the_configured_limits(ui_env, no_auth, monkeypatch):
+    """The UI's load (and its preview) bound a file by the ``limits:`` of iqa.yaml, as the CLI and
+    the API do: a sheet beyond ``max_rows`` is refused, naming the limit, and nothing is written."""
+    from graph.errors import IngestError
+    from ui import state
+
+    monkeypatch.setenv("IQA_STORE", str(ui_env / "store.sqlite"))
+    (ui_env / "iqa.yaml").write_text("limits:\n  max_rows: 3\n", encoding="utf-8")
+    sheet = ui_env / "部门.csv"
+    sheet.write_text("部门编码,部门名称\n" + "".join(f"D{i:02d},部门{i}\n" for i in range(10)), encoding="utf-8")
+    for attempt in (state.check_upload, lambda files: state.load_upload(files, who="office")):
+        with pytest.raises(IngestError, match="more than 3 rows"):
+            attempt([("部门.csv", str(sheet))])
+    assert state.handle().iqa.store.count_nodes() == 0
