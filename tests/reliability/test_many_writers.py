@@ -5,6 +5,7 @@ full) are one-line refusals that change nothing."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -139,14 +140,42 @@ def test_a_read_only_store_can_be_read_and_refuses_writes(path, monkeypatch):
         assert r.status_code == 503 and "Retry-After" in r.headers
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes any file: a read-only file cannot be made")
+def _without_root_privileges() -> list[str]:
+    """The command prefix that runs a child without the capabilities that let root write any file
+    (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so file permissions bind it as they bind a user; [] for
+    a user who is not root."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (util-linux) is needed to test file permissions as root"
+    drop = "-dac_override,-dac_read_search"
+    return [setpriv, "--bounding-set", drop, "--inh-caps", drop]
+
+
 def test_a_store_file_without_write_permission_opens_read_only(path):
+    """A store file its user may only read opens read-only: reads answer, a write is refused (the
+    permissions are real: as root the child runs without the capabilities that bypass them)."""
+    probe = (
+        "import sys\n"
+        "from graph.errors import StoreReadOnlyError\n"
+        "from graph.model import Node\n"
+        "from graph.stores.embedded import EmbeddedStore\n"
+        "store = EmbeddedStore(sys.argv[1])\n"
+        "assert store.read_only and store.get_node(sys.argv[2]) is not None\n"
+        "try:\n"
+        "    store.upsert_nodes([Node('OrgUnit', 'X1', {'name': 'x'})])\n"
+        "except StoreReadOnlyError:\n"
+        "    print('refused')\n"
+    )
+    before = path.read_bytes()
     os.chmod(path, 0o400)
     try:
-        store = EmbeddedStore(path)
-        assert store.read_only and store.get_node(NODE) is not None
+        done = subprocess.run([*_without_root_privileges(), sys.executable, "-c", probe, str(path), NODE],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
     finally:
         os.chmod(path, 0o600)
+    assert done.returncode == 0 and done.stdout.strip() == "refused", done.stdout + done.stderr
+    assert path.read_bytes() == before
 
 
 # ---------------------------------------------------------------------------- a second process
