@@ -21,7 +21,7 @@ from fastapi.openapi.utils import get_openapi
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from api.middleware import AuthGate, BodyLimit
-from api.problems import ProblemDetail, install_handlers
+from api.problems import ProblemDetail, install_handlers, problem_responses
 from api.routes import ROUTERS
 from graph.version import VERSION
 from graph.app import Iqa
@@ -117,8 +117,22 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                                  routes=app.routes, tags=app.openapi_tags)
             schema.setdefault("components", {}).setdefault("schemas", {})["ProblemDetail"] = \
                 ProblemDetail.model_json_schema(ref_template="#/components/schemas/{model}")
+            _document_gate_statuses(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _document_gate_statuses(schema: dict[str, Any]) -> None:
+    """Every operation may answer 401 (an unknown bearer token), 429 (too many failed
+    authentications from this client: the gate answers before any route runs, see
+    ``api.middleware.AuthGate``) and 503 (the store is locked, read-only or full): document them
+    on every operation so that the schema lists every status a client can see."""
+    gate = problem_responses(401, 429, 503)
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, entry in gate.items():
+                responses.setdefault(str(code), entry)

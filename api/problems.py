@@ -108,10 +108,21 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else None
     headers = getattr(exc, "headers", None)
     if exc.status_code == 405:
-        allowed = allowed_methods(request)
+        # a read-only sub-resource states its methods; otherwise every route at the path counts
+        # (Starlette's own Allow names only the first route that matched the path)
+        allowed = exc.allowed if isinstance(exc, MethodNotAllowed) else allowed_methods(request)
         headers = {**(headers or {}), "Allow": ", ".join(allowed)}
         detail = f"{request.method} is not allowed here; allowed: {', '.join(allowed)}"
     return problem_response(request, exc.status_code, slug, detail, headers)
+
+
+class MethodNotAllowed(StarletteHTTPException):
+    """405 at a path whose methods the raiser knows better than route matching can tell (a
+    read-only sub-resource under a path that other routes write): ``allowed`` is the Allow header."""
+
+    def __init__(self, allowed: list[str]):
+        super().__init__(405)
+        self.allowed = allowed
 
 
 def allowed_methods(request: Request) -> list[str]:
@@ -199,6 +210,13 @@ _EXAMPLES: dict[int, tuple[str, dict[str, Any]]] = {
         "type": TYPE_BASE + "ambiguous-id", "title": "Ambiguous id", "status": 409,
         "detail": "code 'A101' names several nodes; use one of: InstitutionItem:A101, Standard:A101",
         "instance": "/api/v1/trace/A101", "candidates": ["InstitutionItem:A101", "Standard:A101"]}),
+    429: ("too many failed authentications from this client (see Retry-After)", {
+        "type": TYPE_BASE + "too-many-failures", "title": "Too Many Requests", "status": 429,
+        "detail": "too many failed authentications; try again in 59 s", "instance": "/api/v1/nodes"}),
+    503: ("the store is locked by another writer, read-only or full; nothing was written (see Retry-After)", {
+        "type": TYPE_BASE + "store-busy", "title": "Store unavailable", "status": 503,
+        "detail": "store.sqlite: the store is locked by another process (database is locked); nothing was "
+                  "written, try again", "instance": "/api/v1/nodes/Task:RW-0001"}),
     413: ("request body over the upload limit", {
         "type": TYPE_BASE + "too-large", "title": "Content Too Large", "status": 413,
         "detail": "the request body is over the limit of 20971520 bytes (20 MB)", "instance": "/api/v1/load",

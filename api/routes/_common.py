@@ -11,6 +11,7 @@ from pydantic import BeforeValidator
 from fastapi.responses import JSONResponse
 
 from graph.model import Node
+from graph.values import MAX_CODE_LENGTH
 from graph.services.edit import node_version
 from ontology import get_ontology
 
@@ -24,19 +25,26 @@ def _date_only(value: Any) -> Any:
 #: A date query parameter: ``YYYY-MM-DD`` only.
 IsoDate = Annotated[dt.date, BeforeValidator(_date_only)]
 
+_onto = get_ontology()
+#: The longest node id: the longest kind, ``:``, the longest code (graph.values.MAX_CODE_LENGTH).
+MAX_ID_LENGTH = max(map(len, _onto.kinds)) + 1 + MAX_CODE_LENGTH
+
 NodeRef = Annotated[str, Path(
-    min_length=1, max_length=300,
+    min_length=1, max_length=MAX_ID_LENGTH,
     description="`Kind:code` (`Indicator:ZK-01`), or a bare code when only one node has it "
                 "(several → 409 with `candidates`)",
     openapi_examples={"full id": {"value": "Indicator:ZK-01"}, "bare code": {"value": "ZK-01"}},
 )]
 
 NodeId = Annotated[str, Path(
-    min_length=1, max_length=300, description="the node's id `Kind:code`, exactly (writes take no bare codes)",
+    min_length=1, max_length=MAX_ID_LENGTH,
+    # the grammar as documentation only: the write itself names what is wrong (field "id": an
+    # unknown kind, a missing colon), which a pattern error could not
+    json_schema_extra={"pattern": f"^({'|'.join(_onto.kinds)}):.+$"},
+    description="the node's id `Kind:code`, exactly (writes take no bare codes)",
     openapi_examples={"task": {"value": "Task:RW-0001"}},
 )]
 
-_onto = get_ontology()
 #: The ontology's node kinds, edge types and layers, as parameter types (listed in the OpenAPI schema).
 KindName = Literal[tuple(_onto.kinds)]  # type: ignore[valid-type]
 EdgeTypeName = Literal[tuple(_onto.edge_types)]  # type: ignore[valid-type]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Header, Query, Response
 from fastapi.responses import JSONResponse
 
 from api.deps import EditorAuth, EditorDep, ReaderAuth, ReadsDep
-from api.problems import problem_responses
+from api.problems import MethodNotAllowed, problem_responses
 from api.routes._common import ETAG_HEADER, EdgeTypeName, KindName, LayerName, NodeId, NodeRef, etag, json
 from api.schemas import Neighborhood, NodeOut, NodePage, NodeWrite, PropsPatch
 from graph.services.resolve import resolve_node
@@ -62,6 +62,14 @@ async def neighbors(
     """`{"node", "direction", "neighbors": [{"edge", "node"}]}`: the node's edges with the node at the
     other end, ordered by edge type, then other node id."""
     return json(await reads(lambda store: neighborhood(store, resolve_node(store, node_id), type, direction)))
+
+
+@router.api_route("/nodes/{node_id:path}/neighbors", methods=["POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                  include_in_schema=False)
+def neighbors_read_only(node_id: str) -> None:
+    """``/nodes/{id}/neighbors`` is read only: a write there is 405 with ``Allow: GET, HEAD`` (without
+    this route the node write routes would take ``…/neighbors`` for part of a node id)."""
+    raise MethodNotAllowed(["GET", "HEAD"])
 
 
 @router.get("/nodes/{node_id:path}", summary="One node", response_model=NodeOut,

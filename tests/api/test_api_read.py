@@ -359,6 +359,31 @@ def test_unknown_route_and_method_are_problems(client):
     assert body["type"].endswith("method-not-allowed")
 
 
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "POST", "OPTIONS"])
+def test_neighbors_is_read_only_and_says_so(client, method):
+    """A write at ``/nodes/{id}/neighbors`` is not taken for a write of a node whose id ends in
+    ``/neighbors``: 405 listing exactly the methods the resource has."""
+    r = client.request(method, f"{API}/nodes/Indicator:ZK-01/neighbors", json={"props": {"name": "x"}},
+                       headers=auth("editor"))
+    assert_problem(r, 405)
+    assert r.headers["Allow"] == "GET, HEAD"
+
+
+def test_a_405_lists_every_method_of_the_path(client):
+    r = client.options(f"{API}/nodes/Task:RW-0001", headers=auth("editor"))
+    assert_problem(r, 405)
+    assert r.headers["Allow"] == "GET, HEAD, PUT, PATCH, DELETE"
+
+
+def test_every_operation_documents_the_statuses_of_the_gate(client):
+    """401, 429 (the failed-authentication throttle) and 503 (store unavailable) can answer any
+    operation, so each one documents them."""
+    paths = client.get(f"{API}/openapi.json").json()["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            assert {"401", "429", "503"} <= set(operation["responses"]), (method, path)
+
+
 def test_unexpected_errors_are_500_problems_without_details(make_client):
     c = make_client()
     app = c.app

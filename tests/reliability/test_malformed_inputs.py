@@ -238,7 +238,7 @@ API_CASES = [
     ("PATCH", f"/nodes/{NODE}", '{"props": {"name": "' + "长" * 2000 + '"}}', "props.name"),
     ("PATCH", f"/nodes/{NODE}", '{"props": 5}', "body.props"),
     ("PATCH", f"/nodes/{NODE}", '{"props": {"type": "宇宙"}}', "props.type"),
-    ("PUT", "/nodes/OrgUnit:X1/neighbors", '{"props": {"name": "n"}}', "id"),
+    ("PUT", "/nodes/OrgUnit:X1/items", '{"props": {"name": "n"}}', "id"),
     ("PUT", "/nodes/OrgUnit:X%091", '{"props": {"name": "n"}}', "id"),
     ("PUT", "/nodes/OrgUnit:X%E2%80%8B1", '{"props": {"name": "n"}}', "id"),
     ("PUT", "/nodes/Target:X1", '{"props": {"name": "n", "layer": "school", "deadline": "明年"}}', "props.deadline"),
@@ -255,6 +255,14 @@ def test_a_bad_api_body_is_422_naming_the_field_and_changes_nothing(loaded, api,
                     headers={"content-type": "application/json", **auth("editor")})
     assert r.status_code == 422, r.text
     assert any(e["field"] == field or e["field"].startswith(field + ".") for e in r.json()["errors"]), r.json()
+    assert snapshot(loaded) == before
+
+
+def test_a_write_at_a_nodes_neighbors_is_405_and_changes_nothing(loaded, api):
+    """``/nodes/{id}/neighbors`` is a read-only resource, not the id of a node to create."""
+    before = snapshot(loaded)
+    r = api.put("/api/v1/nodes/OrgUnit:X1/neighbors", json={"props": {"name": "n"}}, headers=auth("editor"))
+    assert r.status_code == 405 and r.headers["Allow"] == "GET, HEAD", r.text
     assert snapshot(loaded) == before
 
 
