@@ -65,6 +65,21 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
+def _shown_width(cell) -> int:
+    """About how wide a cell shows: a date as yyyy-mm-dd, a percentage as 72.5%, a number as
+    written, text by :func:`text_width`."""
+    value = cell.value
+    if value is None:
+        return 0
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 10
+    if isinstance(value, float) and cell.number_format == PERCENT_FORMAT:
+        return 6
+    if isinstance(value, float):
+        return len(f"{value:g}")
+    return max(text_width(part) for part in str(value).split("\n"))
+
+
 def lines_needed(value: Any, width: float) -> int:
     """Printed lines a wrapped cell of column ``width`` needs for ``value`` (at least 1)."""
     if value is None or value == "":
@@ -113,7 +128,8 @@ def table_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable
                 widths: Mapping[int, int] | Sequence[int] | None = None, default_width: int = 14,
                 wrap: Iterable[int] | bool = False, bold: Iterable[int] | None = None,
                 fill: Iterable[int] = (), freeze: str = "A2", use_active: bool = False,
-                formats: Mapping[int, str] | None = None) -> Worksheet:
+                formats: Mapping[int, str] | None = None, print_columns: int | None = None,
+                fit: bool = False) -> Worksheet:
     """A worksheet ``title`` holding a table: a bold header row (only the 1-based columns in
     ``bold``, when given), then ``rows`` written through :func:`put`. ``widths``: column widths by
     1-based column (a mapping) or in order (a sequence); others ``default_width``. ``wrap``: the
@@ -125,7 +141,11 @@ def table_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable
     written as real dates (:func:`typed_value`), so that they sort and print as dates; rates are
     expected as fractions (0.7246 prints as 72.5%). Rows with wrapped cells get the height their
     longest wrapped cell needs (:func:`lines_needed`), so printed pages show the whole text; other
-    cells are top-aligned. Raises nothing of its own."""
+    cells are top-aligned. ``print_columns``: only the first so many columns print (the print area),
+    so that a wide table prints in readable type; the others stay in the file. Pages are A4 with
+    narrow margins. ``fit``: a column without a width in ``widths`` is as wide as its header and
+    its widest value (at least 6, at most ``default_width``) instead of ``default_width``, so that
+    columns of short numbers leave the page to the text. Raises nothing of its own."""
     ws = wb.active if use_active else wb.create_sheet(title)
     ws.title = title
     append(ws, headers)
@@ -141,6 +161,12 @@ def table_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable
     wrap_columns = set(range(1, len(headers) + 1)) if wrap is True else set(wrap or ())
     width_of = (dict(widths) if isinstance(widths, Mapping)
                 else {i: w for i, w in enumerate(widths or (), start=1)})
+    if fit:
+        for i, header_text in enumerate(headers, start=1):
+            if i not in width_of:
+                widest = max([text_width(str(header_text))] + [_shown_width(ws.cell(row=r, column=i))
+                                                               for r in range(2, count + 2)])
+                width_of[i] = max(6, min(default_width, widest + 2))
     for i in range(1, len(headers) + 1):
         header = ws.cell(row=1, column=i)
         header.font = Font(bold=i in bold_columns)
@@ -163,14 +189,26 @@ def table_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable
                         for i in wrap_columns)
             if lines > 1:
                 ws.row_dimensions[r].height = min(_MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
-    ws.freeze_panes = freeze
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(ws, freeze, print_columns)
     return ws
 
 
+def print_setup(ws: Worksheet, freeze: str = "A2", print_columns: int | None = None) -> None:
+    """How a table sheet prints: A4 landscape with narrow margins, fitted to the page width (as
+    many pages down as needed), the header row repeated on every page and frozen on screen
+    (``freeze``: the first cell that scrolls); ``print_columns``: only the first so many columns
+    print (the print area), the others stay in the file."""
+    ws.freeze_panes = freeze
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4  # inches
+    if print_columns:
+        ws.print_area = f"A1:{get_column_letter(print_columns)}{max(ws.max_row, 1)}"
+
+
 __all__ = ["DATE_FORMAT", "FORMULA_TRIGGERS", "INPUT_FILL", "PERCENT_FORMAT", "append", "lines_needed", "put",
-           "sheet_title", "table_sheet", "text_width", "typed_value"]
+           "print_setup", "sheet_title", "table_sheet", "text_width", "typed_value"]

@@ -1,13 +1,16 @@
 """Spreadsheets that print and sort (issue 15, point 5): dates are date cells, rates numbers with a
 percent format, wrapped rows tall enough, pages landscape / one page wide / header repeated /
-frozen panes, and the template's 完成时限 in one format."""
+frozen panes, and the template's 完成时限 in one format — and, printed by LibreOffice, readable type on every
+page."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import os
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +31,7 @@ def _reload(wb: Workbook):
 
 
 def _assert_prints(ws, freeze: str = "A2") -> None:
-    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$1:$1"
@@ -56,13 +59,13 @@ def test_rectification_list_prints_with_real_dates():
     from test_diag_rectify import college, export
 
     ws = load_workbook(export(college(), unit="D02"))["机械系"]
-    _assert_prints(ws, freeze="C2")
+    _assert_prints(ws, freeze="B2")
     header = [c.value for c in ws[1]]
     for col in ("建议时限", "诊断日期"):
         cell = ws.cell(row=2, column=header.index(col) + 1)
         assert cell.is_date and cell.number_format == DATE_FORMAT, col
     assert ws.cell(row=2, column=header.index("整改时限") + 1).number_format == DATE_FORMAT
-    assert not ws.cell(row=2, column=header.index("编号") + 1).alignment.wrap_text
+    assert not ws.cell(row=2, column=header.index("建议时限") + 1).alignment.wrap_text
     assert ws.cell(row=2, column=header.index("问题描述") + 1).alignment.wrap_text
 
 
@@ -124,28 +127,67 @@ def test_template_shows_every_deadline_as_a_date(tmp_path):
     assert seen >= 4
 
 
-def test_printed_page_png_when_libreoffice_is_there(tmp_path):
-    """Prints the rectification list with LibreOffice (to PDF, as a user prints it) and keeps every
-    page as PNG (``IQA_ARTEFACTS`` folder, else the test's temporary folder): each page landscape,
-    and the unit's list on one page. Skipped where LibreOffice or pdftoppm is not installed
-    (.ci/run installs both)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    pdftoppm = shutil.which("pdftoppm")
-    if not soffice or not pdftoppm:
-        pytest.skip("LibreOffice or pdftoppm is not installed: no printed-page PNG")
-    from test_diag_rectify import college, export
+#: The smallest printed text accepted: the median height of a word's box on a page, in points (a
+#: box is about 1.3 times the type size: 9 pt ≈ 7 pt type; an 11 pt cell at 100 % gives 14.3).
+MIN_WORD_BOX_PT = 9.0
 
+
+def _print(xlsx: Path, out: Path) -> list[Path]:
+    """Print ``xlsx`` with LibreOffice as a user prints it (to PDF) and keep each page as PNG in
+    ``out``; returns the PNGs. Checks every page: A4 landscape, text at least MIN_WORD_BOX_PT."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    pdftoppm, pdftotext = shutil.which("pdftoppm"), shutil.which("pdftotext")
+    if not soffice or not pdftoppm or not pdftotext:
+        pytest.skip("LibreOffice or poppler-utils is not installed: no printed pages (.ci/run installs them)")
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(xlsx)],
+                   check=True, capture_output=True, timeout=300)
+    pdf = out / (xlsx.stem + ".pdf")
+    boxes = subprocess.run([pdftotext, "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True,
+                           timeout=120).stdout
+    pages = boxes.split("<page ")[1:]
+    assert pages, pdf
+    for number, page in enumerate(pages, start=1):
+        width, height = map(float, re.search(r'width="([\d.]+)" height="([\d.]+)"', page).groups())
+        assert (round(width), round(height)) == (842, 595), (xlsx.name, number, width, height)  # A4 landscape
+        words = [float(y1) - float(y0) for y0, y1 in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', page)]
+        if words:
+            assert statistics.median(words) >= MIN_WORD_BOX_PT, (xlsx.name, number, statistics.median(words))
+    subprocess.run([pdftoppm, "-png", "-r", "60", str(pdf), str(out / f"{xlsx.stem}-page")],
+                   check=True, capture_output=True, timeout=300)
+    return sorted(out.glob(f"{xlsx.stem}-page*.png"))
+
+
+def _artefacts(tmp_path: Path) -> Path:
     out = Path(os.environ.get("IQA_ARTEFACTS") or tmp_path)
     out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def test_the_rectification_list_prints_readable_pages(tmp_path):
+    """The 19-column list prints its first ten columns (what the unit reads and fills in) on A4
+    landscape in readable type, the unit's list on one page; pages kept as PNG (``IQA_ARTEFACTS``)."""
+    from test_diag_rectify import college, export
+
+    from graph.services.rectification.tasks import COLUMNS, PRINTED
+
+    out = _artefacts(tmp_path)
     xlsx = out / "rectification.xlsx"
     xlsx.write_bytes(export(college(), unit="D02").getvalue())
-    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(xlsx)],
-                   check=True, capture_output=True, timeout=180)
-    subprocess.run([pdftoppm, "-png", "-r", "60", str(out / "rectification.pdf"), str(out / "rectification-page")],
-                   check=True, capture_output=True, timeout=120)
-    pages = sorted(out.glob("rectification-page*.png"))
-    assert 1 <= len(pages) <= 2  # the summary sheet, then the unit's list on one page
-    for png in pages:
-        data = png.read_bytes()
-        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-        assert width > height, png.name  # landscape
+    ws = load_workbook(xlsx)["机械系"]
+    assert ws.print_area == f"'机械系'!$A$1:$J${ws.max_row}" and COLUMNS[:10] == PRINTED
+    assert len(_print(xlsx, out)) == 2  # the summary sheet, then the unit's list on one page
+
+
+def test_the_diagnosis_workbook_prints_readable_pages(tmp_path):
+    """Every sheet of the demo's diagnosis workbook prints on A4 landscape in readable type."""
+    from graph.services.diagnosis import diagnose
+    from graph.services.report import report_xlsx
+    from graph.stores.embedded import EmbeddedStore
+    from seed.demo import demo_as_of, load_demo
+
+    store = EmbeddedStore(None)
+    load_demo(store)
+    out = _artefacts(tmp_path)
+    xlsx = out / "diagnosis.xlsx"
+    report_xlsx(diagnose(store, as_of=demo_as_of()).to_dict(), xlsx)
+    assert len(_print(xlsx, out)) >= len(load_workbook(xlsx).sheetnames)

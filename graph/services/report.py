@@ -25,7 +25,7 @@ format.
 from __future__ import annotations
 
 from graph.formatting import indicator_value, is_percent_unit, percent
-from graph.xlsx import DATE_FORMAT, PERCENT_FORMAT, append, put, table_sheet, typed_value
+from graph.xlsx import DATE_FORMAT, PERCENT_FORMAT, append, print_setup, put, table_sheet, typed_value
 
 import datetime as dt
 import html
@@ -462,10 +462,13 @@ D, P = DATE_FORMAT, PERCENT_FORMAT
 
 
 def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], widths: dict[int, int] | None = None,
-           wrap: tuple[int, ...] = (), formats: dict[str, str] | None = None):
-    """A table sheet; ``formats`` by header name (dates: DATE_FORMAT, rates 0–1: PERCENT_FORMAT)."""
+           wrap: tuple[int, ...] = (), formats: dict[str, str] | None = None, print_columns: int | None = None):
+    """A table sheet; ``formats`` by header name (dates: DATE_FORMAT, rates 0–1: PERCENT_FORMAT);
+    columns without a width fitted to their contents, so that the text columns get the page;
+    ``print_columns``: only the first so many print."""
     by_column = {headers.index(h) + 1: f for h, f in (formats or {}).items()}
-    return table_sheet(wb, title, headers, rows, widths=widths, wrap=wrap, formats=by_column)
+    return table_sheet(wb, title, headers, rows, widths=widths, wrap=wrap, formats=by_column, fit=True,
+                       print_columns=print_columns)
 
 
 def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) -> None:
@@ -486,12 +489,7 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) 
         row = append(ws, [k, typed_value(v, fmt)])
         if fmt:
             ws.cell(row=row, column=2).number_format = fmt
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(ws)
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 24
     start = ws.max_row + 2
@@ -525,14 +523,17 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) 
     wrows = []
     for i, w in enumerate(data["warnings"], 1):
         o = w["owner"]
-        wrows.append([i, w["label"], SEVERITY_ZH.get(w["severity"], w["severity"]), w["node"]["id"], w["node"]["name"],
-                      w["message"], (o["unit"] or {}).get("name", ""), (o["post"] or {}).get("name", ""),
-                      (o["person"] or {}).get("name", ""), w["owner_inherited_from"] or "",
+        # the seven columns that print first (a unit reads what is wrong and what to do), then the rest
+        wrows.append([i, SEVERITY_ZH.get(w["severity"], w["severity"]), w["message"],
+                      (o["unit"] or {}).get("name", ""), (o["post"] or {}).get("name", ""),
+                      (o["person"] or {}).get("name", ""), w["suggestion"],
+                      w["label"], w["node"]["id"], w["node"]["name"], w["owner_inherited_from"] or "",
                       "、".join(g["code"] for g in w["school_goals"]), len(w["endangered"]),
-                      "；".join(a["message"] for a in w["absorbed"]), w["suggestion"]])
-    _sheet(wb, "预警清单", ["序号", "类型", "严重程度", "节点", "名称", "问题", "责任部门", "责任岗位", "责任人", "责任继承自",
-                                   "危及学校目标", "受影响目标数", "连带预警", "建议措施"], wrows,
-                   {4: 24, 5: 30, 6: 60, 7: 16, 8: 20, 11: 30, 13: 40, 14: 36}, wrap=(5, 6, 13, 14))
+                      "；".join(a["message"] for a in w["absorbed"])])
+    _sheet(wb, "预警清单", ["序号", "严重程度", "问题", "责任部门", "责任岗位", "责任人", "建议措施",
+                        "类型", "节点", "名称", "责任继承自", "危及学校目标", "受影响目标数", "连带预警"], wrows,
+           {3: 44, 4: 14, 5: 14, 6: 10, 7: 32, 9: 24, 10: 30, 12: 30, 14: 40}, wrap=(3, 4, 5, 7, 10, 14),
+           print_columns=7)
 
     _sheet(wb, "部门记分卡", ["责任部门", "状态", "目标达成度", "目标数", "事前分解率", "任务数", "按期", "滞后", "按期推进率",
                           "指标预警", "指标过期", "预警", "其中错误", "连带预警"],
@@ -550,7 +551,7 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) 
     _sheet(wb, "目标达成度", ["目标", "名称", "层面", "责任部门", "完成时限", "已到期", "达成度", "依据", "构成"],
            [[t["code"], t["name"], t["layer"], t["unit"]["name"], t.get("deadline"), "是" if t["due"] else "否", t["value"],
              t["basis"], "；".join(f"{c['id']} {c['value']}×{c['share']}" for c in t["children"])]
-            for t in after["targets"]], {2: 40, 9: 60}, wrap=(2, 9), formats={"完成时限": D, "达成度": P})
+            for t in after["targets"]], {2: 36, 9: 44}, wrap=(2, 9), formats={"完成时限": D, "达成度": P})
     _sheet(wb, "质控指标", ["指标", "名称", "单位", "方向", "目标值", "预警值", "最新日期", "最新值", "状态", "过期", "达成", "趋势", "斜率",
                         "责任部门", "责任人"],
            [[i["code"], i["name"], i.get("unit"), i.get("direction"), i["target_value"], i["warning"],
@@ -563,7 +564,8 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes]) 
                 [[t["code"], t["name"], t.get("task_kind") or ("整改" if t["kind"] == "RectificationTask" else ""),
                   t.get("deadline"), legend.get(t["status_as_of"], {}).get("label", ""), t["unit"]["name"],
                   (t.get("person") or {}).get("name", "")] + [legend[s]["label"] if s else "" for s in t["months"]]
-                 for t in data["tasks"]], {2: 40, 6: 18}, wrap=(2,), formats={"完成时限": D})
+                 for t in data["tasks"]], {2: 24, 6: 12, **{8 + m: 5 for m in range(len(months))}}, wrap=(2, 6),
+                formats={"完成时限": D})
     fills = {k: _fill(v["colour"]) for k, v in legend.items()}
     for r, t in enumerate(data["tasks"], start=2):
         for m, s in enumerate(t["months"]):

@@ -59,15 +59,20 @@ from graph.xlsx import DATE_FORMAT, sheet_title, table_sheet
 
 SUMMARY_SHEET = "汇总"
 SUMMARY_COLUMNS = ("责任部门", "部门编号", "预警数", "工作表")
-COLUMNS = ("编号", "预警编号", "预警类型", "严重程度", "问题描述", "节点", "名称", "责任部门", "部门编号", "责任岗位",
-           "危及学校目标", "关联预警", "建议措施", "建议时限", "整改措施", "整改时限", "责任人", "状态", "诊断日期")
+#: The columns of a unit's list: first the ten that print (:data:`PRINTED`: what the unit reads and
+#: fills in on paper), then those kept for the import and for sorting and filtering on screen.
+PRINTED = ("编号", "严重程度", "问题描述", "责任岗位", "建议措施", "建议时限", "整改措施", "整改时限", "责任人", "状态")
+COLUMNS = PRINTED + ("预警编号", "预警类型", "节点", "名称", "责任部门", "部门编号", "危及学校目标", "关联预警", "诊断日期")
 #: The columns the unit fills in.
 FILL_COLUMNS = ("整改措施", "整改时限", "责任人", "状态")
-_WIDTHS = {"编号": 26, "预警编号": 26, "问题描述": 48, "名称": 28, "危及学校目标": 32, "关联预警": 32, "建议措施": 32,
-           "整改措施": 40, "节点": 22}
+# Widths in Excel characters (a CJK character counts two): the printed ten add up to 146, which a
+# landscape A4 page takes at about three quarters (tests/test_xlsx_print.py measures the printed type).
+_WIDTHS = {"编号": 18, "严重程度": 6, "问题描述": 30, "责任岗位": 10, "建议措施": 22, "建议时限": 10, "整改措施": 24,
+           "整改时限": 10, "责任人": 10, "状态": 6,
+           "预警编号": 26, "名称": 28, "危及学校目标": 32, "关联预警": 32, "节点": 22}
 #: Columns written as dates (yyyy-mm-dd cells) and the columns whose text wraps.
 DATE_COLUMNS = ("建议时限", "整改时限", "诊断日期")
-_WRAP_COLUMNS = ("预警类型", "问题描述", "名称", "责任部门", "责任岗位", "危及学校目标", "关联预警", "建议措施", "整改措施",
+_WRAP_COLUMNS = ("编号", "预警类型", "问题描述", "名称", "责任部门", "责任岗位", "危及学校目标", "关联预警", "建议措施", "整改措施",
                  "责任人")
 _TAGS = {"indicator_breach": "BREACH", "indicator_stale": "STALE", "task_overdue": "OVERDUE",
          "task_at_risk": "RISK", "low_achievement": "LOW", "rectification_overdue": "LATE"}
@@ -150,8 +155,9 @@ def export_rectification(store: GraphStore, dest: str | os.PathLike[str] | IO[by
         sheets[key] = title
         summary_rows.append([label, rows[0]["部门编号"], len(rows), title])
         table_sheet(wb, title, COLUMNS, ([r[c] for c in COLUMNS] for r in rows), widths=widths,
-                    wrap=[i for i, c in enumerate(COLUMNS, start=1) if c in _WRAP_COLUMNS], fill=fill, freeze="C2",
-                    formats={i: DATE_FORMAT for i, c in enumerate(COLUMNS, start=1) if c in DATE_COLUMNS})
+                    wrap=[i for i, c in enumerate(COLUMNS, start=1) if c in _WRAP_COLUMNS], fill=fill, freeze="B2",
+                    formats={i: DATE_FORMAT for i, c in enumerate(COLUMNS, start=1) if c in DATE_COLUMNS},
+                    print_columns=len(PRINTED))
     table_sheet(wb, SUMMARY_SHEET, SUMMARY_COLUMNS, summary_rows, widths=(30, 14, 8, 32), use_active=True)
     wb.save(dest)
     return {"rows": sum(len(r) for r in groups.values()), "sheets": sheets, "as_of": d.as_of.isoformat()}
