@@ -10,6 +10,7 @@ from fastapi import Path
 from pydantic import BeforeValidator
 from fastapi.responses import JSONResponse
 
+from api.responses import OrjsonResponse
 from graph.model import Node
 from graph.services.edit import node_version
 from ontology import get_ontology
@@ -44,8 +45,8 @@ LayerName = Literal[tuple(c.notation for c in _onto.schemes["Layers"])]  # type:
 
 
 def json(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
-    """``data`` (already in its documented shape) as a JSON response."""
-    return JSONResponse(data, status_code=status_code, headers=headers)
+    """``data`` (already in its documented shape) as a JSON response (encoded by orjson)."""
+    return OrjsonResponse(data, status_code=status_code, headers=headers)
 
 
 def etag(node: Node) -> str:
