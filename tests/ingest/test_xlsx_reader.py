@@ -75,3 +75,11 @@ def test_a_file_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
     path.write_text("编号,名称\n", encoding="utf-8")
     with pytest.raises(IngestError, match="cannot read as an .xlsx workbook"), open_xlsx(path, "x.xlsx"):
         pass
+
+
+def test_headers_compare_after_nfkc() -> None:
+    from ingest.sheets import normalize_header, sheet_spec
+
+    assert normalize_header("目标值（％）＊") == normalize_header("目标值(%)") == "目标值(%)"
+    assert normalize_header("Ｃｏｄｅ　") == "code"
+    assert sheet_spec("部门") is sheet_spec("部门　")
