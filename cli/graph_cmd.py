@@ -5,6 +5,7 @@ when imported. Parsing and output only: every answer comes from ``graph.app.Iqa`
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
 from pathlib import Path
 from typing import Annotated, Literal, Optional
@@ -25,17 +26,36 @@ def init() -> None:
 
 @app.command()
 def load(
-    files: Annotated[list[Path], typer.Argument(help=".xlsx workbooks, .csv sheets, folders of them, or RDF (.ttl/.jsonld)")],
+    files: Annotated[list[Path], typer.Argument(help=".xlsx workbooks, .csv sheets, folders of them, or RDF "
+                                                    "(.ttl/.jsonld); - reads an .xlsx from standard input")],
     partial: Annotated[bool, typer.Option("--partial", help="load the good rows and report the bad ones")] = False,
 ) -> None:
     """Load workbooks into the store: all or nothing unless --partial."""
-    from ingest import load_paths
+    from ingest.loader import load_sources
 
     with opened() as iqa:
+        piped = _stdin_workbook(iqa.settings.limits) if any(str(f) == "-" for f in files) else None
         bar, report = progress()
         with bar:
-            result = load_paths(iqa.store, files, partial=partial, progress=report, limits=iqa.settings.limits)
+            result = load_sources(iqa.store, piped, [f for f in files if str(f) != "-"], partial=partial,
+                                  progress=report, limits=iqa.settings.limits)
         _print_load_report(result)
+
+
+def _stdin_workbook(limits):
+    """The .xlsx workbook on standard input, read as the file ``<stdin>``. Raises IngestError for
+    anything else (a CSV sheet is named by its file name, which standard input has not)."""
+    from graph.errors import IngestError, Problem
+    from ingest.readers import read_xlsx
+
+    data = sys.stdin.buffer.read()
+    if not data.startswith(b"PK"):
+        raise fail(IngestError([Problem("<stdin>", "standard input is not an .xlsx workbook (a .csv sheet is "
+                                                   "named by its file name: give the file instead)")]))
+    try:
+        return read_xlsx(io.BytesIO(data), "<stdin>", limits)
+    except IngestError as exc:
+        raise fail(exc) from None
 
 
 def _print_load_report(result) -> None:

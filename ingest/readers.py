@@ -24,6 +24,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from graph.errors import IngestError, Problem
 from graph.settings import LimitsSection
@@ -223,8 +224,9 @@ def _fill_merged(rows: list[list[object]], merged: list[tuple[int, int, int, int
                                                          if c2 > c1 else "")))
 
 
-def read_xlsx(path: str | os.PathLike[str], name: str | None = None, limits: LimitsSection | None = None) -> ReadResult:
-    """Every worksheet of an ``.xlsx`` file (:mod:`graph.xlsx_reader`: cached formula values; date
+def read_xlsx(path: str | os.PathLike[str] | IO[bytes], name: str | None = None,
+              limits: LimitsSection | None = None) -> ReadResult:
+    """Every worksheet of an ``.xlsx`` file or binary file object (:mod:`graph.xlsx_reader`: cached formula values; date
     cells become ``datetime.date``, or ``datetime`` when they carry a time of day). ``name`` is the
     file name shown in messages (default: ``path`` as given). The file is first checked against
     ``limits`` (:func:`check_xlsx`). A formula cell without a cached value (a workbook written by a

@@ -50,3 +50,21 @@ def test_dash_output_of_export_is_the_turtle_alone(store_path, tmp_path, monkeyp
     assert result.exit_code == 0, result.output
     assert result.stdout.lstrip().startswith("@prefix") and "学生发展目标" in result.stdout
     assert not (tmp_path / "-").exists()
+
+
+def test_load_dash_reads_a_workbook_from_standard_input(store_path, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "部门"
+    ws.append(["编号", "名称", "类型"])
+    ws.append(["D9", "质控办", "职能部门"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    result = CliRunner().invoke(cli, ["--store", store_path, "load", "-"], input=buffer.getvalue())
+    assert result.exit_code == 0, result.output
+    with EmbeddedStore(store_path) as store:
+        assert store.get_node("OrgUnit:D9").props["name"] == "质控办"
+    bad = CliRunner().invoke(cli, ["--store", store_path, "load", "-"], input="编号,名称\nD8,教务处\n".encode())
+    assert bad.exit_code == 2 and "<stdin>" in bad.stderr and "not an .xlsx workbook" in bad.stderr
