@@ -37,8 +37,9 @@ _MB = 1024 * 1024
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"')
 _ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-#: A formula element or an error-typed cell: only a sheet holding one is parsed as XML.
-_FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[\s>/]|\st="e"')
+#: Byte strings one of which a sheet holding a formula element (``<f>``, ``<x:f …>``) or an error
+#: cell (``t="e"``) contains: only such a sheet is parsed as XML (a false hit only costs the parse).
+_FORMULA_OR_ERROR = (b"<f", b":f>", b":f ", b":f/", b't="e"', b"t='e'")
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 #: Integral floats up to 2**53 are exact as int (what openpyxl returned for ``<v>2001</v>``).
 _EXACT = float(2 ** 53)
@@ -151,7 +152,7 @@ def _formulas_and_errors(archive: zipfile.ZipFile, part: str) -> tuple[list[tupl
     with their text (``#N/A`` …), as 1-based ``(row, column)``. A sheet with neither (the bytes say
     so) is not parsed."""
     data = archive.read(part)
-    if not _FORMULA_OR_ERROR.search(data):
+    if not any(marker in data for marker in _FORMULA_OR_ERROR):
         return [], {}
     formulas: list[tuple[int, int]] = []
     errors: dict[tuple[int, int], str] = {}
