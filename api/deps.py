@@ -19,11 +19,13 @@ rather than handing each to a worker thread.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.problems import ApiProblem
@@ -35,6 +37,18 @@ from graph.settings import Settings
 from graph.store import GraphStore
 
 T = TypeVar("T")
+#: Worker threads heavy reads may hold at once (of anyio's default 40): the rest stay for light reads.
+HEAVY_READS = 4
+_limiters: dict[asyncio.AbstractEventLoop, CapacityLimiter] = {}
+
+
+def _heavy_limiter() -> CapacityLimiter:
+    """The heavy reads' limiter of the running event loop (a limiter belongs to one loop)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _limiters:
+        _limiters.clear()  # one loop at a time serves the app; a new one (a restarted test client) starts afresh
+        _limiters[loop] = CapacityLimiter(HEAVY_READS)
+    return _limiters[loop]
 
 
 async def app_state(request: Request) -> Iqa:
@@ -48,10 +62,11 @@ IqaDep = Annotated[Iqa, Depends(app_state)]
 class Reads:
     """Runs a read ``fn(store)`` under the store's shared lock, held once for the whole call (a
     consistent view; writes wait until it ends); :meth:`call` runs a service call of the core
-    object (which takes that lock itself). Light reads of an in-memory store run inline on the
-    event loop (``Iqa.local``: a worker thread would only add hand-over cost under the GIL);
-    ``heavy=True`` reads (whole-graph checks, diagnoses, exports, unbounded walks) and every read of
-    a store that waits on the network run in the worker threads."""
+    object (which takes that lock itself). Every read runs in a worker thread, never on the event
+    loop: a read that turns out slow (an unknown id looks for the closest ids among all nodes; a
+    store across the network) must not hold up the other requests, ``/health`` included.
+    ``heavy=True`` reads (whole-graph checks, diagnoses, exports, unbounded walks) share
+    :data:`HEAVY_READS` threads, so they never take every worker thread from the light ones."""
 
     def __init__(self, iqa: Iqa):
         self.iqa = iqa
@@ -62,16 +77,13 @@ class Reads:
             return fn(store)
 
     async def __call__(self, fn: Callable[[GraphStore], T], *, heavy: bool = False) -> T:
-        if self.iqa.local and not heavy:
-            return self._call(fn)
-        return await run_in_threadpool(self._call, fn)
+        return await to_thread.run_sync(self._call, fn, limiter=_heavy_limiter() if heavy else None)
 
     async def call(self, fn: Callable[..., T], *args: Any, heavy: bool = False, **kwargs: Any) -> T:
-        """``fn(*args, **kwargs)``, a service call of the core object (``iqa.check`` …), inline or
-        in a worker thread as for ``__call__``."""
-        if self.iqa.local and not heavy:
-            return fn(*args, **kwargs)
-        return await run_in_threadpool(fn, *args, **kwargs)
+        """``fn(*args, **kwargs)``, a service call of the core object (``iqa.check`` …), in a worker
+        thread as for ``__call__``."""
+        return await to_thread.run_sync(partial(fn, *args, **kwargs),
+                                        limiter=_heavy_limiter() if heavy else None)
 
     def memo(self, key: str, build: Callable[[], T]) -> T:
         """``ConcurrentStore.memo``: one value per key until the next write (call inside a read)."""

@@ -30,6 +30,8 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+
+from api.responses import OrjsonResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -88,7 +90,7 @@ def problem_response(request: Request | None, status: int, slug: str | None, det
     if request is not None:
         body["instance"] = request.url.path
     body.update(extras)
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+    return OrjsonResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
 def _loc(loc: tuple | list) -> str:

@@ -9,6 +9,7 @@ imports run one way.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterator
@@ -100,6 +101,25 @@ def fail(exc: IqaError) -> typer.Exit:
     """Print ``exc`` on standard error; the Exit to raise (code by :func:`exit_code`)."""
     err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", markup=True, highlight=False)
     return typer.Exit(exit_code(exc))
+
+
+@contextmanager
+def output_to(path: Path) -> Iterator[Path | io.BytesIO]:
+    """Where a command writes its file: ``path``, or for ``-`` a buffer sent to standard output
+    when the block ends (``-o -``: the result on stdout, the status line on stderr)."""
+    if str(path) != "-":
+        yield path
+        return
+    buffer = io.BytesIO()
+    yield buffer
+    sys.stdout.flush()
+    sys.stdout.buffer.write(buffer.getvalue())
+    sys.stdout.buffer.flush()
+
+
+def shown(path: Path) -> str:
+    """How a status line names an output: the path, or "standard output" for ``-``."""
+    return "standard output" if str(path) == "-" else str(path)
 
 
 def located(p: Any) -> str:

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import typer
 from rich.table import Table
 
 from rich.markup import escape
 
-from cli.app import app, console, err, located, opened, print_json
+from cli.app import app, console, err, located, opened, output_to, print_json, shown
 from graph.formatting import percent
 
-FORMATS = ("table", "json", "xlsx", "html")
 
 
 def _who(owner: dict[str, Any], inherited: str | None) -> str:
@@ -74,8 +73,8 @@ def _print_table(console, data: dict[str, Any]) -> None:
 def diagnose(
     unit: Annotated[Optional[str], typer.Option("--unit", help="only this org unit (code, id or name)")] = None,
     as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="diagnosis date (default today)")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | json | xlsx | html")] = "table",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for xlsx/html (default 诊断报告.xlsx / .html)")] = None,
+    fmt: Annotated[Literal["table", "json", "xlsx", "html"], typer.Option("--format", help="table | json | xlsx | html")] = "table",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for xlsx/html (default 诊断报告.xlsx / .html; - for standard output)")] = None,
     low: Annotated[float, typer.Option("--low-threshold", min=0.0, max=1.0, help="achievement below this is low")] = 0.6,
     all_targets: Annotated[bool, typer.Option("--judge-not-due", help="judge low achievement on targets not yet due too")] = False,
 ) -> None:
@@ -83,8 +82,6 @@ def diagnose(
     school goals at risk; achievement roll-up; before / during / after assessment (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9)."""
     from graph.services.report import write_report
 
-    if fmt not in FORMATS:
-        raise typer.BadParameter("use table, json, xlsx or html", param_hint="--format")
     with opened() as iqa:
         result = iqa.diagnose(as_of=as_of.date() if as_of else None, unit=unit, low_threshold=low,
                               judge_not_due=all_targets)
@@ -94,8 +91,10 @@ def diagnose(
         print_json(data)
     elif fmt in ("xlsx", "html"):
         path = output or Path(f"诊断报告.{fmt}")
-        write_report(data, path, fmt)
-        console.print(f"wrote {path} ({data['summary']['warnings']} warnings, {len(data['scorecards'])} units)")
+        with output_to(path) as dest:
+            write_report(data, dest, fmt)
+        err.print(f"wrote {shown(path)} ({data['summary']['warnings']} warnings, {len(data['scorecards'])} units)",
+                  markup=False, highlight=False)
     else:
         _print_table(console, data)
     if hint:
@@ -111,15 +110,16 @@ app.add_typer(rectify, name="rectify")
 def rectify_export(
     unit: Annotated[Optional[str], typer.Option("--unit", help="only this org unit (code, id or name); default every unit")] = None,
     as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="diagnosis date (default today)")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .xlsx to write (default 整改清单[-unit].xlsx)")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .xlsx to write (default 整改清单[-unit].xlsx; - for standard output)")] = None,
 ) -> None:
     """Write the unit's rectification list: each warning with node, owner, suggested action and
     deadline, and columns 整改措施 / 整改时限 / 责任人 / 状态 to fill in."""
     with opened() as iqa:
         path = output or _default_list(iqa.store, unit)
-        info = iqa.export_rectification(path, unit=unit, as_of=as_of.date() if as_of else None)
-    console.print(f"wrote {path} ({info['rows']} rows, {len(info['sheets'])} unit sheet(s), "
-                  f"as of {info['as_of']})")
+        with output_to(path) as dest:
+            info = iqa.export_rectification(dest, unit=unit, as_of=as_of.date() if as_of else None)
+    err.print(f"wrote {shown(path)} ({info['rows']} rows, {len(info['sheets'])} unit sheet(s), "
+              f"as of {info['as_of']})", markup=False, highlight=False)
 
 
 @rectify.command("import")

@@ -5,14 +5,15 @@ when imported. Parsing and output only: every answer comes from ``graph.app.Iqa`
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 from rich.markup import escape
 
-from cli.app import app, console, fail, located, opened, print_json, progress, settings
+from cli.app import app, console, err, fail, located, opened, output_to, print_json, progress, settings, shown
 from graph.errors import IqaError
 
 
@@ -25,17 +26,36 @@ def init() -> None:
 
 @app.command()
 def load(
-    files: Annotated[list[Path], typer.Argument(help=".xlsx workbooks, .csv sheets, folders of them, or RDF (.ttl/.jsonld)")],
+    files: Annotated[list[Path], typer.Argument(help=".xlsx workbooks, .csv sheets, folders of them, or RDF "
+                                                    "(.ttl/.jsonld); - reads an .xlsx from standard input")],
     partial: Annotated[bool, typer.Option("--partial", help="load the good rows and report the bad ones")] = False,
 ) -> None:
     """Load workbooks into the store: all or nothing unless --partial."""
-    from ingest import load_paths
+    from ingest.loader import load_sources
 
     with opened() as iqa:
+        piped = _stdin_workbook(iqa.settings.limits) if any(str(f) == "-" for f in files) else None
         bar, report = progress()
         with bar:
-            result = load_paths(iqa.store, files, partial=partial, progress=report, limits=iqa.settings.limits)
+            result = load_sources(iqa.store, piped, [f for f in files if str(f) != "-"], partial=partial,
+                                  progress=report, limits=iqa.settings.limits)
         _print_load_report(result)
+
+
+def _stdin_workbook(limits):
+    """The .xlsx workbook on standard input, read as the file ``<stdin>``. Raises IngestError for
+    anything else (a CSV sheet is named by its file name, which standard input has not)."""
+    from graph.errors import IngestError, Problem
+    from ingest.readers import read_xlsx
+
+    data = sys.stdin.buffer.read()
+    if not data.startswith(b"PK"):
+        raise fail(IngestError([Problem("<stdin>", "standard input is not an .xlsx workbook (a .csv sheet is "
+                                                   "named by its file name: give the file instead)")]))
+    try:
+        return read_xlsx(io.BytesIO(data), "<stdin>", limits)
+    except IngestError as exc:
+        raise fail(exc) from None
 
 
 def _print_load_report(result) -> None:
@@ -87,8 +107,8 @@ def demo(
 def check(
     rule: Annotated[Optional[list[str]], typer.Option("--rule", help="only this rule id (repeatable)")] = None,
     owner: Annotated[Optional[str], typer.Option("--owner", help="only findings routed to this unit (code, id or name)")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | json | xlsx")] = "table",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for --format xlsx (default 整改清单.xlsx)")] = None,
+    fmt: Annotated[Literal["table", "json", "xlsx"], typer.Option("--format", help="table | json | xlsx")] = "table",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for --format xlsx (default 整改清单.xlsx; - for standard output)")] = None,
     as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="check date (default today)")] = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="exit 0 even when errors are found")] = False,
 ) -> None:
@@ -98,8 +118,6 @@ def check(
 
     from cli.render import findings_table, summary_table
 
-    if fmt not in ("table", "json", "xlsx"):
-        raise typer.BadParameter("use table, json or xlsx", param_hint="--format")
     with opened() as iqa:
         report = iqa.check(rules=rule, owner=owner, as_of=as_of.date() if as_of else None)
         data = report.to_dict()
@@ -107,8 +125,9 @@ def check(
             print_json(data)
         elif fmt == "xlsx":
             path = output or Path("整改清单.xlsx")
-            findings_to_xlsx(report, path)
-            console.print(f"wrote {path} ({data['summary']['total']} findings)")
+            with output_to(path) as dest:
+                findings_to_xlsx(report, dest)
+            err.print(f"wrote {shown(path)} ({data['summary']['total']} findings)", markup=False, highlight=False)
         else:
             console.print(findings_table(data["findings"]))
             console.print(summary_table(data["summary"], RULES))
@@ -121,7 +140,7 @@ def trace(
     node: Annotated[str, typer.Argument(help="Kind:code or a bare code")],
     up: Annotated[bool, typer.Option("--up", help="trace up to the school goal and plan")] = False,
     depth: Annotated[Optional[int], typer.Option("--depth", min=0, help="levels to show")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="tree | json")] = "tree",
+    fmt: Annotated[Literal["tree", "json"], typer.Option("--format", help="tree | json")] = "tree",
 ) -> None:
     """Trace a plan or target down to tasks, or (--up) a task up to its goal and plan."""
     from cli.render import trace_tree
@@ -137,7 +156,7 @@ def trace(
 @app.command()
 def owner(
     node: Annotated[str, typer.Argument(help="an indicator (or any node): Kind:code or a bare code")],
-    fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+    fmt: Annotated[Literal["text", "json"], typer.Option("--format", help="text | json")] = "text",
 ) -> None:
     """Who owns this indicator (person, post, unit) and the chain of responsibility behind it."""
     from cli.render import owner_panel
@@ -150,7 +169,7 @@ def owner(
 @app.command()
 def impact(
     node: Annotated[str, typer.Argument(help="Kind:code or a bare code")],
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="table | json")] = "table",
 ) -> None:
     """Everything downstream of a node, with its owners: who is affected by a change."""
     from rich.table import Table
@@ -174,20 +193,18 @@ def impact(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="ttl | jsonld | graphml")] = "ttl",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file (default: standard output)")] = None,
+    fmt: Annotated[Literal["ttl", "jsonld", "graphml"], typer.Option("--format", help="ttl | jsonld | graphml")] = "ttl",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file (default or -: standard output)")] = None,
 ) -> None:
     """Export the whole graph as RDF (Turtle, JSON-LD) or GraphML."""
     from graph.export import export_graphml
     from graph.rdf import export_rdf
 
-    if fmt not in ("ttl", "jsonld", "graphml"):
-        raise typer.BadParameter("use ttl, jsonld or graphml", param_hint="--format")
     with opened() as iqa:
         text = export_graphml(iqa.store) if fmt == "graphml" else export_rdf(iqa.store, fmt)
-    if output:
+    if output and str(output) != "-":
         output.write_text(text, encoding="utf-8")
-        console.print(f"wrote {output}")
+        err.print(f"wrote {output}", markup=False, highlight=False)
     else:
         sys.stdout.write(text)
 
@@ -200,11 +217,11 @@ def template(
     from ingest import write_template
 
     write_template(path)
-    console.print(f"wrote {path}")
+    err.print(f"wrote {path}", markup=False, highlight=False)
 
 
 @app.command()
-def stats(fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table") -> None:
+def stats(fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="table | json")] = "table") -> None:
     """Counts of nodes by kind and layer, and edges by type."""
     from rich.table import Table
 

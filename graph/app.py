@@ -29,7 +29,6 @@ from graph.errors import ConfigError
 from graph.settings import Settings, load_config_file, load_settings
 from graph.store import GraphStore
 from graph.stores import open_store
-from graph.stores.embedded import EmbeddedStore
 
 
 class Iqa:
@@ -136,12 +135,6 @@ class Iqa:
         self.editor = Editor(self.store, self.editor.audit)
         if self.owns_store:
             old.close()
-
-    @property
-    def local(self) -> bool:
-        """True when the store answers from this process's memory (the embedded store), so a light
-        read costs less than handing it to another thread."""
-        return isinstance(self.store.inner, EmbeddedStore)
 
     @contextmanager
     def reading(self) -> Iterator[GraphStore]:

@@ -19,22 +19,19 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import os
-import re
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO
 
 from graph.errors import IngestError, Problem
 from graph.settings import LimitsSection
 from ingest.report import Note
 from ingest.sheets import SheetSpec, is_ignored_sheet, normalize_header, sheet_spec
 from graph.values import cell_text, normalise_code, strip_zero_width
+from graph.xlsx_reader import SheetCells, check_xlsx, open_xlsx
 
 #: How many non-empty rows at the top of a sheet may hold the header (title rows above it).
 HEADER_SEARCH = 10
@@ -91,15 +88,16 @@ def _empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _clean_text(value: str, code: bool, where: str, notes: list[Note]) -> str:
+def _clean_text(value: str, code: bool, where: Callable[[], str], notes: list[Note]) -> str:
     """A text cell as read: zero-width characters removed and surrounding blanks stripped; a code
-    also NFKC-normalised (``ＺＫ－０１`` → ``ZK-01``). A change beyond stripping plain spaces is noted."""
+    also NFKC-normalised (``ＺＫ－０１`` → ``ZK-01``). A change beyond stripping plain spaces is noted
+    at ``where()`` (called only then: most cells need no note)."""
     stripped = value.strip()
     clean = normalise_code(stripped) if code else strip_zero_width(stripped).strip()
     if clean != stripped or (code and value.strip(" ") != stripped):
         what = "code normalised (NFKC, zero-width characters and surrounding blanks removed)" if code \
             else "zero-width characters removed"
-        notes.append(Note(where, repr(value), f"'{clean}' ({what})"))
+        notes.append(Note(where(), repr(value), f"'{clean}' ({what})"))
     return clean
 
 
@@ -150,8 +148,8 @@ def build_sheet(file: str, title: str, header: list[object], rows: Iterable[tupl
     raw_header = [cell_text(h) for h in header]
     code_keys = {c.zh for c in spec.columns if c.prop == "code"}
     for number, values in rows:
-        if named >= 2 and any(isinstance(v, str) and i < len(raw_header) and raw_header[i] and v.strip() == raw_header[i]
-                              for i, v in enumerate(values)):  # cheap test first: a cell equal to its header
+        if named >= 2 and any(h and isinstance(v, str) and v.strip() == h
+                              for v, h in zip(values, raw_header)):  # cheap test first: a cell equal to its header
             texts = [normalize_header(cell_text(v)) for v in values]
             same = sum(1 for i, t in enumerate(texts) if t and i < len(header_texts) and t == header_texts[i])
             if same >= max(2, (named + 1) // 2) and same == sum(1 for t in texts if t):
@@ -166,7 +164,7 @@ def build_sheet(file: str, title: str, header: list[object], rows: Iterable[tupl
                 unnamed_data = unnamed_data or i >= len(keys) or i in blank
                 continue
             if isinstance(value, str):
-                value = _clean_text(value, key in code_keys, sheet.location(number, key), result.notes)
+                value = _clean_text(value, key in code_keys, lambda: sheet.location(number, key), result.notes)
                 if not value:
                     continue
             cells[key] = value
@@ -202,42 +200,6 @@ def _numbered(rows: Iterable[Iterable[object]], spec: SheetSpec | None = None, w
     return header, [(n, v) for n, v in numbered if n > header_row], header_row
 
 
-def _sheet_extras(path: str | os.PathLike[str], ws: object) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int]]]:
-    """From a read-only worksheet's XML (read-only mode does not expose them): its merged ranges as
-    ``(min_row, min_col, max_row, max_col)`` and the cells holding a formula without a cached value
-    as ``(row, column)`` (1-based); ([], []) when unknown."""
-    from xml.etree.ElementTree import iterparse
-
-    from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
-
-    inner = getattr(ws, "_worksheet_path", None)
-    if not inner:
-        return [], []
-    merged: list[tuple[int, int, int, int]] = []
-    formulas: list[tuple[int, int]] = []
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open(inner) as xml:
-            for _, elem in iterparse(xml):
-                tag = elem.tag.rpartition("}")[2]
-                if tag == "mergeCell" and elem.get("ref"):
-                    c1, r1, c2, r2 = range_boundaries(elem.get("ref"))
-                    merged.append((r1, c1, r2, c2))
-                elif tag == "c":
-                    has_f = has_v = False
-                    for child in elem:
-                        t = child.tag.rpartition("}")[2]
-                        has_f = has_f or t == "f"
-                        has_v = has_v or (t in ("v", "is") and (child.text or len(child)))
-                    if has_f and not has_v and elem.get("r"):
-                        formulas.append(coordinate_to_tuple(elem.get("r")))
-                    elem.clear()
-                elif tag == "row":
-                    elem.clear()
-    except (OSError, KeyError, zipfile.BadZipFile, SyntaxError, ValueError):
-        return merged, formulas
-    return merged, formulas
-
-
 def _fill_merged(rows: list[list[object]], merged: list[tuple[int, int, int, int]], where: str,
                  header_of: Callable[[int], str], notes: list[Note]) -> None:
     """Give every cell of a merged range the value of its top-left cell, noting each range."""
@@ -262,130 +224,38 @@ def _fill_merged(rows: list[list[object]], merged: list[tuple[int, int, int, int
                                                          if c2 > c1 else "")))
 
 
-def _dates(values: tuple[object, ...]) -> list[object]:
-    """Excel date cells arrive as datetimes: those at midnight become dates."""
-    return [v.date() if isinstance(v, dt.datetime) and v.time() == dt.time() else v for v in values]
-
-
-_MB = 1024 * 1024
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"')
-_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n
-
-
-def _sheet_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
-    """The last row and column a worksheet's XML places a cell or row at, read by scanning the raw
-    bytes (no XML parsing, so a huge or hostile sheet costs seconds, not minutes)."""
-    max_row = max_col = 0
-    tail = b""
-    with archive.open(part) as raw:
-        while chunk := raw.read(_MB):
-            data = tail + chunk
-            for m in _CELL_REF.finditer(data):
-                max_col = max(max_col, _column_number(m[1]))
-                max_row = max(max_row, int(m[2]))
-            for m in _ROW_REF.finditer(data):
-                max_row = max(max_row, int(m[1]))
-            tail = data[-200:]
-    return max_row, max_col
-
-
-def check_xlsx(path: str | os.PathLike[str], name: str, limits: LimitsSection | None = None) -> dict[str, tuple[int, int]]:
-    """Refuse, before anything is parsed, a workbook that unpacks to more than
-    ``limits.max_unpacked_mb``, holds a DOCTYPE in any XML part (entity tricks), or places a cell
-    beyond ``limits.max_rows`` / ``limits.max_columns`` in a sheet. Returns the extent (last row,
-    last column) of each worksheet part. Raises IngestError naming the file (and the part); a file
-    that is not a zip is left to the workbook reader to report."""
-    limits = limits or LimitsSection()
-    try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile):
-        return {}
-    extents: dict[str, tuple[int, int]] = {}
-    with archive:
-        infos = archive.infolist()
-        total = sum(i.file_size for i in infos)
-        if total > limits.max_unpacked_bytes:
-            raise IngestError([Problem(name, f"the workbook unpacks to {total / _MB:,.0f} MB, over the limit of "
-                                             f"{limits.max_unpacked_mb:g} MB (limits.max_unpacked_mb in iqa.yaml); "
-                                             "nothing was read")])
-        try:
-            for info in infos:
-                if not info.filename.endswith((".xml", ".rels", ".vml")):
-                    continue
-                with archive.open(info) as raw:
-                    head = raw.read(4096)
-                if _DOCTYPE.search(head):
-                    raise IngestError([Problem(f"{name} {info.filename}", "the XML holds a DOCTYPE (entity "
-                                               "declarations are refused); save the workbook again from Excel")])
-                if info.filename.startswith("xl/worksheets/"):
-                    rows, cols = extents[info.filename] = _sheet_extent(archive, info.filename)
-                    if rows > limits.max_rows or cols > limits.max_columns:
-                        from openpyxl.utils.cell import get_column_letter
-
-                        raise IngestError([Problem(
-                            f"{name} {info.filename}",
-                            f"the sheet reaches row {rows:,} and column {get_column_letter(min(cols, 18278)) if cols else '-'} "
-                            f"({cols:,}); the limit is {limits.max_rows:,} rows and {limits.max_columns:,} columns "
-                            "(limits.max_rows / limits.max_columns in iqa.yaml); delete the cells beyond the table")])
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, zlib.error) as exc:
-            raise IngestError([Problem(name, f"cannot read as an .xlsx workbook ({type(exc).__name__}: {exc})")]) from exc
-    return extents
-
-
-def read_xlsx(path: str | os.PathLike[str], name: str | None = None, limits: LimitsSection | None = None) -> ReadResult:
-    """Every worksheet of an ``.xlsx`` file (openpyxl read-only, cached formula values; date cells
-    become ``datetime.date``, or ``datetime`` when they carry a time of day). ``name`` is the file
-    name shown in messages (default: ``path`` as given). The file is first checked against
+def read_xlsx(path: str | os.PathLike[str] | IO[bytes], name: str | None = None,
+              limits: LimitsSection | None = None) -> ReadResult:
+    """Every worksheet of an ``.xlsx`` file or binary file object (:mod:`graph.xlsx_reader`: cached formula values; date
+    cells become ``datetime.date``, or ``datetime`` when they carry a time of day). ``name`` is the
+    file name shown in messages (default: ``path`` as given). The file is first checked against
     ``limits`` (:func:`check_xlsx`). A formula cell without a cached value (a workbook written by a
     program and never opened in Excel) is read as empty, with a warning naming it.
     Raises IngestError when the file is over a limit or cannot be read as a workbook (naming the
     sheet when a sheet's XML cannot be parsed)."""
-    import openpyxl
-
     name = name or str(path)
     limits = limits or LimitsSection()
     result = ReadResult(files=[name])
     check_xlsx(path, name, limits)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile.BadZipFile, InvalidFileException, KeyError …
-        raise IngestError([Problem(name, f"cannot read as an .xlsx workbook ({type(exc).__name__}: {exc})")]) from exc
-    try:
-        for ws in wb.worksheets:
-            if sheet_spec(ws.title) is None:
-                build_sheet(name, ws.title, [], [], result)
+    with open_xlsx(path, name) as wb:
+        for title in wb.titles:
+            if sheet_spec(title) is None:
+                build_sheet(name, title, [], [], result)
                 continue
-            where = f"{name} {ws.title}"
+            where = f"{name} {title}"
             try:
-                _read_sheet(path, ws, where, name, result, limits)
+                cells = wb.sheet(title, limits, where)
             except IngestError:
                 raise
-            except Exception as exc:  # XML the parser refuses (defusedxml), a damaged part …
+            except Exception as exc:  # a damaged part, a number that is not one …
                 raise IngestError([Problem(where, f"cannot read the sheet ({type(exc).__name__}: {exc})")]) from exc
-    finally:
-        wb.close()
+            _read_sheet(cells, where, name, result)
     return result
 
 
-def _read_sheet(path: str | os.PathLike[str], ws: Any, where: str, name: str, result: ReadResult,
-                limits: LimitsSection) -> None:
-    ws.reset_dimensions()  # some writers store wrong dimensions; read what is there
-    rows = []
-    for r in ws.iter_rows(values_only=True):
-        if len(rows) >= limits.max_rows or len(r) > limits.max_columns:
-            raise IngestError([Problem(where, f"the sheet has more than {limits.max_rows:,} rows or "
-                                              f"{limits.max_columns:,} columns (limits in iqa.yaml)")])
-        rows.append(_dates(r))
-    merged, formulas = _sheet_extras(path, ws)
-    spec = sheet_spec(ws.title)
+def _read_sheet(cells: SheetCells, where: str, name: str, result: ReadResult) -> None:
+    rows, merged = cells.rows, cells.merged
+    spec = sheet_spec(cells.title)
     notes: list[Note] = []
     header, body, header_row = _numbered(rows, spec, where, notes)
     names = {i + 1: cell_text(h) for i, h in enumerate(header)}
@@ -395,12 +265,12 @@ def _read_sheet(path: str | os.PathLike[str], ws: Any, where: str, name: str, re
                      lambda c: names.get(c) or f"column {c}", fill)
         header, body, header_row = _numbered(rows, spec)
         notes += fill
-    for r, c in formulas:
+    for r, c in cells.formulas:
         if r > header_row and (r > len(rows) or c > len(rows[r - 1]) or _empty(rows[r - 1][c - 1])):
             result.warnings.append(f"{where}!{r}:{names.get(c) or f'column {c}'}: a formula without a saved value "
                                    "(the workbook was not recalculated); read as empty — open and save it in Excel")
     result.notes += notes
-    build_sheet(name, ws.title, header, body, result, header_row)
+    build_sheet(name, cells.title, header, body, result, header_row)
 
 
 def decode_csv(data: bytes) -> str:

@@ -10,6 +10,7 @@ edges from these fields; the template writer and the reader use them for the hea
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -21,14 +22,14 @@ MULTI_SEPARATORS = re.compile(r"[、，,；;\r\n]+")
 #: Sheets that are never data (the template's instructions); skipped without a warning.
 IGNORED_SHEETS = frozenset({"说明", "instructions", "readme"})
 
-_WIDTH = str.maketrans({"（": "(", "）": ")", "，": ",", "：": ":", "［": "[", "］": "]", "＊": "*"})
 _TRAILING_GROUP = re.compile(r"^(.+?)[(\[].*[)\]]$")
 
 
 def normalize_header(text: object) -> str:
-    """A header or sheet name in comparable form: full-width brackets, commas and colons made
-    half-width, every blank removed, a trailing required marker ``*`` dropped, lower case."""
-    s = re.sub(r"\s+", "", str(text).translate(_WIDTH))
+    """A header or sheet name in comparable form: Unicode NFKC (full-width brackets, commas,
+    colons, letters and digits made half-width, as codes and search are), every blank removed, a
+    trailing required marker ``*`` dropped, lower case."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
     return s.rstrip("*").lower()
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import quote
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
 from pydantic import BeforeValidator
 from fastapi.responses import JSONResponse
 
+from api.responses import OrjsonResponse
 from graph.model import Node
 from graph.values import MAX_CODE_LENGTH
 from graph.services.edit import node_version
@@ -52,8 +54,16 @@ LayerName = Literal[tuple(c.notation for c in _onto.schemes["Layers"])]  # type:
 
 
 def json(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
-    """``data`` (already in its documented shape) as a JSON response."""
-    return JSONResponse(data, status_code=status_code, headers=headers)
+    """``data`` (already in its documented shape) as a JSON response (encoded by orjson)."""
+    return OrjsonResponse(data, status_code=status_code, headers=headers)
+
+
+def attachment(name: str) -> dict[str, str]:
+    """The ``Content-Disposition`` header of a download named ``name`` (RFC 6266): an ASCII
+    fallback ``filename`` (other characters as ``?``) and the UTF-8 ``filename*`` (RFC 5987), so a
+    Chinese file name arrives intact in every current browser."""
+    fallback = name.encode("ascii", "replace").decode().replace("\\", "_").replace('"', "_")
+    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"}
 
 
 def etag(node: Node) -> str:

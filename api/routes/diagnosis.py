@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import io
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import IqaDep, ReaderAuth
 from api.problems import problem_responses
-from api.routes._common import IsoDate, json
+from api.routes._common import IsoDate, attachment, json
 from api.schemas import DiagnosisOut, ScorecardOut
 from graph.services.report import render_html, report_xlsx
 
@@ -92,12 +91,11 @@ def get_report(iqa: IqaDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsOfQu
     charts, no scripts) or an xlsx workbook — the 诊改 section of the annual quality report."""
     data = iqa.diagnose(as_of=as_of, unit=unit, low_threshold=low_threshold, judge_not_due=judge_not_due).to_dict()
     name = f"诊断报告-{data['unit']['name'] if data['unit'] else '全校'}-{data['as_of']}.{format}"
-    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
     if format == "html":
         return Response(render_html(data), media_type="text/html; charset=utf-8")
     buffer = io.BytesIO()
     report_xlsx(data, buffer)
-    return Response(buffer.getvalue(), media_type=XLSX, headers=headers)
+    return Response(buffer.getvalue(), media_type=XLSX, headers=attachment(name))
 
 
 @router.get("/units/{unit_id}/scorecard", summary="A unit's diagnosis scorecard", response_model=ScorecardOut,

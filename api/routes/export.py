@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 
 from api.deps import ReaderAuth, ReadsDep, RuleConfigDep
 from api.problems import problem_responses
-from api.routes._common import IsoDate
+from api.routes._common import IsoDate, attachment
 from graph.export import export_graphml
 from graph.rdf import export_rdf
 from graph.services.rectification.findings import findings_to_xlsx
@@ -22,10 +21,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDIA = {"ttl": "text/turtle; charset=utf-8", "jsonld": "application/ld+json", "graphml": "application/graphml+xml",
          "xlsx": XLSX}
 FILENAMES = {"ttl": "iqa-graph.ttl", "jsonld": "iqa-graph.jsonld", "graphml": "iqa-graph.graphml", "xlsx": "整改清单.xlsx"}
-
-
-def _disposition(name: str) -> str:
-    return f"attachment; filename=\"{name.encode('ascii', 'replace').decode()}\"; filename*=UTF-8''{quote(name)}"
 
 
 @router.get(
@@ -61,4 +56,4 @@ async def export(
 
     content = await reads(run, heavy=True)
     return Response(content, media_type=MEDIA[format],
-                    headers={"Content-Disposition": _disposition(FILENAMES[format])})
+                    headers=attachment(FILENAMES[format]))

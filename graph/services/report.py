@@ -34,6 +34,8 @@ import os
 from collections import defaultdict
 from typing import IO, Any
 
+import jinja2
+from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
@@ -231,19 +233,6 @@ nav ol{columns:2}
 """ % FONT
 
 
-def _table(headers: list[str], rows: list[list[str]], num: set[int] | None = None, raw: bool = False) -> str:
-    """An HTML table; cells are escaped unless ``raw`` (then they are already HTML)."""
-    num = num or set()
-    head = "".join(f'<th{" class=num" if i in num else ""}>{esc(h)}</th>' for i, h in enumerate(headers))
-    body = []
-    for r in rows:
-        cells = "".join(f'<td{" class=num" if i in num else ""}>{c if raw else esc(c)}</td>' for i, c in enumerate(r))
-        body.append(f"<tr>{cells}</tr>")
-    if not rows:
-        body.append(f'<tr><td colspan="{len(headers)}" class="muted">无</td></tr>')
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
 def _who(owner: dict[str, Any] | None, inherited: str | None = None) -> str:
     if not owner:
         return "—"
@@ -252,42 +241,27 @@ def _who(owner: dict[str, Any] | None, inherited: str | None = None) -> str:
     return text + (f"（继承自 {inherited}）" if inherited else "")
 
 
-def _dot(status: str | None, legend: dict[str, dict[str, str]]) -> str:
-    if status is None:
-        return ""
-    s = legend.get(status, {"colour": GREY, "label": status})
-    return f'<span class="dot" style="color:{s["colour"]}" title="{esc(s["label"])}">●</span>'
+def _goals(goals: list[dict[str, Any]]) -> str:
+    return "、".join(f"{g['code']}（{percent(g['achievement'])}）" for g in goals) or "—"
 
 
-def _badge(status: str, legend: dict[str, dict[str, str]]) -> str:
-    s = legend.get(status, {"colour": GREY, "label": status})
-    return f'<span class="badge" style="background:{s["colour"]}">{esc(s["label"])}</span>'
+#: The report's templates (graph/templates), autoescaped: a value is text unless marked Markup.
+_TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("graph", "templates"), autoescape=True,
+                                undefined=jinja2.StrictUndefined, trim_blocks=True)
+_TEMPLATES.globals.update(
+    GREY=GREY, BAOTOU="包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》",
+    TAISHAN="泰山职业技术学院《内部质量保证体系建设与运行实施方案》", who=_who, goals=_goals,
+    without_unit=lambda owner: {k: v for k, v in owner.items() if k != "unit"})
 
 
-def _warning_rows(warnings: list[dict[str, Any]], with_unit: bool = True) -> list[list[str]]:
-    rows = []
-    for i, w in enumerate(warnings, 1):
-        goals = "、".join(f"{g['code']}（{percent(g['achievement'])}）" for g in w["school_goals"]) or "—"
-        absorbed = "<br>".join(esc(a["message"]) for a in w["absorbed"])
-        cells = [str(i), f'<span class="sev-{esc(w["severity"])}">{esc(w["label"])}</span>',
-                 f'{esc(w["message"])}' + (f'<div class="muted">同一链条上的连带问题：{absorbed}</div>' if absorbed else ""),
-                 esc(_who(w["owner"], w["owner_inherited_from"])), esc(goals), esc(w["suggestion"])]
-        if not with_unit:
-            cells[3] = esc(_who({k: v for k, v in w["owner"].items() if k != "unit"}, w["owner_inherited_from"]))
-        rows.append(cells)
-    return rows
+def _page(**context: Any) -> str:
+    return _TEMPLATES.get_template("report.html").render(**context)
 
 
 def task_grid_html(tasks: list[dict[str, Any]], months: list[str], legend: dict[str, dict[str, str]]) -> str:
     """The 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 table of ``tasks`` (entries of the diagnosis JSON ``tasks``): one row per task,
-    one coloured circle per month, as an HTML ``<table>``."""
-    headers = ["任务", "属性", "完成时限"] + [f"{int(m[-2:])}月" for m in months] + ["责任人"]
-    rows = []
-    for t in tasks:
-        rows.append([esc(f"{t['code']} {t['name']}"), esc(t.get("task_kind") or ("整改" if t["kind"] == "RectificationTask" else "")),
-                     esc(t.get("deadline") or "")] + [_dot(s, legend) for s in t["months"]]
-                    + [esc((t.get("person") or {}).get("name", ""))])
-    return _table(headers, rows, raw=True)
+    one coloured circle per month, as an HTML ``<table>`` (every value escaped)."""
+    return _page(grid_only=True, tasks=tasks, months=months, legend=legend)
 
 
 def key_tasks(tasks: list[dict[str, Any]], limit: int = 15) -> tuple[list[dict[str, Any]], int]:
@@ -300,8 +274,32 @@ def key_tasks(tasks: list[dict[str, Any]], limit: int = 15) -> tuple[list[dict[s
     return chosen, len(tasks) - len(chosen)
 
 
+def _units(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per scorecard: the unit's figures row, its warnings and its key tasks (section 五)."""
+    w_by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for w in data["warnings"]:
+        w_by_unit[(w["owner"]["unit"] or {}).get("id", "")].append(w)
+    t_by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for t in data["tasks"]:
+        t_by_unit[t["unit"]["id"]].append(t)
+    out = []
+    for card in data["scorecards"]:
+        uid = card["unit"]["id"]
+        b = card.get("before") or {}
+        tk = card["tasks"]
+        chosen, more = key_tasks(t_by_unit.get(uid, []))
+        out.append({
+            "card": card, "anchor": "unit-" + (uid.split(":", 1)[1] if ":" in uid else "none"),
+            "figures": [percent(card["achievement"]), percent(b.get("rate")), f"{tk.get('on_schedule', 0)}/{tk.get('behind', 0)}",
+                        percent(tk.get("rate")), f"{card['indicators']['breach']}/{card['indicators']['stale']}",
+                        f"{card['warnings']['total']}（{card['warnings']['errors']}）", str(card["absorbed"])],
+            "warnings": w_by_unit.get(uid, []), "tasks": chosen, "more": more})
+    return out
+
+
 def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
-    """The report page for a diagnosis JSON (``Diagnosis.to_dict()``), school-wide or for its unit."""
+    """The report page for a diagnosis JSON (``Diagnosis.to_dict()``), school-wide or for its unit,
+    rendered from the template ``graph/templates/report.html`` (autoescaped)."""
     legend = data["legend"]
     summary = data["summary"]
     college = data.get("college") or "学校"
@@ -311,146 +309,54 @@ def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
     before = data["assessment"]["before"]
     during = data["assessment"]["during"]
     threshold = data["config"]["low_threshold"]
-    out: list[str] = []
-    add = out.append
-    add(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{esc(heading)}</title>'
-        f"<style>{CSS}</style></head><body>")
-    add(f"<header><h1>{esc(heading)}</h1><p class=muted>诊断日期：{esc(data['as_of'])}；依据：考核性诊断（事前、事中、事后，"
-        f"包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9），任务状态颜色（泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13），质量控制关键点（包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表10–表15）。</p></header>")
-    add("<nav><h2>目录</h2><ol><li><a href='#overview'>总体情况</a></li><li><a href='#assessment'>考核性诊断</a></li>"
-        "<li><a href='#indicators'>关键质控指标月度趋势</a></li><li><a href='#warnings'>预警与责任</a></li>"
-        "<li><a href='#units'>各部门诊断</a></li><li><a href='#improve'>整改与改进</a></li></ol></nav>")
-
-    # 一、总体情况
-    add("<section id='overview'><h2>一、总体情况</h2><div class='figures'>")
     figures = [("学校目标达成度", percent(after["school"]["value"])), ("预警（按根源）", str(summary["warnings"])),
                ("其中错误", str(summary["errors"])), ("合并的连带预警", str(summary["absorbed"])),
                ("任务按期推进率", percent(summary["tasks"]["rate"])), ("质控指标预警", str(summary["indicators"]["breach"])),
                ("事前分解率", percent(before["rate"])), ("诊断单位", str(summary["units"]))]
-    for name, value in figures:
-        add(f"<div class='figure'><b>{esc(value)}</b>{esc(name)}</div>")
-    add("</div><div class='charts'>")
-    add(bar_chart([(r["label"], r["value"]) for r in after["by_layer"]],
-                  f"各层面目标达成度（红色虚线：偏低阈值 {percent(threshold, 0)}）", threshold=threshold))
     by_unit: dict[str, dict[str, int]] = defaultdict(lambda: {"error": 0, "warning": 0})
     for w in data["warnings"]:
         name = (w["owner"]["unit"] or {}).get("name") or "(无责任部门)"
         by_unit[name][w["severity"]] += 1
     items = sorted(by_unit.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
-    add(hbar_chart([(name, [(c["error"], SEVERITY_COLOURS["error"], "错误"), (c["warning"], SEVERITY_COLOURS["warning"], "警告")])
-                    for name, c in items], "各部门预警数（红：错误，黄：警告）"))
-    add("</div>")
-    if summary["school_goals_at_risk"]:
-        add("<h3>受预警影响的学校目标</h3>")
-        add(_table(["学校目标", "达成度", "相关预警数"],
-                   [[f"{g['code']} {g['name']}", percent(g["achievement"]), str(g["warnings"])]
-                    for g in summary["school_goals_at_risk"]], num={1, 2}))
-    add("</section>")
-
-    # 二、考核性诊断
-    add("<section id='assessment'><h2>二、考核性诊断</h2>")
-    add("<h3>（一）事前诊断：目标的贯通性和一致性</h3><p class=muted>各单位承接的目标中，已分解为下级目标或落实任务的比例"
-        "（每年3月审核计划）。</p>")
-    add(_table(["责任单位", "承接目标", "已分解", "分解率", "未分解的目标"],
-               [[r["unit"]["name"], str(r["received"]), str(r["decomposed"]), percent(r["rate"]),
-                 "、".join(m["code"] for m in r["missing"][:8]) + ("…" if len(r["missing"]) > 8 else "")]
-                for r in before["by_unit"]], num={1, 2, 3}))
-    add("<h3>（二）事中诊断：工作任务的推进度</h3><p class=muted>按月统计任务状态（颜色同 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13："
-        + "、".join(f"{v['label']}" for v in legend.values()) + "）；按期 = 正常 + 已完成 + 未开始，滞后 = 未完成 + 预警。</p>")
-    add(month_chart(during["months"], during["school"], legend, f"{during['year']}年各月任务状态"))
-    add(_table(["责任单位", "任务数", "正常", "已完成", "未开始", "未完成", "预警", "按期推进率"],
-               [[r["unit"]["name"], str(r["tasks"])] + [str(r["as_of"]["counts"][s]) for s in
-                                                         ("normal", "completed", "not_started", "incomplete", "warning")]
-                + [percent(r["as_of"]["rate"])] for r in during["by_unit"]], num=set(range(1, 8))))
-    add("<h3>（三）事后诊断：目标的达成度</h3>")
-    add(_table(["层面", "目标数", "有数据", "平均达成度"],
-               [[r["label"], str(r["targets"]), str(r["measured"]), percent(r["value"])] for r in after["by_layer"]],
-               num={1, 2, 3}))
-    add(_table(["责任单位", "目标数", "有数据", "平均达成度"],
-               [[r["unit"]["name"], str(r["targets"]), str(r["measured"]), percent(r["value"])] for r in after["by_unit"]],
-               num={1, 2, 3}))
-    school = [t for t in after["targets"] if t["layer"] == "school"]
-    if school:
-        add("<p>学校层面目标：</p>")
-        add(_table(["目标", "完成时限", "达成度", "构成（下级贡献）"],
-                   [[f"{t['code']} {t['name']}", t.get("deadline") or "", percent(t["value"]),
-                     "；".join(f"{c['id'].split(':', 1)[1]} {percent(c['value'])}×{percent(c['share'], 0)}"
-                              for c in t["children"][:6]) + ("…" if len(t["children"]) > 6 else "")]
-                    for t in school], num={2}))
-    add("</section>")
-
-    # 三、关键指标
-    add("<section id='indicators'><h2>三、关键质控指标月度趋势</h2><div class='charts'>")
     by_id = {i["id"]: i for i in data["indicators"]}
-    for iid in data["key_indicators"]:
-        ind = by_id.get(iid)
-        if ind is None:
-            continue
-        add(line_chart([(p["date"], p["value"]) for p in ind["series"]], f"{ind['code']} {ind['name']}",
-                       unit=ind.get("unit"), target=ind.get("target_value"), warning=ind.get("warning")))
-    add("</div>")
     flagged = [i for i in data["indicators"] if i["level"] in ("breach", "watch") or i["stale"]]
     flagged.sort(key=lambda i: ({"breach": 0, "watch": 1}.get(i["level"], 2), i["id"]))
-    add(_table(["指标", "最新值", "目标值", "预警值", "状态", "趋势", "责任"],
-               [[f"{i['code']} {i['name']}",
-                 (indicator_value(i["latest"]["value"], i.get("unit")) + f"（{i['latest']['date']}）") if i["latest"] else "—",
-                 indicator_value(i["target_value"], i.get("unit")), indicator_value(i["warning"], i.get("unit")),
-                 i["level_label"] + ("，数据过期" if i["stale"] else ""),
-                 {"improving": "向好", "worsening": "变差", "flat": "持平"}.get(i["trend"]["change"] or "", "—"),
-                 _who(i["owner"], i["owner_inherited_from"])] for i in flagged[:40]]))
-    add("</section>")
-
-    # 四、预警
-    add("<section id='warnings'><h2>四、预警与责任（按根源问题，每项只报一次）</h2>")
-    add(_table(["序号", "类型", "问题（根源）", "责任（部门 / 岗位 / 责任人）", "危及的学校目标", "建议措施"],
-               _warning_rows(data["warnings"]), raw=True))
-    add("</section>")
-
-    # 五、各部门
-    add("<section id='units'><h2>五、各部门诊断</h2>")
-    w_by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for w in data["warnings"]:
-        w_by_unit[(w["owner"]["unit"] or {}).get("id", "")].append(w)
-    t_by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for t in data["tasks"]:
-        t_by_unit[t["unit"]["id"]].append(t)
-    for card in data["scorecards"]:
-        uid = card["unit"]["id"]
-        anchor = "unit-" + (uid.split(":", 1)[1] if ":" in uid else "none")
-        add(f"<section class='unit' id='{esc(anchor)}' data-unit='{esc(uid)}'>")
-        add(f"<h3>{esc(card['unit']['name'])} {_badge(card['status'], legend)}</h3>")
-        b = card.get("before") or {}
-        tk = card["tasks"]
-        add(_table(["目标达成度", "事前分解率", "任务（按期/滞后）", "按期推进率", "指标（预警/过期）", "预警（错误）", "连带预警"],
-                   [[percent(card["achievement"]), percent(b.get("rate")), f"{tk.get('on_schedule', 0)}/{tk.get('behind', 0)}",
-                     percent(tk.get("rate")), f"{card['indicators']['breach']}/{card['indicators']['stale']}",
-                     f"{card['warnings']['total']}（{card['warnings']['errors']}）", str(card["absorbed"])]]))
-        ws = w_by_unit.get(uid, [])
-        if ws:
-            add(_table(["序号", "类型", "问题（根源）", "岗位 / 责任人", "危及的学校目标", "建议措施"],
-                       _warning_rows(ws, with_unit=False), raw=True))
-        else:
-            add("<p class=muted>本单位无预警。</p>")
-        chosen, more = key_tasks(t_by_unit.get(uid, []))
-        if chosen:
-            add(f"<p class=muted>重点任务月度完成情况（泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13；先列滞后任务）{f'，其余 {more} 项见 xlsx 报告' if more else ''}：</p>")
-            add(task_grid_html(chosen, during["months"], legend))
-        add("</section>")
-    add("</section>")
-
-    # 六、整改
-    add("<section id='improve'><h2>六、整改与改进</h2><p>上述预警按责任单位形成整改清单（<code>iqa rectify export --unit 单位</code>），"
-        "各单位填写整改措施、整改时限和责任人后导入（<code>iqa rectify import</code>），成为下一轮诊改循环的整改任务，"
-        "按任务跟踪；逾期未完成的整改任务本身即为预警（包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9：反馈信息，修正规划/方案，兑现奖惩，形成整改清单）。</p>")
-    rects = [t for t in data["tasks"] if t["kind"] == "RectificationTask"]
-    add(_table(["整改任务", "责任单位", "责任人", "完成时限", "状态"],
-               [[esc(f"{t['code']} {t['name']}"), esc(t["unit"]["name"]), esc((t.get("person") or {}).get("name", "")),
-                 esc(t.get("deadline") or ""), _dot(t["status_as_of"], legend) + " " + esc(legend.get(t["status_as_of"], {}).get("label", ""))]
-                for t in rects], raw=True))
-    add("</section>")
-    add(f"<footer class=muted><p>由 iqa-graph 生成于 {esc(dt.date.today().isoformat())}。达成度：任务已完成计 1、"
-        "按进度计、否则计 0；指标按目标值计达成比例（上限 1）；上级为下级的加权平均。</p></footer></body></html>")
-    return "".join(out)
+    return _page(
+        grid_only=False, data=data, legend=legend, summary=summary, heading=heading, css=Markup(CSS),
+        months=during["months"], figures=figures, today=dt.date.today().isoformat(),
+        # the charts are SVG built (and their text escaped) by the functions above
+        layer_chart=Markup(bar_chart([(r["label"], r["value"]) for r in after["by_layer"]],
+                                     f"各层面目标达成度（红色虚线：偏低阈值 {percent(threshold, 0)}）", threshold=threshold)),
+        unit_chart=Markup(hbar_chart([(name, [(c["error"], SEVERITY_COLOURS["error"], "错误"),
+                                              (c["warning"], SEVERITY_COLOURS["warning"], "警告")])
+                                      for name, c in items], "各部门预警数（红：错误，黄：警告）")),
+        month_chart=Markup(month_chart(during["months"], during["school"], legend, f"{during['year']}年各月任务状态")),
+        indicator_charts=[Markup(line_chart([(p["date"], p["value"]) for p in ind["series"]], f"{ind['code']} {ind['name']}",
+                                            unit=ind.get("unit"), target=ind.get("target_value"), warning=ind.get("warning")))
+                          for ind in (by_id.get(i) for i in data["key_indicators"]) if ind is not None],
+        goals_at_risk=[[f"{g['code']} {g['name']}", percent(g["achievement"]), str(g["warnings"])]
+                       for g in summary["school_goals_at_risk"]],
+        before_rows=[[r["unit"]["name"], str(r["received"]), str(r["decomposed"]), percent(r["rate"]),
+                      "、".join(m["code"] for m in r["missing"][:8]) + ("…" if len(r["missing"]) > 8 else "")]
+                     for r in before["by_unit"]],
+        during_rows=[[r["unit"]["name"], str(r["tasks"])] + [str(r["as_of"]["counts"][s]) for s in
+                                                             ("normal", "completed", "not_started", "incomplete", "warning")]
+                     + [percent(r["as_of"]["rate"])] for r in during["by_unit"]],
+        layer_rows=[[r["label"], str(r["targets"]), str(r["measured"]), percent(r["value"])] for r in after["by_layer"]],
+        after_unit_rows=[[r["unit"]["name"], str(r["targets"]), str(r["measured"]), percent(r["value"])]
+                         for r in after["by_unit"]],
+        school_rows=[[f"{t['code']} {t['name']}", t.get("deadline") or "", percent(t["value"]),
+                      "；".join(f"{c['id'].split(':', 1)[1]} {percent(c['value'])}×{percent(c['share'], 0)}"
+                               for c in t["children"][:6]) + ("…" if len(t["children"]) > 6 else "")]
+                     for t in after["targets"] if t["layer"] == "school"],
+        indicator_rows=[[f"{i['code']} {i['name']}",
+                         (indicator_value(i["latest"]["value"], i.get("unit")) + f"（{i['latest']['date']}）") if i["latest"] else "—",
+                         indicator_value(i["target_value"], i.get("unit")), indicator_value(i["warning"], i.get("unit")),
+                         i["level_label"] + ("，数据过期" if i["stale"] else ""),
+                         {"improving": "向好", "worsening": "变差", "flat": "持平"}.get(i["trend"]["change"] or "", "—"),
+                         _who(i["owner"], i["owner_inherited_from"])] for i in flagged[:40]],
+        units=_units(data),
+        rectifications=[t for t in data["tasks"] if t["kind"] == "RectificationTask"])
 
 
 # ================================================================================ XLSX

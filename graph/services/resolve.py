@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
+
+from rapidfuzz import fuzz, process
 
 from graph.errors import AmbiguousIdError, NotFoundError
 from graph.model import Node
@@ -12,16 +13,18 @@ from ontology import get_ontology
 
 
 def suggest(store: GraphStore, text: str, kind: str | None = None, n: int = 5) -> list[str]:
-    """Up to ``n`` existing ids whose code or id is closest to ``text`` (difflib ratio ≥ 0.6),
-    closest first; ``text`` may be a bare code or a full id."""
-    ids = [node.id for node in store.iter_nodes(kind)]
-    by_code = {i.split(":", 1)[1]: i for i in ids}
-    close = difflib.get_close_matches(text, list(by_code), n=n, cutoff=0.6)
-    close_ids = difflib.get_close_matches(text, ids, n=n, cutoff=0.6)
+    """Up to ``n`` existing ids whose code or id is closest to ``text`` (similarity ≥ 0.6; closest
+    first, ties in id order, so both stores answer alike); ``text`` may be a bare code or a full
+    id. The similarity is rapidfuzz's normalised Indel ratio, ``2·matches / (len(a) + len(b))``
+    like difflib's ratio, computed in C++: a probe over 50,000 ids costs milliseconds for the
+    matching, where two difflib passes took about a second."""
+    ids = sorted(node.id for node in store.iter_nodes(kind))
+    codes = [i.split(":", 1)[1] for i in ids]
     out: list[str] = []
-    for i in [by_code[c] for c in close] + close_ids:
-        if i not in out:
-            out.append(i)
+    for choices in (codes, ids):  # codes first: a bare code is what users type most
+        for _, _, index in process.extract(text, choices, scorer=fuzz.ratio, limit=n, score_cutoff=60):
+            if ids[index] not in out:
+                out.append(ids[index])
     return out[:n]
 
 

@@ -59,7 +59,8 @@ XLSX_CELLS = [
     ("指标", 1, "预警值", "Infinity", "bad.xlsx 指标!2:预警值", "not a finite number"),
     ("指标", 2, "目标值", "-inf", "bad.xlsx 指标!3:目标值", "not a finite number"),
     ("测量", 1, "值", "1e400", "bad.xlsx 测量!2:值", "too large"),
-    ("测量", 2, "值", ("raw", b"NaN"), "bad.xlsx 测量", "cannot read the sheet"),  # openpyxl fails on it
+    ("测量", 2, "值", ("raw", b"NaN"), "bad.xlsx 测量!3:值", "not a finite number"),
+    ("测量", 2, "值", ("raw", b"abc"), "bad.xlsx 测量", "cannot read the sheet"),  # not a number at all
     ("测量", 2, "值", ("raw", b"-1E+400"), "bad.xlsx 测量!3:值", "not a finite number"),
     ("指标", 2, "预警值", ("raw", b"1e400"), "bad.xlsx 指标!3:预警值", "not a finite number"),
     ("目标", 1, "目标值", "1e999", "bad.xlsx 目标!2:目标值", "too large"),

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from graph.settings import LimitsSection
 
@@ -56,6 +56,7 @@ from graph.services.ownership import owner_of
 from graph.store import GraphStore
 from graph.values import BadValue, parse_date
 from graph.xlsx import DATE_FORMAT, sheet_title, table_sheet
+from graph.xlsx_reader import check_xlsx, open_xlsx
 
 SUMMARY_SHEET = "汇总"
 SUMMARY_COLUMNS = ("责任部门", "部门编号", "预警数", "工作表")
@@ -222,37 +223,30 @@ def _unit_from(store: GraphStore, code: str, name: str) -> Node | None:
 
 
 def _rows(source: str | os.PathLike[str] | IO[bytes], where: str) -> list[tuple[str, int, dict[str, Any]]]:
-    """``(sheet title, row number, {column: value})`` of every list sheet (one with 编号 and 整改措施)."""
-    try:
-        wb = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for a bad file
-        raise IngestError([Problem(where, f"cannot read the rectification workbook: {exc}")]) from exc
-    out = []
+    """``(sheet title, row number, {column: value})`` of every list sheet (one with 编号 and 整改措施).
+    The workbook is checked against the default limits first (:func:`check_xlsx`)."""
     limits = LimitsSection()
-    try:
-        for ws in wb.worksheets:
+    check_xlsx(source, where, limits)
+    out = []
+    with open_xlsx(source, where) as wb:
+        for title in wb.titles:
             try:
-                rows = ws.iter_rows(values_only=True)
-                header = next(rows, None)
-                if not header:
-                    continue
-                cols = {_text(h): i for i, h in enumerate(header) if _text(h)}
-                if "整改措施" not in cols or ("编号" not in cols and "节点" not in cols):
-                    continue
-                for number, values in enumerate(rows, start=2):
-                    if number > limits.max_rows:
-                        raise IngestError([Problem(f"{where} {ws.title}", f"the sheet has more than "
-                                                   f"{limits.max_rows:,} rows")])
-                    cells = {c: values[i] if i < len(values) else None for c, i in cols.items()}
-                    if any(_text(v) for v in cells.values()):
-                        out.append((ws.title, number, cells))
+                rows = wb.sheet(title, limits, f"{where} {title}").rows
             except IngestError:
                 raise
-            except Exception as exc:  # XML the parser refuses (a DOCTYPE, with defusedxml), a damaged part
-                raise IngestError([Problem(f"{where} {ws.title}", f"cannot read the sheet ({type(exc).__name__}: "
-                                                                  f"{exc})")]) from exc
-    finally:
-        wb.close()
+            except Exception as exc:  # a damaged part, a number that is not one
+                raise IngestError([Problem(f"{where} {title}", f"cannot read the sheet ({type(exc).__name__}: "
+                                                               f"{exc})")]) from exc
+            header = rows[0] if rows else None
+            if not header:
+                continue
+            cols = {_text(h): i for i, h in enumerate(header) if _text(h)}
+            if "整改措施" not in cols or ("编号" not in cols and "节点" not in cols):
+                continue
+            for number, values in enumerate(rows[1:], start=2):
+                cells = {c: values[i] if i < len(values) else None for c, i in cols.items()}
+                if any(_text(v) for v in cells.values()):
+                    out.append((title, number, cells))
     return out
 
 

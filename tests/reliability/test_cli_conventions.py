@@ -1,0 +1,70 @@
+"""The CLI's conventions: ``--format`` takes only its listed choices (anything else is a usage
+error, exit 2, before the store is opened); ``-o -`` sends the file to standard output with the
+status line on standard error, so stdout holds only the result."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app as cli
+from graph.model import Node
+from graph.stores.embedded import EmbeddedStore
+
+
+@pytest.fixture
+def store_path(tmp_path):
+    path = tmp_path / "m.sqlite"
+    with EmbeddedStore(path) as store:
+        store.upsert_nodes([Node("OrgUnit", "D1", {"name": "教务处", "type": "functional_office"}),
+                            Node("Target", "T1", {"name": "学生发展目标", "layer": "school", "deadline": "2025-12-31"})])
+    return str(path)
+
+
+@pytest.mark.parametrize("command", [["check"], ["trace", "T1"], ["owner", "T1"], ["impact", "T1"], ["export"],
+                                     ["stats"], ["diagnose"]])
+def test_an_unknown_format_is_a_usage_error(store_path, command):
+    result = CliRunner().invoke(cli, ["--store", store_path, *command, "--format", "bogus"])
+    assert result.exit_code == 2, result.output
+    assert "bogus" in result.output and "--format" in result.output
+
+
+@pytest.mark.parametrize("command", [["check", "--format", "xlsx", "--exit-zero"],
+                                     ["diagnose", "--format", "xlsx", "--as-of", "2025-12-31"],
+                                     ["rectify", "export", "--as-of", "2025-12-31"]])
+def test_dash_output_writes_the_workbook_to_stdout_and_the_status_to_stderr(store_path, tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["--store", store_path, *command, "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert zipfile.ZipFile(io.BytesIO(result.stdout_bytes)).namelist()  # a whole xlsx, nothing else
+    assert "wrote standard output" in result.stderr
+    assert not (tmp_path / "-").exists()
+
+
+def test_dash_output_of_export_is_the_turtle_alone(store_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["--store", store_path, "export", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.lstrip().startswith("@prefix") and "学生发展目标" in result.stdout
+    assert not (tmp_path / "-").exists()
+
+
+def test_load_dash_reads_a_workbook_from_standard_input(store_path, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "部门"
+    ws.append(["编号", "名称", "类型"])
+    ws.append(["D9", "质控办", "职能部门"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    result = CliRunner().invoke(cli, ["--store", store_path, "load", "-"], input=buffer.getvalue())
+    assert result.exit_code == 0, result.output
+    with EmbeddedStore(store_path) as store:
+        assert store.get_node("OrgUnit:D9").props["name"] == "质控办"
+    bad = CliRunner().invoke(cli, ["--store", store_path, "load", "-"], input="编号,名称\nD8,教务处\n".encode())
+    assert bad.exit_code == 2 and "<stdin>" in bad.stderr and "not an .xlsx workbook" in bad.stderr
