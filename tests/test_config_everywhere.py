@@ -94,7 +94,7 @@ def api_get(path: str) -> dict:
     from api.main import create_app
 
     with TestClient(create_app(), base_url="http://127.0.0.1") as client:
-        response = client.get(f"/api/v1{path}", params={"as_of": AS_OF})
+        response = client.get(f"/api/v1{path}", params={"as_of": AS_OF, "limit": 10_000})
     assert response.status_code == 200, response.text
     return response.json()
 
