@@ -55,11 +55,17 @@ def _print_load_report(result) -> None:
 @app.command()
 def demo(
     force: Annotated[bool, typer.Option("--force", help="replace a store that holds other data")] = False,
+    as_of: Annotated[Optional[dt.datetime], typer.Option(
+        "--as-of", formats=["%Y-%m-%d"],
+        help="the day the demo's story is told for (default today: its deadlines and measurements are set "
+             "relative to it, so `iqa check` and `iqa diagnose` without --as-of tell the same story)")] = None,
 ) -> None:
     """The main job: a fresh store with the demo college and 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表7, then the check summary,
-    the trace of one school goal down to teacher tasks, and one owner answer."""
+    the trace of one school goal down to teacher tasks, and one owner answer. The demo's dates are
+    set relative to the day it is built (or --as-of), and its findings are counted as of that day."""
     from graph.checks import RULES
-    from seed.demo import demo_as_of, load_demo, pick_owner_example, pick_school_goal, reset_store
+    from graph.asof import as_of_or_default
+    from seed.demo import load_demo, pick_owner_example, pick_school_goal, reset_store
 
     from cli.render import findings_table, focus_trace, owner_panel, summary_table, trace_tree
 
@@ -68,10 +74,12 @@ def demo(
         reset_store(store, force=force)
         bar, report = progress()
         with bar:
-            load_demo(store, progress=report)
+            day = as_of_or_default(as_of.date() if as_of else None)
+            load_demo(store, progress=report, as_of=day)
         console.rule("[bold]示例职业技术学院 demo college")
         console.print(f"store: {store.location} — {store.count_nodes()} nodes, {store.count_edges()} edges")
-        result = iqa.check(as_of=demo_as_of()).to_dict()
+        console.print(f"as of {day.isoformat()} (the demo's dates are set relative to this day)")
+        result = iqa.check(as_of=day).to_dict()
         console.print(summary_table(result["summary"], RULES))
         mismatches = [f for f in result["findings"] if f["rule"] == "IS001"]
         console.print(findings_table(mismatches))
@@ -108,7 +116,7 @@ def check(
         elif fmt == "xlsx":
             path = output or Path("整改清单.xlsx")
             findings_to_xlsx(report, path)
-            console.print(f"wrote {path} ({data['summary']['total']} findings)")
+            console.print(f"wrote {path} ({data['summary']['total']} findings as of {data['summary']['as_of']})")
         else:
             console.print(findings_table(data["findings"]))
             console.print(summary_table(data["summary"], RULES))

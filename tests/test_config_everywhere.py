@@ -33,7 +33,7 @@ def demo_path(tmp_path_factory) -> Path:
     from cli.main import app
 
     path = tmp_path_factory.mktemp("config-everywhere") / "demo.sqlite"
-    result = CliRunner().invoke(app, ["--store", str(path), "demo"])
+    result = CliRunner().invoke(app, ["--store", str(path), "demo", "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     return path
 

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.asof import as_of_or_default
 from graph.errors import NotFoundError, ValidationError
 from graph.model import Node
 from graph.checks import RuleConfig, resolve_unit
@@ -183,7 +184,7 @@ def diagnose(store: GraphStore, *, as_of: dt.date | None = None, unit: str | Nod
     scorecard. Raises NotFoundError / AmbiguousIdError for an unknown or ambiguous unit, and
     ValidationError if ``config.chain_rules`` names an unknown rule. Reads the store once (plus
     once more for the chain rules' ``run_checks``)."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of_or_default(as_of)
     config = config or DiagnosisConfig()
     target_unit = None
     if unit is not None:
@@ -246,7 +247,7 @@ def achievement(store: GraphStore, node: Node | str, *, as_of: dt.date | None = 
                 config: DiagnosisConfig | None = None, depth: int | None = None) -> dict[str, Any]:
     """The achievement rate of one node with its explanation (``Rollup.explain``). Raises
     NotFoundError for an unknown node id."""
-    ctx = DiagnosisContext(store, as_of or dt.date.today(), config)
+    ctx = DiagnosisContext(store, as_of_or_default(as_of), config)
     nid = node.id if isinstance(node, Node) else node
     if nid not in ctx.nodes:
         raise NotFoundError(f"no node {nid}")
