@@ -346,6 +346,10 @@ class LoadReportOut(BaseModel):
                                           "row it kept (a bad optional cell), with the reason")
     normalised: list[NormalisedOut] = Field(default_factory=list, description="every value stored otherwise "
                                             "than it was written, for the quality office to check")
+    dry_run: bool = Field(False, description="true when nothing was written (a check of the load)")
+    changes: dict[str, Any] | None = Field(None, description="a dry run only: `nodes_added`, `nodes_changed` "
+                                           "(`{id, fields: {property: {before, after}}}`), `edges_added`, "
+                                           "`edges_removed`")
 
 
 class AuditEntry(BaseModel):

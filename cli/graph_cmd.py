@@ -27,20 +27,46 @@ def init() -> None:
 def load(
     files: Annotated[list[Path], typer.Argument(help=".xlsx workbooks, .csv sheets, folders of them, or RDF (.ttl/.jsonld)")],
     partial: Annotated[bool, typer.Option("--partial", help="load the good rows and report the bad ones")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="write nothing; show what the load would add, change "
+                                                           "(field by field) and remove")] = False,
 ) -> None:
-    """Load workbooks into the store: all or nothing unless --partial."""
+    """Load workbooks into the store: all or nothing unless --partial. With --dry-run, nothing is
+    written: the nodes and edges the load would add, change (each field before → after) or remove
+    are listed."""
     from ingest import load_paths
 
     with opened() as iqa:
         bar, report = progress()
         with bar:
-            result = load_paths(iqa.store, files, partial=partial, progress=report, limits=iqa.settings.limits)
+            result = load_paths(iqa.store, files, partial=partial, progress=report, limits=iqa.settings.limits,
+                                dry_run=dry_run)
         _print_load_report(result)
+        if result.changes is not None:
+            _print_changes(result.changes)
+
+
+def _print_changes(changes) -> None:
+    """The changes of a dry run: counts, then every changed node field and every edge."""
+    c = changes.to_dict()
+    console.print(f"[bold]dry run — nothing written.[/bold] The load would add {len(c['nodes_added'])} nodes, "
+                  f"change {len(c['nodes_changed'])} nodes, add {len(c['edges_added'])} edges and remove "
+                  f"{len(c['edges_removed'])} edges.")
+    for node in c["nodes_changed"]:
+        console.print(f"[yellow]change[/yellow] {escape(node['id'])}", highlight=False)
+        for name, d in node["fields"].items():
+            console.print(f"    {escape(name)}: {escape(repr(d['before']))} → {escape(repr(d['after']))}", highlight=False)
+    for e in c["edges_removed"]:
+        console.print(f"[red]remove edge[/red] {escape(e['source'])} -{e['type']}-> {escape(e['target'])}", highlight=False)
+    for nid in c["nodes_added"]:
+        console.print(f"[green]add[/green] {escape(nid)}", highlight=False)
+    for e in c["edges_added"]:
+        console.print(f"[green]add edge[/green] {escape(e['source'])} -{e['type']}-> {escape(e['target'])}", highlight=False)
 
 
 def _print_load_report(result) -> None:
     data = result.to_dict()
-    console.print(f"loaded: {data.get('nodes_written', 0)} nodes, {data.get('edges_written', 0)} edges")
+    verb = "would write" if data.get("dry_run") else "loaded"
+    console.print(f"{verb}: {data.get('nodes_written', 0)} nodes, {data.get('edges_written', 0)} edges")
     for w in data.get("warnings", []):
         console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False)
     for n in data.get("normalised", []):

@@ -15,6 +15,7 @@ from graph.services.completeness import chain_completeness
 from graph.services.explore import count_tree
 from graph.services.ownership import owner_of
 from graph.services.trace import trace
+from graph.model import Node
 from graph.stores.embedded import EmbeddedStore
 from ontology import get_ontology
 from seed.demo import demo_as_of
@@ -278,6 +279,29 @@ def test_load_validates_then_loads_and_the_pages_see_the_new_data(open_page, tmp
     # a page opened afterwards sees the new data (caches were invalidated)
     at = open_page("browse", node="OrgUnit:D1")
     assert "部门 D1 · 新教务处" in at.subheader[0].value
+
+
+def test_load_previews_changes_to_existing_data_and_waits_for_a_confirmation(open_page, tmp_path, monkeypatch,
+                                                                            workbook_bytes, editor_token):
+    store_path = tmp_path / "office.sqlite"
+    with EmbeddedStore(store_path) as seeded:
+        seeded.upsert_nodes([Node("OrgUnit", "D1", {"name": "教务处", "type": "functional_office"})])
+    monkeypatch.setenv("IQA_STORE", str(store_path))
+    renamed = {"部门": [["编号", "名称", "类型"], ["D1", "教学管理处", "职能部门"], ["D2", "学生处", "职能部门"]]}
+    at = open_page("load", token=editor_token)
+    at.file_uploader(key="load_files").upload("部门.xlsx", workbook_bytes(renamed), XLSX).run()
+    at.button(key="load_validate").click().run()
+    shown = texts(at)
+    assert not at.exception and "导入将做的改动" in shown and "修改 1 个已有节点" in shown
+    changed = next(d.value for d in at.dataframe if "原值" in d.value.columns)
+    assert changed.to_dict("records") == [{"节点": "OrgUnit:D1", "字段": "名称", "原值": "教务处", "新值": "教学管理处"}]
+    assert at.button(key="load_load").disabled  # not before the changes are confirmed
+    at.checkbox(key="load_confirm").check().run()
+    assert not at.button(key="load_load").disabled
+    at.button(key="load_load").click().run()
+    assert not at.exception and "已导入" in texts(at)
+    with EmbeddedStore(store_path) as after:
+        assert after.get_node("OrgUnit:D1").name == "教学管理处" and after.get_node("OrgUnit:D2") is not None
 
 
 # ------------------------------------------------------------------------------ language
