@@ -133,7 +133,7 @@ def chart_labels(at) -> set[str]:
 
 
 def ui_checks() -> set[str]:
-    at = ui_page("checks", checks_as_of=dt.date.fromisoformat(AS_OF))
+    at = ui_page("checks", as_of=dt.date.fromisoformat(AS_OF))
     ids: set[str] = set()
     for frame in at.dataframe:
         if "规则" in frame.value.columns:
@@ -142,12 +142,12 @@ def ui_checks() -> set[str]:
 
 
 def ui_overview() -> set[str]:
-    at = ui_page("overview")
+    at = ui_page("overview", as_of=dt.date.fromisoformat(AS_OF))
     return {m for label in chart_labels(at) for m in RULE_ID.findall(label)} & set(RULES)
 
 
 def ui_diagnosis() -> set[str]:
-    at = ui_page("diagnosis", diag_as_of=dt.date.fromisoformat(AS_OF))
+    at = ui_page("diagnosis", as_of=dt.date.fromisoformat(AS_OF))
     return titles_shown("\n".join(frame.value.to_csv(index=False) for frame in at.dataframe))
 
 

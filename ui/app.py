@@ -29,8 +29,11 @@ from ui.state import t  # noqa: E402
 st.set_page_config(page_title="iqa-graph", page_icon=":material/hub:", layout="wide")
 
 access = None
+state.restore_from_query()
 with st.sidebar:
     st.radio(t("language"), LANGS, key=state.LANG_KEY, horizontal=True, format_func=LANG_NAMES.get)
+    st.session_state.setdefault(state.AS_OF_KEY, state.as_of())  # the widget's value lives in the session
+    st.date_input(t("as_of_all"), key=state.AS_OF_KEY, help=t("as_of_help"))
     try:
         h = state.handle()
         st.text_input(t("token"), type="password", key=state.AUTH_KEY, help=t("sign_in"))
@@ -51,6 +54,8 @@ with st.sidebar:
     except IqaError as exc:
         st.error(state.tm("store_error", error=exc))
 
+state.keep_in_query()
+
 if access is None or access.principal is None:
     if access is not None:
         st.info(t("sign_in_needed"))
@@ -67,4 +72,5 @@ pages = [
 ]
 if not access.can("editor"):  # the Load page is not even listed (and refuses by itself)
     pages = [p for p in pages if p.url_path != "load"]
+st.caption(t("as_of_banner", date=state.as_of().isoformat()))
 st.navigation(pages).run()

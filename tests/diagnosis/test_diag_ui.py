@@ -32,7 +32,7 @@ def run_page(monkeypatch, tmp_path, demo_path, lang: str | None = None, unit: st
     at = AppTest.from_file(str(APP), default_timeout=90)
     if lang:
         at.session_state["lang"] = lang
-    at.session_state["diag_as_of"] = dt.date(2025, 12, 31)
+    at.session_state["as_of"] = dt.date(2025, 12, 31)
     if unit:
         at.session_state["diag_unit"] = unit
     at.switch_page("views/diagnosis.py")

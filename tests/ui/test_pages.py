@@ -154,7 +154,7 @@ def test_trace_shows_the_impact_of_changing_a_node(open_page):
 
 # ------------------------------------------------------------------------------ checks
 def _set_demo_date(at):
-    at.date_input(key="checks_as_of").set_value(demo_as_of()).run()
+    at.date_input(key="as_of").set_value(demo_as_of()).run()  # the sidebar's check date
     assert not at.exception
     return at
 
@@ -198,7 +198,39 @@ def test_checks_download_is_the_rectification_workbook(open_page, demo_store):
 
 def test_checks_default_date_is_today(open_page):
     at = open_page("checks")
-    assert at.date_input(key="checks_as_of").value == dt.date.today()
+    assert at.date_input(key="as_of").value == dt.date.today()
+    assert f"截至 {dt.date.today().isoformat()}" in texts(at)
+
+
+def test_the_check_date_and_language_are_kept_in_the_query_parameters(open_page):
+    at = open_page("overview", lang="en")
+    assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
+    at.date_input(key="as_of").set_value(demo_as_of()).run()
+    assert demo_as_of().isoformat() in str(at.query_params["as_of"])
+    assert f"As of {demo_as_of().isoformat()}" in texts(at)
+
+
+def test_a_link_with_language_and_date_opens_with_them(open_page):
+    from streamlit.testing.v1 import AppTest
+
+    from ui_helpers import texts as shown
+
+    at = AppTest.from_file(str(open_page.__globals__["APP"]), default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.query_params["as_of"] = demo_as_of().isoformat()
+    at.switch_page("views/checks.py")
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Checks" and at.date_input(key="as_of").value == demo_as_of()
+    assert f"checked as of {demo_as_of().isoformat()}" in shown(at)
+
+
+def test_the_selected_node_is_kept_when_moving_by_the_sidebar(open_page):
+    at = open_page("trace", node="Target:MB-D-ZZRSC2")
+    at.query_params.clear()  # the sidebar's page links carry no query parameters
+    at.switch_page("views/ownership.py")
+    at.run()
+    assert not at.exception and "MB-D-ZZRSC2" in texts(at)
 
 
 # ------------------------------------------------------------------------------ ownership
