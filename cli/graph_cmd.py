@@ -208,15 +208,26 @@ def impact(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="ttl | jsonld | graphml")] = "ttl",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file (default: standard output)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="ttl | jsonld | graphml | xlsx")] = "ttl",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file (default: standard output; "
+                                                                         "xlsx needs one)")] = None,
 ) -> None:
-    """Export the whole graph as RDF (Turtle, JSON-LD) or GraphML."""
+    """Export the whole graph as RDF (Turtle, JSON-LD), GraphML, or (xlsx) a workbook of the
+    contract — every sheet, one row per node — that `iqa load` reads back into the same graph."""
     from graph.export import export_graphml
     from graph.rdf import export_rdf
 
-    if fmt not in ("ttl", "jsonld", "graphml"):
-        raise typer.BadParameter("use ttl, jsonld or graphml", param_hint="--format")
+    if fmt not in ("ttl", "jsonld", "graphml", "xlsx"):
+        raise typer.BadParameter("use ttl, jsonld, graphml or xlsx", param_hint="--format")
+    if fmt == "xlsx":
+        from ingest.export_workbook import export_workbook
+
+        if output is None:
+            raise typer.BadParameter("--format xlsx writes a file: give it with -o FILE", param_hint="--output")
+        with opened() as iqa:
+            counts = export_workbook(iqa.store, output)
+        console.print(f"wrote {output} ({sum(counts.values())} rows in {len(counts)} sheets)")
+        return
     with opened() as iqa:
         text = export_graphml(iqa.store) if fmt == "graphml" else export_rdf(iqa.store, fmt)
     if output:
