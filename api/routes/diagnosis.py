@@ -117,6 +117,7 @@ def get_scorecard(unit_id: Annotated[str, Path(min_length=1, max_length=200,
     {"total", "counts", "on_schedule", "behind", "rate"}, "indicators": {"total", "breach", "watch",
     "met", "stale"}, "warnings": {"total", "errors", "by_kind"}, "absorbed", "school_goals_at_risk"}`.
     `status` / `colour` use the colours of 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13: 预警 red (an error-severity warning), 未完成
-    yellow (other warnings), 已完成 black (every task done), else 正常 green. 404 / 409 for an id
+    yellow (other warnings, or an achievement below `low_threshold`), 已完成 black (every task done), else
+    正常 green. 404 / 409 for an id
     naming no / several org units."""
     return json(iqa.scorecard(unit_id, as_of=as_of, low_threshold=low_threshold, judge_not_due=judge_not_due))

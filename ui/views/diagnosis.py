@@ -25,33 +25,35 @@ _TEXT: dict[str, tuple[str, str]] = {
     "low": ("达成度偏低阈值", "Low achievement below"),
     "achievement": ("学校目标达成度", "School achievement"),
     "rate": ("达成度", "Achievement"),
-    "warnings": ("预警（按根源）", "Warnings (root causes)"),
+    "warnings": ("问题（按根源）", "Problems (root causes)"),
     "errors": ("其中错误", "Errors"),
-    "absorbed": ("合并的连带预警", "Absorbed warnings"),
+    "absorbed": ("并入根源的连带问题", "Problems folded into a root cause"),
     "on_schedule": ("任务按期推进率", "Tasks on schedule"),
     "scorecards": ("单位记分卡", "Unit scorecards"),
     "by_layer": ("各层面目标达成度", "Achievement by layer"),
-    "warning_list": ("预警与责任", "Warnings and who is responsible"),
-    "no_warnings": ("没有预警。", "No warnings."),
+    "warning_list": ("问题与责任", "Problems and who is responsible"),
+    "no_warnings": ("没有问题。", "No problems."),
     "kind": ("类型", "Kind"),
     "problem": ("问题（根源）", "Problem (root cause)"),
     "owner": ("责任", "Responsible"),
     "inherited": ("责任继承自", "Owner inherited from"),
     "goals": ("危及的学校目标", "School goals at risk"),
-    "also": ("连带预警", "Also explains"),
+    "also": ("连带问题", "Also explains"),
     "decomposed": ("事前分解率", "Decomposed (before)"),
-    "indicators": ("指标预警/过期", "Indicators breached/stale"),
+    "indicators": ("指标越过预警值/过期", "Indicators past their threshold/stale"),
     "tasks": ("任务月度完成情况（泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13）",
               "Tasks month by month (泰山职业技术学院《内部质量保证体系建设与运行实施方案》figure 13)"),
     "more_tasks": ("其余 {n} 项见 xlsx 报告", "{n} more in the xlsx report"),
     "download_html": ("下载诊断报告（HTML）", "Download the report (HTML)"),
     "download_xlsx": ("下载诊断报告（xlsx）", "Download the report (xlsx)"),
     "download_list": ("下载整改清单", "Download the rectification list"),
-    "why_fewer": ("为什么预警比「检查」页的问题少？诊断把 {checks} 条检查问题归并到根源：同一根源引起的问题只报一次"
-                  "（{warnings} 条预警，另有 {absorbed} 条连带预警并入其中），并加上任务逾期、指标越线等诊断自己的发现。",
-                  "Why fewer warnings than the Checks page's {checks} findings? The diagnosis reports each problem once, "
-                  "at its root cause ({warnings} warnings; {absorbed} more are folded into them), and adds its own "
-                  "findings such as overdue tasks and breached indicators."),
+    "why_fewer": ("为什么这里的问题比「检查」页的 {checks} 条少？诊断把检查发现归并到根源：同一根源引起的问题只报一次"
+                  "（{warnings} 条，另有 {absorbed} 条连带问题并入其中），并加上任务逾期、指标越过预警值等诊断自己的发现。"
+                  "单位状态“预警”（红）指单位有错误级问题；“预警值”是指标的阈值。",
+                  "Why fewer problems than the Checks page's {checks} findings? The diagnosis reports each problem once, "
+                  "at its root cause ({warnings} problems; {absorbed} more are folded into them), and adds its own "
+                  "findings such as overdue tasks and indicators past their threshold. A unit's status "
+                  "“warning” (red) means it has an error-level problem; an indicator's “warning threshold” is a value."),
     "hint": ("选择一个单位可查看其任务月度完成情况并下载其整改清单。",
              "Pick a unit to see its tasks month by month and download its rectification list."),
 }

@@ -140,9 +140,13 @@ def _scorecards(d: Diagnosis, include: dict[str, dict[str, str]] | None = None) 
         tasks = during.get(uid, {}).get("as_of") or {"counts": {s: 0 for s in STATUSES}, "on_schedule": 0,
                                                    "behind": 0, "rate": None}
         total_tasks = sum(tasks["counts"].values())
+        a = after.get(uid)
+        # below the low-achievement threshold is never 正常, warnings or not (a unit with no task
+        # behind can still fall short of its targets)
+        low = bool(a) and a["value"] is not None and a["value"] < ctx.config.low_threshold
         if any(w.severity == "error" for w in ws):
             status = "warning"
-        elif ws:
+        elif ws or low:
             status = "incomplete"
         elif total_tasks and tasks["counts"].get("completed") == total_tasks:
             status = "completed"
@@ -151,7 +155,6 @@ def _scorecards(d: Diagnosis, include: dict[str, dict[str, str]] | None = None) 
         inds = ind_by_unit.get(uid, [])
         goals = sorted({g["id"] for w in ws for g in w.school_goals})
         b = before.get(uid)
-        a = after.get(uid)
         node = ctx.nodes.get(uid)
         cards.append({
             "unit": units[uid], "type": node.props.get("type") if node is not None else None,
