@@ -40,6 +40,9 @@ TEXT: dict[str, tuple[str, str]] = {
                      "{total} results, the first {shown} shown; type more to narrow them"),
     "no_results": ("没有找到“{text}”", "Nothing matches “{text}”"),
     "pick_hint": ("搜索一个节点开始。", "Search for a node to start."),
+    "start_here": ("从学校目标或部门开始，或在上方搜索任一节点：", "Start from a school goal or a unit, or search for any node above:"),
+    "school_goals": ("学校目标", "School goals"),
+    "pick_unit": ("选择一个部门…", "Pick a unit…"),
     "unknown_node": ("没有节点 {id}", "No node {id}"),
     # browse
     "properties": ("属性", "Properties"),

@@ -247,6 +247,21 @@ def completeness(core_key: str, gen: int) -> list[dict[str, Any]]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def starting_points(core_key: str, gen: int) -> dict[str, list[dict[str, Any]]]:
+    """Where the pages open when no node is chosen: ``{"goals": [school-layer targets], "units":
+    [org units]}``, each ``{"id", "kind", "code", "name"}`` in id order (at most 200 each)."""
+    from graph.services.explore import node_ref
+    from graph.services.search import search_nodes
+
+    def run(s: GraphStore) -> dict[str, list[dict[str, Any]]]:
+        goals = search_nodes(s, None, kind="Target", layer="school", limit=200).items
+        units = search_nodes(s, None, kind="OrgUnit", limit=200).items
+        return {"goals": [node_ref(n) for n in sorted(goals, key=lambda n: n.id)],
+                "units": [node_ref(n) for n in sorted(units, key=lambda n: n.id)]}
+
+    return _with_store(core_key, run)
+
+
 def search(core_key: str, gen: int, text: str, kind: str | None = None, limit: int = 50) -> dict[str, Any]:
     """``graph.services.search.search_nodes(store, text, kind=kind, limit=limit)`` as
     ``{"total", "items": [{"id", "kind", "code", "name"}]}``."""

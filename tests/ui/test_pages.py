@@ -351,3 +351,16 @@ def test_reload_reopens_the_store(open_page):
     at.button(key="reload_store").click().run()
     assert not at.exception and at.title[0].value == "总览"
 
+
+
+def test_pages_open_on_the_school_goals_and_the_units(open_page, demo_store):
+    goals = sorted(n.id for n in demo_store.iter_nodes("Target") if n.props.get("layer") == "school")
+    units = sorted(n.id for n in demo_store.iter_nodes("OrgUnit"))
+    for page in ("trace", "browse"):
+        at = open_page(page)
+        assert at.subheader[0].value.startswith(f"目标 {goals[0].split(':')[1]}"), page
+        assert "学校目标" in texts(at) and any(b.key == f"{page}_start_{goals[1]}" for b in at.button)
+    at = open_page("ownership")
+    assert at.subheader[0].value.startswith(f"部门 {units[0].split(':')[1]}")
+    next(b for b in at.button if b.key == f"ownership_start_{goals[1]}").click().run()
+    assert not at.exception and at.query_params["node"] == goals[1]
