@@ -82,6 +82,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "count": ("数量", "count"),
     "level": ("层次", "level"),
     "via": ("经由", "via"),
+    "tree_cues": ("▸ +n：已折叠，点击展开（其下还有 n 个节点）；✂ +n：因深度或绘图上限未画出的节点，见「表格」；↻：共享节点，已在别处展开。"
+                  "悬停节点可看名称、责任与连线类型（分解为、由…实施）。",
+                  "▸ +n: folded, click to unfold (n nodes below); ✂ +n: nodes not drawn because of the depth or the "
+                  "drawing cap, see the table; ↻: a shared node unfolded elsewhere. Hover a node for its name, owner "
+                  "and the edge that leads to it (decomposes to, implemented by)."),
     "status_legend": ("任务状态", "Task status"),
     # checks
     "as_of": ("检查日期", "Check date"),
