@@ -61,16 +61,8 @@ if access is None or access.principal is None:
         st.info(t("sign_in_needed"))
     st.stop()
 
-pages = [
-    st.Page("views/overview.py", title=t("page_overview"), icon=":material/dashboard:", default=True),
-    st.Page("views/browse.py", title=t("page_browse"), icon=":material/search:", url_path="browse"),
-    st.Page("views/trace.py", title=t("page_trace"), icon=":material/account_tree:", url_path="trace"),
-    st.Page("views/checks.py", title=t("page_checks"), icon=":material/rule:", url_path="checks"),
-    st.Page("views/ownership.py", title=t("page_ownership"), icon=":material/badge:", url_path="ownership"),
-    st.Page("views/load.py", title=t("page_load"), icon=":material/upload_file:", url_path="load"),
-    st.Page("views/diagnosis.py", title=t("page_diagnosis"), icon=":material/monitor_heart:", url_path="diagnosis"),
-]
-if not access.can("editor"):  # the Load page is not even listed (and refuses by itself)
-    pages = [p for p in pages if p.url_path != "load"]
+pages = state.pages()
+listed = [p for key, p in pages.items() if key != "load" or access.can("editor")]  # Load: editors only
+
 st.caption(t("as_of_banner", date=state.as_of().isoformat()))
-st.navigation(pages).run()
+st.navigation(listed).run()

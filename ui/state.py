@@ -522,21 +522,37 @@ def shared_params(node_id: str | None = None) -> dict[str, str]:
     return params
 
 
-PAGES: dict[str, str] = {
-    "overview": "views/overview.py",
-    "browse": "views/browse.py",
-    "trace": "views/trace.py",
-    "checks": "views/checks.py",
-    "ownership": "views/ownership.py",
-    "load": "views/load.py",
+#: The pages, defined once: key → (file, icon). The navigation and :func:`go` use the same
+#: ``st.Page`` objects (:func:`pages`); a page's URL path is its key (the first is the default).
+PAGE_SPECS: dict[str, tuple[str, str]] = {
+    "overview": ("views/overview.py", ":material/dashboard:"),
+    "browse": ("views/browse.py", ":material/search:"),
+    "trace": ("views/trace.py", ":material/account_tree:"),
+    "checks": ("views/checks.py", ":material/rule:"),
+    "ownership": ("views/ownership.py", ":material/badge:"),
+    "load": ("views/load.py", ":material/upload_file:"),
+    "diagnosis": ("views/diagnosis.py", ":material/monitor_heart:"),
 }
+PAGES_KEY = "_pages"
+
+
+def pages() -> dict[str, Any]:
+    """The ``st.Page`` of every page, titled in the current language, built once per run and kept
+    for :func:`go` (key → page)."""
+    built = {key: st.Page(path, title=t(f"page_{key}"), icon=icon, default=i == 0,
+                          url_path=None if i == 0 else key)
+             for i, (key, (path, icon)) in enumerate(PAGE_SPECS.items())}
+    st.session_state[PAGES_KEY] = built
+    return built
 
 
 def go(page: str, node_id: str | None = None) -> None:
-    """Switch to ``page`` (a key of PAGES) showing ``node_id``."""
+    """Switch to ``page`` (a key of PAGE_SPECS) showing ``node_id``, through the navigation's own
+    ``st.Page``."""
     if node_id:
         st.session_state[SELECTED_KEY] = node_id
-    st.switch_page(PAGES[page], query_params=shared_params(node_id))
+    target = st.session_state.get(PAGES_KEY, {}).get(page) or PAGE_SPECS[page][0]
+    st.switch_page(target, query_params=shared_params(node_id))
 
 
 def uniq(items: Iterable[str]) -> list[str]:
