@@ -20,6 +20,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from api.docs import install_docs
 from api.middleware import AuthGate, BodyLimit
 from api.problems import ProblemDetail, install_handlers, problem_responses
 from api.routes import ROUTERS
@@ -91,12 +92,13 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         description=DESCRIPTION,
         openapi_tags=TAGS,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
-        redoc_url=f"{API_PREFIX}/redoc",
+        docs_url=None,  # served by install_docs with local assets (no CDN)
+        redoc_url=None,
         lifespan=lifespan,
     )
     app.state.iqa = iqa
     install_handlers(app)
+    install_docs(app, API_PREFIX)
     app.add_middleware(BodyLimit, max_bytes=settings.api_max_upload_bytes)
     app.add_middleware(AuthGate, iqa=iqa)  # outside BodyLimit: a bad token is 401 before the body
     if settings.api_cors_origins:

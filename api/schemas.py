@@ -114,6 +114,15 @@ class OwnerAnswerOut(BaseModel):
     chain: list[ChainStep]
 
 
+class PageFields(BaseModel):
+    """``total`` / ``limit`` / ``offset`` of a paged answer (graph.services.paging): the list holds
+    items ``offset`` … ``offset + limit - 1`` of ``total``."""
+
+    total: int = Field(description="items in all")
+    limit: int | None = Field(description="page size asked for")
+    offset: int = Field(description="index of the first item of the page")
+
+
 class TraceEntry(BaseModel):
     """One node of a trace (``iqa trace --format json``). A node met again in a DAG is a reference
     ``{"id", "kind", "name", "ref": true}`` without children."""
@@ -127,7 +136,10 @@ class TraceEntry(BaseModel):
     status: PropValue = None
     deadline: PropValue = None
     via: str | None = Field(None, description="edge type from the node above")
-    truncated: int | None = Field(None, description="children not shown because of depth")
+    truncated: int | None = Field(None, description="children not shown because of depth or limit")
+    total: int | None = Field(None, description="root only: its children (parents going up) in all")
+    limit: int | None = Field(None, description="root only: children shown at most under each node")
+    offset: int | None = Field(None, description="root only: index of the root's first child shown")
     ref: bool | None = None
     children: list[TraceEntry] | None = None
     parents: list[TraceEntry] | None = None
@@ -160,7 +172,7 @@ class CountedRef(BaseModel):
     count: int
 
 
-class ImpactOut(BaseModel):
+class ImpactOut(PageFields):
     model_config = _examples({
         "node": "Target:MB-D-GZC",
         "affected": [{"id": "Task:RW-0135", "kind": "Task", "name": "年度重点工作：完成实训设备采购与验收", "depth": 1,
@@ -168,10 +180,10 @@ class ImpactOut(BaseModel):
                                                          "post": {"id": "Post:GZC-P01", "name": "国有资产管理处处长"},
                                                          "unit": {"id": "OrgUnit:GZC", "name": "国有资产管理处"}}}],
         "units": [{"id": "OrgUnit:GZC", "name": "国有资产管理处", "count": 1}],
-        "people": [{"id": "Person:T0012", "name": "杜欣", "count": 1}]})
+        "people": [{"id": "Person:T0012", "name": "杜欣", "count": 1}], "total": 1, "limit": 50, "offset": 0})
 
     node: str
-    affected: list[Affected]
+    affected: list[Affected] = Field(description="one page of the affected nodes (`total` counts them all)")
     units: list[CountedRef]
     people: list[CountedRef]
 
@@ -194,11 +206,14 @@ class OwnedItems(BaseModel):
                               "by_kind": {"Duty": [{"id": "Duty:JWC-NZNZ1", "name": "专业设置及调整（A101）",
                                                     "via": "assigned_to", "through": "Post:JWC-P02"}],
                                           "Indicator": [{"id": "Indicator:ZK-06", "name": "院级以上优质（精品）课程数",
-                                                         "via": "assigned_to", "through": None}]}})
+                                                         "via": "assigned_to", "through": None}]},
+                              "limit": 50, "offset": 0})
 
     owner: OwnerRef
-    total: int
-    by_kind: dict[str, list[OwnedItem]]
+    total: int = Field(description="items in all")
+    limit: int | None = Field(None, description="page size asked for")
+    offset: int = Field(0, description="index (kind, then id order) of the first item of the page")
+    by_kind: dict[str, list[OwnedItem]] = Field(description="one page of the items, grouped by kind")
 
 
 class FindingOwner(BaseModel):
@@ -226,7 +241,7 @@ class CheckSummary(BaseModel):
     as_of: str
 
 
-class CheckReportOut(BaseModel):
+class CheckReportOut(PageFields):
     """The same shape as ``iqa check --format json``."""
 
     model_config = _examples({
@@ -237,9 +252,9 @@ class CheckReportOut(BaseModel):
                       "owner": {"unit": {"id": "OrgUnit:HQC", "name": "后勤管理处"}, "person": None},
                       "inherited_from": "InstitutionItem:E301"}],
         "summary": {"total": 1, "errors": 1, "warnings": 0, "by_rule": {"IS001": 1}, "by_unit": {"后勤管理处": 1},
-                    "as_of": "2025-12-31"}})
+                    "as_of": "2025-12-31"}, "total": 1, "limit": 50, "offset": 0})
 
-    findings: list[FindingOut]
+    findings: list[FindingOut] = Field(description="one page of the findings (`summary` counts them all)")
     summary: CheckSummary
 
 
@@ -331,6 +346,10 @@ class LoadReportOut(BaseModel):
                                           "row it kept (a bad optional cell), with the reason")
     normalised: list[NormalisedOut] = Field(default_factory=list, description="every value stored otherwise "
                                             "than it was written, for the quality office to check")
+    dry_run: bool = Field(False, description="true when nothing was written (a check of the load)")
+    changes: dict[str, Any] | None = Field(None, description="a dry run only: `nodes_added`, `nodes_changed` "
+                                           "(`{id, fields: {property: {before, after}}}`), `edges_added`, "
+                                           "`edges_removed`")
 
 
 class AuditEntry(BaseModel):
@@ -347,7 +366,7 @@ class AuditEntry(BaseModel):
 
 
 class AuditPage(BaseModel):
-    model_config = _examples({"total": 1, "limit": 100, "offset": 0, "items": [{
+    model_config = _examples({"total": 1, "limit": 50, "offset": 0, "items": [{
         "at": "2025-11-21T08:30:00.000Z", "who": "quality-office", "op": "node.patch", "id": "Task:RW-0001",
         "before": {"id": "Task:RW-0001", "kind": "Task", "code": "RW-0001", "props": {"name": "…", "status": "normal"}},
         "after": {"id": "Task:RW-0001", "kind": "Task", "code": "RW-0001", "props": {"name": "…", "status": "completed"}}}]})
@@ -533,3 +552,8 @@ class DiagnosisOut(_Open):
     tasks: list[dict[str, Any]] = Field(default_factory=list)
     assessment: dict[str, Any] = Field(default_factory=dict, description="before / during / after (表9)")
     scorecards: list[ScorecardOut] = Field(default_factory=list)
+    total: int | None = Field(None, description="warnings in all (`warnings` holds one page)")
+    totals: dict[str, int] | None = Field(None, description="items in all of each paged list: warnings, absorbed, "
+                                                            "tasks, targets (assessment.after.targets)")
+    limit: int | None = Field(None, description="page size asked for")
+    offset: int | None = Field(None, description="index of the first item of each paged list")

@@ -86,19 +86,16 @@ def diagnose(
         result = iqa.diagnose(as_of=as_of.date() if as_of else None, unit=unit, low_threshold=low,
                               judge_not_due=all_targets)
         data = result.to_dict()
-        hint = as_of is None and _is_demo(iqa.store)
     if fmt == "json":
         print_json(data)
     elif fmt in ("xlsx", "html"):
         path = output or Path(f"诊断报告.{fmt}")
         with output_to(path) as dest:
             write_report(data, dest, fmt)
-        err.print(f"wrote {shown(path)} ({data['summary']['warnings']} warnings, {len(data['scorecards'])} units)",
-                  markup=False, highlight=False)
+        err.print(f"wrote {shown(path)} ({data['summary']['warnings']} warnings, {len(data['scorecards'])} units, "
+                  f"as of {data['as_of']})", markup=False, highlight=False)
     else:
         _print_table(console, data)
-    if hint:
-        err.print("[dim]hint: the demo college's data end on 2025-12-31; try --as-of 2025-12-31[/dim]")
 
 
 rectify = typer.Typer(help="Rectification lists (整改清单): export per unit, import the filled-in list as tasks.",
@@ -151,10 +148,3 @@ def _default_list(store, unit: str | None) -> Path:
     safe = "".join(ch if ch not in '\\/:*?"<>|' else "_" for ch in node.name)
     return Path(f"整改清单-{safe}.xlsx")
 
-
-def _is_demo(store) -> bool:
-    try:
-        from seed.demo import DEMO_MARKER
-    except ImportError:  # seed/ is not part of an installed package
-        return False
-    return any(n.name == DEMO_MARKER for n in store.iter_nodes("OrgUnit"))

@@ -29,8 +29,12 @@ def load(
     files: Annotated[list[Path], typer.Argument(help=".xlsx workbooks, .csv sheets, folders of them, or RDF "
                                                     "(.ttl/.jsonld); - reads an .xlsx from standard input")],
     partial: Annotated[bool, typer.Option("--partial", help="load the good rows and report the bad ones")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="write nothing; show what the load would add, change "
+                                                           "(field by field) and remove")] = False,
 ) -> None:
-    """Load workbooks into the store: all or nothing unless --partial."""
+    """Load workbooks into the store: all or nothing unless --partial. With --dry-run, nothing is
+    written: the nodes and edges the load would add, change (each field before → after) or remove
+    are listed."""
     from ingest.loader import load_sources
 
     with opened() as iqa:
@@ -38,8 +42,28 @@ def load(
         bar, report = progress()
         with bar:
             result = load_sources(iqa.store, piped, [f for f in files if str(f) != "-"], partial=partial,
-                                  progress=report, limits=iqa.settings.limits)
+                                  progress=report, limits=iqa.settings.limits, dry_run=dry_run)
         _print_load_report(result)
+        if result.changes is not None:
+            _print_changes(result.changes)
+
+
+def _print_changes(changes) -> None:
+    """The changes of a dry run: counts, then every changed node field and every edge."""
+    c = changes.to_dict()
+    console.print(f"[bold]dry run — nothing written.[/bold] The load would add {len(c['nodes_added'])} nodes, "
+                  f"change {len(c['nodes_changed'])} nodes, add {len(c['edges_added'])} edges and remove "
+                  f"{len(c['edges_removed'])} edges.")
+    for node in c["nodes_changed"]:
+        console.print(f"[yellow]change[/yellow] {escape(node['id'])}", highlight=False)
+        for name, d in node["fields"].items():
+            console.print(f"    {escape(name)}: {escape(repr(d['before']))} → {escape(repr(d['after']))}", highlight=False)
+    for e in c["edges_removed"]:
+        console.print(f"[red]remove edge[/red] {escape(e['source'])} -{e['type']}-> {escape(e['target'])}", highlight=False)
+    for nid in c["nodes_added"]:
+        console.print(f"[green]add[/green] {escape(nid)}", highlight=False)
+    for e in c["edges_added"]:
+        console.print(f"[green]add edge[/green] {escape(e['source'])} -{e['type']}-> {escape(e['target'])}", highlight=False)
 
 
 def _stdin_workbook(limits):
@@ -60,7 +84,8 @@ def _stdin_workbook(limits):
 
 def _print_load_report(result) -> None:
     data = result.to_dict()
-    console.print(f"loaded: {data.get('nodes_written', 0)} nodes, {data.get('edges_written', 0)} edges")
+    verb = "would write" if data.get("dry_run") else "loaded"
+    console.print(f"{verb}: {data.get('nodes_written', 0)} nodes, {data.get('edges_written', 0)} edges")
     for w in data.get("warnings", []):
         console.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False)
     for n in data.get("normalised", []):
@@ -75,11 +100,17 @@ def _print_load_report(result) -> None:
 @app.command()
 def demo(
     force: Annotated[bool, typer.Option("--force", help="replace a store that holds other data")] = False,
+    as_of: Annotated[Optional[dt.datetime], typer.Option(
+        "--as-of", formats=["%Y-%m-%d"],
+        help="the day the demo's story is told for (default today: its deadlines and measurements are set "
+             "relative to it, so `iqa check` and `iqa diagnose` without --as-of tell the same story)")] = None,
 ) -> None:
     """The main job: a fresh store with the demo college and 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表7, then the check summary,
-    the trace of one school goal down to teacher tasks, and one owner answer."""
+    the trace of one school goal down to teacher tasks, and one owner answer. The demo's dates are
+    set relative to the day it is built (or --as-of), and its findings are counted as of that day."""
     from graph.checks import RULES
-    from seed.demo import demo_as_of, load_demo, pick_owner_example, pick_school_goal, reset_store
+    from graph.asof import as_of_or_default
+    from seed.demo import load_demo, pick_owner_example, pick_school_goal, reset_store
 
     from cli.render import findings_table, focus_trace, owner_panel, summary_table, trace_tree
 
@@ -88,10 +119,12 @@ def demo(
         reset_store(store, force=force)
         bar, report = progress()
         with bar:
-            load_demo(store, progress=report)
+            day = as_of_or_default(as_of.date() if as_of else None)
+            load_demo(store, progress=report, as_of=day)
         console.rule("[bold]示例职业技术学院 demo college")
         console.print(f"store: {store.location} — {store.count_nodes()} nodes, {store.count_edges()} edges")
-        result = iqa.check(as_of=demo_as_of()).to_dict()
+        console.print(f"as of {day.isoformat()} (the demo's dates are set relative to this day)")
+        result = iqa.check(as_of=day).to_dict()
         console.print(summary_table(result["summary"], RULES))
         mismatches = [f for f in result["findings"] if f["rule"] == "IS001"]
         console.print(findings_table(mismatches))
@@ -127,7 +160,8 @@ def check(
             path = output or Path("整改清单.xlsx")
             with output_to(path) as dest:
                 findings_to_xlsx(report, dest)
-            err.print(f"wrote {shown(path)} ({data['summary']['total']} findings)", markup=False, highlight=False)
+            err.print(f"wrote {shown(path)} ({data['summary']['total']} findings as of {data['summary']['as_of']})",
+                      markup=False, highlight=False)
         else:
             console.print(findings_table(data["findings"]))
             console.print(summary_table(data["summary"], RULES))
@@ -193,13 +227,25 @@ def impact(
 
 @app.command()
 def export(
-    fmt: Annotated[Literal["ttl", "jsonld", "graphml"], typer.Option("--format", help="ttl | jsonld | graphml")] = "ttl",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file (default or -: standard output)")] = None,
+    fmt: Annotated[Literal["ttl", "jsonld", "graphml", "xlsx"],
+                   typer.Option("--format", help="ttl | jsonld | graphml | xlsx")] = "ttl",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file (default or -: standard output; "
+                                                                         "xlsx needs a file)")] = None,
 ) -> None:
-    """Export the whole graph as RDF (Turtle, JSON-LD) or GraphML."""
+    """Export the whole graph as RDF (Turtle, JSON-LD), GraphML, or (xlsx) a workbook of the
+    contract — every sheet, one row per node — that `iqa load` reads back into the same graph."""
     from graph.export import export_graphml
     from graph.rdf import export_rdf
 
+    if fmt == "xlsx":
+        from ingest.export_workbook import export_workbook
+
+        if output is None or str(output) == "-":
+            raise typer.BadParameter("--format xlsx writes a file: give it with -o FILE", param_hint="--output")
+        with opened() as iqa:
+            counts = export_workbook(iqa.store, output)
+        err.print(f"wrote {output} ({sum(counts.values())} rows in {len(counts)} sheets)", markup=False, highlight=False)
+        return
     with opened() as iqa:
         text = export_graphml(iqa.store) if fmt == "graphml" else export_rdf(iqa.store, fmt)
     if output and str(output) != "-":

@@ -57,6 +57,7 @@ from ingest.mapping import ParsedRow, parse_sheet, sheet_problems
 from graph.settings import LimitsSection
 from ingest.readers import RDF_SUFFIXES, WORKBOOK_SUFFIXES, RawSheet, ReadResult, expand_paths, read_file, read_mapping
 from ingest.report import LoadReport, SheetCount
+from ingest.changes import plan_changes
 from ingest.resolve import Outcome, Resolver
 
 #: ``progress(stage, done, total)``; stages: ``read`` (files), ``parse`` (rows), ``check``, ``write``.
@@ -81,7 +82,8 @@ def _as_read_result(sheets: object, source: str) -> ReadResult:
 
 
 def load_sheets(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Mapping[str, list[Mapping[str, object]]],
-                *, partial: bool = False, progress: Progress | None = None, source: str = "<memory>") -> LoadReport:
+                *, partial: bool = False, progress: Progress | None = None, source: str = "<memory>",
+                dry_run: bool = False) -> LoadReport:
     """Load sheets into ``store`` in one transaction and return a :class:`LoadReport`.
 
     ``sheets``: reader output (:class:`~ingest.readers.ReadResult` or a list of
@@ -95,29 +97,37 @@ def load_sheets(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Map
     its row and the row kept (``report.dropped``), the rows with other problems and the rows
     that depend on them are skipped, the rest is written, and the report lists what was skipped.
     Every value stored otherwise than written is in ``report.normalised``.
-    ``progress(stage, done, total)`` is called per sheet and every ~1,000 rows.
+    ``progress(stage, done, total)`` is called per sheet and every ~1,000 rows. ``dry_run``: write
+    nothing, say what would change (see :func:`load_sources`).
     """
-    return load_sources(store, sheets, (), partial=partial, progress=progress, source=source)
+    return load_sources(store, sheets, (), partial=partial, progress=progress, source=source, dry_run=dry_run)
 
 
 def load_paths(store: GraphStore, paths: Iterable[str | os.PathLike[str]], *, partial: bool = False,
-               progress: Progress | None = None, limits: LimitsSection | None = None) -> LoadReport:
+               progress: Progress | None = None, limits: LimitsSection | None = None,
+               dry_run: bool = False) -> LoadReport:
     """Read every file and directory in ``paths`` (``.xlsx``, ``.csv``; RDF ``.ttl``, ``.jsonld``,
     ``.json-ld``, ``.nt``, ``.rdf`` via ``graph.rdf.read_rdf``) and load them all together as one
     load in one transaction, so references across files resolve. Files are named in messages as
     given; ``limits`` (``graph.settings.LimitsSection``, default the defaults) bound what a file
     may hold. Raises IngestError for missing, unreadable or over-limit files and as
-    :func:`load_sheets` does."""
-    return load_sources(store, None, paths, partial=partial, progress=progress, limits=limits)
+    :func:`load_sheets` does. ``dry_run``: read and check everything, write nothing, and say in
+    ``report.changes`` what the load would change (see :func:`load_sources`)."""
+    return load_sources(store, None, paths, partial=partial, progress=progress, limits=limits, dry_run=dry_run)
 
 
 def load_sources(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Mapping | None,
                  paths: Iterable[str | os.PathLike[str]] = (), *, partial: bool = False,
                  progress: Progress | None = None, source: str = "<memory>",
-                 limits: LimitsSection | None = None) -> LoadReport:
+                 limits: LimitsSection | None = None, dry_run: bool = False) -> LoadReport:
     """In-memory ``sheets`` (as :func:`load_sheets` takes them; None for none) and the files of
     ``paths`` (as :func:`load_paths` reads them) loaded together as ONE load: references across
-    them resolve and everything is written in one transaction or, on IngestError, nothing is."""
+    them resolve and everything is written in one transaction or, on IngestError, nothing is.
+
+    ``dry_run``: everything is read, resolved and checked as for the load (the same problems
+    are raised), nothing is written, and ``report.changes`` (``ingest.changes.LoadChanges``) lists
+    the nodes that would be added or changed (with each changed field before and after) and the
+    edges that would be added or removed; ``report.dry_run`` is true."""
     progress = progress or _noop
     result = ReadResult() if sheets is None else _as_read_result(sheets, source)
     files = expand_paths(paths, WORKBOOK_SUFFIXES + RDF_SUFFIXES) if paths else []
@@ -134,7 +144,7 @@ def load_sources(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Ma
         else:
             result.extend(read_file(f, limits))
         progress("read", i + 1, len(files))
-    return _load(store, result, rdf_nodes, rdf_edges, partial, progress)
+    return _load(store, result, rdf_nodes, rdf_edges, partial, progress, dry_run)
 
 
 def _parse(result: ReadResult, progress: Progress) -> tuple[list[ParsedRow], list[Problem], set[int]]:
@@ -159,8 +169,8 @@ def _parse(result: ReadResult, progress: Progress) -> tuple[list[ParsedRow], lis
 
 
 def _load(store: GraphStore, result: ReadResult, rdf_nodes: list[Node], rdf_edges: list[Edge],
-          partial: bool, progress: Progress) -> LoadReport:
-    report = LoadReport(files=list(result.files), warnings=list(result.warnings), partial=partial)
+          partial: bool, progress: Progress, dry_run: bool = False) -> LoadReport:
+    report = LoadReport(files=list(result.files), warnings=list(result.warnings), partial=partial, dry_run=dry_run)
     rows, sheet_level, in_bad_sheets = _parse(result, progress)
     resolver = Resolver(rows, store, rdf_nodes)
     skip: set[int] = set(in_bad_sheets) if partial else set()
@@ -177,7 +187,11 @@ def _load(store: GraphStore, result: ReadResult, rdf_nodes: list[Node], rdf_edge
         problems += outcome.problems
         skip |= outcome.bad_rows
     rdf_known = store.get_nodes([n.id for n in rdf_nodes]) if rdf_nodes else {}
-    _write(store, outcome, rdf_nodes, rdf_edges, progress)
+    if dry_run:
+        report.changes = plan_changes(store, rdf_nodes + outcome.write,
+                                      rdf_edges + [Edge(s, t, d) for s, t, d in outcome.add], outcome.remove)
+    else:
+        _write(store, outcome, rdf_nodes, rdf_edges, progress)
     skipped = Counter(id(rows[i].sheet) for i in skip)
     report.sheets = [SheetCount(s.file, s.title, len(s.rows), skipped[id(s)]) for s in result.sheets]
     report.problems = problems

@@ -37,6 +37,12 @@ from graph.xlsx_reader import SheetCells, check_xlsx, open_xlsx
 HEADER_SEARCH = 10
 
 WORKBOOK_SUFFIXES = (".xlsx", ".csv")
+
+#: The header of the column that marks a template's example rows (``iqa template`` writes it): a
+#: row with anything in it is never loaded (a warning names it), and the column itself is no data.
+EXAMPLE_COLUMN = "示例"
+_EXAMPLE_HEADERS = {normalize_header(h) for h in (EXAMPLE_COLUMN, "example", f"{EXAMPLE_COLUMN}[example]")}
+_EXAMPLE_KEY = "\x00example"  # a column key no header can produce
 RDF_SUFFIXES = (".ttl", ".jsonld", ".json-ld", ".nt", ".rdf")
 
 
@@ -125,6 +131,9 @@ def build_sheet(file: str, title: str, header: list[object], rows: Iterable[tupl
     keys: list[str | None] = []
     for raw, (col, alias) in zip(header, matches):
         text = cell_text(raw)
+        if col is None and text and normalize_header(text) in _EXAMPLE_HEADERS:
+            keys.append(_EXAMPLE_KEY)
+            continue
         if col is not None and alias and col.zh in by_name:
             col = None  # the sheet has the column by its own name: this header is another column
         key = col.zh if col else (text or None)
@@ -168,6 +177,10 @@ def build_sheet(file: str, title: str, header: list[object], rows: Iterable[tupl
                 if not value:
                     continue
             cells[key] = value
+        if cells.pop(_EXAMPLE_KEY, None) is not None:
+            result.warnings.append(f"{sheet.location(number)}: the template's example row ({EXAMPLE_COLUMN} column "
+                                   "filled in): not loaded")
+            continue
         if cells:
             sheet.rows.append(RawRow(number, cells))
     if unnamed_data:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from graph.errors import Problem
+from ingest.changes import LoadChanges
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class LoadReport:
     which rows a partial load skipped (``file sheet!row``). ``dropped``: cells a partial load left
     out of a row it kept (a bad optional cell), with the reason. ``normalised``: every value stored
     otherwise than written (a threshold's comparison, a period, a name, a merged cell, a title row
-    …) as :class:`Note`.
+    …) as :class:`Note`. ``dry_run``: nothing was written; ``changes`` then says what the load
+    would change (``ingest.changes.LoadChanges``; None after a real load).
     """
 
     files: list[str] = field(default_factory=list)
@@ -60,6 +62,8 @@ class LoadReport:
     partial: bool = False
     dropped: list[Problem] = field(default_factory=list)
     normalised: list[Note] = field(default_factory=list)
+    dry_run: bool = False
+    changes: LoadChanges | None = None
 
     @property
     def rows(self) -> int:
@@ -73,4 +77,5 @@ class LoadReport:
         d["problems"] = [{"location": p.location, "reason": p.reason} for p in self.problems]
         d["dropped"] = [{"location": p.location, "reason": p.reason} for p in self.dropped]
         d["rows"] = self.rows
+        d["changes"] = self.changes.to_dict() if self.changes is not None else None
         return d

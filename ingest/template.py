@@ -6,6 +6,7 @@ import os
 
 from graph.values import allowed_values
 from graph.xlsx import DATE_FORMAT, table_sheet
+from ingest.readers import EXAMPLE_COLUMN
 from ingest.sheets import SHEETS
 
 #: One example row per sheet (by Chinese header); together they form a small valid workbook. Dates
@@ -37,8 +38,13 @@ EXAMPLE_ROWS: dict[str, dict[str, object]] = {
     "测量": {"指标编号": "I1", "日期": "2025-12-31", "值": "87%", "来源": "教务处统计"},
 }
 
+#: What the example column's cell says on each example row.
+EXAMPLE_MARK = "是"
+
 _RULES = [
     "本工作簿是内部质量保证体系知识图谱的数据模板，每张表对应一类数据；本“说明”表不会被导入。",
+    f"每张表第 2 行是示例行，最后一列“{EXAMPLE_COLUMN}”填有“{EXAMPLE_MARK}”：这样的行不会被导入（导入报告会提示）。"
+    f"请在下方填写自己的数据，“{EXAMPLE_COLUMN}”列留空；示例行可以删除，也可以保留。",
     "表名和列名须与模板一致（也可用方括号中的英文别名）；列的顺序可以调整，全角/半角括号、逗号、冒号视为相同。",
     "加粗的列为必填列；必填单元格为空的行会被拒绝，并指出“表名!行号:列名”。",
     "多值单元格用 、 ， , ； ; 或换行分隔。",
@@ -68,8 +74,10 @@ _ALLOWED = [
 def write_template(path: str | os.PathLike[str]) -> None:
     """Write the input template to ``path`` (``.xlsx``): the sheet ``说明`` (rules and allowed values
     of each controlled column, in Chinese), then every contract sheet with its exact Chinese headers
-    (required ones bold, each with a comment giving its English alias) and one example row; the
-    example rows together load without error. Raises OSError when the file cannot be written."""
+    (required ones bold, each with a comment giving its English alias) and one example row, marked
+    in a last column ``示例`` (``EXAMPLE_COLUMN``) so that it is never loaded; with that mark
+    cleared, the example rows together load without error. Raises OSError when the file cannot be
+    written."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
@@ -102,12 +110,17 @@ def write_template(path: str | os.PathLike[str]) -> None:
 
     for spec in SHEETS:
         example = EXAMPLE_ROWS[spec.zh]
-        ws = table_sheet(wb, spec.zh, [c.zh for c in spec.columns], [[example.get(c.zh) for c in spec.columns]],
-                         widths=[max(12, 2 * len(c.zh) + 4) for c in spec.columns],
+        ws = table_sheet(wb, spec.zh, [c.zh for c in spec.columns] + [EXAMPLE_COLUMN],
+                         [[example.get(c.zh) for c in spec.columns] + [EXAMPLE_MARK]],
+                         widths=[max(12, 2 * len(c.zh) + 4) for c in spec.columns] + [8],
                          bold=[i for i, c in enumerate(spec.columns, start=1) if c.required],
                          # every date column in one form: a real date shown yyyy-mm-dd
                          formats={i: DATE_FORMAT for i, c in enumerate(spec.columns, start=1) if c.value == "date"})
-        for cell, col in zip(ws[1], spec.columns, strict=True):
+        for cell, col in zip(ws[1], spec.columns):
             note = f"{'必填' if col.required else '选填'} [{col.en}]{'；多值用、分隔' if col.multi else ''}"
             cell.comment = Comment(note, "iqa-graph")
+        marker = ws.cell(row=1, column=len(spec.columns) + 1)
+        marker.comment = Comment(f"[example] 填有“{EXAMPLE_MARK}”的行是模板示例，不会被导入；您的数据行请留空", "iqa-graph")
+        for cell in ws[2]:
+            cell.font = Font(italic=True, color="808080")  # the example row reads as an example
     wb.save(path)

@@ -56,6 +56,9 @@ import sys
 from pathlib import Path
 
 SEED = 20251
+#: The day the demo's story is written for: deadlines, statuses and measurements are set against it.
+#: ``build_demo_college(as_of)`` moves every date by ``as_of - DEMO_AS_OF`` days, so a demo built
+#: on any day tells this same story as of that day.
 DEMO_AS_OF = datetime.date(2025, 12, 31)
 COLLEGE_NAME = "示例职业技术学院"
 T7_UNITS_CSV = Path(__file__).resolve().parent / "real" / "004_t7_institution_index" / "部门.csv"
@@ -956,8 +959,13 @@ class _College:
                       code="RW-9903")
 
 
-def build_demo_college() -> dict[str, list[dict[str, object]]]:
-    """The demo college as {sheet name: rows}; see the module docstring for the shape and defects."""
+def build_demo_college(as_of: datetime.date = DEMO_AS_OF) -> dict[str, list[dict[str, object]]]:
+    """The demo college as {sheet name: rows}; see the module docstring for the shape and defects.
+
+    The story is told as of ``as_of``: every date (完成时限, 测量 日期) is moved by ``as_of -
+    DEMO_AS_OF`` days, so the days between a deadline and the check date — what the deadline,
+    status and measurement rules look at — are the same whatever day the demo is built. Texts
+    that name a year (「2025年度党政工作要点」) keep it."""
     college = _College()
     college.build_org()
     college.build_plans_and_standards()
@@ -966,7 +974,18 @@ def build_demo_college() -> dict[str, list[dict[str, object]]]:
     college.seed_defects()
     college.build_measurements(college.build_indicators())
     college.build_duties()
-    return college.sheets
+    return shift_dates(college.sheets, as_of - DEMO_AS_OF)
+
+
+def shift_dates(sheets: dict[str, list[dict[str, object]]], delta: datetime.timedelta) -> dict[str, list[dict[str, object]]]:
+    """``sheets`` with every date value moved by ``delta`` (the rows are changed in place)."""
+    if delta:
+        for rows in sheets.values():
+            for row in rows:
+                for key, value in row.items():
+                    if isinstance(value, datetime.date):
+                        row[key] = value + delta
+    return sheets
 
 
 def write_csv(sheets: dict[str, list[dict[str, object]]], out_dir: Path) -> list[Path]:

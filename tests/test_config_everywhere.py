@@ -33,7 +33,7 @@ def demo_path(tmp_path_factory) -> Path:
     from cli.main import app
 
     path = tmp_path_factory.mktemp("config-everywhere") / "demo.sqlite"
-    result = CliRunner().invoke(app, ["--store", str(path), "demo"])
+    result = CliRunner().invoke(app, ["--store", str(path), "demo", "--as-of", AS_OF])
     assert result.exit_code == 0, result.output
     return path
 
@@ -94,7 +94,7 @@ def api_get(path: str) -> dict:
     from api.main import create_app
 
     with TestClient(create_app(), base_url="http://127.0.0.1") as client:
-        response = client.get(f"/api/v1{path}", params={"as_of": AS_OF})
+        response = client.get(f"/api/v1{path}", params={"as_of": AS_OF, "limit": 10_000})
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -133,7 +133,7 @@ def chart_labels(at) -> set[str]:
 
 
 def ui_checks() -> set[str]:
-    at = ui_page("checks", checks_as_of=dt.date.fromisoformat(AS_OF))
+    at = ui_page("checks", as_of=dt.date.fromisoformat(AS_OF))
     ids: set[str] = set()
     for frame in at.dataframe:
         if "规则" in frame.value.columns:
@@ -142,12 +142,12 @@ def ui_checks() -> set[str]:
 
 
 def ui_overview() -> set[str]:
-    at = ui_page("overview")
+    at = ui_page("overview", as_of=dt.date.fromisoformat(AS_OF))
     return {m for label in chart_labels(at) for m in RULE_ID.findall(label)} & set(RULES)
 
 
 def ui_diagnosis() -> set[str]:
-    at = ui_page("diagnosis", diag_as_of=dt.date.fromisoformat(AS_OF))
+    at = ui_page("diagnosis", as_of=dt.date.fromisoformat(AS_OF))
     return titles_shown("\n".join(frame.value.to_csv(index=False) for frame in at.dataframe))
 
 

@@ -29,8 +29,11 @@ from ui.state import t  # noqa: E402
 st.set_page_config(page_title="iqa-graph", page_icon=":material/hub:", layout="wide")
 
 access = None
+state.restore_from_query()
 with st.sidebar:
     st.radio(t("language"), LANGS, key=state.LANG_KEY, horizontal=True, format_func=LANG_NAMES.get)
+    st.session_state.setdefault(state.AS_OF_KEY, state.as_of())  # the widget's value lives in the session
+    st.date_input(t("as_of_all"), key=state.AS_OF_KEY, help=t("as_of_help"))
     try:
         h = state.handle()
         st.text_input(t("token"), type="password", key=state.AUTH_KEY, help=t("sign_in"))
@@ -51,20 +54,15 @@ with st.sidebar:
     except IqaError as exc:
         st.error(state.tm("store_error", error=exc))
 
+state.keep_in_query()
+
 if access is None or access.principal is None:
     if access is not None:
         st.info(t("sign_in_needed"))
     st.stop()
 
-pages = [
-    st.Page("views/overview.py", title=t("page_overview"), icon=":material/dashboard:", default=True),
-    st.Page("views/browse.py", title=t("page_browse"), icon=":material/search:", url_path="browse"),
-    st.Page("views/trace.py", title=t("page_trace"), icon=":material/account_tree:", url_path="trace"),
-    st.Page("views/checks.py", title=t("page_checks"), icon=":material/rule:", url_path="checks"),
-    st.Page("views/ownership.py", title=t("page_ownership"), icon=":material/badge:", url_path="ownership"),
-    st.Page("views/load.py", title=t("page_load"), icon=":material/upload_file:", url_path="load"),
-    st.Page("views/diagnosis.py", title=t("page_diagnosis"), icon=":material/monitor_heart:", url_path="diagnosis"),
-]
-if not access.can("editor"):  # the Load page is not even listed (and refuses by itself)
-    pages = [p for p in pages if p.url_path != "load"]
-st.navigation(pages).run()
+pages = state.pages()
+listed = [p for key, p in pages.items() if key != "load" or access.can("editor")]  # Load: editors only
+
+st.caption(t("as_of_banner", date=state.as_of().isoformat()))
+st.navigation(listed).run()

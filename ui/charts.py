@@ -45,7 +45,9 @@ def neighbourhood_options(graph: dict[str, Any]) -> dict[str, Any]:
             "label": {"show": centre or len(graph["nodes"]) <= 60},
             "itemStyle": {"borderColor": "#000", "borderWidth": 2} if centre else {},
         })
-    links = [{"source": e["source"], "target": e["target"], "tip": [label(e["type"])]} for e in graph["edges"]]
+    links = [{"source": e["source"], "target": e["target"], "value": label(e["type"]), "tip": [label(e["type"])]}
+             for e in graph["edges"]]
+    few = len(links) <= 60  # above that the labels would cover the drawing: on hover only
     return {
         "tooltip": {"formatter": _JS_TIP},
         "legend": [{"data": [label(k) for k in kinds], "top": 0, "type": "scroll"}],
@@ -57,9 +59,15 @@ def neighbourhood_options(graph: dict[str, Any]) -> dict[str, Any]:
             "force": {"repulsion": 320, "edgeLength": [60, 160], "gravity": 0.06},
             "label": {"position": "right", "fontSize": 11},
             "lineStyle": {"color": "source", "opacity": 0.6, "curveness": 0.1},
-            "emphasis": {"focus": "adjacency", "label": {"show": True}},
+            "edgeLabel": {"show": few, "formatter": "{c}", "fontSize": 10, "color": "#555"},
+            "emphasis": {"focus": "adjacency", "label": {"show": True}, "edgeLabel": {"show": True}},
         }],
     }
+
+
+def _size(entry: dict[str, Any], key: str) -> int:
+    """Entries in a (sub)tree, the entry itself included."""
+    return 1 + sum(_size(c, key) for c in entry.get(key, []))
 
 
 def tree_options(tree: dict[str, Any], key: str = "children") -> tuple[dict[str, Any], int]:
@@ -107,13 +115,22 @@ def tree_options(tree: dict[str, Any], key: str = "children") -> tuple[dict[str,
             tip.append(f"{label('status')}: {label(entry['status'])}")
         if entry.get("deadline"):
             tip.append(f"{label('deadline')}: {entry['deadline']}")
+        if entry.get("via"):
+            tip.append(f"{t('via')}: {state.edge_label(entry['via'])}")
         if entry.get("omitted"):
             tip.append("✂ " + t("more_items", n=entry["omitted"]))
         node = {"name": text, "value": entry["id"], "tip": tip,
                 "itemStyle": {"color": colour, "borderColor": colour},
                 "children": [convert(c, depth + 1) for c in entry.get(key, [])]}
+        # expand cues: how much a folded node hides, and what the drawing or the depth left out
+        hidden = sum(_size(c, key) for c in entry.get(key, []))
         if depth >= unfold and node["children"]:
             node["collapsed"] = True
+            node["name"] += f"  ▸ +{hidden}"
+            node["itemStyle"] = {**node["itemStyle"], "borderWidth": 3, "borderColor": "#424242"}
+        cut = (entry.get("omitted") or 0) + (entry.get("truncated") or 0)
+        if cut:
+            node["name"] += f"  ✂ +{cut}"
         if depth == 0:  # the root's label above it, clear of its children's labels
             node["label"] = {"position": "top", "align": "center", "distance": 8, "fontWeight": "bold",
                              "backgroundColor": "rgba(255,255,255,0.85)"}
@@ -128,8 +145,9 @@ def tree_options(tree: dict[str, Any], key: str = "children") -> tuple[dict[str,
             "top": "2%", "bottom": "2%", "left": "20%" if key == "children" else "30%",
             "right": "30%" if key == "children" else "20%",
             "symbol": "circle", "symbolSize": 11, "expandAndCollapse": True, "initialTreeDepth": -1, "roam": True,
-            "label": {"position": "left" if key == "children" else "right", "verticalAlign": "middle",
-                      "fontSize": 12},
+            "label": ({"position": "left", "verticalAlign": "middle", "fontSize": 12} if key == "children" else
+                      {"position": "top", "align": "center", "distance": 6, "fontSize": 12,
+                       "backgroundColor": "rgba(255,255,255,0.85)"}),
             "leaves": {"label": {"position": "right" if key == "children" else "left"}},
             "lineStyle": {"width": 1.2},
             "animationDuration": 300,

@@ -21,6 +21,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_load": ("导入", "Load"),
     "page_diagnosis": ("诊断", "Diagnosis"),
     "store": ("数据库", "Store"),
+    "as_of_all": ("检查日期", "Check date"),
+    "as_of_help": ("所有页面的检查、诊断都按这一天计算（默认今天，与命令行、接口相同）",
+                   "Every page checks and diagnoses as of this day (default today, as the CLI and the API)"),
+    "as_of_banner": ("截至 {date}（检查日期，可在侧栏修改）", "As of {date} (the check date; change it in the sidebar)"),
     "reload": ("重新读取", "Reload"),
     "reload_help": ("命令行导入数据后，点此重新读取数据库", "Read the store again after loading data with the CLI"),
     "store_error": ("无法打开数据库：{error}", "Cannot open the store: {error}"),
@@ -36,6 +40,9 @@ TEXT: dict[str, tuple[str, str]] = {
                      "{total} results, the first {shown} shown; type more to narrow them"),
     "no_results": ("没有找到“{text}”", "Nothing matches “{text}”"),
     "pick_hint": ("搜索一个节点开始。", "Search for a node to start."),
+    "start_here": ("从学校目标或部门开始，或在上方搜索任一节点：", "Start from a school goal or a unit, or search for any node above:"),
+    "school_goals": ("学校目标", "School goals"),
+    "pick_unit": ("选择一个部门…", "Pick a unit…"),
     "unknown_node": ("没有节点 {id}", "No node {id}"),
     # browse
     "properties": ("属性", "Properties"),
@@ -75,6 +82,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "count": ("数量", "count"),
     "level": ("层次", "level"),
     "via": ("经由", "via"),
+    "tree_cues": ("▸ +n：已折叠，点击展开（其下还有 n 个节点）；✂ +n：因深度或绘图上限未画出的节点，见「表格」；↻：共享节点，已在别处展开。"
+                  "悬停节点可看名称、责任与连线类型（分解为、由…实施）。",
+                  "▸ +n: folded, click to unfold (n nodes below); ✂ +n: nodes not drawn because of the depth or the "
+                  "drawing cap, see the table; ↻: a shared node unfolded elsewhere. Hover a node for its name, owner "
+                  "and the edge that leads to it (decomposes to, implemented by)."),
     "status_legend": ("任务状态", "Task status"),
     # checks
     "as_of": ("检查日期", "Check date"),
@@ -111,7 +123,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "targets": ("目标数", "targets"),
     "complete": ("完整", "complete"),
     "share": ("比例", "share"),
-    "checked_as_of": ("检查日期 {date}（在「检查」页可改）", "checked as of {date} (change it on the Checks page)"),
+    "checked_as_of": ("检查日期 {date}（在侧栏可改）", "checked as of {date} (change it in the sidebar)"),
     # ownership
     "owns": ("负责或牵头的事项", "What it owns or leads"),
     "role": ("角色", "role"),
@@ -130,6 +142,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "validation_ok": ("校验通过：可以导入，未写入任何数据。", "Valid: ready to load; nothing was written."),
     "validation_failed": ("有 {n} 个问题，未写入任何数据：", "{n} problem(s); nothing was written:"),
     "loaded": ("已导入。", "Loaded."),
+    "preview": ("导入将做的改动", "What the load will change"),
+    "preview_counts": ("新增 {added} 个节点，修改 {changed} 个已有节点，新增 {edges_added} 条关系，移除 {edges_removed} 条已有关系。",
+                       "Adds {added} nodes, changes {changed} existing nodes, adds {edges_added} edges and removes "
+                       "{edges_removed} existing edges."),
+    "preview_changed": ("修改的已有节点", "Existing nodes changed"),
+    "preview_removed": ("移除的已有关系", "Existing edges removed"),
+    "preview_added": ("新增", "Added"),
+    "preview_field": ("字段", "Field"),
+    "preview_before": ("原值", "Before"),
+    "preview_after": ("新值", "After"),
+    "preview_source": ("起点", "From"),
+    "preview_target": ("终点", "To"),
+    "preview_type": ("关系", "Edge"),
+    "confirm_changes": ("我已核对上述对已有数据的改动，确认导入", "I have reviewed these changes to existing data; load them"),
+    "confirm_needed": ("这次导入会修改已有数据：请先核对并勾选确认。", "This load changes existing data: review it and tick the confirmation first."),
     "location": ("位置", "location"),
     "reason": ("原因", "reason"),
     "token": ("访问令牌", "Access token"),

@@ -23,6 +23,7 @@ from typing import Any
 import streamlit as st
 
 from graph.app import Iqa
+from graph.asof import default_as_of
 from graph.settings import Settings, load_settings
 from graph.store import GraphStore
 from ontology import get_ontology
@@ -246,6 +247,21 @@ def completeness(core_key: str, gen: int) -> list[dict[str, Any]]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def starting_points(core_key: str, gen: int) -> dict[str, list[dict[str, Any]]]:
+    """Where the pages open when no node is chosen: ``{"goals": [school-layer targets], "units":
+    [org units]}``, each ``{"id", "kind", "code", "name"}`` in id order (at most 200 each)."""
+    from graph.services.explore import node_ref
+    from graph.services.search import search_nodes
+
+    def run(s: GraphStore) -> dict[str, list[dict[str, Any]]]:
+        goals = search_nodes(s, None, kind="Target", layer="school", limit=200).items
+        units = search_nodes(s, None, kind="OrgUnit", limit=200).items
+        return {"goals": [node_ref(n) for n in sorted(goals, key=lambda n: n.id)],
+                "units": [node_ref(n) for n in sorted(units, key=lambda n: n.id)]}
+
+    return _with_store(core_key, run)
+
+
 def search(core_key: str, gen: int, text: str, kind: str | None = None, limit: int = 50) -> dict[str, Any]:
     """``graph.services.search.search_nodes(store, text, kind=kind, limit=limit)`` as
     ``{"total", "items": [{"id", "kind", "code", "name"}]}``."""
@@ -438,35 +454,108 @@ def max_upload_bytes() -> int:
 
 # ------------------------------------------------------------------------------ navigation
 NODE_PARAM = "node"
+#: The session's selected node, kept when the user moves to another page by the sidebar (which
+#: drops the query parameters).
+SELECTED_KEY = "selected_node"
+LANG_PARAM = "lang"
+AS_OF_PARAM = "as_of"
+AS_OF_KEY = "as_of"
 
 
 def current_node() -> str | None:
-    """The node the page shows: the ``?node=`` query parameter (deep links keep it)."""
-    value = st.query_params.get(NODE_PARAM)
+    """The node the page shows: the ``?node=`` query parameter (deep links keep it), else the node
+    selected last on any page of this session (put back in the query parameters)."""
+    value = st.query_params.get(NODE_PARAM) or st.session_state.get(SELECTED_KEY)
+    if value:
+        st.session_state[SELECTED_KEY] = value
+        st.query_params[NODE_PARAM] = value
     return value or None
 
 
 def set_node(node_id: str | None) -> None:
-    """Show ``node_id`` on this page (usable as a widget callback)."""
+    """Show ``node_id`` on this page and keep it as the session's selected node (usable as a
+    widget callback)."""
     if node_id:
         st.query_params[NODE_PARAM] = node_id
-    elif NODE_PARAM in st.query_params:
-        del st.query_params[NODE_PARAM]
+        st.session_state[SELECTED_KEY] = node_id
+    else:
+        st.session_state.pop(SELECTED_KEY, None)
+        if NODE_PARAM in st.query_params:
+            del st.query_params[NODE_PARAM]
 
 
-PAGES: dict[str, str] = {
-    "overview": "views/overview.py",
-    "browse": "views/browse.py",
-    "trace": "views/trace.py",
-    "checks": "views/checks.py",
-    "ownership": "views/ownership.py",
-    "load": "views/load.py",
+def restore_from_query() -> None:
+    """Before the sidebar's widgets: take the language (``?lang=``) and the check date
+    (``?as_of=YYYY-MM-DD``) from the query parameters, so a reload or a shared link keeps them."""
+    wanted = st.query_params.get(LANG_PARAM)
+    if wanted in LANGS and LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = wanted
+    day = st.query_params.get(AS_OF_PARAM)
+    if day and AS_OF_KEY not in st.session_state:
+        try:
+            st.session_state[AS_OF_KEY] = dt.date.fromisoformat(day)
+        except ValueError:
+            pass  # a bad date in a link: the default date
+
+
+def keep_in_query() -> None:
+    """After the sidebar's widgets: write the language and the check date into the query
+    parameters (the date only when it is not the default)."""
+    st.query_params[LANG_PARAM] = lang()
+    day = as_of()
+    if day != default_as_of():
+        st.query_params[AS_OF_PARAM] = day.isoformat()
+    elif AS_OF_PARAM in st.query_params:
+        del st.query_params[AS_OF_PARAM]
+
+
+def as_of() -> dt.date:
+    """The check date of every page: the sidebar's date (default today, ``graph.asof``)."""
+    value = st.session_state.get(AS_OF_KEY)
+    return value if isinstance(value, dt.date) else default_as_of()
+
+
+def shared_params(node_id: str | None = None) -> dict[str, str]:
+    """The query parameters a page link carries: the node, the language and the check date."""
+    params = {LANG_PARAM: lang()}
+    if node_id:
+        params[NODE_PARAM] = node_id
+    if as_of() != default_as_of():
+        params[AS_OF_PARAM] = as_of().isoformat()
+    return params
+
+
+#: The pages, defined once: key → (file, icon). The navigation and :func:`go` use the same
+#: ``st.Page`` objects (:func:`pages`); a page's URL path is its key (the first is the default).
+PAGE_SPECS: dict[str, tuple[str, str]] = {
+    "overview": ("views/overview.py", ":material/dashboard:"),
+    "browse": ("views/browse.py", ":material/search:"),
+    "trace": ("views/trace.py", ":material/account_tree:"),
+    "checks": ("views/checks.py", ":material/rule:"),
+    "ownership": ("views/ownership.py", ":material/badge:"),
+    "load": ("views/load.py", ":material/upload_file:"),
+    "diagnosis": ("views/diagnosis.py", ":material/monitor_heart:"),
 }
+PAGES_KEY = "_pages"
+
+
+def pages() -> dict[str, Any]:
+    """The ``st.Page`` of every page, titled in the current language, built once per run and kept
+    for :func:`go` (key → page)."""
+    built = {key: st.Page(path, title=t(f"page_{key}"), icon=icon, default=i == 0,
+                          url_path=None if i == 0 else key)
+             for i, (key, (path, icon)) in enumerate(PAGE_SPECS.items())}
+    st.session_state[PAGES_KEY] = built
+    return built
 
 
 def go(page: str, node_id: str | None = None) -> None:
-    """Switch to ``page`` (a key of PAGES) showing ``node_id``."""
-    st.switch_page(PAGES[page], query_params={NODE_PARAM: node_id} if node_id else None)
+    """Switch to ``page`` (a key of PAGE_SPECS) showing ``node_id``, through the navigation's own
+    ``st.Page``."""
+    if node_id:
+        st.session_state[SELECTED_KEY] = node_id
+    target = st.session_state.get(PAGES_KEY, {}).get(page) or PAGE_SPECS[page][0]
+    st.switch_page(target, query_params=shared_params(node_id))
 
 
 def uniq(items: Iterable[str]) -> list[str]:

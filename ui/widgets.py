@@ -80,10 +80,12 @@ def node_header(item: dict[str, Any]) -> None:
     st.subheader(state.md(state.node_text(item)))
 
 
-def pick_node(page: str, kinds: list[str] | None = None) -> dict[str, Any]:
-    """The node a page shows: the search box of :func:`node_picker`, then :func:`load_node`; stops
-    the page (with a hint or the reason) when no node is picked or it cannot be shown."""
-    node_id = node_picker(page, kinds)
+def pick_node(page: str, kinds: list[str] | None = None, start: str = "goals") -> dict[str, Any]:
+    """The node a page shows: the search box of :func:`node_picker`, else (nothing chosen yet) the
+    first school goal — or, with ``start="units"``, the first org unit — with the school goals
+    and the units offered as starting points; then :func:`load_node`. Stops the page (with a hint
+    or the reason) when there is nothing to show."""
+    node_id = node_picker(page, kinds) or start_here(page, start)
     if not node_id:
         st.info(t("pick_hint"))
         st.stop()
@@ -91,6 +93,31 @@ def pick_node(page: str, kinds: list[str] | None = None) -> dict[str, Any]:
     if node is None:
         st.stop()
     return node
+
+
+def start_here(page: str, start: str) -> str | None:
+    """Offer the school goals (buttons) and the org units (a picker) as starting points; returns
+    the node to open meanwhile: the first unit for ``start="units"``, else the first school goal."""
+    uri, gen = state.key()
+    points = state.starting_points(uri, gen)
+    goals, units = points["goals"], points["units"]
+    first = (units or goals) if start == "units" else (goals or units)
+    if not first:
+        return None
+    with st.container(border=True):
+        st.caption(t("start_here"))
+        if goals:
+            st.markdown(f"**{t('school_goals')}**")
+            cols = st.columns(4)
+            for i, goal in enumerate(goals[:24]):
+                cols[i % 4].button(state.md(f"{goal['code']} {goal['name']}"), key=f"{page}_start_{goal['id']}",
+                                   on_click=state.set_node, args=(goal["id"],), width="stretch")
+        if units:
+            names = {u["id"]: f"{u['code']} {u['name']}" for u in units}
+            st.selectbox(label("OrgUnit"), [None] + list(names), key=f"{page}_start_unit",
+                         format_func=lambda u: t("pick_unit") if u is None else names[u],
+                         on_change=lambda: state.set_node(st.session_state[f"{page}_start_unit"]))
+    return first[0]["id"]
 
 
 def load_node(node_id: str) -> dict[str, Any] | None:

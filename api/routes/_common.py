@@ -7,13 +7,14 @@ import re
 from urllib.parse import quote
 from typing import Annotated, Any, Literal
 
-from fastapi import Path
+from fastapi import Path, Query
 from pydantic import BeforeValidator
 from fastapi.responses import JSONResponse
 
 from api.responses import OrjsonResponse
 from graph.model import Node
 from graph.values import MAX_CODE_LENGTH
+from graph.services.paging import DEFAULT_LIMIT, MAX_LIMIT
 from graph.services.edit import node_version
 from ontology import get_ontology
 
@@ -46,6 +47,15 @@ NodeId = Annotated[str, Path(
     description="the node's id `Kind:code`, exactly (writes take no bare codes)",
     openapi_examples={"task": {"value": "Task:RW-0001"}},
 )]
+
+#: ``limit`` / ``offset`` of every paged route (graph.services.paging).
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"items per page (default {DEFAULT_LIMIT}, "
+                                                             f"at most {MAX_LIMIT}); `total` counts them all")]
+Offset = Annotated[int, Query(ge=0, description="index of the first item of the page")]
+
+#: The owning org unit filter, one name on every route.
+UnitQuery = Annotated[str | None, Query(max_length=200, description="only what this org unit owns: its id, code or "
+                                        "exact name", openapi_examples={"unit": {"value": "OrgUnit:XB01"}})]
 
 #: The ontology's node kinds, edge types and layers, as parameter types (listed in the OpenAPI schema).
 KindName = Literal[tuple(_onto.kinds)]  # type: ignore[valid-type]

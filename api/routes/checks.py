@@ -9,9 +9,11 @@ from fastapi.responses import JSONResponse
 
 from api.deps import IqaDep, ReaderAuth, ReadsDep
 from api.problems import problem_responses
-from api.routes._common import IsoDate, json
+from api.problems import ApiProblem
+from api.routes._common import IsoDate, Limit, Offset, UnitQuery, json
 from api.schemas import CheckReportOut
 from graph.checks import RULES
+from graph.services.paging import DEFAULT_LIMIT, paged
 
 router = APIRouter(tags=["checks"])
 
@@ -26,14 +28,21 @@ async def checks(
     _: ReaderAuth,
     rule: Annotated[list[RuleId] | None, Query(description="only these rules (repeatable; see the README's catalogue)")] = None,
     severity: Annotated[Literal["error", "warning"] | None, Query(description="only findings of this severity")] = None,
-    owner: Annotated[str | None, Query(max_length=200, description="only findings routed to this org unit (id, "
-                                       "code or exact name)", openapi_examples={"unit": {"value": "OrgUnit:JWC"}})] = None,
+    unit: UnitQuery = None,
+    owner: Annotated[str | None, Query(max_length=200, deprecated=True,
+                                       description="the former name of `unit`; still honoured")] = None,
     as_of: Annotated[IsoDate | None, Query(description="the check date for deadline rules (default today)")] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
 ) -> JSONResponse:
     """The findings of the rules (docs/rules.md), as `iqa check --format json`: `{"findings": [{"rule",
     "severity", "node", "name", "message", "message_en", "owner": {"unit", "person"},
-    "inherited_from"}], "summary": {"total", "errors", "warnings", "by_rule", "by_unit", "as_of"}}`.
-    Rules switched off or re-graded in the configuration file's `checks:` section are honoured. 404 /
-    409 for an `owner` naming no / several org units."""
-    report = await reads.call(iqa.check, rules=rule, owner=owner, severity=severity, as_of=as_of, heavy=True)
-    return json(report.to_dict())
+    "inherited_from"}], "summary": {"total", "errors", "warnings", "by_rule", "by_unit", "as_of"},
+    "total", "limit", "offset"}`: `findings` holds one page (`limit` from `offset`), `summary` and
+    `total` count them all. Rules switched off or re-graded in the configuration file's `checks:`
+    section are honoured. 404 / 409 for a `unit` naming no / several org units; 422 when `unit` and
+    its former name `owner` name different units."""
+    if unit is not None and owner is not None and unit != owner:
+        raise ApiProblem(422, "conflicting-filters", f"`unit` ({unit!r}) and its former name `owner` ({owner!r}) differ")
+    report = await reads.call(iqa.check, rules=rule, owner=unit or owner, severity=severity, as_of=as_of, heavy=True)
+    return json(paged(report.to_dict(), "findings", limit, offset))

@@ -13,16 +13,15 @@ from fastapi.responses import JSONResponse, Response
 
 from api.deps import IqaDep, ReaderAuth
 from api.problems import problem_responses
-from api.routes._common import IsoDate, attachment, json
+from api.routes._common import IsoDate, Limit, Offset, UnitQuery, attachment, json
 from api.schemas import DiagnosisOut, ScorecardOut
+from graph.services.paging import DEFAULT_LIMIT, paged_diagnosis
 from graph.services.report import render_html, report_xlsx
 
 router = APIRouter(tags=["diagnosis"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-UnitQuery = Annotated[str | None, Query(max_length=200, description="only this org unit (id, code or exact name)",
-                                        openapi_examples={"unit": {"value": "OrgUnit:XB01"}})]
 AsOfQuery = Annotated[IsoDate | None, Query(description="the diagnosis date (default today)")]
 LowQuery = Annotated[float, Query(ge=0, le=1, description="an achievement rate below this is low (default 0.6)")]
 NotDueQuery = Annotated[bool, Query(description="judge low achievement on targets not yet due too")]
@@ -65,18 +64,22 @@ _DIAGNOSIS_EXAMPLE = {
                              "content": {"application/json": {"example": _DIAGNOSIS_EXAMPLE}}},
                        **problem_responses(401, 404, 409, 422)})
 def get_diagnosis(iqa: IqaDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsOfQuery = None,
-                  low_threshold: LowQuery = 0.6, judge_not_due: NotDueQuery = False) -> JSONResponse:
+                  low_threshold: LowQuery = 0.6, judge_not_due: NotDueQuery = False,
+                  limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
     """The diagnosis at `as_of`, as `iqa diagnose --format json`: `{"as_of", "college", "unit",
     "config", "legend", "summary", "warnings": [{"id", "kind", "label", "rule", "severity", "node",
     "message", "facts", "owner": {"person", "post", "unit"}, "owner_inherited_from", "owner_chain",
     "root_cause", "endangered", "school_goals", "absorbed", "suggestion", "rectification"}],
     "absorbed", "indicators", "key_indicators", "tasks", "assessment": {"before", "during", "after"},
-    "scorecards"}`. Each warning is reported once, at its root cause, with the goals it endangers up
+    "scorecards", "total", "totals", "limit", "offset"}`. The long lists (`warnings`, `absorbed`,
+    `tasks`, `assessment.after.targets`) hold one page each (`limit` from `offset`); `total` counts
+    the warnings, `totals` each list, `summary` counts the whole diagnosis. Each warning is reported once, at its root cause, with the goals it endangers up
     to the school goal; the assessment follows 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9 (事前 / 事中 / 事后) and the statuses
     the colours of 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 (`legend`). With `unit`, only what that org unit owns (the
     diagnosis itself is computed over the whole graph). 404 / 409 for a `unit` naming no / several
     org units."""
-    return json(iqa.diagnose(as_of=as_of, unit=unit, low_threshold=low_threshold, judge_not_due=judge_not_due).to_dict())
+    d = iqa.diagnose(as_of=as_of, unit=unit, low_threshold=low_threshold, judge_not_due=judge_not_due).to_dict()
+    return json(paged_diagnosis(d, limit, offset))
 
 
 @router.get("/diagnosis/report", summary="The diagnosis report (HTML or xlsx)",
@@ -112,6 +115,7 @@ def get_scorecard(unit_id: Annotated[str, Path(min_length=1, max_length=200,
     {"total", "counts", "on_schedule", "behind", "rate"}, "indicators": {"total", "breach", "watch",
     "met", "stale"}, "warnings": {"total", "errors", "by_kind"}, "absorbed", "school_goals_at_risk"}`.
     `status` / `colour` use the colours of 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13: 预警 red (an error-severity warning), 未完成
-    yellow (other warnings), 已完成 black (every task done), else 正常 green. 404 / 409 for an id
+    yellow (other warnings, or an achievement below `low_threshold`), 已完成 black (every task done), else
+    正常 green. 404 / 409 for an id
     naming no / several org units."""
     return json(iqa.scorecard(unit_id, as_of=as_of, low_threshold=low_threshold, judge_not_due=judge_not_due))

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import EditorAuth, EditorDep, ReaderAuth, ReadsDep
 from api.problems import MethodNotAllowed, problem_responses
-from api.routes._common import ETAG_HEADER, EdgeTypeName, KindName, LayerName, NodeId, NodeRef, etag, json
+from api.routes._common import ETAG_HEADER, EdgeTypeName, KindName, LayerName, NodeId, NodeRef, UnitQuery, etag, json
 from api.schemas import Neighborhood, NodeOut, NodePage, NodeWrite, PropsPatch
 from graph.services.resolve import resolve_node
 from graph.services.search import MAX_LIMIT, NodeIndex, neighborhood, search_nodes
@@ -32,8 +32,7 @@ async def search(
                                    openapi_examples={"Chinese name": {"value": "招生"}, "code": {"value": "ZK-0"}})] = None,
     kind: Annotated[KindName | None, Query(description="only nodes of this kind")] = None,
     layer: Annotated[LayerName | None, Query(description="only nodes of this layer (层面)")] = None,
-    unit: Annotated[str | None, Query(max_length=200, description="only nodes this org unit owns (explicitly or "
-                                      "inherited): its id, code or exact name")] = None,
+    unit: UnitQuery = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> JSONResponse:
@@ -57,7 +56,7 @@ async def neighbors(
     reads: ReadsDep,
     _: ReaderAuth,
     type: Annotated[list[EdgeTypeName] | None, Query(description="only edges of these types (repeatable)")] = None,
-    direction: Annotated[Literal["out", "in", "both"], Query(description="outgoing, incoming or both")] = "out",
+    direction: Annotated[Literal["out", "in", "both"], Query(description="outgoing, incoming or both (default)")] = "both",
 ) -> JSONResponse:
     """`{"node", "direction", "neighbors": [{"edge", "node"}]}`: the node's edges with the node at the
     other end, ordered by edge type, then other node id."""

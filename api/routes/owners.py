@@ -7,9 +7,10 @@ from fastapi.responses import JSONResponse
 
 from api.deps import ReaderAuth, ReadsDep
 from api.problems import problem_responses
-from api.routes._common import NodeRef, json
+from api.routes._common import Limit, NodeRef, Offset, json
 from api.schemas import OwnedItems, OwnerAnswerOut
 from graph.services.ownership import owner_of
+from graph.services.paging import DEFAULT_LIMIT
 from graph.services.resolve import resolve_node
 from graph.services.search import owned_items
 
@@ -30,9 +31,11 @@ async def indicator_owner(node_id: NodeRef, reads: ReadsDep, _: ReaderAuth) -> J
 
 @router.get("/owners/{node_id:path}/items", summary="What a unit or person owns", response_model=OwnedItems,
             responses=problem_responses(401, 404, 409, 422))
-async def owner_items(node_id: NodeRef, reads: ReadsDep, _: ReaderAuth) -> JSONResponse:
+async def owner_items(node_id: NodeRef, reads: ReadsDep, _: ReaderAuth, limit: Limit = DEFAULT_LIMIT,
+                      offset: Offset = 0) -> JSONResponse:
     """What an org unit, person or post owns or leads explicitly, grouped by kind: nodes `led_by` or
     `assigned_to` it, and for a person also nodes assigned to a post the person holds (`through`
-    names the post). Inherited responsibility (everything below those) is what `GET /impact` shows.
+    names the post): `{"owner", "total", "limit", "offset", "by_kind"}`, one page of the items
+    (in kind, then id order) grouped by kind; `total` counts them all. Inherited responsibility (everything below those) is what `GET /impact` shows.
     422 when the node is not an OrgUnit, Person or Post."""
-    return json(await reads(lambda store: owned_items(store, resolve_node(store, node_id))))
+    return json(await reads(lambda store: owned_items(store, resolve_node(store, node_id), limit, offset)))

@@ -9,9 +9,10 @@ from fastapi.responses import JSONResponse
 
 from api.deps import ReaderAuth, ReadsDep
 from api.problems import problem_responses
-from api.routes._common import NodeRef, json
+from api.routes._common import Limit, NodeRef, Offset, json
 from api.schemas import ImpactOut, TraceEntry
 from graph.services.impact import impact as run_impact
+from graph.services.paging import DEFAULT_LIMIT, MAX_LIMIT, paged
 from graph.services.resolve import resolve_node
 from graph.services.trace import trace as run_trace
 
@@ -29,21 +30,30 @@ async def trace(
     direction: Annotated[Literal["down", "up"], Query(description="down to sub-targets and tasks, or up to the "
                                                       "school goal and plan")] = "down",
     depth: Depth = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"children (parents going up) shown at most under "
+                                f"each node (default {DEFAULT_LIMIT}); the rest are counted in `truncated`")] = DEFAULT_LIMIT,
+    offset: Offset = 0,
 ) -> JSONResponse:
     """The chain below (`down`: plan → targets → sub-targets → tasks → sub-tasks) or above (`up`) a
     node, as `iqa trace --format json` prints it: `{"id", "kind", "name", "layer", "owner",
     "owner_inherited_from", "status", "deadline", "children"}` (`"parents"` going up), nested. A node
-    met again (chains are a DAG) is `{"id", "kind", "name", "ref": true}`; a node cut by `depth` has
-    `"truncated": n`."""
+    met again (chains are a DAG) is `{"id", "kind", "name", "ref": true}`. Each node shows at most
+    `limit` children (the root's from `offset`); a node whose children were cut by `depth` or `limit`
+    has `"truncated": n` (children not shown). The root also has `"total"` (its children in all),
+    `"limit"` and `"offset"`."""
     unbounded = direction == "down" and (depth is None or depth > 3)  # may walk much of the graph
-    return json(await reads(lambda store: run_trace(store, resolve_node(store, node_id), direction, depth),
+    return json(await reads(lambda store: run_trace(store, resolve_node(store, node_id), direction, depth, limit, offset),
                             heavy=unbounded))
 
 
 @router.get("/impact/{node_id:path}", summary="Who is affected by a change", response_model=ImpactOut,
             responses=problem_responses(401, 404, 409, 422))
-async def impact(node_id: NodeRef, reads: ReadsDep, _: ReaderAuth, depth: Depth = None) -> JSONResponse:
+async def impact(node_id: NodeRef, reads: ReadsDep, _: ReaderAuth, depth: Depth = None,
+                 limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> JSONResponse:
     """Everything downstream of a node — sub-targets, tasks, institution codes — and the indicators
     measuring them, each with its owner; `units` and `people` count the affected nodes per owner
-    (as `iqa impact --format json`)."""
-    return json(await reads(lambda store: run_impact(store, resolve_node(store, node_id), depth), heavy=True))
+    (as `iqa impact --format json`): `{"node", "affected", "units", "people", "total", "limit",
+    "offset"}`. `affected` holds one page (`limit` from `offset`); `total`, `units` and `people`
+    count them all."""
+    return json(paged(await reads(lambda store: run_impact(store, resolve_node(store, node_id), depth), heavy=True),
+                      "affected", limit, offset))

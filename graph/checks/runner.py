@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable
 
+from graph.asof import as_of_or_default
 from graph.checks.config import RuleConfig
 from graph.checks.context import CheckContext
 from graph.checks.registry import RULES
@@ -59,7 +60,7 @@ def run_checks(store: GraphStore, *, rules: Iterable[str] | None = None, owner: 
     SI004 (default today). Each finding's owner is ``owner_of(store, node)``, computed once per node.
     """
     config = config or RuleConfig()
-    as_of = as_of or _dt.date.today()
+    as_of = as_of_or_default(as_of)
     selected = [rid for rid in _select(rules) if rid not in config.disabled]
     unit = resolve_unit(store, owner) if owner is not None else None
     ctx = CheckContext(store, as_of)

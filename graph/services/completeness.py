@@ -8,9 +8,9 @@ inherited from the nearest parent) is that unit. A target is *complete* when som
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any
 
+from graph.asof import default_as_of
 from graph.services.chains import DOWN_EDGES
 from graph.checks import CheckContext
 from graph.store import GraphStore
@@ -61,7 +61,7 @@ def chain_completeness(store: GraphStore) -> list[dict[str, Any]]:
 
     ordered by share (lowest first), then unit name; targets with no owner unit form the row
     whose ``unit`` is None, last."""
-    ctx = CheckContext(store, _dt.date.today())
+    ctx = CheckContext(store, default_as_of())
     reach = reaches_named_task(ctx)
     rows: dict[str, dict[str, Any]] = {}
     for target in ctx.of_kind("Target"):

@@ -23,6 +23,7 @@ from graph.errors import ValidationError
 from graph.model import Node
 from graph.checks import CheckReport, RuleConfig, resolve_unit, run_checks
 from graph.services.ownership import owner_of
+from graph.services.paging import page_of
 from graph.store import Direction, GraphStore
 from ontology import get_ontology
 
@@ -150,7 +151,7 @@ def search_nodes(store: GraphStore, q: str | None = None, *, kind: str | None = 
     return SearchPage(len(ranked), limit, offset, [r[2] for r in top[offset:]])
 
 
-def owned_items(store: GraphStore, owner: Node) -> dict[str, Any]:
+def owned_items(store: GraphStore, owner: Node, limit: int | None = None, offset: int = 0) -> dict[str, Any]:
     """What an org unit, person or post owns or leads, explicitly: nodes ``led_by`` or
     ``assigned_to`` it, and for a person also nodes ``assigned_to`` a post the person holds.
     Inherited ownership (everything below those nodes) is not listed: ``GET /impact`` shows it.
@@ -158,7 +159,10 @@ def owned_items(store: GraphStore, owner: Node) -> dict[str, Any]:
     ``{"owner": {"id", "kind", "name"}, "total": n, "by_kind": {kind: [{"id", "name", "via",
     "through"}]}}`` — kinds in name order, items by id; ``via`` is ``led_by`` or ``assigned_to``,
     ``through`` the post it came through (null when direct). Raises ValidationError when ``owner``
-    is not an OrgUnit, Person or Post."""
+    is not an OrgUnit, Person or Post.
+
+    ``limit`` / ``offset`` (graph.services.paging) page the items in that order (kind, then id);
+    ``total`` counts them all, and the answer then also carries ``limit`` and ``offset``."""
     if owner.kind not in OWNER_KINDS:
         raise ValidationError(f"{owner.id} is a {owner.kind}; only an OrgUnit, Person or Post owns items")
     items: dict[str, dict[str, Any]] = {}
@@ -174,10 +178,14 @@ def owned_items(store: GraphStore, owner: Node) -> dict[str, Any]:
         for _, post in store.neighbors(owner.id, ("holds",), "out"):
             add(store.neighbors(post.id, ("assigned_to",), "in"), post.id)
     by_kind: dict[str, list[dict[str, Any]]] = {}
-    for item in sorted(items.values(), key=lambda i: (i["kind"], i["id"])):
+    ordered = sorted(items.values(), key=lambda i: (i["kind"], i["id"]))
+    for item in ordered if limit is None and not offset else page_of(ordered, limit, offset):
         by_kind.setdefault(item.pop("kind"), []).append(item)
-    return {"owner": {"id": owner.id, "kind": owner.kind, "name": owner.name}, "total": len(items),
-            "by_kind": by_kind}
+    answer = {"owner": {"id": owner.id, "kind": owner.kind, "name": owner.name}, "total": len(items),
+              "by_kind": by_kind}
+    if limit is not None or offset:
+        answer.update(limit=limit, offset=offset)
+    return answer
 
 
 def neighborhood(store: GraphStore, node: Node, types: Collection[str] | None = None,

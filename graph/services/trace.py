@@ -6,8 +6,10 @@ time only; later occurrences are references ``{"id", "kind", "name", "ref": true
 children. JSON shape (stable): ``{"id", "kind", "name", "layer", "owner", "status", "deadline",
 "children": [...]}`` (``"parents"`` instead of ``"children"`` when tracing up); ``owner`` is
 ``{"person", "post", "unit"}`` (each ``{"id", "name"}`` or null) and ``owner_inherited_from``
-says where an inherited owner came from. A node whose children were cut by ``depth`` carries
-``"truncated": n`` (how many children were not shown).
+says where an inherited owner came from. A node whose children were cut by ``depth`` or by
+``limit`` carries ``"truncated": n`` (how many of its children were not shown). With ``limit`` the
+root also carries ``"total"`` (its children in all), ``"limit"`` and ``"offset"``
+(graph.services.paging).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, Literal
 
 from graph.model import Node
 from graph.services.chains import DOWN_STEPS, UP_STEPS, children, parents
+from graph.services.paging import page_of
 from graph.services.ownership import OwnerAnswer, owners_of
 from graph.store import GraphStore
 
@@ -35,9 +38,12 @@ def node_summary(node: Node, own: OwnerAnswer) -> dict[str, Any]:
 
 
 def trace(store: GraphStore, node: Node, direction: Literal["down", "up"] = "down",
-          depth: int | None = None) -> dict[str, Any]:
+          depth: int | None = None, limit: int | None = None, offset: int = 0) -> dict[str, Any]:
     """The chain below (``down``) or above (``up``) ``node`` as a nested dict, at most ``depth``
     levels (None = all). Raises nothing for a leaf: it simply has an empty list.
+
+    ``limit`` (None = all) shows at most that many children (parents going up) under each node,
+    the root's starting at ``offset``; the rest are counted in ``truncated``.
 
     Reads the store in three calls whatever the size: one traversal of the chain (one level
     beyond ``depth``, to count what was cut) and two for the owners of the nodes shown."""
@@ -58,8 +64,11 @@ def trace(store: GraphStore, node: Node, direction: Literal["down", "up"] = "dow
             if nxt:
                 entry["truncated"] = len(nxt)
             return entry
+        shown_nxt = nxt if limit is None else page_of(nxt, limit, offset if level == 0 else 0)
+        if len(shown_nxt) < len(nxt):
+            entry["truncated"] = len(nxt) - len(shown_nxt)
         out = []
-        for edge, other in nxt:
+        for edge, other in shown_nxt:
             if other.id in seen:
                 out.append({"id": other.id, "kind": other.kind, "name": other.name, "ref": True, key: []})
             else:
@@ -69,7 +78,11 @@ def trace(store: GraphStore, node: Node, direction: Literal["down", "up"] = "dow
         entry[key] = out
         return entry
 
-    return visit(chain.nodes.get(node.id, node), 0)
+    root = chain.nodes.get(node.id, node)
+    tree = visit(root, 0)
+    if limit is not None:
+        tree.update(total=len(step(chain, root.id)), limit=limit, offset=offset)
+    return tree
 
 
 def walk_trace(tree: dict[str, Any], key: str = "children"):

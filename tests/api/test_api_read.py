@@ -157,12 +157,13 @@ def test_trace_down_and_up_answer_the_chain(make_client):
     client = make_client(tiny_store())
     r = client.get(f"{API}/trace/Plan:PL")
     assert r.status_code == 200
-    assert r.json() == {**PL_ENTRY, "children": [
+    page = {"total": 1, "limit": 50, "offset": 0}  # the root's children: one of one, default page
+    assert r.json() == {**PL_ENTRY, **page, "children": [
         {**S_ENTRY, "via": "decomposes_to", "children": [{**K_ENTRY, "via": "implemented_by", "children": []}]}]}
     cut = client.get(f"{API}/trace/Plan:PL", params={"depth": 1}).json()
-    assert cut == {**PL_ENTRY, "children": [{**S_ENTRY, "via": "decomposes_to", "children": [], "truncated": 1}]}
+    assert cut == {**PL_ENTRY, **page, "children": [{**S_ENTRY, "via": "decomposes_to", "children": [], "truncated": 1}]}
     up = client.get(f"{API}/trace/K", params={"direction": "up"}).json()
-    assert up == {**K_ENTRY, "parents": [
+    assert up == {**K_ENTRY, **page, "parents": [
         {**S_ENTRY, "via": "implemented_by", "parents": [{**PL_ENTRY, "via": "decomposes_to", "parents": []}]}]}
 
 
@@ -208,7 +209,11 @@ def test_impact_answers_downstream_with_owners(make_client):
         ],
         "units": [{**U1, "count": 2}, {"id": "OrgUnit:U2", "name": "机电系", "count": 1}],
         "people": [{"id": "Person:A", "name": "王老师", "count": 1}],
+        "total": 3, "limit": 50, "offset": 0,
     }
+    second = client.get(f"{API}/impact/Plan:PL", params={"limit": 1, "offset": 1}).json()
+    assert [a["id"] for a in second["affected"]] == ["Task:K"] and second["total"] == 3
+    assert second["units"] == r.json()["units"]  # the counts cover every page
     assert [a["id"] for a in client.get(f"{API}/impact/Plan:PL", params={"depth": 1}).json()["affected"]] == ["Target:S"]
 
 
@@ -278,9 +283,10 @@ def test_owner_items_errors(client):
 # ------------------------------------------------------------------------------------ checks
 def test_checks_shape_equals_the_cli_json(client, store):
     as_of = demo_as_of()
-    r = client.get(f"{API}/checks", params={"as_of": as_of.isoformat()})
+    r = client.get(f"{API}/checks", params={"as_of": as_of.isoformat(), "limit": 10_000})
     assert r.status_code == 200
-    assert r.json() == run_checks(store, as_of=as_of).to_dict()
+    cli = run_checks(store, as_of=as_of).to_dict()
+    assert r.json() == {**cli, "total": len(cli["findings"]), "limit": 10_000, "offset": 0}
 
 
 def test_checks_filters(client, store):

@@ -32,7 +32,7 @@ def run_page(monkeypatch, tmp_path, demo_path, lang: str | None = None, unit: st
     at = AppTest.from_file(str(APP), default_timeout=90)
     if lang:
         at.session_state["lang"] = lang
-    at.session_state["diag_as_of"] = dt.date(2025, 12, 31)
+    at.session_state["as_of"] = dt.date(2025, 12, 31)
     if unit:
         at.session_state["diag_unit"] = unit
     at.switch_page("views/diagnosis.py")
@@ -56,10 +56,27 @@ def test_page_shows_scorecards_in_figure_13_colours_and_the_warnings(monkeypatch
     # the colours of 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 on the scorecards (预警 red, 未完成 yellow or 正常 green)
     assert "#c62828" in text and ("#f9a825" in text or "#2e7d32" in text)
     assert "RW-9903" in text and "MB-S07" in text  # the overdue task and a school goal it endangers
-    assert any(m.label == "预警（按根源）" for m in at.metric)
+    assert any(m.label == "问题（按根源）" for m in at.metric)
 
 
 def test_one_unit_shows_its_task_grid(monkeypatch, tmp_path, demo_path):
     at = run_page(monkeypatch, tmp_path, demo_path, lang="en", unit="OrgUnit:XB01")
     text = _texts(at)
     assert "Tasks month by month" in text and "●" in text and "RW-9903" in text
+
+
+def test_a_unit_below_the_low_threshold_is_never_shown_normal(demo_path):
+    """团委 reaches 55% of its targets with no warning of its own: below the 0.60 threshold its
+    scorecard is 未完成 (yellow), not 正常; with the threshold at 0.5 it is 正常 again."""
+    from graph.services.diagnosis import scorecard
+    from graph.stores.embedded import EmbeddedStore
+
+    with EmbeddedStore(demo_path) as store:
+        unit = next(n for n in store.iter_nodes("OrgUnit") if n.name == "团委")
+        card = scorecard(store, unit, as_of=dt.date(2025, 12, 31))
+        assert card["achievement"] < 0.6 and card["warnings"]["total"] == 0
+        assert (card["status"], card["status_label"]) == ("incomplete", "未完成")
+        from graph.services.diagnosis import DiagnosisConfig
+
+        relaxed = scorecard(store, unit, as_of=dt.date(2025, 12, 31), config=DiagnosisConfig(low_threshold=0.5))
+        assert relaxed["status"] == "normal"

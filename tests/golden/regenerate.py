@@ -17,7 +17,7 @@ sys.path.insert(0, str(HERE))
 
 from typer.testing import CliRunner  # noqa: E402
 
-from cases import CASES  # noqa: E402
+from cases import AS_OF, CASES  # noqa: E402
 from cli.main import app  # noqa: E402
 
 
@@ -25,7 +25,7 @@ def main() -> None:
     runner = CliRunner()
     with tempfile.TemporaryDirectory() as tmp:
         store = str(Path(tmp) / "demo.sqlite")
-        runner.invoke(app, ["--store", store, "demo"], catch_exceptions=False)
+        runner.invoke(app, ["--store", store, "demo", "--as-of", AS_OF], catch_exceptions=False)
         for stem, args in CASES:
             result = runner.invoke(app, ["--store", store, *args], catch_exceptions=False)
             (HERE / f"{stem}.json.gz").write_bytes(gzip.compress(result.stdout.encode("utf-8"), mtime=0))

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.golden.cases import CASES
+from tests.golden.cases import AS_OF, CASES
 
 HERE = Path(__file__).resolve().parent
 
@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory) -> str:
     store = str(tmp_path_factory.mktemp("golden") / "demo.sqlite")
-    result = CliRunner().invoke(app, ["--store", store, "demo"])
+    result = CliRunner().invoke(app, ["--store", store, "demo", "--as-of", AS_OF])  # the story pinned
     assert result.exit_code == 0, result.output
     return store
 

@@ -15,6 +15,7 @@ from graph.errors import IngestError
 from graph.model import Node
 from graph.stores.embedded import EmbeddedStore
 from ingest import load_paths, load_sheets, write_template
+from ingest.readers import EXAMPLE_COLUMN
 from ingest.sheets import SHEETS
 
 
@@ -157,22 +158,45 @@ def test_a_bad_file_among_several_writes_nothing(workdir, store):
 
 
 # -- the template ------------------------------------------------------------------------------------
-def test_the_template_loads_back_without_error(workdir, store):
+def test_the_template_examples_load_back_without_error_once_unmarked(workdir, store):
     write_template("template.xlsx")
     wb = load_workbook("template.xlsx")
     assert wb.sheetnames == ["说明"] + [s.zh for s in SHEETS]
     for spec in SHEETS:
         header = [c.value for c in wb[spec.zh][1]]
-        assert header == [c.zh for c in spec.columns]
-        assert [c.font.bold for c in wb[spec.zh][1]] == [c.required for c in spec.columns]
-        assert wb[spec.zh].max_row == 2
+        assert header == [c.zh for c in spec.columns] + [EXAMPLE_COLUMN]
+        assert [c.font.bold for c in wb[spec.zh][1]][:-1] == [c.required for c in spec.columns]
+        assert wb[spec.zh].max_row == 2 and wb[spec.zh].cell(2, len(header)).value == "是"
     guide = "\n".join(str(c.value) for row in wb["说明"].iter_rows() for c in row if c.value)
-    for allowed in ("学校 (school)", "预警 (warning)", "教研室", "监督控制", "一级", "NZ", "≥"):
+    for allowed in ("学校 (school)", "预警 (warning)", "教研室", "监督控制", "一级", "NZ", "≥", "示例行"):
         assert allowed in guide
-    report = load_paths(store, ["template.xlsx"])
+    for spec in SHEETS:  # clear the marks: the examples are a small valid workbook
+        ws = wb[spec.zh]
+        ws.cell(2, ws.max_column).value = None
+    wb.save("unmarked.xlsx")
+    report = load_paths(store, ["unmarked.xlsx"])
     assert report.warnings == [] and report.problems == []
     assert all(s.rows == 1 for s in report.sheets) and len(report.sheets) == len(SHEETS)
     assert {n.kind for n in store.iter_nodes()} >= {s.kind for s in SHEETS}
+
+
+def test_the_template_example_rows_are_never_loaded(workdir, store):
+    """Loading the template as written changes nothing, and rows typed below the examples load
+    without them: the example unit 教务处 (D01) never re-points a real node's lead unit."""
+    store.upsert_nodes([Node("OrgUnit", "JWC", {"name": "教学管理处"})])
+    write_template("template.xlsx")
+    report = load_paths(store, ["template.xlsx"])
+    assert report.problems == [] and report.nodes_written == 0 and store.count_nodes() == 1
+    assert report.warnings == [f"template.xlsx {spec.zh}!2: the template's example row ({EXAMPLE_COLUMN} column "
+                               "filled in): not loaded" for spec in SHEETS]
+    wb = load_workbook("template.xlsx")
+    wb["部门"].append(["XB09", "新能源系", "教学单位"])
+    wb.save("filled.xlsx")
+    filled = load_paths(store, ["filled.xlsx"])
+    assert filled.nodes_written == 1 and store.get_node("OrgUnit:XB09").name == "新能源系"
+    assert store.get_node("OrgUnit:D01") is None
+    write_csv("部门.csv", [["编号", "名称", "example"], ["D01", "教务处", "yes"], ["XB10", "公共课部", ""]])
+    assert load_paths(store, ["部门.csv"]).nodes_written == 1 and store.get_node("OrgUnit:D01") is None
 
 
 # -- in-memory sheets (the seed generators' shape) --------------------------------------------------

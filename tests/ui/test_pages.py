@@ -15,6 +15,7 @@ from graph.services.completeness import chain_completeness
 from graph.services.explore import count_tree
 from graph.services.ownership import owner_of
 from graph.services.trace import trace
+from graph.model import Node
 from graph.stores.embedded import EmbeddedStore
 from ontology import get_ontology
 from seed.demo import demo_as_of
@@ -153,7 +154,7 @@ def test_trace_shows_the_impact_of_changing_a_node(open_page):
 
 # ------------------------------------------------------------------------------ checks
 def _set_demo_date(at):
-    at.date_input(key="checks_as_of").set_value(demo_as_of()).run()
+    at.date_input(key="as_of").set_value(demo_as_of()).run()  # the sidebar's check date
     assert not at.exception
     return at
 
@@ -197,7 +198,39 @@ def test_checks_download_is_the_rectification_workbook(open_page, demo_store):
 
 def test_checks_default_date_is_today(open_page):
     at = open_page("checks")
-    assert at.date_input(key="checks_as_of").value == dt.date.today()
+    assert at.date_input(key="as_of").value == dt.date.today()
+    assert f"截至 {dt.date.today().isoformat()}" in texts(at)
+
+
+def test_the_check_date_and_language_are_kept_in_the_query_parameters(open_page):
+    at = open_page("overview", lang="en")
+    assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
+    at.date_input(key="as_of").set_value(demo_as_of()).run()
+    assert demo_as_of().isoformat() in str(at.query_params["as_of"])
+    assert f"As of {demo_as_of().isoformat()}" in texts(at)
+
+
+def test_a_link_with_language_and_date_opens_with_them(open_page):
+    from streamlit.testing.v1 import AppTest
+
+    from ui_helpers import texts as shown
+
+    at = AppTest.from_file(str(open_page.__globals__["APP"]), default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.query_params["as_of"] = demo_as_of().isoformat()
+    at.switch_page("views/checks.py")
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Checks" and at.date_input(key="as_of").value == demo_as_of()
+    assert f"checked as of {demo_as_of().isoformat()}" in shown(at)
+
+
+def test_the_selected_node_is_kept_when_moving_by_the_sidebar(open_page):
+    at = open_page("trace", node="Target:MB-D-ZZRSC2")
+    at.query_params.clear()  # the sidebar's page links carry no query parameters
+    at.switch_page("views/ownership.py")
+    at.run()
+    assert not at.exception and "MB-D-ZZRSC2" in texts(at)
 
 
 # ------------------------------------------------------------------------------ ownership
@@ -280,6 +313,29 @@ def test_load_validates_then_loads_and_the_pages_see_the_new_data(open_page, tmp
     assert "部门 D1 · 新教务处" in at.subheader[0].value
 
 
+def test_load_previews_changes_to_existing_data_and_waits_for_a_confirmation(open_page, tmp_path, monkeypatch,
+                                                                            workbook_bytes, editor_token):
+    store_path = tmp_path / "office.sqlite"
+    with EmbeddedStore(store_path) as seeded:
+        seeded.upsert_nodes([Node("OrgUnit", "D1", {"name": "教务处", "type": "functional_office"})])
+    monkeypatch.setenv("IQA_STORE", str(store_path))
+    renamed = {"部门": [["编号", "名称", "类型"], ["D1", "教学管理处", "职能部门"], ["D2", "学生处", "职能部门"]]}
+    at = open_page("load", token=editor_token)
+    at.file_uploader(key="load_files").upload("部门.xlsx", workbook_bytes(renamed), XLSX).run()
+    at.button(key="load_validate").click().run()
+    shown = texts(at)
+    assert not at.exception and "导入将做的改动" in shown and "修改 1 个已有节点" in shown
+    changed = next(d.value for d in at.dataframe if "原值" in d.value.columns)
+    assert changed.to_dict("records") == [{"节点": "OrgUnit:D1", "字段": "名称", "原值": "教务处", "新值": "教学管理处"}]
+    assert at.button(key="load_load").disabled  # not before the changes are confirmed
+    at.checkbox(key="load_confirm").check().run()
+    assert not at.button(key="load_load").disabled
+    at.button(key="load_load").click().run()
+    assert not at.exception and "已导入" in texts(at)
+    with EmbeddedStore(store_path) as after:
+        assert after.get_node("OrgUnit:D1").name == "教学管理处" and after.get_node("OrgUnit:D2") is not None
+
+
 # ------------------------------------------------------------------------------ language
 def test_trace_in_english(open_page):
     at = open_page("trace", node="Target:MB-D-ZZRSC2", lang="en")
@@ -295,3 +351,16 @@ def test_reload_reopens_the_store(open_page):
     at.button(key="reload_store").click().run()
     assert not at.exception and at.title[0].value == "总览"
 
+
+
+def test_pages_open_on_the_school_goals_and_the_units(open_page, demo_store):
+    goals = sorted(n.id for n in demo_store.iter_nodes("Target") if n.props.get("layer") == "school")
+    units = sorted(n.id for n in demo_store.iter_nodes("OrgUnit"))
+    for page in ("trace", "browse"):
+        at = open_page(page)
+        assert at.subheader[0].value.startswith(f"目标 {goals[0].split(':')[1]}"), page
+        assert "学校目标" in texts(at) and any(b.key == f"{page}_start_{goals[1]}" for b in at.button)
+    at = open_page("ownership")
+    assert at.subheader[0].value.startswith(f"部门 {units[0].split(':')[1]}")
+    next(b for b in at.button if b.key == f"ownership_start_{goals[1]}").click().run()
+    assert not at.exception and at.query_params["node"] == goals[1]

@@ -4,8 +4,6 @@ rule, severity, responsible unit and text, grouped by responsible unit — each 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
@@ -19,7 +17,8 @@ st.title(t("page_checks"))
 uri, gen = widgets.store_ready()
 en = state.lang() == "en"
 
-as_of = st.date_input(t("as_of"), value=dt.date.today(), key="checks_as_of")
+as_of = state.as_of()
+st.caption(t("checked_as_of", date=as_of.isoformat()))
 report = state.check_report(uri, gen, as_of)
 
 unit_names: dict[str, str] = {}

@@ -1,4 +1,4 @@
-"""诊断 Diagnosis: unit scorecards in the colours of seed 002 图13, the warnings (each once, at its
+"""诊断 Diagnosis: unit scorecards in the colours of 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13, the warnings (each once, at its
 root cause, with owner and the school goals at risk), achievement by layer, a unit's tasks month by
 month, and downloads (report HTML / xlsx, the unit's rectification list). Every answer comes from
 ``graph.services.diagnosis``, ``graph.services.report`` and ``graph.services.rectification.tasks``."""
@@ -25,27 +25,35 @@ _TEXT: dict[str, tuple[str, str]] = {
     "low": ("达成度偏低阈值", "Low achievement below"),
     "achievement": ("学校目标达成度", "School achievement"),
     "rate": ("达成度", "Achievement"),
-    "warnings": ("预警（按根源）", "Warnings (root causes)"),
+    "warnings": ("问题（按根源）", "Problems (root causes)"),
     "errors": ("其中错误", "Errors"),
-    "absorbed": ("合并的连带预警", "Absorbed warnings"),
+    "absorbed": ("并入根源的连带问题", "Problems folded into a root cause"),
     "on_schedule": ("任务按期推进率", "Tasks on schedule"),
     "scorecards": ("单位记分卡", "Unit scorecards"),
     "by_layer": ("各层面目标达成度", "Achievement by layer"),
-    "warning_list": ("预警与责任", "Warnings and who is responsible"),
-    "no_warnings": ("没有预警。", "No warnings."),
+    "warning_list": ("问题与责任", "Problems and who is responsible"),
+    "no_warnings": ("没有问题。", "No problems."),
     "kind": ("类型", "Kind"),
     "problem": ("问题（根源）", "Problem (root cause)"),
     "owner": ("责任", "Responsible"),
     "inherited": ("责任继承自", "Owner inherited from"),
     "goals": ("危及的学校目标", "School goals at risk"),
-    "also": ("连带预警", "Also explains"),
+    "also": ("连带问题", "Also explains"),
     "decomposed": ("事前分解率", "Decomposed (before)"),
-    "indicators": ("指标预警/过期", "Indicators breached/stale"),
-    "tasks": ("任务月度完成情况（seed 002 图13）", "Tasks month by month (seed 002 figure 13)"),
+    "indicators": ("指标越过预警值/过期", "Indicators past their threshold/stale"),
+    "tasks": ("任务月度完成情况（泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13）",
+              "Tasks month by month (泰山职业技术学院《内部质量保证体系建设与运行实施方案》figure 13)"),
     "more_tasks": ("其余 {n} 项见 xlsx 报告", "{n} more in the xlsx report"),
     "download_html": ("下载诊断报告（HTML）", "Download the report (HTML)"),
     "download_xlsx": ("下载诊断报告（xlsx）", "Download the report (xlsx)"),
     "download_list": ("下载整改清单", "Download the rectification list"),
+    "why_fewer": ("为什么这里的问题比「检查」页的 {checks} 条少？诊断把检查发现归并到根源：同一根源引起的问题只报一次"
+                  "（{warnings} 条，另有 {absorbed} 条连带问题并入其中），并加上任务逾期、指标越过预警值等诊断自己的发现。"
+                  "单位状态“预警”（红）指单位有错误级问题；“预警值”是指标的阈值。",
+                  "Why fewer problems than the Checks page's {checks} findings? The diagnosis reports each problem once, "
+                  "at its root cause ({warnings} problems; {absorbed} more are folded into them), and adds its own "
+                  "findings such as overdue tasks and indicators past their threshold. A unit's status "
+                  "“warning” (red) means it has an error-level problem; an indicator's “warning threshold” is a value."),
     "hint": ("选择一个单位可查看其任务月度完成情况并下载其整改清单。",
              "Pick a unit to see its tasks month by month and download its rectification list."),
 }
@@ -90,7 +98,8 @@ def badge(card: dict[str, Any]) -> str:
 st.title(tt("title"))
 uri, gen = widgets.store_ready()
 c1, c2, c3 = st.columns([1, 2, 1])
-as_of = c1.date_input(tt("as_of"), value=dt.date.today(), key="diag_as_of")
+as_of = state.as_of()
+c1.metric(tt("as_of"), as_of.isoformat(), help=state.t("as_of_help"))
 low = c3.slider(tt("low"), 0.0, 1.0, 0.6, 0.05, key="diag_low")
 whole = diagnosis(uri, gen, as_of, low, None)
 units = [c["unit"] for c in whole["scorecards"] if c["unit"]["id"]]
@@ -106,6 +115,9 @@ m[1].metric(tt("warnings"), summary["warnings"])
 m[2].metric(tt("errors"), summary["errors"])
 m[3].metric(tt("absorbed"), summary["absorbed"])
 m[4].metric(tt("on_schedule"), percent(summary["tasks"]["rate"]))
+if unit is None:
+    st.caption(tt("why_fewer", checks=state.check_report(uri, gen, as_of).summary()["total"],
+                  warnings=summary["warnings"], absorbed=summary["absorbed"]))
 
 d1, d2, d3 = st.columns(3)
 d1.download_button(tt("download_html"), data=lambda: report_bytes(data, "html"), mime="text/html",

@@ -87,12 +87,21 @@ last = st.session_state.get("load_result")
 if last and last["signature"] != signature:
     last = None
 
+def changes_existing(result: dict | None) -> bool:
+    """Whether a checked load changes nodes or removes edges already in the store."""
+    changes = (result or {}).get("report", {}).get("changes") or {}
+    return bool(changes.get("nodes_changed") or changes.get("edges_removed"))
+
+
 c1, c2, _ = st.columns([1, 1, 6])
 if c1.button(t("validate"), key="load_validate"):
     with st.spinner(t("validate")):
         last = st.session_state["load_result"] = outcome("check")
-if c2.button(t("load"), key="load_load", type="primary",
-             disabled=not (last and last["action"] == "check" and "report" in last)):
+        st.session_state["load_confirm"] = False
+checked = bool(last and last["action"] == "check" and "report" in last)
+confirmed = not changes_existing(last) or st.session_state.get("load_confirm", False)
+if c2.button(t("load"), key="load_load", type="primary", disabled=not (checked and confirmed),
+             help=None if confirmed else t("confirm_needed")):
     with st.spinner(t("load")):
         last = st.session_state["load_result"] = outcome("load")
 
@@ -127,3 +136,29 @@ if report["sheets"]:
                  hide_index=True, width="stretch")
 for warning in report["warnings"]:
     st.warning(state.md(warning))
+
+changes = report.get("changes")
+if last["action"] == "check" and changes is not None:
+    st.subheader(t("preview"))
+    st.markdown(t("preview_counts", added=len(changes["nodes_added"]), changed=len(changes["nodes_changed"]),
+                  edges_added=len(changes["edges_added"]), edges_removed=len(changes["edges_removed"])))
+    if changes["nodes_changed"]:
+        st.markdown(f"**{t('preview_changed')}**")
+        rows = [(c["id"], state.label(name), d["before"], d["after"])
+                for c in changes["nodes_changed"] for name, d in c["fields"].items()]
+        st.dataframe(pd.DataFrame({t("node"): [r[0] for r in rows], t("preview_field"): [r[1] for r in rows],
+                                   t("preview_before"): ["" if r[2] is None else str(r[2]) for r in rows],
+                                   t("preview_after"): ["" if r[3] is None else str(r[3]) for r in rows]}),
+                     hide_index=True, width="stretch", key="load_preview_changed")
+    if changes["edges_removed"]:
+        st.markdown(f"**{t('preview_removed')}**")
+        edges = changes["edges_removed"]
+        st.dataframe(pd.DataFrame({t("preview_source"): [e["source"] for e in edges],
+                                   t("preview_type"): [state.label(e["type"]) for e in edges],
+                                   t("preview_target"): [e["target"] for e in edges]}),
+                     hide_index=True, width="stretch", key="load_preview_removed")
+    if changes["nodes_added"] or changes["edges_added"]:
+        with st.expander(f"{t('preview_added')}: {len(changes['nodes_added'])} + {len(changes['edges_added'])}"):
+            st.dataframe(pd.DataFrame({t("node"): changes["nodes_added"]}), hide_index=True, width="stretch")
+    if changes_existing(last):
+        st.checkbox(t("confirm_changes"), key="load_confirm")

@@ -3,8 +3,6 @@ chain completeness per unit (share of its targets that reach a task with a named
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
@@ -16,7 +14,7 @@ from ui.state import label, t
 st.title(t("page_overview"))
 uri, gen = widgets.store_ready()
 stats = state.stats(uri, gen)
-today = dt.date.today()
+today = state.as_of()
 report = state.check_report(uri, gen, today)
 summary = report.summary()
 

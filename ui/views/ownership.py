@@ -14,7 +14,7 @@ from ui.state import label, t
 st.title(t("page_ownership"))
 uri, gen = widgets.store_ready()
 node = widgets.pick_node("ownership", ["Indicator", "Target", "Task", "Plan", "Standard", "Process",
-                                            "InstitutionItem", "OrgUnit", "Post", "Person"])
+                                            "InstitutionItem", "OrgUnit", "Post", "Person"], start="units")
 widgets.node_header(node)
 
 if node["kind"] in OWNER_KINDS:

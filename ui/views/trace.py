@@ -45,6 +45,7 @@ with tab_tree:
         st.info(t("tree_cap_notice", shown=total - omitted, cap=DRAW_CAP, omitted=omitted), icon=":material/content_cut:")
     options, height = charts.tree_options(drawn, key)
     charts.draw(options, key=f"tree_{node['id']}_{direction}_{depth}", height=height)
+    st.caption(t("tree_cues"))
 
 with tab_table:
     rows = flatten_tree(tree, key)

@@ -85,7 +85,8 @@ colours)::
     }
 
 Scorecard colour (泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 colours, our rule): 预警 red when the unit owns a reported
-error-severity warning, 未完成 yellow when it owns any other reported warning, 已完成 black when all
+error-severity warning, 未完成 yellow when it owns any other reported warning or its achievement is
+below ``low_threshold`` (a unit below the threshold is never 正常), 已完成 black when all
 its tasks are completed, else 正常 green. Units are those owning a target, task, indicator or
 warning (``unit`` ``""`` / ``(无责任部门)`` for what has no owner), ordered by unit type then id.
 """

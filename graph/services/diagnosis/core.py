@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.asof import as_of_or_default
 from graph.errors import NotFoundError, ValidationError
 from graph.model import Node
 from graph.checks import RuleConfig, resolve_unit
@@ -139,9 +140,13 @@ def _scorecards(d: Diagnosis, include: dict[str, dict[str, str]] | None = None) 
         tasks = during.get(uid, {}).get("as_of") or {"counts": {s: 0 for s in STATUSES}, "on_schedule": 0,
                                                    "behind": 0, "rate": None}
         total_tasks = sum(tasks["counts"].values())
+        a = after.get(uid)
+        # below the low-achievement threshold is never 正常, warnings or not (a unit with no task
+        # behind can still fall short of its targets)
+        low = bool(a) and a["value"] is not None and a["value"] < ctx.config.low_threshold
         if any(w.severity == "error" for w in ws):
             status = "warning"
-        elif ws:
+        elif ws or low:
             status = "incomplete"
         elif total_tasks and tasks["counts"].get("completed") == total_tasks:
             status = "completed"
@@ -150,7 +155,6 @@ def _scorecards(d: Diagnosis, include: dict[str, dict[str, str]] | None = None) 
         inds = ind_by_unit.get(uid, [])
         goals = sorted({g["id"] for w in ws for g in w.school_goals})
         b = before.get(uid)
-        a = after.get(uid)
         node = ctx.nodes.get(uid)
         cards.append({
             "unit": units[uid], "type": node.props.get("type") if node is not None else None,
@@ -183,7 +187,7 @@ def diagnose(store: GraphStore, *, as_of: dt.date | None = None, unit: str | Nod
     scorecard. Raises NotFoundError / AmbiguousIdError for an unknown or ambiguous unit, and
     ValidationError if ``config.chain_rules`` names an unknown rule. Reads the store once (plus
     once more for the chain rules' ``run_checks``)."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of_or_default(as_of)
     config = config or DiagnosisConfig()
     target_unit = None
     if unit is not None:
@@ -246,7 +250,7 @@ def achievement(store: GraphStore, node: Node | str, *, as_of: dt.date | None = 
                 config: DiagnosisConfig | None = None, depth: int | None = None) -> dict[str, Any]:
     """The achievement rate of one node with its explanation (``Rollup.explain``). Raises
     NotFoundError for an unknown node id."""
-    ctx = DiagnosisContext(store, as_of or dt.date.today(), config)
+    ctx = DiagnosisContext(store, as_of_or_default(as_of), config)
     nid = node.id if isinstance(node, Node) else node
     if nid not in ctx.nodes:
         raise NotFoundError(f"no node {nid}")

@@ -29,6 +29,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.asof import as_of_or_default
 from graph.model import Node
 from graph.values import breached, indicator_direction, number_or_none
 from graph.services.diagnosis.context import DiagnosisConfig, DiagnosisContext, rounded
@@ -177,5 +178,5 @@ def indicator_status(store: GraphStore, indicator: Node, as_of: dt.date | None =
                      config: DiagnosisConfig | None = None) -> IndicatorStatus:
     """The status of one indicator in ``store`` at ``as_of`` (default today); see the module
     docstring. Raises nothing for an indicator without data: its level is ``no_data``."""
-    ctx = DiagnosisContext(store, as_of or dt.date.today(), config)
+    ctx = DiagnosisContext(store, as_of_or_default(as_of), config)
     return status_in(ctx, ctx.nodes.get(indicator.id, indicator))

@@ -1,0 +1,77 @@
+"""``iqa export --format xlsx -o FILE``: the whole graph as a workbook of the contract, which
+loaded into an empty store gives the same graph — the same stats, check findings, owners and
+traces (issue: the workbook out and back)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ingest_helpers import college, snapshot, write_xlsx
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from cli.main import app
+from graph.stores.embedded import EmbeddedStore
+from ingest import load_paths
+from ingest.export_workbook import export_workbook
+from ingest.sheets import SHEETS
+
+
+def _json(runner: CliRunner, store: str, *args: str):
+    result = runner.invoke(app, ["--store", store, *args, "--format", "json"])
+    assert result.exit_code in (0, 1), result.output  # check exits 1 when it finds errors
+    return json.loads(result.stdout)
+
+
+@pytest.mark.slow
+def test_the_demo_goes_out_and_back_the_same(tmp_path):
+    runner = CliRunner()
+    demo, copy = str(tmp_path / "demo.sqlite"), str(tmp_path / "copy.sqlite")
+    assert runner.invoke(app, ["--store", demo, "demo", "--as-of", "2025-12-31"]).exit_code == 0
+    out = runner.invoke(app, ["--store", demo, "export", "--format", "xlsx", "-o", str(tmp_path / "graph.xlsx")])
+    assert out.exit_code == 0, out.output
+    assert load_workbook(tmp_path / "graph.xlsx", read_only=True).sheetnames == [s.zh for s in SHEETS]
+    loaded = runner.invoke(app, ["--store", copy, "load", str(tmp_path / "graph.xlsx")])
+    assert loaded.exit_code == 0, loaded.output
+    assert "warning" not in loaded.output  # every column is one the loader knows
+    assert _json(runner, copy, "stats") == _json(runner, demo, "stats")
+    assert _json(runner, copy, "check", "--as-of", "2025-12-31") == _json(runner, demo, "check", "--as-of", "2025-12-31")
+    with EmbeddedStore(demo) as store:
+        indicators = sorted(n.code for n in store.iter_nodes("Indicator"))
+        goals = sorted(n.code for n in store.iter_nodes("Target") if n.props.get("layer") == "school")
+        units = sorted(n.code for n in store.iter_nodes("OrgUnit"))
+    for code in indicators[::5]:  # every fifth: owners explicit and inherited
+        assert _json(runner, copy, "owner", code) == _json(runner, demo, "owner", code)
+    for code in goals[:3]:
+        assert _json(runner, copy, "trace", code) == _json(runner, demo, "trace", code)
+    with EmbeddedStore(demo) as a, EmbeddedStore(copy) as b:
+        assert snapshot(a) == snapshot(b) and len(units) > 10
+
+
+def test_every_sheet_of_the_contract_comes_back(workdir):
+    """The small college of the ingest tests fills every sheet (诊断, 程序文件, 职责 …)."""
+    write_xlsx("college.xlsx", college())
+    with EmbeddedStore(None) as first, EmbeddedStore(None) as second:
+        load_paths(first, ["college.xlsx"])
+        counts = export_workbook(first, "out.xlsx")
+        assert all(counts[s.zh] > 0 for s in SHEETS), counts
+        report = load_paths(second, ["out.xlsx"])
+        assert report.problems == [] and report.warnings == []
+        assert snapshot(second) == snapshot(first)
+
+
+def test_properties_without_a_column_come_back_in_their_own_column(workdir):
+    write_xlsx("t.xlsx", {"目标": [["编号", "名称", "层面", "备注"], ["T1", "目标一", "学校", "重点"]]})
+    with EmbeddedStore(None) as first, EmbeddedStore(None) as second:
+        load_paths(first, ["t.xlsx"])
+        export_workbook(first, "out.xlsx")
+        load_paths(second, ["out.xlsx"])
+        assert second.get_node("Target:T1").props == first.get_node("Target:T1").props
+        assert first.get_node("Target:T1").props["备注"] == "重点"
+
+
+def test_xlsx_export_needs_a_file(tmp_path):
+    result = CliRunner().invoke(app, ["--store", str(tmp_path / "s.sqlite"), "export", "--format", "xlsx"],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 2 and "-o FILE" in result.output
