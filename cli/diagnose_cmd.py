@@ -19,7 +19,7 @@ from rich.table import Table
 
 from rich.markup import escape
 
-from cli.app import app, console, err, located, opened, print_json
+from cli.app import AtOption, app, console, err, located, opened, print_json
 from graph.formatting import percent
 
 FORMATS = ("table", "json", "xlsx", "html")
@@ -78,6 +78,7 @@ def diagnose(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for xlsx/html (default 诊断报告.xlsx / .html)")] = None,
     low: Annotated[float, typer.Option("--low-threshold", min=0.0, max=1.0, help="achievement below this is low")] = 0.6,
     all_targets: Annotated[bool, typer.Option("--judge-not-due", help="judge low achievement on targets not yet due too")] = False,
+    at: AtOption = None,
 ) -> None:
     """Responsibility-driven diagnosis: warnings once each at their root cause, with owner and the
     school goals at risk; achievement roll-up; before / during / after assessment (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9)."""
@@ -85,7 +86,7 @@ def diagnose(
 
     if fmt not in FORMATS:
         raise typer.BadParameter("use table, json, xlsx or html", param_hint="--format")
-    with opened() as iqa:
+    with opened(at=at) as iqa:
         result = iqa.diagnose(as_of=as_of.date() if as_of else None, unit=unit, low_threshold=low,
                               judge_not_due=all_targets)
         data = result.to_dict()
@@ -131,7 +132,10 @@ def rectify_import(
     (re-importing the same file changes nothing)."""
     from graph.services.rectification.tasks import import_rectification
 
-    with opened() as iqa:
+    from graph.history.recorder import file_digests, os_user
+
+    with opened() as iqa, iqa.store.recording(who=os_user(), source="iqa rectify import",
+                                              files=file_digests([file], [file.name])):
         report = import_rectification(iqa.store, file, partial=partial)
     data = report.to_dict()
     console.print(f"rectification tasks: {len(data['created'])} created, {len(data['updated'])} updated, "

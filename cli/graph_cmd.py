@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from cli.app import app, console, fail, located, opened, print_json, progress, settings
+from cli.app import AtOption, app, console, fail, located, opened, print_json, progress, settings
 from graph.errors import IqaError
 
 
@@ -31,10 +31,14 @@ def load(
     """Load workbooks into the store: all or nothing unless --partial."""
     from ingest import load_paths
 
+    from graph.history.recorder import file_digests, os_user
+
     with opened() as iqa:
         bar, report = progress()
-        with bar:
+        with bar, iqa.store.recording(who=os_user(), source="iqa load") as rec:
             result = load_paths(iqa.store, files, partial=partial, progress=report, limits=iqa.settings.limits)
+            if rec is not None:
+                rec.describe(files=file_digests(result.files))
         _print_load_report(result)
 
 
@@ -59,15 +63,16 @@ def demo(
     """The main job: a fresh store with the demo college and 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表7, then the check summary,
     the trace of one school goal down to teacher tasks, and one owner answer."""
     from graph.checks import RULES
+    from graph.history.recorder import os_user
     from seed.demo import demo_as_of, load_demo, pick_owner_example, pick_school_goal, reset_store
 
     from cli.render import findings_table, focus_trace, owner_panel, summary_table, trace_tree
 
     with opened() as iqa:
         store = iqa.store
-        reset_store(store, force=force)
         bar, report = progress()
-        with bar:
+        with bar, store.recording(who=os_user(), source="iqa demo"):
+            reset_store(store, force=force)
             load_demo(store, progress=report)
         console.rule("[bold]示例职业技术学院 demo college")
         console.print(f"store: {store.location} — {store.count_nodes()} nodes, {store.count_edges()} edges")
@@ -91,6 +96,7 @@ def check(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for --format xlsx (default 整改清单.xlsx)")] = None,
     as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="check date (default today)")] = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="exit 0 even when errors are found")] = False,
+    at: AtOption = None,
 ) -> None:
     """Run the consistency rules; exit 1 when an error-severity finding exists."""
     from graph.checks import RULES
@@ -100,7 +106,7 @@ def check(
 
     if fmt not in ("table", "json", "xlsx"):
         raise typer.BadParameter("use table, json or xlsx", param_hint="--format")
-    with opened() as iqa:
+    with opened(at=at) as iqa:
         report = iqa.check(rules=rule, owner=owner, as_of=as_of.date() if as_of else None)
         data = report.to_dict()
         if fmt == "json":
@@ -122,11 +128,12 @@ def trace(
     up: Annotated[bool, typer.Option("--up", help="trace up to the school goal and plan")] = False,
     depth: Annotated[Optional[int], typer.Option("--depth", min=0, help="levels to show")] = None,
     fmt: Annotated[str, typer.Option("--format", help="tree | json")] = "tree",
+    at: AtOption = None,
 ) -> None:
     """Trace a plan or target down to tasks, or (--up) a task up to its goal and plan."""
     from cli.render import trace_tree
 
-    with opened() as iqa:
+    with opened(at=at) as iqa:
         result = iqa.trace(node, "up" if up else "down", depth)
         if fmt == "json":
             print_json(result)
@@ -138,11 +145,12 @@ def trace(
 def owner(
     node: Annotated[str, typer.Argument(help="an indicator (or any node): Kind:code or a bare code")],
     fmt: Annotated[str, typer.Option("--format", help="text | json")] = "text",
+    at: AtOption = None,
 ) -> None:
     """Who owns this indicator (person, post, unit) and the chain of responsibility behind it."""
     from cli.render import owner_panel
 
-    with opened() as iqa:
+    with opened(at=at) as iqa:
         answer = iqa.owner(node).to_dict()
         print_json(answer) if fmt == "json" else owner_panel(console, answer)
 
@@ -151,11 +159,12 @@ def owner(
 def impact(
     node: Annotated[str, typer.Argument(help="Kind:code or a bare code")],
     fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    at: AtOption = None,
 ) -> None:
     """Everything downstream of a node, with its owners: who is affected by a change."""
     from rich.table import Table
 
-    with opened() as iqa:
+    with opened(at=at) as iqa:
         result = iqa.impact(node)
         if fmt == "json":
             print_json(result)
