@@ -64,6 +64,7 @@ pages = [
     st.Page("views/ownership.py", title=t("page_ownership"), icon=":material/badge:", url_path="ownership"),
     st.Page("views/load.py", title=t("page_load"), icon=":material/upload_file:", url_path="load"),
     st.Page("views/diagnosis.py", title=t("page_diagnosis"), icon=":material/monitor_heart:", url_path="diagnosis"),
+    st.Page("views/changes.py", title=t("page_changes"), icon=":material/history:", url_path="changes"),
 ]
 if not access.can("editor"):  # the Load page is not even listed (and refuses by itself)
     pages = [p for p in pages if p.url_path != "load"]
