@@ -32,6 +32,31 @@ def _who(owner: dict[str, Any], inherited: str | None) -> str:
 
 
 
+def _print_compare(console, comparison: dict[str, Any]) -> None:
+    """Each unit's scorecard now beside the one then (``iqa diagnose --compare``)."""
+    table = Table(title=f"同比 now ({comparison['as_of']}) vs then ({escape(comparison['point'])}: revision "
+                        f"{comparison['rev']}, {comparison['then_as_of']})")
+    for col in ("单位 unit", "达成度 now", "then", "Δ", "预警 now", "then", "Δ", "按期任务 now", "then", "Δ"):
+        table.add_column(col, overflow="fold")
+
+    def cell(figures, key):
+        if figures is None:
+            return "—"
+        return percent(figures[key]) if key == "achievement" else str(figures[key])
+
+    def delta(value, key):
+        if value is None:
+            return "—"
+        return f"{value * 100:+.1f}pt" if key == "achievement" else f"{value:+d}"
+
+    for u in comparison["units"]:
+        row = [escape(str(u["unit"]["name"]))]
+        for key in ("achievement", "warnings", "on_schedule"):
+            row += [cell(u["now"], key), cell(u["then"], key), delta(u["change"][key], key)]
+        table.add_row(*row)
+    console.print(table)
+
+
 def _print_table(console, data: dict[str, Any]) -> None:
     """The terminal view of a diagnosis: summary, warnings (root causes), unit scorecards."""
     s = data["summary"]
@@ -79,6 +104,9 @@ def diagnose(
     low: Annotated[float, typer.Option("--low-threshold", min=0.0, max=1.0, help="achievement below this is low")] = 0.6,
     all_targets: Annotated[bool, typer.Option("--judge-not-due", help="judge low achievement on targets not yet due too")] = False,
     at: AtOption = None,
+    compare: Annotated[Optional[str], typer.Option(
+        "--compare", metavar="DATE|REV|BASELINE",
+        help="each unit's scorecard now beside the one then (achievement, warnings, tasks on schedule)")] = None,
 ) -> None:
     """Responsibility-driven diagnosis: warnings once each at their root cause, with owner and the
     school goals at risk; achievement roll-up; before / during / after assessment (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9)."""
@@ -90,6 +118,9 @@ def diagnose(
         result = iqa.diagnose(as_of=as_of.date() if as_of else None, unit=unit, low_threshold=low,
                               judge_not_due=all_targets)
         data = result.to_dict()
+        if compare is not None:
+            data["compare"] = iqa.compare(compare, as_of=as_of.date() if as_of else None, unit=unit,
+                                          low_threshold=low, judge_not_due=all_targets)
         hint = as_of is None and _is_demo(iqa.store)
     if fmt == "json":
         print_json(data)
@@ -99,6 +130,8 @@ def diagnose(
         console.print(f"wrote {path} ({data['summary']['warnings']} warnings, {len(data['scorecards'])} units)")
     else:
         _print_table(console, data)
+        if "compare" in data:
+            _print_compare(console, data["compare"])
     if hint:
         err.print("[dim]hint: the demo college's data end on 2025-12-31; try --as-of 2025-12-31[/dim]")
 

@@ -225,6 +225,29 @@ class Iqa:
             then = graph_at(store, point)
         return Iqa(self.settings, store=then)
 
+    def compare(self, point: str, *, as_of: dt.date | None = None, unit: str | None = None,
+                **overrides: Any) -> dict[str, Any]:
+        """Each unit's scorecard now (diagnosis at ``as_of``, default today) beside the one at
+        ``point`` (a revision, date or baseline; diagnosed as of that point's day — the day the
+        revision was made — or of ``as_of`` when that is earlier):
+        ``{"point", "rev", "as_of", "then_as_of", "units": [...]}`` as
+        ``graph.history.compare.compare_scorecards``. NotFoundError for an unknown point."""
+        from graph.history.compare import compare_scorecards
+        from graph.history.timeline import journal, resolve_point
+
+        with self.reading() as store:
+            rev = resolve_point(store, point)
+            made = {r.rev: r.at for r in journal(store).revisions()}
+        text = str(point).strip()
+        then_day = (dt.date.fromisoformat(text) if len(text) == 10 and text[4] == "-" and not text.isdigit()
+                    else dt.date.fromisoformat(made[rev][:10]) if rev in made else as_of)
+        now = self.diagnose(as_of=as_of, unit=unit, **overrides).to_dict()
+        now_day = dt.date.fromisoformat(now["as_of"])
+        then_day = min(then_day, now_day) if then_day is not None else now_day  # never diagnose then after now
+        then = self.at(rev).diagnose(as_of=then_day, unit=unit, **overrides).to_dict()
+        return {"point": text, "rev": rev, "as_of": now["as_of"], "then_as_of": then["as_of"],
+                "units": compare_scorecards(now["scorecards"], then["scorecards"])}
+
     def log(self) -> dict[str, Any]:
         """``{"revisions": [...]}`` newest first (``graph.history.timeline.log``)."""
         from graph.history.timeline import log

@@ -36,6 +36,9 @@ JOURNAL_CHANGES_BY_OP = "MATCH (c:IqaChange) WHERE c.op IN $ops " + _RETURN_CHAN
 
 #: ``(name, statement)`` of the journal's schema, created with the store's.
 SCHEMA = [
+    # the counter node is MERGEd by concurrent writers: the constraint makes that safe (one node)
+    ("iqa_IqaJournal_key", "CREATE CONSTRAINT iqa_IqaJournal_key IF NOT EXISTS "
+                           "FOR (n:IqaJournal) REQUIRE n.key IS UNIQUE"),
     ("iqa_IqaRevision_rev", "CREATE CONSTRAINT iqa_IqaRevision_rev IF NOT EXISTS "
                             "FOR (n:IqaRevision) REQUIRE n.rev IS UNIQUE"),
     ("iqa_IqaChange_node", "CREATE INDEX iqa_IqaChange_node IF NOT EXISTS FOR (n:IqaChange) ON (n.node)"),
