@@ -18,6 +18,11 @@ written (for an edge, its source) is read with ``get_node_for_update``, which on
 between processes (Neo4j behind several API workers) locks it in the database until the
 transaction ends: the version check and the write are one transaction there too.
 
+Revisions: every transaction through a :class:`ConcurrentStore` whose store keeps a journal is
+recorded as one revision of it, in the same transaction (``graph.history.recorder``; the wrapper
+tells its recorder about every write). Editor operations say who wrote and from what
+(``recording``); docs/history.md describes the model.
+
 Versions: a node's version (its ETag) is a hash of its content (:func:`node_version`); a write
 given ``if_match`` proceeds only when the node's current version is one of those listed (``*``:
 any existing node), else it raises :class:`VersionConflictError` and changes nothing.
