@@ -16,11 +16,36 @@ from api.routes._common import NodeRef, json
 
 router = APIRouter(tags=["history"])
 
-Point = Annotated[str | None, Query(max_length=200, description="a revision number, a date (YYYY-MM-DD) or a "
-                                                                 "baseline name")]
+_REVISION = {"rev": 2, "at": "2026-03-01T08:15:02.117Z", "who": "质量办", "source": "upload",
+             "files": [{"name": "目标.xlsx", "sha256": "34118141e932" + "0" * 52}],
+             "changes": {"nodes_added": 0, "nodes_changed": 2, "nodes_removed": 0, "edges_added": 0, "edges_removed": 0}}
+_EDGE = {"source": "Target:MB-S01", "type": "decomposes_to", "target": "Target:MB-D-JWC"}
+_SUSPECT = {"child": "Target:MB-D-JWC", "parent": "Target:MB-S01", "type": "decomposes_to", "rev": 2, "fields": ["name"]}
+EXAMPLES = {
+    "revisions": {"revisions": [_REVISION]},
+    "history": {"id": "Target:MB-S01", "versions": [
+        {"rev": 1, "at": "2026-02-01T09:00:00.000Z", "who": "zhang", "source": "iqa load", "op": "added",
+         "fields": {"name": [None, "全日制在校生规模稳定在12000人以上"]}, "edges_added": [_EDGE], "edges_removed": [],
+         "reviews": []},
+        {"rev": 2, "at": "2026-03-01T08:15:02.117Z", "who": "质量办", "source": "upload", "op": "changed",
+         "fields": {"name": ["全日制在校生规模稳定在12000人以上", "全日制在校生规模稳定在13000人以上"]},
+         "edges_added": [], "edges_removed": [], "reviews": []}]},
+    "diff": {"from": 1, "to": 2, "nodes": {"added": [], "removed": [], "changed": [
+        {"id": "Target:MB-S01", "fields": {"name": ["全日制在校生规模稳定在12000人以上", "全日制在校生规模稳定在13000人以上"]}}]},
+        "edges": {"added": [], "removed": []}},
+    "suspects": {"suspects": [{**_SUSPECT, "name": "教务处年度目标", "parent_name": "全日制在校生规模稳定在13000人以上",
+                               "owner": {"unit": {"id": "OrgUnit:JWC", "name": "教务处"}, "person": None}}]},
+    "review": {"child": "Target:MB-D-JWC", "reviewed": [_SUSPECT], "rev": 3},
+}
 
 
-@router.get("/revisions", summary="The revisions, newest first", responses=problem_responses(401, 422))
+def _ok(name: str, *errors: int) -> dict:
+    """The documented answers of a route: 200 with its example, and the problems ``errors``."""
+    return {200: {"content": {"application/json": {"example": EXAMPLES[name]}}}, **problem_responses(*errors)}
+
+
+
+@router.get("/revisions", summary="The revisions, newest first", responses=_ok("revisions", 401, 422))
 async def revisions(iqa: IqaDep, reads: ReadsDep, _: ReaderAuth) -> JSONResponse:
     """Every write to the graph — a load, an upload, an edit, an import, a review — as one revision:
     `{"revisions": [{"rev", "at", "who", "source", "files": [{"name", "sha256"}], "changes":
@@ -28,7 +53,7 @@ async def revisions(iqa: IqaDep, reads: ReadsDep, _: ReaderAuth) -> JSONResponse
     return json(await reads.call(iqa.log))
 
 
-@router.get("/nodes/{node_id:path}/history", summary="Each version of a node", responses=problem_responses(401, 404, 409, 422))
+@router.get("/nodes/{node_id:path}/history", summary="Each version of a node", responses=_ok("history", 401, 404, 409, 422))
 async def node_history(node_id: NodeRef, iqa: IqaDep, reads: ReadsDep, _: ReaderAuth) -> JSONResponse:
     """`{"id", "versions": [{"rev", "at", "who", "source", "op", "fields": {property: [before,
     after]}, "edges_added", "edges_removed", "reviews"}]}`, oldest first; also for a node since
@@ -36,7 +61,7 @@ async def node_history(node_id: NodeRef, iqa: IqaDep, reads: ReadsDep, _: Reader
     return json(await reads.call(iqa.history, node_id))
 
 
-@router.get("/diff", summary="What changed between two revisions", responses=problem_responses(401, 404, 422))
+@router.get("/diff", summary="What changed between two revisions", responses=_ok("diff", 401, 404, 422))
 async def diff(iqa: IqaDep, reads: ReadsDep, _: ReaderAuth,
                start: Annotated[str | None, Query(alias="from", max_length=200,
                                                   description="revision, date or baseline; default the one before the latest")] = None,
@@ -48,7 +73,7 @@ async def diff(iqa: IqaDep, reads: ReadsDep, _: ReaderAuth,
     return json(await reads.call(iqa.diff, start, end, heavy=True))
 
 
-@router.get("/suspects", summary="Suspect links (CH001) to review", responses=problem_responses(401, 404, 409, 422))
+@router.get("/suspects", summary="Suspect links (CH001) to review", responses=_ok("suspects", 401, 404, 409, 422))
 async def suspects(iqa: IqaDep, reads: ReadsDep, _: ReaderAuth,
                    unit: Annotated[str | None, Query(max_length=200, description="only links routed to this org unit "
                                                                                  "(id, code or exact name)")] = None,
@@ -59,7 +84,7 @@ async def suspects(iqa: IqaDep, reads: ReadsDep, _: ReaderAuth,
 
 
 @router.post("/nodes/{node_id:path}/review", summary="Mark a node's suspect links reviewed",
-             responses=problem_responses(401, 403, 404, 409, 422))
+             responses=_ok("review", 401, 403, 404, 409, 422))
 async def review(node_id: NodeRef, iqa: IqaDep, who: EditorAuth,
                  parent: Annotated[str | None, Query(alias="from", max_length=300,
                                                      description="only the link from this parent")] = None,
