@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection
-from typing import TYPE_CHECKING
+from typing import Any
 
 from graph.history.model import Change, Journal, Revision, dump, load
 
-if TYPE_CHECKING:
-    from graph.stores.embedded import EmbeddedStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS revisions (
@@ -46,7 +44,7 @@ def _revision(row) -> Revision:
 class EmbeddedJournal(Journal):
     """The journal of ``store`` (an :class:`~graph.stores.embedded.EmbeddedStore`)."""
 
-    def __init__(self, store: EmbeddedStore):
+    def __init__(self, store: Any):  # the EmbeddedStore (not imported: it imports this module)
         self._store = store
         self._revisions: list[Revision] = []
         self._changes: list[Change] = []

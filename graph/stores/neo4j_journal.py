@@ -11,12 +11,10 @@ Every statement is listed by ``neo4j_queries.all_statements()`` (the Cypher lint
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graph.history.model import Change, Journal, Revision, dump, load
 
-if TYPE_CHECKING:
-    from graph.stores.neo4j import Neo4jStore
 
 _RETURN_CHANGE = ("RETURN c.rev AS rev, c.kind AS kind, c.op AS op, c.node AS node, c.other AS other, "
                   "c.type AS type, c.before AS before, c.after AS after ORDER BY c.rev, c.seq")
@@ -64,7 +62,7 @@ def _change(r: dict[str, Any]) -> Change:
 class Neo4jJournal(Journal):
     """The journal of ``store`` (a :class:`~graph.stores.neo4j.Neo4jStore`)."""
 
-    def __init__(self, store: Neo4jStore):
+    def __init__(self, store: Any):  # the Neo4jStore (not imported: it imports this module)
         self._store = store
 
     def allocate(self) -> int:
