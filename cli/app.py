@@ -137,14 +137,21 @@ def settings(**overrides: Any) -> Settings:
         raise fail(exc) from None
 
 
+#: The ``--at`` option of the reading commands: the graph as it was at a revision, date or baseline.
+AtOption = Annotated[Optional[str], typer.Option(
+    "--at", metavar="REV|DATE|BASELINE",
+    help="read the graph as it was at a revision number, a date (YYYY-MM-DD) or a baseline name")]
+
+
 @contextmanager
-def opened(**overrides: Any) -> Iterator[Iqa]:
+def opened(*, at: str | None = None, **overrides: Any) -> Iterator[Iqa]:
     """The core object (``graph.app.Iqa``) over the selected store and configuration, closed
-    afterwards. An IqaError raised while it is open (or building it) becomes a message on standard
-    error and its exit code (:func:`exit_code`), so commands need no handler of their own."""
+    afterwards; with ``at``, over the graph as it was then (``Iqa.at``). An IqaError raised while
+    it is open (or building it) becomes a message on standard error and its exit code
+    (:func:`exit_code`), so commands need no handler of their own."""
     try:
         with Iqa(load_settings(**state.options, **overrides)) as iqa:
-            yield iqa
+            yield iqa if at is None else iqa.at(at)
     except IqaError as exc:
         raise fail(exc) from None
 

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from rich.markup import escape
 
-from cli.app import app, console, err, located, opened, output_to, print_json, shown
+from cli.app import AtOption, app, console, err, located, opened, output_to, print_json, shown
 from graph.formatting import percent
 
 
@@ -29,6 +29,31 @@ def _who(owner: dict[str, Any], inherited: str | None) -> str:
     text = " / ".join(parts) or "[red]—[/red]"
     return text + (f" [dim](继承自 {escape(inherited)})[/dim]" if inherited else "")
 
+
+
+def _print_compare(console, comparison: dict[str, Any]) -> None:
+    """Each unit's scorecard now beside the one then (``iqa diagnose --compare``)."""
+    table = Table(title=f"同比 now ({comparison['as_of']}) vs then ({escape(comparison['point'])}: revision "
+                        f"{comparison['rev']}, {comparison['then_as_of']})")
+    for col in ("单位 unit", "达成度 now", "then", "Δ", "预警 now", "then", "Δ", "按期任务 now", "then", "Δ"):
+        table.add_column(col, overflow="fold")
+
+    def cell(figures, key):
+        if figures is None:
+            return "—"
+        return percent(figures[key]) if key == "achievement" else str(figures[key])
+
+    def delta(value, key):
+        if value is None:
+            return "—"
+        return f"{value * 100:+.1f}pt" if key == "achievement" else f"{value:+d}"
+
+    for u in comparison["units"]:
+        row = [escape(str(u["unit"]["name"]))]
+        for key in ("achievement", "warnings", "on_schedule"):
+            row += [cell(u["now"], key), cell(u["then"], key), delta(u["change"][key], key)]
+        table.add_row(*row)
+    console.print(table)
 
 
 def _print_table(console, data: dict[str, Any]) -> None:
@@ -77,15 +102,22 @@ def diagnose(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for xlsx/html (default 诊断报告.xlsx / .html; - for standard output)")] = None,
     low: Annotated[float, typer.Option("--low-threshold", min=0.0, max=1.0, help="achievement below this is low")] = 0.6,
     all_targets: Annotated[bool, typer.Option("--judge-not-due", help="judge low achievement on targets not yet due too")] = False,
+    at: AtOption = None,
+    compare: Annotated[Optional[str], typer.Option(
+        "--compare", metavar="DATE|REV|BASELINE",
+        help="each unit's scorecard now beside the one then (achievement, warnings, tasks on schedule)")] = None,
 ) -> None:
     """Responsibility-driven diagnosis: warnings once each at their root cause, with owner and the
     school goals at risk; achievement roll-up; before / during / after assessment (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9)."""
     from graph.services.report import write_report
 
-    with opened() as iqa:
+    with opened(at=at) as iqa:
         result = iqa.diagnose(as_of=as_of.date() if as_of else None, unit=unit, low_threshold=low,
                               judge_not_due=all_targets)
         data = result.to_dict()
+        if compare is not None:
+            data["compare"] = iqa.compare(compare, as_of=as_of.date() if as_of else None, unit=unit,
+                                          low_threshold=low, judge_not_due=all_targets)
     if fmt == "json":
         print_json(data)
     elif fmt in ("xlsx", "html"):
@@ -96,6 +128,8 @@ def diagnose(
                   f"as of {data['as_of']})", markup=False, highlight=False)
     else:
         _print_table(console, data)
+        if "compare" in data:
+            _print_compare(console, data["compare"])
 
 
 rectify = typer.Typer(help="Rectification lists (整改清单): export per unit, import the filled-in list as tasks.",
@@ -128,7 +162,10 @@ def rectify_import(
     (re-importing the same file changes nothing)."""
     from graph.services.rectification.tasks import import_rectification
 
-    with opened() as iqa:
+    from graph.history.recorder import file_digests, os_user
+
+    with opened() as iqa, iqa.store.recording(who=os_user(), source="iqa rectify import",
+                                              files=file_digests([file], [file.name])):
         report = import_rectification(iqa.store, file, partial=partial)
     data = report.to_dict()
     console.print(f"rectification tasks: {len(data['created'])} created, {len(data['updated'])} updated, "

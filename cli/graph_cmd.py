@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Optional
 import typer
 from rich.markup import escape
 
-from cli.app import app, console, err, fail, located, opened, output_to, print_json, progress, settings, shown
+from cli.app import AtOption, app, console, err, fail, located, opened, output_to, print_json, progress, settings, shown
 from graph.errors import IqaError
 
 
@@ -37,12 +37,16 @@ def load(
     are listed."""
     from ingest.loader import load_sources
 
+    from graph.history.recorder import file_digests, os_user
+
     with opened() as iqa:
         piped = _stdin_workbook(iqa.settings.limits) if any(str(f) == "-" for f in files) else None
         bar, report = progress()
-        with bar:
+        with bar, iqa.store.recording(who=os_user(), source="iqa load") as rec:
             result = load_sources(iqa.store, piped, [f for f in files if str(f) != "-"], partial=partial,
                                   progress=report, limits=iqa.settings.limits, dry_run=dry_run)
+            if rec is not None:
+                rec.describe(files=file_digests(result.files))
         _print_load_report(result)
         if result.changes is not None:
             _print_changes(result.changes)
@@ -110,15 +114,16 @@ def demo(
     set relative to the day it is built (or --as-of), and its findings are counted as of that day."""
     from graph.checks import RULES
     from graph.asof import as_of_or_default
+    from graph.history.recorder import os_user
     from seed.demo import load_demo, pick_owner_example, pick_school_goal, reset_store
 
     from cli.render import findings_table, focus_trace, owner_panel, summary_table, trace_tree
 
     with opened() as iqa:
         store = iqa.store
-        reset_store(store, force=force)
         bar, report = progress()
-        with bar:
+        with bar, store.recording(who=os_user(), source="iqa demo"):
+            reset_store(store, force=force)
             day = as_of_or_default(as_of.date() if as_of else None)
             load_demo(store, progress=report, as_of=day)
         console.rule("[bold]示例职业技术学院 demo college")
@@ -144,6 +149,7 @@ def check(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for --format xlsx (default 整改清单.xlsx; - for standard output)")] = None,
     as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="check date (default today)")] = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="exit 0 even when errors are found")] = False,
+    at: AtOption = None,
 ) -> None:
     """Run the consistency rules; exit 1 when an error-severity finding exists."""
     from graph.checks import RULES
@@ -151,7 +157,7 @@ def check(
 
     from cli.render import findings_table, summary_table
 
-    with opened() as iqa:
+    with opened(at=at) as iqa:
         report = iqa.check(rules=rule, owner=owner, as_of=as_of.date() if as_of else None)
         data = report.to_dict()
         if fmt == "json":
@@ -175,11 +181,12 @@ def trace(
     up: Annotated[bool, typer.Option("--up", help="trace up to the school goal and plan")] = False,
     depth: Annotated[Optional[int], typer.Option("--depth", min=0, help="levels to show")] = None,
     fmt: Annotated[Literal["tree", "json"], typer.Option("--format", help="tree | json")] = "tree",
+    at: AtOption = None,
 ) -> None:
     """Trace a plan or target down to tasks, or (--up) a task up to its goal and plan."""
     from cli.render import trace_tree
 
-    with opened() as iqa:
+    with opened(at=at) as iqa:
         result = iqa.trace(node, "up" if up else "down", depth)
         if fmt == "json":
             print_json(result)
@@ -191,11 +198,12 @@ def trace(
 def owner(
     node: Annotated[str, typer.Argument(help="an indicator (or any node): Kind:code or a bare code")],
     fmt: Annotated[Literal["text", "json"], typer.Option("--format", help="text | json")] = "text",
+    at: AtOption = None,
 ) -> None:
     """Who owns this indicator (person, post, unit) and the chain of responsibility behind it."""
     from cli.render import owner_panel
 
-    with opened() as iqa:
+    with opened(at=at) as iqa:
         answer = iqa.owner(node).to_dict()
         print_json(answer) if fmt == "json" else owner_panel(console, answer)
 
@@ -204,11 +212,12 @@ def owner(
 def impact(
     node: Annotated[str, typer.Argument(help="Kind:code or a bare code")],
     fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="table | json")] = "table",
+    at: AtOption = None,
 ) -> None:
     """Everything downstream of a node, with its owners: who is affected by a change."""
     from rich.table import Table
 
-    with opened() as iqa:
+    with opened(at=at) as iqa:
         result = iqa.impact(node)
         if fmt == "json":
             print_json(result)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from cli.app import app
 # Each module registers its commands on import; this order is the order of `iqa --help`.
-from cli import graph_cmd, serve_cmd, ui_cmd, diagnose_cmd  # noqa: F401, I001
+from cli import graph_cmd, serve_cmd, ui_cmd, diagnose_cmd, history_cmd  # noqa: F401, I001
 
 __all__ = ["app"]
 

@@ -207,6 +207,101 @@ class Iqa:
         with self.reading() as store:
             return owner_of(store, self._node(store, node))
 
+    # -- change over time (graph/history) -------------------------------------------------------
+    def at(self, point: str | int) -> Iqa:
+        """A core object over the graph as it was at ``point`` (a revision number, a date
+        ``YYYY-MM-DD`` or a baseline name; ``graph.history.timeline.resolve_point``), held in memory:
+        the same services answer for then. NotFoundError for an unknown point."""
+        from graph.history.timeline import graph_at
+
+        with self.reading() as store:
+            then = graph_at(store, point)
+        return Iqa(self.settings, store=then)
+
+    def compare(self, point: str, *, as_of: dt.date | None = None, unit: str | None = None,
+                **overrides: Any) -> dict[str, Any]:
+        """Each unit's scorecard now (diagnosis at ``as_of``, default today) beside the one at
+        ``point`` (a revision, date or baseline; diagnosed as of that point's day — the day the
+        revision was made — or of ``as_of`` when that is earlier):
+        ``{"point", "rev", "as_of", "then_as_of", "units": [...]}`` as
+        ``graph.history.compare.compare_scorecards``. NotFoundError for an unknown point."""
+        from graph.history.compare import compare_scorecards
+        from graph.history.timeline import journal, resolve_point
+
+        with self.reading() as store:
+            rev = resolve_point(store, point)
+            made = {r.rev: r.at for r in journal(store).revisions()}
+        text = str(point).strip()
+        then_day = (dt.date.fromisoformat(text) if len(text) == 10 and text[4] == "-" and not text.isdigit()
+                    else dt.date.fromisoformat(made[rev][:10]) if rev in made else as_of)
+        now = self.diagnose(as_of=as_of, unit=unit, **overrides).to_dict()
+        now_day = dt.date.fromisoformat(now["as_of"])
+        then_day = min(then_day, now_day) if then_day is not None else now_day  # never diagnose then after now
+        then = self.at(rev).diagnose(as_of=then_day, unit=unit, **overrides).to_dict()
+        return {"point": text, "rev": rev, "as_of": now["as_of"], "then_as_of": then["as_of"],
+                "units": compare_scorecards(now["scorecards"], then["scorecards"])}
+
+    def log(self) -> dict[str, Any]:
+        """``{"revisions": [...]}`` newest first (``graph.history.timeline.log``)."""
+        from graph.history.timeline import log
+
+        with self.reading() as store:
+            return log(store)
+
+    def history(self, node_id: str) -> dict[str, Any]:
+        """Every version of a node (``graph.history.timeline.history``); ``node_id`` may be a node
+        that no longer exists, or a ref as :meth:`resolve` takes."""
+        from graph.history.timeline import history
+
+        with self.reading() as store:
+            if ":" not in node_id:
+                node_id = resolve_node(store, node_id).id
+            return history(store, node_id)
+
+    def diff(self, start: str | None = None, end: str | None = None) -> dict[str, Any]:
+        """What changed between two points (``graph.history.timeline.diff``)."""
+        from graph.history.timeline import diff
+
+        with self.reading() as store:
+            return diff(store, start, end)
+
+    def baseline(self, name: str, *, who: str) -> dict[str, Any]:
+        """Name the latest revision (``graph.history.timeline.set_baseline``): ``{"name", "rev"}``."""
+        from graph.history.timeline import set_baseline
+
+        return set_baseline(self.store, name, who=who)
+
+    def suspects(self, *, unit: str | None = None, child: str | None = None) -> list[dict[str, Any]]:
+        """The suspect links (``graph.history.suspect``) with the child's owner, ``[{"child",
+        "parent", "type", "rev", "fields", "name", "parent_name", "owner": {"unit", "person"}}]``;
+        ``unit``: only those routed to this org unit (id, code or name; NotFoundError if unknown)."""
+        from graph.checks.runner import resolve_unit
+        from graph.history.suspect import suspect_links
+        from graph.services.ownership import ref
+
+        with self.reading() as store:
+            wanted = resolve_unit(store, unit).id if unit is not None else None
+            out = []
+            for s in suspect_links(store, self.rules.suspect_fields, child=child):
+                kid, parent = store.get_node(s.child), store.get_node(s.parent)
+                if kid is None:
+                    continue
+                own = owner_of(store, kid)
+                if wanted is not None and (own.unit is None or own.unit.id != wanted):
+                    continue
+                out.append({**s.to_dict(), "name": kid.name, "parent_name": parent.name if parent else s.parent,
+                            "owner": {"unit": ref(own.unit), "person": ref(own.person)}})
+            return out
+
+    def review(self, child: str, *, who: str, parent: str | None = None) -> dict[str, Any]:
+        """Mark the suspect links to ``child`` (a ref as :meth:`resolve` takes; only the one from
+        ``parent`` when given) reviewed: one revision (``graph.history.suspect.review``)."""
+        from graph.history.suspect import review
+
+        kid = self.resolve(child).id
+        dad = self.resolve(parent).id if parent is not None else None
+        return review(self.store, kid, who=who, parent=dad, fields=self.rules.suspect_fields)
+
     @staticmethod
     def _node(store: GraphStore, node: str | Node) -> Node:
         return node if isinstance(node, Node) else resolve_node(store, node)

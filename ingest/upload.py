@@ -10,6 +10,7 @@ import os
 from collections.abc import Sequence
 
 from graph.errors import IngestError, Problem
+from graph.history.recorder import file_digests
 from graph.services.edit import Editor
 from graph.settings import LimitsSection
 from graph.store import GraphStore
@@ -45,7 +46,8 @@ def load_files(editor: Editor, files: Sequence[tuple[str, str | os.PathLike[str]
     file type included) and writes nothing then."""
     result = read_uploads(files, limits)
     return editor.apply_load(lambda store: load_sheets(store, result), who=who, files=[n for n, _ in files],
-                             counts=lambda report: {k: report.to_dict()[k] for k in AUDITED_COUNTS})
+                             counts=lambda report: {k: report.to_dict()[k] for k in AUDITED_COUNTS},
+                             digests=file_digests([p for _, p in files], [n for n, _ in files]), source="upload")
 
 
 def check_load(store: GraphStore, files: Sequence[tuple[str, str | os.PathLike[str]]],

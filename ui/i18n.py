@@ -20,6 +20,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_ownership": ("责任", "Ownership"),
     "page_load": ("导入", "Load"),
     "page_diagnosis": ("诊断", "Diagnosis"),
+    "page_changes": ("变更", "Changes"),
     "store": ("数据库", "Store"),
     "as_of_all": ("检查日期", "Check date"),
     "as_of_help": ("所有页面的检查、诊断都按这一天计算（默认今天，与命令行、接口相同）",
@@ -180,4 +181,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "load_hint": ("先校验（不写入任何数据），再导入；导入要么全部写入、要么什么都不写，并记入审计日志。",
                   "Validate first (nothing is written), then load: everything is written or nothing is, and the "
                   "load is recorded in the audit trail."),
+    # changes (docs/history.md)
+    "suspects": ("待复核（上级已变更）", "Suspect links (parent changed)"),
+    "suspects_unit": ("责任部门（留空：全部）", "Unit (blank: all)"),
+    "no_suspects": ("没有待复核的项。", "Nothing to review."),
+    "review": ("已复核", "Reviewed"),
+    "reviewed_done": ("已记录复核：修订 {rev}。", "Review recorded: revision {rev}."),
+    "review_needs_editor": ("标记复核需要编辑或管理员令牌。", "Marking a review needs an editor or admin token."),
+    "parent_changed": ("上级 {parent} 在修订 {rev} 变更了 {fields}", "parent {parent} changed {fields} in revision {rev}"),
+    "node_history": ("节点历史", "Node history"),
+    "revisions": ("修订记录", "Revisions"),
+    "no_history": ("没有这个节点的修订记录。", "No revision wrote this node."),
 }

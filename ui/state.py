@@ -535,6 +535,7 @@ PAGE_SPECS: dict[str, tuple[str, str]] = {
     "ownership": ("views/ownership.py", ":material/badge:"),
     "load": ("views/load.py", ":material/upload_file:"),
     "diagnosis": ("views/diagnosis.py", ":material/monitor_heart:"),
+    "changes": ("views/changes.py", ":material/history:"),
 }
 PAGES_KEY = "_pages"
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import audit, checks, diagnosis, edges, export, health, load, nodes, ontology, owners, trace
+from api.routes import audit, checks, diagnosis, edges, export, health, history, load, nodes, ontology, owners, trace
 
 ROUTERS: list[APIRouter] = [
     health.router,
+    history.router,  # before nodes: /nodes/{id}/history and /review are not node ids
     nodes.router,
     edges.router,
     trace.router,

@@ -33,6 +33,7 @@ FAMILIES: tuple[tuple[str, str, str], ...] = (
     ("DU", "职责", "Duties"),
     ("PL", "规划", "Plans"),
     ("DG", "诊断", "Diagnosis"),
+    ("CH", "变更", "Change over time"),
 )
 
 REGENERATE = "python -m graph.checks.catalogue > docs/rules.md"

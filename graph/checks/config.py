@@ -54,11 +54,16 @@ class RuleConfig:
     disabled: frozenset[str] = frozenset()
     severity: Mapping[str, str] = field(default_factory=dict)
     source: str | None = None
+    #: Node kind → the properties whose change makes the links below a node of that kind suspect
+    #: (CH001); kinds not listed use ``graph.history.suspect.DEFAULT_TRIGGER_FIELDS``.
+    suspect_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         where = f"{self.source}: " if self.source else ""
         object.__setattr__(self, "disabled", frozenset(self.disabled))
         object.__setattr__(self, "severity", MappingProxyType(dict(self.severity)))
+        object.__setattr__(self, "suspect_fields",
+                           MappingProxyType({k: tuple(v) for k, v in self.suspect_fields.items()}))
         for rid in sorted(self.disabled):
             if rid not in RULES:
                 raise ConfigError(f"{where}checks.disabled: unknown rule id {rid!r} (known: {', '.join(RULES)})")
@@ -80,6 +85,8 @@ class ChecksSection(BaseModel):
         checks:
           disabled: [TC003, SI001]              # rule ids that never run (one id alone is fine too)
           severity: {TK003: error, SI003: error}  # rule id → error | warning
+          suspect_fields:                       # CH001: which changes of a parent make its links suspect
+            Target: [name, target_value, deadline]  # per node kind; kinds not listed: the defaults
 
     Rule ids and severities are case-insensitive. An unknown key, rule id or severity is a
     pydantic ValidationError located at the key (``graph.settings`` turns it into a ConfigError
@@ -89,6 +96,20 @@ class ChecksSection(BaseModel):
 
     disabled: list[RuleId] = Field(default_factory=list)
     severity: dict[RuleId, Severity] = Field(default_factory=dict)
+    suspect_fields: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("suspect_fields")
+    @classmethod
+    def _known_kinds(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        from ontology import get_ontology
+
+        kinds = get_ontology().kinds
+        for kind, props in value.items():
+            if kind not in kinds:
+                raise ValueError(f"unknown node kind {kind!r} (known: {', '.join(sorted(kinds))})")
+            if not props or any(not isinstance(p, str) or not p.strip() for p in props):
+                raise ValueError(f"{kind}: list one or more property names")
+        return value
 
     @field_validator("disabled", mode="before")
     @classmethod
@@ -104,4 +125,5 @@ class ChecksSection(BaseModel):
 
     def rule_config(self, source: str | None = None) -> RuleConfig:
         """This section as the runner's :class:`RuleConfig` (``source``: the file, for messages)."""
-        return RuleConfig(disabled=frozenset(self.disabled), severity=dict(self.severity), source=source)
+        return RuleConfig(disabled=frozenset(self.disabled), severity=dict(self.severity), source=source,
+                          suspect_fields={k: tuple(p.strip() for p in v) for k, v in self.suspect_fields.items()})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -28,9 +28,12 @@ class CheckContext:
     on first use; later writes to the store are not seen.
     """
 
-    def __init__(self, store: GraphStore, as_of: _dt.date, onto: Ontology | None = None):
+    def __init__(self, store: GraphStore, as_of: _dt.date, onto: Ontology | None = None, *,
+                 suspect_fields: Mapping[str, Sequence[str]] | None = None):
         self.store = store
         self.as_of = as_of
+        #: Node kind → properties whose change makes its links suspect (CH001; configuration).
+        self.suspect_fields = dict(suspect_fields or {})
         self.onto = onto or get_ontology()
         self._graph: Subgraph | None = None
         self._by_kind: dict[str, list[Node]] | None = None

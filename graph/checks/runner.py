@@ -63,7 +63,7 @@ def run_checks(store: GraphStore, *, rules: Iterable[str] | None = None, owner: 
     as_of = as_of_or_default(as_of)
     selected = [rid for rid in _select(rules) if rid not in config.disabled]
     unit = resolve_unit(store, owner) if owner is not None else None
-    ctx = CheckContext(store, as_of)
+    ctx = CheckContext(store, as_of, suspect_fields=config.suspect_fields)
     findings: list[Finding] = []
     for rid in selected:
         rule = RULES[rid]

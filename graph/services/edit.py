@@ -18,6 +18,11 @@ written (for an edge, its source) is read with ``get_node_for_update``, which on
 between processes (Neo4j behind several API workers) locks it in the database until the
 transaction ends: the version check and the write are one transaction there too.
 
+Revisions: every transaction through a :class:`ConcurrentStore` whose store keeps a journal is
+recorded as one revision of it, in the same transaction (``graph.history.recorder``; the wrapper
+tells its recorder about every write). Editor operations say who wrote and from what
+(``recording``); docs/history.md describes the model.
+
 Versions: a node's version (its ETag) is a hash of its content (:func:`node_version`); a write
 given ``if_match`` proceeds only when the node's current version is one of those listed (``*``:
 any existing node), else it raises :class:`VersionConflictError` and changes nothing.
@@ -47,6 +52,8 @@ from typing import Any, TypeVar
 from graph.errors import (IqaError, NotFoundError, StoreError, StoreFullError, StoreReadOnlyError,
                           ValidationError)
 from graph.files import private_file
+from graph.history.model import journal_of
+from graph.history.recorder import Recorder
 from graph.model import Edge, Node, split_id, validate_edge, validate_node
 from graph.services.chains import DOWN_EDGES, closes_cycle
 from graph.services.resolve import suggest
@@ -177,6 +184,9 @@ class ConcurrentStore(GraphStore):
         self._memo: dict[str, tuple[int, float, Any]] = {}
         self._shared = CAP_SHARED in inner.capabilities
         self._memo_lock = threading.Lock()
+        journal = journal_of(inner)
+        #: Turns each transaction's writes into one revision of the store's journal (graph/history).
+        self.recorder: Recorder | None = Recorder(inner, journal) if journal is not None else None
 
     @contextmanager
     def reading(self) -> Iterator[GraphStore]:
@@ -220,31 +230,64 @@ class ConcurrentStore(GraphStore):
             finally:
                 self.generation += 1
 
-    # -- writes ------------------------------------------------------------------------------
+    # -- writes (each one transaction, so the recorder writes its revision with it) -----------
     def upsert_nodes(self, nodes: Iterable[Node]) -> int:
-        with self._writing():
-            return self.inner.upsert_nodes(nodes)
+        with self.transaction():
+            nodes = list(nodes)
+            if self.recorder is not None:
+                self.recorder.nodes_written(nodes)
+            written = self.inner.upsert_nodes(nodes)
+            if self.recorder is not None:
+                self.recorder.nodes_done(nodes)
+            return written
 
     def upsert_edges(self, edges: Iterable[Edge]) -> int:
-        with self._writing():
-            return self.inner.upsert_edges(edges)
+        with self.transaction():
+            edges = list(edges)
+            if self.recorder is not None:
+                self.recorder.edges_written(edges)
+            written = self.inner.upsert_edges(edges)
+            if self.recorder is not None:
+                self.recorder.edges_done(edges)
+            return written
 
     def delete_node(self, node_id: str) -> bool:
-        with self._writing():
+        with self.transaction():
+            if self.recorder is not None and self.inner.get_node(node_id) is not None:
+                self.recorder.node_deleting(node_id)
             return self.inner.delete_node(node_id)
 
     def delete_edge(self, source: str, type: str, target: str) -> bool:
-        with self._writing():
+        with self.transaction():
+            if self.recorder is not None and self.inner.get_edge(source, type, target) is not None:
+                self.recorder.edge_deleting((source, type, target))
             return self.inner.delete_edge(source, type, target)
 
     def clear(self) -> None:
-        with self._writing():
+        with self.transaction():
+            if self.recorder is not None:
+                self.recorder.clearing()
             self.inner.clear()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         with self._writing(), self.inner.transaction():
-            yield
+            if self.recorder is None:
+                yield
+            else:
+                with self.recorder.scope():
+                    yield
+
+    @contextmanager
+    def recording(self, *, who: str | None = None, source: str | None = None,
+                  files: list[dict[str, str]] | None = None) -> Iterator[Recorder | None]:
+        """One transaction whose revision says ``who`` wrote, from what ``source`` (a command, a
+        route) and which ``files`` (``[{"name", "sha256"}]``); yields the recorder (None when the
+        store keeps no journal), whose ``describe`` can add what is known only later."""
+        with self.transaction():
+            if self.recorder is not None:
+                self.recorder.describe(who=who, source=source, files=files)
+            yield self.recorder
 
     # -- reads -------------------------------------------------------------------------------
     def get_node(self, node_id: str) -> Node | None:
@@ -570,9 +613,10 @@ class Editor:
         self.audit = audit or AuditLog(None)
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """One read–modify–write: the exclusive lock and one store transaction."""
-        with self.store.transaction():
+    def _writing(self, who: str = "", source: str = "", files: list[dict[str, str]] | None = None) -> Iterator[None]:
+        """One read–modify–write: the exclusive lock and one store transaction, recorded as one
+        revision by ``who`` from ``source`` (graph/history)."""
+        with self.store.recording(who=who or None, source=source or None, files=files):
             yield
 
     def _existing(self, node_id: str) -> Node:
@@ -594,7 +638,7 @@ class Editor:
         ``(node, created)``. Its edges are kept. ``if_match``: the write proceeds only if the node
         exists at one of these versions (``*``: exists at all); ``if_none_match="*"``: only if it
         does not exist yet. Raises FieldValidationError, VersionConflictError, ConflictError."""
-        with self._writing():
+        with self._writing(who, f"node.put {node_id}"):
             before = self.store.get_node_for_update(node_id)
             _check_if_match(before, node_id, if_match)
             if if_none_match is not None and if_none_match.strip() == "*" and before is not None:
@@ -610,7 +654,7 @@ class Editor:
         """Merge ``changes`` into the properties of node ``node_id`` (JSON merge patch: a ``None``
         value removes the property) and return the node. Raises NotFoundError (with suggestions),
         FieldValidationError, VersionConflictError."""
-        with self._writing():
+        with self._writing(who, f"node.patch {node_id}"):
             before = self._existing(node_id)
             _check_if_match(before, node_id, if_match)
             props = merge_patch(before.props, changes)
@@ -624,7 +668,7 @@ class Editor:
     def delete_node(self, node_id: str, *, who: str, if_match: str | None = None) -> list[Edge]:
         """Delete node ``node_id`` and its edges; returns the edges removed. Raises NotFoundError,
         VersionConflictError."""
-        with self._writing():
+        with self._writing(who, f"node.delete {node_id}"):
             before = self._existing(node_id)
             _check_if_match(before, node_id, if_match)
             edges = [e for e, _ in self.store.neighbors(node_id, None, "both")]
@@ -639,7 +683,7 @@ class Editor:
         """Create the edge ``source -type-> target`` or replace its properties; returns ``(edge,
         created)``. Raises NotFoundError for a missing endpoint, FieldValidationError (``type``,
         ``source``, ``target`` — including a chain edge that would close a cycle — or ``props``)."""
-        with self._writing():
+        with self._writing(who, f"edge.put {_edge_label(source, type, target)}"):
             self.store.get_node_for_update(source)  # serialises edits of this node's edges across processes
             edge = Edge(source, type, target, dict(props or {}))
             before = self.store.get_edge(source, type, target)
@@ -652,7 +696,7 @@ class Editor:
     def patch_edge(self, source: str, type: str, target: str, changes: Mapping[str, Any], *, who: str) -> Edge:
         """Merge ``changes`` into the edge's properties (``None`` removes one). Raises NotFoundError
         when there is no such edge, FieldValidationError for bad values."""
-        with self._writing():
+        with self._writing(who, f"edge.patch {_edge_label(source, type, target)}"):
             self.store.get_node_for_update(source)
             before = self.store.get_edge(source, type, target)
             if before is None:
@@ -668,7 +712,7 @@ class Editor:
 
     def delete_edge(self, source: str, type: str, target: str, *, who: str) -> Edge:
         """Delete one edge and return it; NotFoundError when there is no such edge."""
-        with self._writing():
+        with self._writing(who, f"edge.delete {_edge_label(source, type, target)}"):
             self.store.get_node_for_update(source)
             before = self.store.get_edge(source, type, target)
             if before is None:
@@ -680,12 +724,14 @@ class Editor:
 
     # -- loads -------------------------------------------------------------------------------
     def apply_load(self, load: Callable[[GraphStore], R], *, who: str, files: Sequence[str],
-                   counts: Callable[[R], Mapping[str, Any]]) -> R:
+                   counts: Callable[[R], Mapping[str, Any]], digests: list[dict[str, str]] | None = None,
+                   source: str = "load") -> R:
         """Run ``load(store)`` as ONE write — under the write lock, in one store transaction — and
         record it in the audit trail as ``op: "load"`` with the file ``names`` and ``counts(result)``.
         Returns what ``load`` returns; whatever it raises undoes every write of it. The workbook
-        reading and resolution live in ``ingest.upload.load_files``, which calls this."""
-        with self._writing():
+        reading and resolution live in ``ingest.upload.load_files``, which calls this. The load is
+        one revision from ``source`` with ``digests`` (``[{"name", "sha256"}]``) as its files."""
+        with self._writing(who, source, digests):
             result = load(self.store)
             self.audit.append({"who": who, "op": "load", "id": None, "before": None, "after": None,
                                "files": list(files), "report": dict(counts(result))})

@@ -28,6 +28,7 @@ from graph.errors import (NotFoundError, StoreBusyError, StoreError, StoreFullEr
 from graph.files import private_file
 from graph.model import Edge, Node, validate_edge, validate_node
 from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
+from graph.stores.embedded_journal import EmbeddedJournal, create_schema
 from graph.subgraph import Step, Subgraph, walk
 from ontology import get_ontology
 
@@ -113,6 +114,8 @@ class EmbeddedStore(GraphStore):
         self._version: int | None = None
         #: True when the file or its folder cannot be written: reads work, writes raise StoreReadOnlyError.
         self.read_only = False
+        #: The revisions of this store (graph/history), in the same file and transactions.
+        self.journal = EmbeddedJournal(self)
         if self.path is not None:
             self._open_db()
 
@@ -149,6 +152,7 @@ class EmbeddedStore(GraphStore):
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
+            create_schema(db)
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
                 db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -280,7 +284,9 @@ class EmbeddedStore(GraphStore):
             except sqlite3.Error:
                 pass  # SQLite has rolled back itself (a full disk, an I/O error)
         for op in reversed(self._undo):
-            if op[0] == "clear":
+            if op[0] == "call":
+                op[1]()
+            elif op[0] == "clear":
                 _, self.g, self._by_code = op
             elif op[0] == "node":
                 _, nid, before = op

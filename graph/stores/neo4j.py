@@ -68,6 +68,7 @@ from graph.model import Edge, Node, split_id, validate_edge, validate_node
 from graph.subgraph import Step, Subgraph
 from graph.store import CAP_PERSISTENT, CAP_SHARED, CAP_TRANSACTIONS, Direction, GraphStore
 from graph.stores import neo4j_queries as q
+from graph.stores.neo4j_journal import Neo4jJournal
 from ontology import Ontology, get_ontology
 
 T = TypeVar("T")
@@ -210,6 +211,8 @@ class Neo4jStore(GraphStore):
         self._session_in_tx: Any = None
         self._depth = 0
         self.location = (location or "neo4j") + (f" (database {database})" if database else "")
+        #: The revisions of this store (graph/history), written in the store's transactions.
+        self.journal = Neo4jJournal(self)
 
     # -- opening -------------------------------------------------------------------------------------
     @classmethod

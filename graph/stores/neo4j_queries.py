@@ -114,6 +114,7 @@ def schema_statements(onto: Ontology | None = None) -> list[tuple[str, str]]:
         out.append((f"iqa_{name}_id", node_id_constraint(name, onto)))
         out.append((f"iqa_{name}_code", node_property_index(name, "code", onto)))
         out.append((f"iqa_{name}_name", node_property_index(name, "name", onto)))
+    out += journal_schema()
     return out
 
 
@@ -301,6 +302,8 @@ def all_statements(onto: Ontology | None = None) -> list[tuple[str, str, tuple[s
     Names look like ``GET_NODE``, ``merge_nodes[Target]``, ``count_edges_of[led_by]``."""
     onto = onto or get_ontology()
     out: list[tuple[str, str]] = [(name, globals()[name]) for name in _CONSTANTS]
+    out += [(f"journal_schema[{name}]", statement) for name, statement in journal_schema()]
+    out += list(journal_statements().items())
     for name in [NODE_LABEL, *sorted(allowed_labels(onto))]:
         out.append((f"node_id_constraint[{name}]", node_id_constraint(name, onto)))
         for prop in ("code", "name"):
@@ -326,9 +329,26 @@ def lint_schema(onto: Ontology | None = None, extra_properties: Iterable[str] = 
     """The database schema declared to the Cypher lint: labels, relationship types and property
     keys from the ontology, plus the store's own keys and ROW_KEYS."""
     onto = onto or get_ontology()
-    props = {"id", "code", "name", PROPS_KEY, "_iqa_lock", *ROW_KEYS, *onto.properties, *extra_properties}
+    from graph.stores.neo4j_journal import LABELS, PROPERTY_KEYS
+
+    props = {"id", "code", "name", PROPS_KEY, "_iqa_lock", *ROW_KEYS, *onto.properties, *extra_properties,
+             *PROPERTY_KEYS}
     return {
-        "labels": sorted({NODE_LABEL, *allowed_labels(onto)}),
+        "labels": sorted({NODE_LABEL, *allowed_labels(onto), *LABELS}),
         "relationshipTypes": sorted(allowed_types(onto)),
         "propertyKeys": sorted(props),
     }
+
+
+def journal_schema() -> list[tuple[str, str]]:
+    """The schema of the store's journal (``graph/stores/neo4j_journal.py``): ``(name, statement)``."""
+    from graph.stores.neo4j_journal import SCHEMA
+
+    return list(SCHEMA)
+
+
+def journal_statements() -> dict[str, str]:
+    """The journal's statements by name (``JOURNAL_…``)."""
+    from graph.stores.neo4j_journal import STATEMENTS
+
+    return dict(STATEMENTS)

@@ -32,6 +32,10 @@ class Graph:
     nodes: dict[str, tuple[set[str], dict[str, Any]]] = field(default_factory=dict)
     rels: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     indexes: set[str] = field(default_factory=set)
+    #: The journal's nodes: the last revision number, IqaRevision and IqaChange property maps.
+    journal_rev: int = 0
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -210,7 +214,8 @@ class FakeTx:
 
 
 _READS = ("SHOW_", "GET_", "EXISTING_IDS", "NEIGHBORS_", "NODES_PAGE", "nodes_page_of", "EDGES_PAGE", "COUNT_",
-          "count_", "FIND_BY_CODE", "SUBGRAPH_EDGES", "TRAVERSE")
+          "count_", "FIND_BY_CODE", "SUBGRAPH_EDGES", "TRAVERSE",
+          "JOURNAL_REVISIONS", "JOURNAL_CHANGES")
 
 
 def _is_read(name: str) -> bool:
@@ -234,6 +239,11 @@ def _interpret(g: Graph, name: str, p: dict[str, Any]) -> list[dict[str, Any]]:
     if base == "node_property_index":
         g.indexes.add(f"iqa_{args[0]}_{args[1]}")
         return []
+    if base == "journal_schema":
+        g.indexes.add(args[0])
+        return []
+    if base.startswith("JOURNAL_"):
+        return _journal(g, base, p)
     if base == "SHOW_INDEX_NAMES":
         return [{"name": n} for n in sorted(g.indexes)]
     if base == "merge_nodes":
@@ -361,3 +371,30 @@ def _traverse(g: Graph, p: dict[str, Any]) -> list[dict[str, Any]]:
              "edges": [{"source": s, "type": t, "target": tgt, "props": dict(g.rels[(s, t, tgt)])}
                        for s, t, tgt in (matching(i) if limit is None or dep < limit else [])]}
             for i, dep in depth.items()]
+
+
+def _journal(g: Graph, name: str, p: dict[str, Any]) -> list[dict[str, Any]]:
+    """The journal's statements (graph/stores/neo4j_journal.py) as documented there."""
+    if name == "JOURNAL_ALLOCATE":
+        g.journal_rev += 1
+        return [{"rev": g.journal_rev}]
+    if name == "JOURNAL_APPEND_REVISION":
+        if any(r["rev"] == p["rev"] for r in g.revisions):
+            raise neo4j_errors.ConstraintError(f"IqaRevision with rev {p['rev']} exists")
+        g.revisions.append(dict(p))
+        return []
+    if name == "JOURNAL_APPEND_CHANGES":
+        g.changes += [dict(row) for row in p["rows"]]
+        return []
+    if name == "JOURNAL_REVISIONS":
+        return [dict(r) for r in sorted(g.revisions, key=lambda r: r["rev"])]
+    keys = ("rev", "kind", "op", "node", "other", "type", "before", "after")
+    if name == "JOURNAL_CHANGES_RANGE":
+        hits = [c for c in g.changes if p["after"] < c["rev"] <= p["upto"]]
+    elif name == "JOURNAL_CHANGES_TOUCHING":
+        hits = [c for c in g.changes if c["node"] in p["ids"] or c["other"] in p["ids"]]
+    elif name == "JOURNAL_CHANGES_BY_OP":
+        hits = [c for c in g.changes if c["op"] in p["ops"]]
+    else:
+        raise AssertionError(f"the fake does not know statement {name}")
+    return [{k: c.get(k) for k in keys} for c in sorted(hits, key=lambda c: (c["rev"], c["seq"]))]

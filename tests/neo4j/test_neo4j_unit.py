@@ -155,7 +155,8 @@ def test_schema_statements_never_run_inside_the_data_transaction():
         store.ensure_schema()
     assert {s.mode for s in driver.sent if s.name.startswith("node_")} == {"write"}
     assert {s.mode for s in driver.queries("SHOW_")} == {"read"}
-    assert len(driver.queries("node_")) == len(q.schema_statements())
+    assert {s.mode for s in driver.queries("journal_schema")} == {"write"}
+    assert len(driver.queries("node_")) + len(driver.queries("journal_schema")) == len(q.schema_statements())
     assert store.count_nodes() == 1
 
 
@@ -428,7 +429,7 @@ def test_from_uri_reads_the_environment_checks_the_connection_and_creates_the_sc
     assert store.database == "college" and store.location == "neo4j://db.example:7687 (database college)"
     sent = [s.query for s in made["driver"].sent]
     assert sent == [q.SHOW_INDEX_NAMES] + [statement for _, statement in q.schema_statements()]
-    assert len(sent) == 1 + 3 * (len(get_ontology().kinds) + 1)
+    assert len(sent) == 1 + 3 * (len(get_ontology().kinds) + 1) + len(q.journal_schema())
     made["driver"].clear_log()
     assert store.ensure_schema() == []  # everything exists: one SHOW INDEXES, nothing created
     assert [s.name for s in made["driver"].sent] == ["SHOW_INDEX_NAMES"]

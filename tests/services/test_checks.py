@@ -50,6 +50,7 @@ CATALOGUE = {
     "DU001": "warning", "DU002": "warning",
     "PL001": "warning",
     "DG001": "warning",
+    "CH001": "warning",
 }
 
 

@@ -3,6 +3,7 @@
 from graph.checks.rules import (  # noqa: F401
     diagnosis,
     duties,
+    history,
     institutions,
     plans,
     responsibilities,
