@@ -195,9 +195,12 @@ def key() -> tuple[str, int]:
 
 
 def data_changed() -> None:
-    """Call after the store's data changed: later queries recompute."""
+    """Call after the store's data changed: later queries recompute. Every cached query is keyed
+    on the generation (:func:`key`), so bumping it is all a load invalidates: the entries of the
+    old generation are never hit again and age out of their ``max_entries``; caches of other
+    stores and settings are left alone (``st.cache_data.clear()`` would empty every cache of the
+    app)."""
     handle().generation += 1
-    st.cache_data.clear()
 
 
 def reload_store() -> None:
