@@ -297,6 +297,29 @@ def _units(data: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _compare_rows(compare: dict[str, Any] | None) -> list[list[str]]:
+    """The rows of the year-over-year table (``iqa diagnose --compare``: ``graph.history.compare``):
+    unit, then for achievement, warnings and tasks on schedule the value then, now and the change."""
+    if not compare:
+        return []
+
+    def fig(card: dict[str, Any] | None, measure: str) -> str:
+        if card is None or card.get(measure) is None:
+            return "—"
+        return percent(card[measure]) if measure == "achievement" else str(card[measure])
+
+    def change(value: Any, measure: str) -> str:
+        if value is None:
+            return "—"
+        if measure == "achievement":
+            return f"{value * 100:+.1f} 个百分点"
+        return f"{value:+d}"
+
+    return [[u["unit"]["name"]] + [part for m in ("achievement", "warnings", "on_schedule")
+                                   for part in (fig(u["then"], m), fig(u["now"], m), change(u["change"][m], m))]
+            for u in compare["units"]]
+
+
 def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
     """The report page for a diagnosis JSON (``Diagnosis.to_dict()``), school-wide or for its unit,
     rendered from the template ``graph/templates/report.html`` (autoescaped)."""
@@ -343,6 +366,7 @@ def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
                                                              ("normal", "completed", "not_started", "incomplete", "warning")]
                      + [percent(r["as_of"]["rate"])] for r in during["by_unit"]],
         layer_rows=[[r["label"], str(r["targets"]), str(r["measured"]), percent(r["value"])] for r in after["by_layer"]],
+        compare=data.get("compare"), compare_rows=_compare_rows(data.get("compare")),
         after_unit_rows=[[r["unit"]["name"], str(r["targets"]), str(r["measured"]), percent(r["value"])]
                          for r in after["by_unit"]],
         school_rows=[[f"{t['code']} {t['name']}", t.get("deadline") or "", percent(t["value"]),
