@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
-from cli.app import app, console, fail, located, opened, print_json, progress, settings
+from cli.app import app, console, fail, located, opened, opened_files, print_json, progress, settings
 from graph.errors import IqaError
 
 
@@ -83,55 +83,92 @@ def demo(
         console.print(f"\nnext: [bold]iqa check[/bold], [bold]iqa trace {goal.code}[/bold], [bold]iqa ui[/bold]")
 
 
+#: Findings the table shows unless --limit or --all says otherwise.
+CHECK_TABLE_LIMIT = 50
+#: Units the by-unit summary shows unless --all.
+CHECK_UNIT_LIMIT = 20
+#: Levels ``iqa trace`` shows as a tree unless --depth or --all.
+TRACE_DEPTH = 3
+
+
 @app.command()
 def check(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="workbooks, CSV sheets or folders to check directly, without a store (default: check the store)")] = None,
     rule: Annotated[Optional[list[str]], typer.Option("--rule", help="only this rule id (repeatable)")] = None,
     owner: Annotated[Optional[str], typer.Option("--owner", help="only findings routed to this unit (code, id or name)")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table | json | xlsx")] = "table",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for --format xlsx (default 整改清单.xlsx)")] = None,
     as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="check date (default today)")] = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="exit 0 even when errors are found")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="findings the table shows (errors first)")] = CHECK_TABLE_LIMIT,
+    all_: Annotated[bool, typer.Option("--all", help="the table shows every finding and every unit")] = False,
 ) -> None:
-    """Run the consistency rules; exit 1 when an error-severity finding exists."""
+    """Run the consistency rules on the store, or on workbooks / CSV files given as PATHs (nothing
+    is written); exit 1 when an error-severity finding exists. The table prints the summary by rule
+    and by unit, then the first --limit findings."""
     from graph.checks import RULES
     from graph.services.rectification.findings import findings_to_xlsx
 
-    from cli.render import findings_table, summary_table
+    from cli.render import findings_table, shown_line, summary_table, unit_summary_table
 
     if fmt not in ("table", "json", "xlsx"):
         raise typer.BadParameter("use table, json or xlsx", param_hint="--format")
-    with opened() as iqa:
-        report = iqa.check(rules=rule, owner=owner, as_of=as_of.date() if as_of else None)
-        data = report.to_dict()
+    day = as_of.date() if as_of else None
+    with _checked_iqa(paths) as iqa:
+        report = iqa.check(rules=rule, owner=owner, as_of=day)
         if fmt == "json":
-            print_json(data)
+            print_json(report.to_dict())
         elif fmt == "xlsx":
             path = output or Path("整改清单.xlsx")
             findings_to_xlsx(report, path)
-            console.print(f"wrote {path} ({data['summary']['total']} findings)")
+            console.print(f"wrote {path} ({len(report.findings)} findings)")
         else:
-            console.print(findings_table(data["findings"]))
-            console.print(summary_table(data["summary"], RULES))
+            summary = report.summary()
+            shown = report.findings if all_ else report.findings[:limit]
+            console.print(summary_table(summary, RULES))
+            console.print(unit_summary_table(summary, None if all_ else CHECK_UNIT_LIMIT))
+            console.print(findings_table([f.to_dict() for f in shown]))
+            line = shown_line(len(shown), len(report.findings))
+            if line:
+                console.print(line)
     if report.has_errors and not exit_zero:
         raise typer.Exit(1)
+
+
+def _checked_iqa(paths: list[Path] | None):
+    """The core object ``iqa check`` runs on: the selected store, or (PATHs given) an in-memory
+    store holding those files."""
+    if not paths:
+        return opened()
+    return opened_files(paths)
 
 
 @app.command()
 def trace(
     node: Annotated[str, typer.Argument(help="Kind:code or a bare code")],
     up: Annotated[bool, typer.Option("--up", help="trace up to the school goal and plan")] = False,
-    depth: Annotated[Optional[int], typer.Option("--depth", min=0, help="levels to show")] = None,
+    depth: Annotated[Optional[int], typer.Option("--depth", min=0, help=f"levels to show (tree default {TRACE_DEPTH}; json default all)")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="every level (the tree's default is 3)")] = False,
     fmt: Annotated[str, typer.Option("--format", help="tree | json")] = "tree",
 ) -> None:
-    """Trace a plan or target down to tasks, or (--up) a task up to its goal and plan."""
-    from cli.render import trace_tree
+    """Trace a plan or target down to tasks, or (--up) a task up to its goal and plan. The tree
+    shows 3 levels unless --depth or --all, and says what it cut; json gives every level unless
+    --depth."""
+    from cli.render import trace_cut, trace_tree
 
+    if depth is None and not all_ and fmt != "json":
+        depth = TRACE_DEPTH
+    key = "parents" if up else "children"
     with opened() as iqa:
-        result = iqa.trace(node, "up" if up else "down", depth)
+        result = iqa.trace(node, "up" if up else "down", None if all_ else depth)
         if fmt == "json":
             print_json(result)
-        else:
-            console.print(trace_tree(result, "parents" if up else "children"))
+            return
+        console.print(trace_tree(result, key))
+        cut, hidden = trace_cut(result, key)
+        if cut:
+            console.print(f"[dim]cut at depth {depth}: {hidden} entries below {cut} nodes not shown; "
+                          "--depth N or --all for more[/dim]")
 
 
 @app.command()
