@@ -50,6 +50,9 @@ CREATE INDEX IF NOT EXISTS edges_in ON edges (target, type, source);
 
 #: Seconds a write waits for another process's write to finish before StoreBusyError.
 BUSY_TIMEOUT = 5.0
+#: Nodes kept decoded between point reads (the cache is emptied when it holds more, on every
+#: write or rollback, and when another process has committed).
+NODE_CACHE_SIZE = 100_000
 
 
 def _kind(exc: sqlite3.Error) -> str:
@@ -130,6 +133,8 @@ class EmbeddedStore(GraphStore):
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
         self._version: int | None = None
+        self._nodes: dict[str, Node] = {}  # id → Node decoded by a point read (see _cached)
+        self._nodes_version: int | None = None
         #: True when the file or its folder cannot be written: reads work, writes raise StoreReadOnlyError.
         self.read_only = False
         if self.path is not None:
@@ -212,6 +217,31 @@ class EmbeddedStore(GraphStore):
             except sqlite3.Error as exc:
                 raise _store_error(self.path, exc) from exc
 
+    def _cached(self) -> dict[str, Node]:
+        """The decoded-node cache, emptied first when another connection has committed since it
+        was filled (one pragma; inside a transaction the cache is emptied by each write instead)."""
+        nodes = self._nodes
+        if nodes and self.path is not None and not self._depth:
+            with self._lock:
+                version = self._db.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
+            if version != self._nodes_version:
+                nodes.clear()
+                self._nodes_version = version
+        elif not nodes and self.path is not None and not self._depth:
+            with self._lock:
+                self._nodes_version = self._db.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
+        if len(nodes) > NODE_CACHE_SIZE:
+            nodes.clear()
+        return nodes
+
+    def _node(self, cache: dict[str, Node], kind: str, code: str, props: str) -> Node:
+        """The node of a row, from ``cache`` when it is there (decoding JSON is most of a read)."""
+        nid = f"{kind}:{code}"
+        node = cache.get(nid)
+        if node is None:
+            node = cache[nid] = Node(kind, code, _load(props))
+        return node
+
     def stale(self) -> bool:
         """True when another connection (another process, or another store object on the same
         file) has committed since this store last looked (:meth:`refresh`). Reads always see the
@@ -231,6 +261,7 @@ class EmbeddedStore(GraphStore):
         if not self.stale():
             return False
         with self._lock:
+            self._nodes.clear()
             try:
                 self._version = self._db.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
             except sqlite3.Error as exc:
@@ -265,6 +296,11 @@ class EmbeddedStore(GraphStore):
                         raise StoreReadOnlyError(f"{self.path}: the store is read-only (the file or its folder "
                                                  "cannot be written); it can be read, not changed")
                     db.execute("BEGIN IMMEDIATE")
+                    if self.path is not None:  # what another process committed replaces the cached nodes
+                        version = db.execute("PRAGMA data_version").fetchone()[0]
+                        if version != self._nodes_version:
+                            self._nodes.clear()
+                            self._nodes_version = version
                 except sqlite3.Error as exc:
                     self._depth -= 1
                     if db.in_transaction:
@@ -296,6 +332,7 @@ class EmbeddedStore(GraphStore):
             self._lock.release()
 
     def _rollback(self) -> None:
+        self._nodes.clear()
         if self._db is not None and self._db.in_transaction:
             try:
                 self._db.execute("ROLLBACK")
@@ -308,6 +345,7 @@ class EmbeddedStore(GraphStore):
         for n in nodes:
             validate_node(n, self.onto)
         with self.transaction():
+            self._nodes.clear()
             self._db.executemany(  # type: ignore[union-attr]
                 "INSERT INTO nodes (id, kind, code, props) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET props=excluded.props",
@@ -337,6 +375,7 @@ class EmbeddedStore(GraphStore):
 
     def clear(self) -> None:
         with self.transaction():
+            self._nodes.clear()
             self._db.execute("DELETE FROM edges")  # type: ignore[union-attr]
             self._db.execute("DELETE FROM nodes")  # type: ignore[union-attr]
 
@@ -352,6 +391,7 @@ class EmbeddedStore(GraphStore):
         if not self._rows("SELECT 1 FROM nodes WHERE id=?", (node_id,)):
             return False
         with self.transaction():
+            self._nodes.clear()
             db = self._db
             assert db is not None
             if db.execute("SELECT 1 FROM nodes WHERE id=?", (node_id,)).fetchone() is None:
@@ -363,20 +403,24 @@ class EmbeddedStore(GraphStore):
 
     # -- reads -----------------------------------------------------------------------------
     def get_node(self, node_id: str) -> Node | None:
+        cache = self._cached()
+        node = cache.get(node_id)
+        if node is not None:
+            return node
         rows = self._rows(f"SELECT {_NODE_COLS} FROM nodes WHERE id=?", (node_id,))
-        return Node(rows[0][0], rows[0][1], _load(rows[0][2])) if rows else None
+        return self._node(cache, *rows[0]) if rows else None
 
     def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
         """The nodes with these ids (missing ids left out), in one query: ``{id: Node}``."""
         ids = list(dict.fromkeys(ids))
-        if not ids:
-            return {}
-        if len(ids) == 1:
-            node = self.get_node(ids[0])
-            return {node.id: node} if node is not None else {}
-        rows = self._rows(f"SELECT {_NODE_COLS} FROM nodes WHERE id {_IN_IDS}", (_ids(ids),))
-        found = {n.id: n for n in (Node(k, c, _load(p)) for k, c, p in rows)}
-        return {i: found[i] for i in ids if i in found}
+        cache = self._cached()
+        missing = [i for i in ids if i not in cache]
+        if len(missing) == 1:
+            self.get_node(missing[0])
+        elif missing:
+            for row in self._rows(f"SELECT {_NODE_COLS} FROM nodes WHERE id {_IN_IDS}", (_ids(missing),)):
+                self._node(cache, *row)
+        return {i: cache[i] for i in ids if i in cache}
 
     def get_edge(self, source: str, type: str, target: str) -> Edge | None:
         rows = self._rows("SELECT props FROM edges WHERE source=? AND type=? AND target=?", (source, type, target))
@@ -388,18 +432,19 @@ class EmbeddedStore(GraphStore):
         # One query per side, joined to the node at the other end; the indexes on (source, type,
         # target) and (target, type, source) make it a range read whatever the graph's size.
         out: list[tuple[Edge, Node]] = []
+        cache = self._cached()
         typed = "" if types is None else f" AND e.type {_IN_IDS}"
         extra = () if types is None else (_ids(types),)
         if direction in ("out", "both"):
             for t, other, ep, k, c, p in self._rows(
                     f"SELECT e.type, e.target, e.props, n.kind, n.code, n.props FROM edges e "
                     f"JOIN nodes n ON n.id = e.target WHERE e.source = ?{typed}", (node_id, *extra)):
-                out.append((Edge(node_id, t, other, _props(ep)), Node(k, c, _load(p))))
+                out.append((Edge(node_id, t, other, _props(ep)), self._node(cache, k, c, p)))
         if direction in ("in", "both"):
             for t, other, ep, k, c, p in self._rows(
                     f"SELECT e.type, e.source, e.props, n.kind, n.code, n.props FROM edges e "
                     f"JOIN nodes n ON n.id = e.source WHERE e.target = ?{typed}", (node_id, *extra)):
-                out.append((Edge(other, t, node_id, _props(ep)), Node(k, c, _load(p))))
+                out.append((Edge(other, t, node_id, _props(ep)), self._node(cache, k, c, p)))
         if len(out) > 1:
             out.sort(key=lambda pair: (pair[0].type, pair[1].id))
         return out
@@ -475,5 +520,6 @@ class EmbeddedStore(GraphStore):
         return self._rows("SELECT count(*) FROM edges WHERE type=?", (type,))[0][0]
 
     def find_by_code(self, code: str) -> list[Node]:
-        return [Node(k, c, _load(p)) for k, c, p in
+        cache = self._cached()
+        return [self._node(cache, k, c, p) for k, c, p in
                 self._rows(f"SELECT {_NODE_COLS} FROM nodes WHERE code=? ORDER BY id", (code,))]
