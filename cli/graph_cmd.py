@@ -111,7 +111,6 @@ def check(
     is written); exit 1 when an error-severity finding exists. The table prints the summary by rule
     and by unit, then the first --limit findings."""
     from graph.checks import RULES
-    from graph.services.rectification.findings import findings_to_xlsx
 
     from cli.render import findings_table, shown_line, summary_table, unit_summary_table
 
@@ -123,6 +122,8 @@ def check(
         if fmt == "json":
             print_json(report.to_dict())
         elif fmt == "xlsx":
+            from graph.services.rectification.findings import findings_to_xlsx  # openpyxl: only for xlsx
+
             path = output or Path("整改清单.xlsx")
             findings_to_xlsx(report, path)
             console.print(f"wrote {path} ({len(report.findings)} findings)")
