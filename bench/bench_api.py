@@ -85,8 +85,11 @@ def build_store(path: Path, students: int, teachers: int, existing: Path | None 
     return load_s, ids
 
 
-def start_server(store: Path, port: int, workdir: Path) -> subprocess.Popen:
+def start_server(store: Path, port: int, workdir: Path, clients: int = 50) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("IQA_")}
+    # uvicorn counts connections and running requests against api.limit_concurrency (64 by
+    # default): 50 kept-alive clients need room for both, or it answers 503 and drops them.
+    env["IQA_API_LIMIT_CONCURRENCY"] = str(2 * clients + 16)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     cmd = [sys.executable, "-c", "from cli.main import app; app()", "--store", str(store), "serve",
            "--host", HOST, "--port", str(port)]
@@ -165,7 +168,7 @@ def main() -> None:
         load_s, ids = build_store(path, args.students, args.teachers, args.store)
         port = free_port()
         t = time.perf_counter()
-        proc = start_server(path, port, Path(tmp))
+        proc = start_server(path, port, Path(tmp), args.clients)
         start_s = time.perf_counter() - t
         n = args.requests
         owner = [f"/api/v1/indicators/{quote(i)}/owner" for i in rng.choices(ids["indicators"] + ids["tasks"], k=n)]

@@ -156,6 +156,28 @@ def opened(*, at: str | None = None, **overrides: Any) -> Iterator[Iqa]:
         raise fail(exc) from None
 
 
+@contextmanager
+def opened_files(paths: list[Path], **overrides: Any) -> Iterator[Iqa]:
+    """The core object over an in-memory store holding the workbooks, CSV sheets or folders of
+    ``paths``, loaded as ``iqa load`` would (all or nothing) but never written anywhere: what
+    ``iqa check PATH…`` checks. The configuration (``checks:``, ``limits:``) is the selected one.
+    A file that cannot be loaded is a message naming where (file, sheet, row, column) and exit
+    code 2, as for any IqaError (:func:`exit_code`)."""
+    from graph.stores.embedded import EmbeddedStore
+    from ingest import load_paths
+
+    try:
+        config = load_settings(**state.options, **overrides)
+        store = EmbeddedStore(None)
+        loaded = load_paths(store, paths, limits=config.limits)
+        for warning in loaded.to_dict().get("warnings", []):
+            err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
+        with Iqa(config, store=store) as iqa:
+            yield iqa
+    except IqaError as exc:
+        raise fail(exc) from None
+
+
 def progress():
     """A rich progress bar and the ``(stage, done, total)`` callback ingest reports to."""
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Optional
 import typer
 from rich.markup import escape
 
-from cli.app import AtOption, app, console, err, fail, located, opened, output_to, print_json, progress, settings, shown
+from cli.app import AtOption, app, console, err, fail, located, opened, opened_files, output_to, print_json, progress, settings, shown
 from graph.errors import IqaError
 
 
@@ -108,10 +108,14 @@ def demo(
         "--as-of", formats=["%Y-%m-%d"],
         help="the day the demo's story is told for (default today: its deadlines and measurements are set "
              "relative to it, so `iqa check` and `iqa diagnose` without --as-of tell the same story)")] = None,
+    students: Annotated[int, typer.Option("--students", min=0, help="grow the demo college by this many generated students")] = 0,
+    teachers: Annotated[Optional[int], typer.Option("--teachers", min=0, help="generated teachers (default: one per 20 students)")] = None,
 ) -> None:
     """The main job: a fresh store with the demo college and 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表7, then the check summary,
     the trace of one school goal down to teacher tasks, and one owner answer. The demo's dates are
-    set relative to the day it is built (or --as-of), and its findings are counted as of that day."""
+    set relative to the day it is built (or --as-of), and its findings are counted as of that day.
+    --students N [--teachers M] grows the demo college to any size, keeping every code of the plain
+    demo (MB-S01, ZK-58, RW-0002 …), so every example works at any size."""
     from graph.checks import RULES
     from graph.asof import as_of_or_default
     from graph.history.recorder import os_user
@@ -125,14 +129,14 @@ def demo(
         with bar, store.recording(who=os_user(), source="iqa demo"):
             reset_store(store, force=force)
             day = as_of_or_default(as_of.date() if as_of else None)
-            load_demo(store, progress=report, as_of=day)
+            load_demo(store, progress=report, as_of=day, students=students, teachers=teachers)
         console.rule("[bold]示例职业技术学院 demo college")
         console.print(f"store: {store.location} — {store.count_nodes()} nodes, {store.count_edges()} edges")
         console.print(f"as of {day.isoformat()} (the demo's dates are set relative to this day)")
         result = iqa.check(as_of=day).to_dict()
         console.print(summary_table(result["summary"], RULES))
         mismatches = [f for f in result["findings"] if f["rule"] == "IS001"]
-        console.print(findings_table(mismatches))
+        console.print(findings_table(mismatches, CHECK_TABLE_LIMIT))
         console.rule("[bold]追溯 trace: a school goal down to teacher tasks")
         goal = pick_school_goal(store)
         console.print(trace_tree(focus_trace(iqa.trace(goal))))
@@ -141,8 +145,17 @@ def demo(
         console.print(f"\nnext: [bold]iqa check[/bold], [bold]iqa trace {goal.code}[/bold], [bold]iqa ui[/bold]")
 
 
+#: Findings the table shows unless --limit or --all says otherwise.
+CHECK_TABLE_LIMIT = 50
+#: Units the by-unit summary shows unless --all.
+CHECK_UNIT_LIMIT = 20
+#: Levels ``iqa trace`` shows as a tree unless --depth or --all.
+TRACE_DEPTH = 3
+
+
 @app.command()
 def check(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="workbooks, CSV sheets or folders to check directly, without a store (default: check the store)")] = None,
     rule: Annotated[Optional[list[str]], typer.Option("--rule", help="only this rule id (repeatable)")] = None,
     owner: Annotated[Optional[str], typer.Option("--owner", help="only findings routed to this unit (code, id or name)")] = None,
     fmt: Annotated[Literal["table", "json", "xlsx"], typer.Option("--format", help="table | json | xlsx")] = "table",
@@ -150,48 +163,79 @@ def check(
     as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="check date (default today)")] = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="exit 0 even when errors are found")] = False,
     at: AtOption = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="findings the table shows (errors first)")] = CHECK_TABLE_LIMIT,
+    all_: Annotated[bool, typer.Option("--all", help="the table shows every finding and every unit")] = False,
 ) -> None:
-    """Run the consistency rules; exit 1 when an error-severity finding exists."""
+    """Run the consistency rules on the store, or on workbooks / CSV files given as PATHs (nothing
+    is written); exit 1 when an error-severity finding exists. The table prints the summary by rule
+    and by unit, then the first --limit findings."""
     from graph.checks import RULES
-    from graph.services.rectification.findings import findings_to_xlsx
 
-    from cli.render import findings_table, summary_table
+    from cli.render import findings_table, shown_line, summary_table, unit_summary_table
 
-    with opened(at=at) as iqa:
-        report = iqa.check(rules=rule, owner=owner, as_of=as_of.date() if as_of else None)
-        data = report.to_dict()
+    day = as_of.date() if as_of else None
+    with _checked_iqa(paths, at) as iqa:
+        report = iqa.check(rules=rule, owner=owner, as_of=day)
         if fmt == "json":
-            print_json(data)
+            print_json(report.to_dict())
         elif fmt == "xlsx":
+            from graph.services.rectification.findings import findings_to_xlsx  # openpyxl: only for xlsx
+
             path = output or Path("整改清单.xlsx")
             with output_to(path) as dest:
                 findings_to_xlsx(report, dest)
-            err.print(f"wrote {shown(path)} ({data['summary']['total']} findings as of {data['summary']['as_of']})",
+            err.print(f"wrote {shown(path)} ({len(report.findings)} findings as of {report.as_of.isoformat()})",
                       markup=False, highlight=False)
         else:
-            console.print(findings_table(data["findings"]))
-            console.print(summary_table(data["summary"], RULES))
+            summary = report.summary()
+            listed = report.findings if all_ else report.findings[:limit]
+            console.print(summary_table(summary, RULES))
+            console.print(unit_summary_table(summary, None if all_ else CHECK_UNIT_LIMIT))
+            console.print(findings_table([f.to_dict() for f in listed]))
+            line = shown_line(len(listed), len(report.findings))
+            if line:
+                console.print(line)
     if report.has_errors and not exit_zero:
         raise typer.Exit(1)
+
+
+def _checked_iqa(paths: list[Path] | None, at: str | None = None):
+    """The core object ``iqa check`` runs on: the selected store (as it was ``at``, when given),
+    or (PATHs given) an in-memory store holding those files (``at`` is then a usage error)."""
+    if not paths:
+        return opened(at=at)
+    if at is not None:
+        raise typer.BadParameter("--at reads the store's history; files given as PATHs have none", param_hint="--at")
+    return opened_files(paths)
 
 
 @app.command()
 def trace(
     node: Annotated[str, typer.Argument(help="Kind:code or a bare code")],
     up: Annotated[bool, typer.Option("--up", help="trace up to the school goal and plan")] = False,
-    depth: Annotated[Optional[int], typer.Option("--depth", min=0, help="levels to show")] = None,
+    depth: Annotated[Optional[int], typer.Option("--depth", min=0, help=f"levels to show (tree default {TRACE_DEPTH}; json default all)")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="every level (the tree's default is 3)")] = False,
     fmt: Annotated[Literal["tree", "json"], typer.Option("--format", help="tree | json")] = "tree",
     at: AtOption = None,
 ) -> None:
-    """Trace a plan or target down to tasks, or (--up) a task up to its goal and plan."""
-    from cli.render import trace_tree
+    """Trace a plan or target down to tasks, or (--up) a task up to its goal and plan. The tree
+    shows 3 levels unless --depth or --all, and says what it cut; json gives every level unless
+    --depth."""
+    from cli.render import trace_cut, trace_tree
 
+    if depth is None and not all_ and fmt != "json":
+        depth = TRACE_DEPTH
+    key = "parents" if up else "children"
     with opened(at=at) as iqa:
-        result = iqa.trace(node, "up" if up else "down", depth)
+        result = iqa.trace(node, "up" if up else "down", None if all_ else depth)
         if fmt == "json":
             print_json(result)
-        else:
-            console.print(trace_tree(result, "parents" if up else "children"))
+            return
+        console.print(trace_tree(result, key))
+        cut, hidden = trace_cut(result, key)
+        if cut:
+            console.print(f"[dim]cut at depth {depth}: {hidden} entries below {cut} nodes not shown; "
+                          "--depth N or --all for more[/dim]")
 
 
 @app.command()

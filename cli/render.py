@@ -153,3 +153,41 @@ def summary_table(summary: dict[str, Any], rules: dict[str, Any]) -> Table:
         table.add_row(rule_id, f"[{SEVERITY_STYLE.get(sev, '')}]{sev}[/]", str(n), title)
     table.add_row("", "", f"[bold]{summary['total']}[/bold]", f"errors {summary['errors']}, warnings {summary['warnings']}")
     return table
+
+
+def unit_summary_table(summary: dict[str, Any], limit: int | None = None) -> Table:
+    """Findings per responsible unit (``summary["by_unit"]``, most first); ``limit`` keeps the first
+    n units and a last row counts the units and findings left out."""
+    by_unit = list(summary.get("by_unit", {}).items())
+    shown = by_unit if limit is None else by_unit[:limit]
+    table = Table(title=f"按责任部门 by unit ({len(by_unit)} units)")
+    table.add_column("责任部门 unit", overflow="fold")
+    table.add_column("数量", justify="right")
+    for unit, n in shown:
+        table.add_row(escape(unit), str(n))
+    rest = by_unit[len(shown):]
+    if rest:
+        table.add_row(f"[dim]… {len(rest)} more units[/dim]", f"[dim]{sum(n for _, n in rest)}[/dim]")
+    return table
+
+
+def shown_line(shown: int, total: int) -> str | None:
+    """The line saying how many findings a table left out (None when it shows them all)."""
+    if shown >= total:
+        return None
+    return (f"[dim]showing the first {shown} of {total} findings (errors first); "
+            "--limit N or --all for more, --format json or xlsx for every finding[/dim]")
+
+
+def trace_cut(tree: dict[str, Any], key: str = "children") -> tuple[int, int]:
+    """What a depth limit cut from a trace: ``(nodes cut, entries not shown)`` — how many shown
+    nodes had their ``truncated`` children left out, and how many children that was in all."""
+    cut = hidden = 0
+    stack = [tree]
+    while stack:
+        entry = stack.pop()
+        if entry.get("truncated"):
+            cut += 1
+            hidden += entry["truncated"]
+        stack.extend(entry.get(key, []))
+    return cut, hidden

@@ -33,18 +33,28 @@ def reset_store(store: GraphStore, force: bool = False) -> None:
     store.clear()
 
 
-def load_demo(store: GraphStore, progress=None, as_of: dt.date | None = None):
+def load_demo(store: GraphStore, progress=None, as_of: dt.date | None = None, students: int = 0,
+              teachers: int | None = None):
     """Load the demo college and 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表7 into ``store`` as ONE load (all or nothing),
     its story told as of ``as_of`` (default: the story's own date, :func:`demo_as_of`; ``iqa demo``
     passes today, so the demo reads the same on any day; see ``build_demo_college``).
+    ``students`` / ``teachers`` > 0 grow the demo college by that many generated students and
+    teachers (``seed.synthetic.grow_college``; teachers None: one per 20 students), keeping every
+    code of the plain demo. ``progress(stage, done, total)`` as ingest reports it.
 
-    Returns the ingest LoadReport. Raises IngestError if the seed data were inconsistent (a bug).
+    Returns the ingest LoadReport. Raises IngestError if the seed data were inconsistent (a bug),
+    ValueError for a negative count.
     """
     from ingest import load_demo_sources
 
     from seed.demo_college import build_demo_college
 
-    return load_demo_sources(store, build_demo_college(as_of or demo_as_of()), [REAL_DIR / n for n in DEMO_REAL_TABLES], progress=progress)
+    sheets = build_demo_college(as_of or demo_as_of())
+    if students or teachers:
+        from seed.synthetic import grow_college
+
+        sheets = grow_college(sheets, students, teachers, progress=progress)
+    return load_demo_sources(store, sheets, [REAL_DIR / n for n in DEMO_REAL_TABLES], progress=progress)
 
 
 def demo_as_of() -> dt.date:

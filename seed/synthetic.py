@@ -823,6 +823,128 @@ def generate_college(students: int = 20000, teachers: int = 1000,
     return _College(students, teachers, seed).build()  # type: ignore[return-value]
 
 
+#: Students per generated teacher when ``grow_college`` is given no teacher count.
+STUDENTS_PER_TEACHER = 20
+
+
+def grow_college(sheets: dict[str, list[dict[str, object]]], students: int, teachers: int | None = None,
+                 seed: int = 0, progress=None) -> dict[str, list[dict[str, object]]]:
+    """A college's sheets (``{sheet: rows}`` as :func:`generate_college` returns, e.g. the demo
+    college) grown by ``teachers`` generated teachers and ``students`` generated students; every
+    row given is kept as it is, so every code of the college still names the same thing.
+
+    Attached to what the college has: each teacher (工号 ``JS-nnnnn``) holds a 专任教师 post
+    (``JS-nnnnn-P``) in one of the college's 教研室, round robin, and is part of that 教研室's
+    teaching department; each has one teacher target (``MB-JS-nnnnn``, under a course target of
+    that department, else a major target) with two tasks (``RW-JS-nnnnn-1/2``). Each student has
+    one student target (``MB-XS-nnnnnn``, under a course or major target of a department, round
+    robin) and one task (``RW-XS-nnnnnn``), owned by a class adviser (a teacher of that
+    department; classes of :data:`CLASS_SIZE`). A new target keeps its parent's deadline and a
+    standard of its layer; tasks are due with their target. ``teachers`` None: one per
+    :data:`STUDENTS_PER_TEACHER` students (at least one when there are students).
+    ``progress(stage, done, total)`` is told of every 1,000 rows.
+
+    Raises ValueError for a negative count, or a college without teaching departments holding
+    教研室, course or major targets, or standards of the 教师 and 学生 layers."""
+    if students < 0 or (teachers is not None and teachers < 0):
+        raise ValueError("students and teachers must be >= 0")
+    if teachers is None:
+        teachers = max(1, students // STUDENTS_PER_TEACHER) if students else 0
+    rng = Random(seed)
+    out = {sheet: list(rows) for sheet, rows in sheets.items()}
+    for sheet in ("部门", "岗位", "人员", "目标", "任务", "标准"):
+        out.setdefault(sheet, [])
+    parent_of = {str(r["编号"]): str(r.get("上级部门") or "") for r in out["部门"]}
+    unit_type = {str(r["编号"]): str(r.get("类型") or "") for r in out["部门"]}
+    unit_name = {str(r["编号"]): str(r.get("名称") or "") for r in out["部门"]}
+    rooms = [u for u, t in unit_type.items() if t == "教研室" and unit_type.get(parent_of[u]) == "教学单位"]
+    targets = {str(r["编号"]): r for r in out["目标"]}
+    by_dept: dict[str, list[str]] = {}
+    for layers in (("课程",), ("专业",)):
+        for code, r in targets.items():
+            dept = str(r.get("牵头部门") or "").split(SEP)[0]
+            if r.get("层面") in layers and unit_type.get(dept) == "教学单位" and r.get("完成时限"):
+                by_dept.setdefault(dept, []).append(code)
+        if by_dept:
+            break
+    standards = {layer: [str(r["编号"]) for r in out["标准"] if r.get("层面") == layer] for layer in ("教师", "学生")}
+    rooms = [u for u in rooms if parent_of[u] in by_dept]
+    if (teachers or students) and not (rooms and standards["教师"] and standards["学生"]):
+        raise ValueError("the college needs teaching departments with 教研室, course or major targets "
+                         "and standards of the 教师 and 学生 layers to grow")
+    taken = {str(r.get("编号") or r.get("工号")) for rows in out.values() for r in rows}
+    total, done = teachers * 4 + students * 2, 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        before, done = done, done + n
+        if progress is not None and (done // 1000 > before // 1000 or done == total):
+            progress("generate", done, total)
+
+    def name() -> str:
+        given = rng.choice(GIVEN) if rng.random() < 0.3 else rng.choice(GIVEN) + rng.choice(GIVEN)
+        return rng.choice(SURNAMES) + given
+
+    def fresh(code: str) -> str:
+        if code in taken:
+            raise ValueError(f"generated code {code} is already used by the college")
+        taken.add(code)
+        return code
+
+    def status() -> str:
+        r = rng.random()
+        return "已完成" if r < 0.7 else ("正常" if r < 0.95 else "预警")
+
+    dept_teachers: dict[str, list[str]] = {}
+    for i in range(1, teachers + 1):
+        room = rooms[(i - 1) % len(rooms)]
+        dept = parent_of[room]
+        person, post, who = fresh(f"JS-{i:05d}"), fresh(f"JS-{i:05d}-P"), name()
+        dept_teachers.setdefault(dept, []).append(person)
+        out["岗位"].append(_row_of(out["岗位"], {"编号": post, "名称": f"{unit_name[room]}专任教师{i:05d}", "所属部门": room}))
+        out["人员"].append(_row_of(out["人员"], {"工号": person, "姓名": who, "岗位": post, "部门": dept}))
+        suffix, cat, value, unit = rng.choice(TEACHER_TARGETS)
+        parent = targets[rng.choice(by_dept[dept])]
+        code = fresh(f"MB-JS-{i:05d}")
+        out["目标"].append(_row_of(out["目标"], {
+            "编号": code, "名称": f"{who}：{suffix}", "层面": "教师", "目标类别": cat, "上级目标": parent["编号"],
+            "目标值": value, "单位": unit, "完成时限": parent["完成时限"], "牵头部门": dept, "责任人": person,
+            "标准": rng.choice(standards["教师"])}))
+        for k, action in enumerate(rng.sample(TASK_ACTIONS[cat], 2), 1):
+            out["任务"].append(_row_of(out["任务"], {
+                "编号": fresh(f"RW-JS-{i:05d}-{k}"), "名称": f"{who}：{action}", "属性": "B", "对应目标": code,
+                "牵头部门": dept, "责任部门": dept, "责任人": person, "完成时限": parent["完成时限"],
+                "状态": status()}))
+        tick(4)
+    depts = sorted(by_dept)
+    for s_ in range(1, students + 1):
+        dept = depts[(s_ - 1) % len(depts)]
+        advisers = dept_teachers.get(dept) or [str(r["工号"]) for r in out["人员"] if r.get("部门") == dept] or \
+            [str(targets[by_dept[dept][0]].get("责任人") or "")]
+        adviser = advisers[((s_ - 1) // len(depts) // CLASS_SIZE) % len(advisers)]
+        parent = targets[rng.choice(by_dept[dept])]
+        suffix, cat, value, unit = rng.choice(STUDENT_TARGETS)
+        who = f"{name()}（{2023 + s_ % 3}{s_:06d}）"
+        code = fresh(f"MB-XS-{s_:06d}")
+        out["目标"].append(_row_of(out["目标"], {
+            "编号": code, "名称": who + suffix, "层面": "学生", "目标类别": cat, "上级目标": parent["编号"],
+            "目标值": value, "单位": unit, "完成时限": parent["完成时限"], "牵头部门": dept, "责任人": adviser,
+            "标准": rng.choice(standards["学生"])}))
+        out["任务"].append(_row_of(out["任务"], {
+            "编号": fresh(f"RW-XS-{s_:06d}"), "名称": f"{who}：{rng.choice(TASK_ACTIONS['学生'])}", "属性": "B",
+            "对应目标": code, "牵头部门": dept, "责任部门": dept, "责任人": adviser,
+            "完成时限": parent["完成时限"], "状态": status()}))
+        tick(2)
+    return out
+
+
+def _row_of(rows: list[dict[str, object]], cells: dict[str, object]) -> dict[str, object]:
+    """``cells`` with the columns of the sheet's existing rows (empty when not given)."""
+    if not rows:
+        return cells
+    return {col: cells.get(col, "") for col in rows[0]} | cells
+
+
 def write_csv(sheets: dict[str, list[dict[str, object]]], folder: Path) -> dict[str, int]:
     """Write one UTF-8 ``<sheet>.csv`` per sheet into ``folder``; return rows per sheet."""
     folder.mkdir(parents=True, exist_ok=True)

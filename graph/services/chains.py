@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import networkx as nx
-
 from graph.model import Edge, Node
 from graph.store import GraphStore
 from graph.subgraph import Step, Subgraph
@@ -68,6 +66,8 @@ def find_cycles(edges: Iterable[tuple[str, str]]) -> list[tuple[list[str], int]]
     holds a cycle (two or more nodes, or a self-loop), with the component's size:
     ``([start, …, start], size)`` through the component's smallest id, then a shortest path back
     from start to its smallest predecessor in the component. Ordered by start id."""
+    import networkx as nx  # imported here: a command that finds no cycle starts without it
+
     g = nx.DiGraph()
     g.add_edges_from(edges)
     cycles: list[tuple[list[str], int]] = []

@@ -1,12 +1,17 @@
-"""The embedded default store: a networkx ``MultiDiGraph`` in memory, persisted to one SQLite file.
+"""The embedded default store: one SQLite file (or an in-memory SQLite database), read where it
+lies.
+
+Nothing is read on open. Every read is answered by SQLite through its indexes: a node by id or
+code, the edges at a node by (source, type) or (target, type), a traversal one query per level
+for all the nodes of that level. A whole-graph read (``iter_nodes``, ``iter_edges``, what the
+checks use) streams the tables. So a point question costs the same on a college of 1,000 nodes
+and of a million, and the process holds only what a question needs (docs/performance.md).
 
 SQLite runs in WAL mode and every transaction is one SQLite transaction, so a failed or killed
-load leaves the file exactly as it was. The whole graph is read into memory on open; reads never
-touch the file, except :meth:`EmbeddedStore.stale` (one pragma) that tells whether another process
-committed since, and :meth:`EmbeddedStore.refresh` that then reads the graph again. A write
-transaction does that itself once it holds SQLite's write lock, so many processes can share one
-file: each sees what the others committed, and no write is based on a stale copy. Edges are keyed by type, so two nodes may be linked by several edge types but by
-each type only once.
+load leaves the file exactly as it was. Every read sees what other processes committed;
+:meth:`EmbeddedStore.stale` (one pragma) still tells that something was committed since this
+object last looked, so callers can drop what they derived from the data. Edges are keyed by type,
+so two nodes may be linked by several edge types but by each type only once.
 """
 
 from __future__ import annotations
@@ -14,13 +19,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import urllib.parse
-from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import networkx as nx
 import orjson
 
 from graph.errors import (NotFoundError, StoreBusyError, StoreError, StoreFullError, StoreReadOnlyError,
@@ -29,7 +33,7 @@ from graph.files import private_file
 from graph.model import Edge, Node, validate_edge, validate_node
 from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
 from graph.stores.embedded_journal import EmbeddedJournal, create_schema
-from graph.subgraph import Step, Subgraph, walk
+from graph.subgraph import Step, Subgraph
 from ontology import get_ontology
 
 SCHEMA_VERSION = 1
@@ -42,11 +46,16 @@ CREATE TABLE IF NOT EXISTS edges (
     source TEXT NOT NULL, type TEXT NOT NULL, target TEXT NOT NULL, props TEXT NOT NULL,
     PRIMARY KEY (source, type, target));
 CREATE INDEX IF NOT EXISTS edges_target ON edges (target);
+CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind, id);
+CREATE INDEX IF NOT EXISTS edges_in ON edges (target, type, source);
 """
 
 
 #: Seconds a write waits for another process's write to finish before StoreBusyError.
 BUSY_TIMEOUT = 5.0
+#: Nodes kept decoded between point reads (the cache is emptied when it holds more, on every
+#: write or rollback, and when another process has committed).
+NODE_CACHE_SIZE = 100_000
 
 
 def _kind(exc: sqlite3.Error) -> str:
@@ -91,12 +100,38 @@ def _dump(props: dict) -> str:
         return json.dumps(props, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def _load(text: str) -> dict:
+    """Stored property JSON as a dict (orjson; the standard library for integers beyond 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+def _props(text: str) -> dict:
+    """Stored property JSON as a dict; most edges have none, so ``{}`` skips the parser."""
+    return {} if text == "{}" else _load(text)
+
+
+def _ids(values: Iterable[str]) -> str:
+    """A list of ids as one JSON array parameter (read back with ``json_each``): one statement
+    whatever the number of ids, and the ids never enter the SQL text."""
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+_NODE_COLS = "kind, code, props"
+_IN_IDS = "IN (SELECT value FROM json_each(?))"
+
+
 class EmbeddedStore(GraphStore):
-    """networkx + SQLite. ``path=None`` keeps the graph in memory only (nothing persisted).
+    """SQLite, read where it lies. ``path=None`` keeps the graph in an in-memory SQLite database
+    (nothing persisted).
 
     Raises StoreError when the file is not an iqa-graph store or was written by a newer schema. A
     file (or folder) that cannot be written is opened read-only (``read_only``): reads work, writes
-    raise StoreReadOnlyError.
+    raise StoreReadOnlyError. One object may be shared by threads: each read holds the object's
+    lock while SQLite answers, and a transaction holds it until it ends (so no other thread of the
+    process sees a write half done).
     """
 
     capabilities = frozenset({CAP_TRANSACTIONS, CAP_PERSISTENT})
@@ -106,18 +141,25 @@ class EmbeddedStore(GraphStore):
         self.onto = get_ontology()
         self.path = Path(path) if path is not None else None
         self.location = str(self.path) if self.path else ":memory:"
-        self.g = nx.MultiDiGraph()
-        self._by_code: dict[str, set[str]] = defaultdict(set)
         self._depth = 0
-        self._undo: list[tuple] = []
+        self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
         self._version: int | None = None
+        self._nodes: dict[str, Node] = {}  # id → Node decoded by a point read (see _cached)
+        self._nodes_version: int | None = None
         #: True when the file or its folder cannot be written: reads work, writes raise StoreReadOnlyError.
         self.read_only = False
         #: The revisions of this store (graph/history), in the same file and transactions.
         self.journal = EmbeddedJournal(self)
         if self.path is not None:
             self._open_db()
+        else:
+            db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            db.executescript(_SCHEMA)
+            create_schema(db)
+            db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self._db = db
+            self._version = 0
 
     # -- persistence -----------------------------------------------------------------------
     def _open_db(self) -> None:
@@ -129,8 +171,10 @@ class EmbeddedStore(GraphStore):
                 raise StoreError(f"{self.path}: cannot create the store here (permission denied)") from None
         try:
             db = self._connect()
+            # Reading one page proves the file is a database before anything else is asked of it.
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            self._version = db.execute("PRAGMA data_version").fetchone()[0]
             self._db = db
-            self._load_all()
         except sqlite3.DatabaseError as exc:
             self._db = None
             if isinstance(exc, sqlite3.OperationalError) and _kind(exc) == "busy":
@@ -178,144 +222,138 @@ class EmbeddedStore(GraphStore):
             raise StoreError(f"{self.path}: written by a newer iqa-graph (schema {row[0]} > {SCHEMA_VERSION})")
         return db
 
-    def _load_all(self) -> None:
-        """Read the whole graph from the file in one read transaction and remember the file's
-        version (``PRAGMA data_version``) it was read at."""
+    def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Every row of one query, read under the object's lock; SQLite failures as StoreError."""
         db = self._db
-        assert db is not None
-        g = nx.MultiDiGraph()
-        by_code: dict[str, set[str]] = defaultdict(set)
-        own = db.in_transaction
-        if not own:
-            db.execute("BEGIN")
-        try:
-            for nid, kind, code, props in db.execute("SELECT id, kind, code, props FROM nodes"):
-                g.add_node(nid, node=Node(kind, code, orjson.loads(props)))
-                by_code[code].add(nid)
-            for s, t, tgt, props in db.execute("SELECT source, type, target, props FROM edges"):
-                g.add_edge(s, tgt, key=t, edge=Edge(s, t, tgt, orjson.loads(props)))
-            self._version = db.execute("PRAGMA data_version").fetchone()[0]
-        finally:
-            if not own and db.in_transaction:
-                db.execute("COMMIT")
-        self.g, self._by_code = g, by_code
+        if db is None:
+            raise StoreError(f"{self.location}: the store is closed")
+        with self._lock:
+            try:
+                return db.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise _store_error(self.path, exc) from exc
+
+    def _cached(self) -> dict[str, Node]:
+        """The decoded-node cache, emptied first when another connection has committed since it
+        was filled (one pragma; inside a transaction the cache is emptied by each write instead)."""
+        nodes = self._nodes
+        if nodes and self.path is not None and not self._depth:
+            with self._lock:
+                version = self._db.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
+            if version != self._nodes_version:
+                nodes.clear()
+                self._nodes_version = version
+        elif not nodes and self.path is not None and not self._depth:
+            with self._lock:
+                self._nodes_version = self._db.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
+        if len(nodes) > NODE_CACHE_SIZE:
+            nodes.clear()
+        return nodes
+
+    def _node(self, cache: dict[str, Node], kind: str, code: str, props: str) -> Node:
+        """The node of a row, from ``cache`` when it is there (decoding JSON is most of a read)."""
+        nid = f"{kind}:{code}"
+        node = cache.get(nid)
+        if node is None:
+            node = cache[nid] = Node(kind, code, _load(props))
+        return node
 
     def stale(self) -> bool:
         """True when another connection (another process, or another store object on the same
-        file) has committed since this store last read or wrote the file. Cheap: one pragma."""
-        if self._db is None or self._depth:
+        file) has committed since this store last looked (:meth:`refresh`). Reads always see the
+        committed data; this tells callers to drop what they derived from it. Cheap: one pragma."""
+        if self._db is None or self._depth or self.path is None:
             return False
         try:
-            return self._db.execute("PRAGMA data_version").fetchone()[0] != self._version
+            with self._lock:
+                return self._db.execute("PRAGMA data_version").fetchone()[0] != self._version
         except sqlite3.Error as exc:
             raise _store_error(self.path, exc) from exc
 
     def refresh(self) -> bool:
-        """Read the graph again when another connection has committed since (see :meth:`stale`);
-        True when it was read again. StoreError when the file cannot be read."""
+        """Note that another connection has committed since (see :meth:`stale`); True when it
+        had. Nothing needs reading again: every read goes to the file. StoreError when the file
+        cannot be read."""
         if not self.stale():
             return False
-        try:
-            self._load_all()
-        except sqlite3.Error as exc:
-            raise _store_error(self.path, exc) from exc
+        with self._lock:
+            self._nodes.clear()
+            try:
+                self._version = self._db.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
+            except sqlite3.Error as exc:
+                raise _store_error(self.path, exc) from exc
         return True
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
 
     # -- transactions ----------------------------------------------------------------------
     @contextmanager
     def transaction(self):
-        """All writes in the block commit together; on an exception both the SQLite file and the
-        in-memory graph are rolled back and the exception propagates. The outermost transaction
-        takes SQLite's write lock first and, when another process committed meanwhile, reads the
-        graph again before the block runs (so a read–modify–write never works on a stale copy).
+        """All writes in the block commit together; on an exception SQLite rolls them back and
+        the exception propagates. The outermost transaction takes SQLite's write lock first
+        (``BEGIN IMMEDIATE``), so reads inside it see the latest commit of every process and a
+        read–modify–write never works on a stale copy.
 
         SQLite failures become StoreError: StoreBusyError when another writer holds the lock past
         the wait (:data:`BUSY_TIMEOUT`), StoreReadOnlyError, StoreFullError."""
-        self._depth += 1
-        if self._depth == 1:
-            self._undo = []
-            if self._db is not None:
+        db = self._db
+        if db is None:
+            raise StoreError(f"{self.location}: the store is closed")
+        self._lock.acquire()
+        try:
+            self._depth += 1
+            if self._depth == 1:
                 try:
                     if self.read_only:
                         raise StoreReadOnlyError(f"{self.path}: the store is read-only (the file or its folder "
                                                  "cannot be written); it can be read, not changed")
-                    self._db.execute("BEGIN IMMEDIATE")
-                    if self._db.execute("PRAGMA data_version").fetchone()[0] != self._version:
-                        self._load_all()
+                    db.execute("BEGIN IMMEDIATE")
+                    if self.path is not None:  # what another process committed replaces the cached nodes
+                        version = db.execute("PRAGMA data_version").fetchone()[0]
+                        if version != self._nodes_version:
+                            self._nodes.clear()
+                            self._nodes_version = version
                 except sqlite3.Error as exc:
                     self._depth -= 1
-                    if self._db.in_transaction:
-                        self._db.execute("ROLLBACK")
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
                     raise _store_error(self.path, exc) from exc
                 except BaseException:
                     self._depth -= 1
                     raise
-        try:
-            yield
-        except sqlite3.Error as exc:
+            try:
+                yield
+            except sqlite3.Error as exc:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._rollback()
+                raise _store_error(self.path, exc) from exc
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._rollback()
+                raise
             self._depth -= 1
             if self._depth == 0:
-                self._rollback()
-            raise _store_error(self.path, exc) from exc
-        except BaseException:
-            self._depth -= 1
-            if self._depth == 0:
-                self._rollback()
-            raise
-        self._depth -= 1
-        if self._depth == 0:
-            if self._db is not None:
                 try:
-                    self._db.execute("COMMIT")
+                    db.execute("COMMIT")
                 except sqlite3.Error as exc:
                     self._rollback()
                     raise _store_error(self.path, exc) from exc
-            self._undo = []
+        finally:
+            self._lock.release()
 
     def _rollback(self) -> None:
+        self._nodes.clear()
         if self._db is not None and self._db.in_transaction:
             try:
                 self._db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass  # SQLite has rolled back itself (a full disk, an I/O error)
-        for op in reversed(self._undo):
-            if op[0] == "call":
-                op[1]()
-            elif op[0] == "clear":
-                _, self.g, self._by_code = op
-            elif op[0] == "node":
-                _, nid, before = op
-                if before is None:
-                    self._drop_node(nid)
-                else:
-                    self._put_node(before)
-            elif op[0] == "edge":
-                _, (s, t, tgt), before = op
-                if before is None:
-                    if self.g.has_edge(s, tgt, key=t):
-                        self.g.remove_edge(s, tgt, key=t)
-                else:
-                    self.g.add_edge(s, tgt, key=t, edge=before)
-        self._undo = []
-
-    # -- in-memory primitives ----------------------------------------------------------------
-    def _put_node(self, node: Node) -> None:
-        self.g.add_node(node.id, node=node)
-        self._by_code[node.code].add(node.id)
-
-    def _drop_node(self, nid: str) -> None:
-        node = self.g.nodes[nid]["node"]
-        self.g.remove_node(nid)
-        ids = self._by_code.get(node.code)
-        if ids:
-            ids.discard(nid)
-            if not ids:
-                del self._by_code[node.code]
 
     # -- writes ----------------------------------------------------------------------------
     def upsert_nodes(self, nodes: Iterable[Node]) -> int:
@@ -323,145 +361,181 @@ class EmbeddedStore(GraphStore):
         for n in nodes:
             validate_node(n, self.onto)
         with self.transaction():
-            for n in nodes:
-                nid = n.id
-                before = self.g.nodes[nid]["node"] if nid in self.g else None
-                self._undo.append(("node", nid, before))
-                if before is not None:
-                    self.g.nodes[nid]["node"] = n
-                else:
-                    self._put_node(n)
-            if self._db is not None:
-                self._db.executemany(
-                    "INSERT INTO nodes (id, kind, code, props) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(id) DO UPDATE SET props=excluded.props",
-                    [(n.id, n.kind, n.code, _dump(n.props)) for n in nodes],
-                )
+            self._nodes.clear()
+            self._db.executemany(  # type: ignore[union-attr]
+                "INSERT INTO nodes (id, kind, code, props) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET props=excluded.props",
+                [(n.id, n.kind, n.code, _dump(n.props)) for n in nodes],
+            )
         return len(nodes)
+
+    def _kinds(self, ids: Iterable[str]) -> dict[str, str]:
+        """``{id: kind}`` of the nodes among ``ids`` that exist."""
+        return dict(self._rows(f"SELECT id, kind FROM nodes WHERE id {_IN_IDS}", (_ids(set(ids)),)))
 
     def upsert_edges(self, edges: Iterable[Edge]) -> int:
         edges = list(edges)
-        nodes = self.g.nodes
-        for e in edges:
-            for end in (e.source, e.target):
-                if end not in nodes:
-                    raise NotFoundError(f"edge {e.source} -{e.type}-> {e.target}: no node {end}")
-            validate_edge(e, nodes[e.source]["node"].kind, nodes[e.target]["node"].kind, self.onto)
         with self.transaction():
+            kinds = self._kinds(end for e in edges for end in (e.source, e.target))
             for e in edges:
-                data = self.g.get_edge_data(e.source, e.target, key=e.type)
-                self._undo.append(("edge", e.key, data["edge"] if data else None))
-                self.g.add_edge(e.source, e.target, key=e.type, edge=e)
-            if self._db is not None:
-                self._db.executemany(
-                    "INSERT INTO edges (source, type, target, props) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(source, type, target) DO UPDATE SET props=excluded.props",
-                    [(e.source, e.type, e.target, _dump(e.props)) for e in edges],
-                )
+                for end in (e.source, e.target):
+                    if end not in kinds:
+                        raise NotFoundError(f"edge {e.source} -{e.type}-> {e.target}: no node {end}")
+                validate_edge(e, kinds[e.source], kinds[e.target], self.onto)
+            self._db.executemany(  # type: ignore[union-attr]
+                "INSERT INTO edges (source, type, target, props) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(source, type, target) DO UPDATE SET props=excluded.props",
+                [(e.source, e.type, e.target, _dump(e.props)) for e in edges],
+            )
         return len(edges)
 
     def clear(self) -> None:
         with self.transaction():
-            self._undo.append(("clear", self.g, self._by_code))
-            self.g = nx.MultiDiGraph()
-            self._by_code = defaultdict(set)
-            if self._db is not None:
-                self._db.execute("DELETE FROM edges")
-                self._db.execute("DELETE FROM nodes")
+            self._nodes.clear()
+            self._db.execute("DELETE FROM edges")  # type: ignore[union-attr]
+            self._db.execute("DELETE FROM nodes")  # type: ignore[union-attr]
 
     def delete_edge(self, source: str, type: str, target: str) -> bool:
-        data = self.g.get_edge_data(source, target, key=type)
-        if data is None:
+        if self.get_edge(source, type, target) is None:
             return False
         with self.transaction():
-            self._undo.append(("edge", (source, type, target), data["edge"]))
-            self.g.remove_edge(source, target, key=type)
-            if self._db is not None:
-                self._db.execute("DELETE FROM edges WHERE source=? AND type=? AND target=?", (source, type, target))
-        return True
+            cur = self._db.execute("DELETE FROM edges WHERE source=? AND type=? AND target=?",  # type: ignore[union-attr]
+                                   (source, type, target))
+            return cur.rowcount > 0
 
     def delete_node(self, node_id: str) -> bool:
-        if node_id not in self.g:
+        if not self._rows("SELECT 1 FROM nodes WHERE id=?", (node_id,)):
             return False
         with self.transaction():
-            incident = list(self.g.out_edges(node_id, keys=True)) + list(self.g.in_edges(node_id, keys=True))
-            for s, tgt, t in incident:
-                if self.g.has_edge(s, tgt, key=t):
-                    self.delete_edge(s, t, tgt)
-            self._undo.append(("node", node_id, self.g.nodes[node_id]["node"]))
-            self._drop_node(node_id)
-            if self._db is not None:
-                self._db.execute("DELETE FROM nodes WHERE id=?", (node_id,))
+            self._nodes.clear()
+            db = self._db
+            assert db is not None
+            if db.execute("SELECT 1 FROM nodes WHERE id=?", (node_id,)).fetchone() is None:
+                return False
+            db.execute("DELETE FROM edges WHERE source=?", (node_id,))
+            db.execute("DELETE FROM edges WHERE target=?", (node_id,))
+            db.execute("DELETE FROM nodes WHERE id=?", (node_id,))
         return True
 
     # -- reads -----------------------------------------------------------------------------
     def get_node(self, node_id: str) -> Node | None:
-        data = self.g.nodes.get(node_id)
-        return data["node"] if data else None
+        cache = self._cached()
+        node = cache.get(node_id)
+        if node is not None:
+            return node
+        rows = self._rows(f"SELECT {_NODE_COLS} FROM nodes WHERE id=?", (node_id,))
+        return self._node(cache, *rows[0]) if rows else None
+
+    def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        """The nodes with these ids (missing ids left out), in one query: ``{id: Node}``."""
+        ids = list(dict.fromkeys(ids))
+        cache = self._cached()
+        missing = [i for i in ids if i not in cache]
+        if len(missing) == 1:
+            self.get_node(missing[0])
+        elif missing:
+            for row in self._rows(f"SELECT {_NODE_COLS} FROM nodes WHERE id {_IN_IDS}", (_ids(missing),)):
+                self._node(cache, *row)
+        return {i: cache[i] for i in ids if i in cache}
 
     def get_edge(self, source: str, type: str, target: str) -> Edge | None:
-        data = self.g.get_edge_data(source, target, key=type)
-        return data["edge"] if data else None
+        rows = self._rows("SELECT props FROM edges WHERE source=? AND type=? AND target=?", (source, type, target))
+        return Edge(source, type, target, _props(rows[0][0])) if rows else None
 
     def neighbors(
         self, node_id: str, types: Collection[str] | None = None, direction: Direction = "out"
     ) -> list[tuple[Edge, Node]]:
-        # The hottest read (trace, owner, checks): walk networkx's adjacency dicts directly
-        # rather than building edge views on every call.
-        if node_id not in self.g:
-            return []
-        wanted = None if types is None else (types if isinstance(types, (set, frozenset)) else set(types))
-        nodes = self.g._node
+        # One query per side, joined to the node at the other end; the indexes on (source, type,
+        # target) and (target, type, source) make it a range read whatever the graph's size.
         out: list[tuple[Edge, Node]] = []
-        sides = {"out": (self.g._succ,), "in": (self.g._pred,), "both": (self.g._succ, self.g._pred)}.get(direction, ())
-        for adj in sides:
-            for other, keyed in adj[node_id].items():
-                for t, data in keyed.items():
-                    if wanted is None or t in wanted:
-                        out.append((data["edge"], nodes[other]["node"]))
+        cache = self._cached()
+        typed = "" if types is None else f" AND e.type {_IN_IDS}"
+        extra = () if types is None else (_ids(types),)
+        if direction in ("out", "both"):
+            for t, other, ep, k, c, p in self._rows(
+                    f"SELECT e.type, e.target, e.props, n.kind, n.code, n.props FROM edges e "
+                    f"JOIN nodes n ON n.id = e.target WHERE e.source = ?{typed}", (node_id, *extra)):
+                out.append((Edge(node_id, t, other, _props(ep)), self._node(cache, k, c, p)))
+        if direction in ("in", "both"):
+            for t, other, ep, k, c, p in self._rows(
+                    f"SELECT e.type, e.source, e.props, n.kind, n.code, n.props FROM edges e "
+                    f"JOIN nodes n ON n.id = e.source WHERE e.target = ?{typed}", (node_id, *extra)):
+                out.append((Edge(other, t, node_id, _props(ep)), self._node(cache, k, c, p)))
         if len(out) > 1:
             out.sort(key=lambda pair: (pair[0].type, pair[1].id))
         return out
 
     def traverse(self, seeds: Iterable[str], steps: Collection[Step],
                  max_depth: int | None = None) -> Subgraph:
-        succ, pred = self.g._succ, self.g._pred
-        sides = {"out": (succ,), "in": (pred,), "both": (succ, pred)}
+        """Breadth first, one level at a time: per level one query for the outgoing and one for the
+        incoming edges of every node of the level, and one for the nodes newly reached."""
         for et, direction in steps:  # refuse what Neo4j refuses, with the same words
             if et not in self.onto.edge_types:
                 raise ValidationError(f"unknown edge type {et!r} (known: {', '.join(sorted(self.onto.edge_types))})")
-            if direction not in sides:
+            if direction not in ("out", "in", "both"):
                 raise ValidationError(f"unknown direction {direction!r} (use out, in or both)")
-
-        def adjacent(nid: str, et: str, direction: str):
-            for adj in sides[direction]:
-                for other, keyed in adj[nid].items():
-                    data = keyed.get(et)
-                    if data is not None:
-                        yield data["edge"], other
-
-        return walk(adjacent, seeds, steps, max_depth, self.get_node)
+        out_types = sorted({et for et, d in steps if d in ("out", "both")})
+        in_types = sorted({et for et, d in steps if d in ("in", "both")})
+        sg = Subgraph()
+        found = self.get_nodes(seeds)
+        sg.add(found.values())
+        frontier = list(found)
+        for nid in frontier:
+            sg.depth[nid] = 0
+        d = 0
+        with self._lock:  # one level's queries and the next see the same data within this process
+            while frontier and (max_depth is None or d < max_depth):
+                edges: list[Edge] = []
+                reached: list[str] = []
+                level = _ids(frontier)
+                if out_types:
+                    for s, t, tgt, p in self._rows(
+                            f"SELECT source, type, target, props FROM edges WHERE source {_IN_IDS} "
+                            f"AND type {_IN_IDS}", (level, _ids(out_types))):
+                        edges.append(Edge(s, t, tgt, _props(p)))
+                        reached.append(tgt)
+                if in_types:
+                    for s, t, tgt, p in self._rows(
+                            f"SELECT source, type, target, props FROM edges WHERE target {_IN_IDS} "
+                            f"AND type {_IN_IDS}", (level, _ids(in_types))):
+                        edges.append(Edge(s, t, tgt, _props(p)))
+                        reached.append(s)
+                new = [nid for nid in dict.fromkeys(reached) if nid not in sg.depth]
+                nodes = self.get_nodes(new)
+                for nid, node in nodes.items():
+                    sg.depth[nid] = d + 1
+                sg.add(nodes.values(), edges)
+                frontier = list(nodes)
+                d += 1
+        return sg
 
     def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:
-        nodes = (d["node"] for _, d in self.g.nodes(data=True))
-        if kind is not None:
-            nodes = (n for n in nodes if n.kind == kind)
-        yield from sorted(nodes, key=lambda n: n.id)
+        if kind is None:
+            rows = self._rows(f"SELECT {_NODE_COLS} FROM nodes ORDER BY id")
+        else:
+            rows = self._rows(f"SELECT {_NODE_COLS} FROM nodes WHERE kind=? ORDER BY id", (kind,))
+        for k, c, p in rows:
+            yield Node(k, c, _load(p))
 
     def iter_edges(self, type: str | None = None) -> Iterator[Edge]:
-        for _, _, t, e in self.g.edges(keys=True, data="edge"):
-            if type is None or t == type:
-                yield e
+        if type is None:
+            rows = self._rows("SELECT source, type, target, props FROM edges")
+        else:
+            rows = self._rows("SELECT source, type, target, props FROM edges WHERE type=?", (type,))
+        for s, t, tgt, p in rows:
+            yield Edge(s, t, tgt, _props(p))
 
     def count_nodes(self, kind: str | None = None) -> int:
         if kind is None:
-            return self.g.number_of_nodes()
-        return sum(1 for _, n in self.g.nodes(data="node") if n.kind == kind)
+            return self._rows("SELECT count(*) FROM nodes")[0][0]
+        return self._rows("SELECT count(*) FROM nodes WHERE kind=?", (kind,))[0][0]
 
     def count_edges(self, type: str | None = None) -> int:
         if type is None:
-            return self.g.number_of_edges()
-        return sum(1 for _, _, t in self.g.edges(keys=True) if t == type)
+            return self._rows("SELECT count(*) FROM edges")[0][0]
+        return self._rows("SELECT count(*) FROM edges WHERE type=?", (type,))[0][0]
 
     def find_by_code(self, code: str) -> list[Node]:
-        return sorted((self.g.nodes[i]["node"] for i in self._by_code.get(code, ())), key=lambda n: n.id)
+        cache = self._cached()
+        return [self._node(cache, k, c, p) for k, c, p in
+                self._rows(f"SELECT {_NODE_COLS} FROM nodes WHERE code=? ORDER BY id", (code,))]

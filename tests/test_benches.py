@@ -1,0 +1,46 @@
+"""Each benchmark of the scale issue runs once at a small size, as CI does: it must run to the end
+and print its figures (the figures themselves are not judged here — speed goals are the benches'
+business, not the tests')."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def bench(name: str):
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_bench_vs_doorstop_runs_both_tools_on_the_same_small_chain(capsys, clean_env):
+    figures = bench("bench_vs_doorstop").main(["--items", "300"])
+    out = capsys.readouterr().out
+    assert set(figures) == {"iqa", "doorstop"} and all(s > 0 for s in figures.values())
+    assert "chain: 300 items" in out and "ratio doorstop / iqa" in out
+
+
+def test_the_chain_has_the_same_links_in_both_forms(tmp_path):
+    module = bench("bench_vs_doorstop")
+    docs = module.chain(500, 3)
+    module.write_sheets(docs, tmp_path / "sheets")
+    tasks = (tmp_path / "sheets" / "任务.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [line.split(",")[2] for line in tasks] == [p or "" for _, _, p in docs["TSK"]]
+    assert sum(len(v) for v in docs.values()) == 500
+    assert any(p is None for _, _, p in docs["MAJ"] + docs["TSK"])  # a few unlinked items
+
+
+@pytest.mark.slow
+def test_bench_point_runs_on_a_small_grown_demo(capsys, clean_env):
+    bench("bench_point").main(["--students", "200", "--runs", "1", "--searches", "20"])
+    out = capsys.readouterr().out
+    assert "iqa owner ZK-58" in out and "iqa trace MB-S01 --depth 2" in out and "2-char name fragment" in out
