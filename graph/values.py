@@ -43,7 +43,7 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 #: Path segments the API puts after a node id (``/nodes/{id}/neighbors``): a code may not end with
 #: one of them after a slash, so every route reads every id back.
-RESERVED_SUFFIXES = ("/neighbors", "/owner", "/items")
+RESERVED_SUFFIXES = ("/neighbors", "/owner", "/items", "/history", "/review")
 
 
 def bad_char(text: str, *, breaks: bool = True) -> str | None:

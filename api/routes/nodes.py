@@ -63,12 +63,22 @@ async def neighbors(
     return json(await reads(lambda store: neighborhood(store, resolve_node(store, node_id), type, direction)))
 
 
-@router.api_route("/nodes/{node_id:path}/neighbors", methods=["POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-                  include_in_schema=False)
-def neighbors_read_only(node_id: str) -> None:
-    """``/nodes/{id}/neighbors`` is read only: a write there is 405 with ``Allow: GET, HEAD`` (without
-    this route the node write routes would take ``…/neighbors`` for part of a node id)."""
-    raise MethodNotAllowed(["GET", "HEAD"])
+#: The sub-resources of a node and the methods each has (their routes are in this module and in
+#: api/routes/history.py). Any other method there is 405 with exactly these in ``Allow``: without
+#: the routes below, the node routes would take ``…/history`` for part of a node id.
+SUB_RESOURCES = {"neighbors": ["GET", "HEAD"], "history": ["GET", "HEAD"], "review": ["POST"]}
+_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def _not_allowed(allowed: list[str]):
+    def endpoint(node_id: str) -> None:
+        raise MethodNotAllowed(allowed)
+    return endpoint
+
+
+for _name, _allowed in SUB_RESOURCES.items():
+    router.add_api_route(f"/nodes/{{node_id:path}}/{_name}", _not_allowed(_allowed), include_in_schema=False,
+                         methods=[m for m in _METHODS if m not in _allowed])
 
 
 @router.get("/nodes/{node_id:path}", summary="One node", response_model=NodeOut,

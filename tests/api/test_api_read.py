@@ -365,14 +365,20 @@ def test_unknown_route_and_method_are_problems(client):
     assert body["type"].endswith("method-not-allowed")
 
 
-@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "POST", "OPTIONS"])
-def test_neighbors_is_read_only_and_says_so(client, method):
+@pytest.mark.parametrize("sub, method, allow", [
+    *[("neighbors", m, "GET, HEAD") for m in ("PUT", "PATCH", "DELETE", "POST", "OPTIONS")],
+    *[("history", m, "GET, HEAD") for m in ("PUT", "PATCH", "DELETE", "POST")],
+    *[("review", m, "POST") for m in ("GET", "PUT", "DELETE")],
+])
+def test_a_nodes_sub_resources_answer_only_their_methods(client, store, sub, method, allow):
     """A write at ``/nodes/{id}/neighbors`` is not taken for a write of a node whose id ends in
-    ``/neighbors``: 405 listing exactly the methods the resource has."""
-    r = client.request(method, f"{API}/nodes/Indicator:ZK-01/neighbors", json={"props": {"name": "x"}},
+    ``/neighbors`` (nor a GET of ``…/review`` for a read of such a node): 405 listing exactly the
+    methods the resource has, and nothing changes."""
+    before = store.count_nodes()
+    r = client.request(method, f"{API}/nodes/Indicator:ZK-01/{sub}", json={"props": {"name": "x"}},
                        headers=auth("editor"))
     assert_problem(r, 405)
-    assert r.headers["Allow"] == "GET, HEAD"
+    assert r.headers["Allow"] == allow and store.count_nodes() == before
 
 
 def test_a_405_lists_every_method_of_the_path(client):
