@@ -297,9 +297,19 @@ def _units(data: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _compare_rows(compare: dict[str, Any] | None) -> list[list[str]]:
+#: The columns of :func:`compare_rows`, zh and en.
+COMPARE_HEADERS = {
+    "zh": ["责任单位", "达成度（当时）", "达成度（现在）", "达成度变化", "预警（当时）", "预警（现在）", "预警变化",
+           "按期任务（当时）", "按期任务（现在）", "按期任务变化"],
+    "en": ["Unit", "Achievement then", "Achievement now", "Achievement change", "Warnings then", "Warnings now",
+           "Warnings change", "On schedule then", "On schedule now", "On schedule change"],
+}
+
+
+def compare_rows(compare: dict[str, Any] | None) -> list[list[str]]:
     """The rows of the year-over-year table (``iqa diagnose --compare``: ``graph.history.compare``):
-    unit, then for achievement, warnings and tasks on schedule the value then, now and the change."""
+    unit, then for achievement, warnings and tasks on schedule the value then, now and the change
+    (:data:`COMPARE_HEADERS`); the HTML report and the UI's diagnosis page show them."""
     if not compare:
         return []
 
@@ -366,7 +376,8 @@ def render_html(data: dict[str, Any], *, title: str | None = None) -> str:
                                                              ("normal", "completed", "not_started", "incomplete", "warning")]
                      + [percent(r["as_of"]["rate"])] for r in during["by_unit"]],
         layer_rows=[[r["label"], str(r["targets"]), str(r["measured"]), percent(r["value"])] for r in after["by_layer"]],
-        compare=data.get("compare"), compare_rows=_compare_rows(data.get("compare")),
+        compare=data.get("compare"), compare_rows=compare_rows(data.get("compare")),
+        compare_headers=COMPARE_HEADERS["zh"],
         after_unit_rows=[[r["unit"]["name"], str(r["targets"]), str(r["measured"]), percent(r["value"])]
                          for r in after["by_unit"]],
         school_rows=[[f"{t['code']} {t['name']}", t.get("deadline") or "", percent(t["value"]),

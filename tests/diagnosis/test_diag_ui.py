@@ -80,3 +80,28 @@ def test_a_unit_below_the_low_threshold_is_never_shown_normal(demo_path):
 
         relaxed = scorecard(store, unit, as_of=dt.date(2025, 12, 31), config=DiagnosisConfig(low_threshold=0.5))
         assert relaxed["status"] == "normal"
+
+
+def test_the_page_compares_with_an_earlier_revision(monkeypatch, tmp_path):
+    """With a second revision, the page offers the earlier one and shows each unit's figures then,
+    now and the change, as ``Iqa.compare`` gives them."""
+    from graph.app import Iqa
+    from graph.history.recorder import os_user
+    from graph.settings import Settings
+    from seed.demo import load_demo
+
+    path = tmp_path / "two.sqlite"
+    with Iqa(Settings(store=str(path), audit_log=str(tmp_path / "a.jsonl"))) as iqa:
+        with iqa.store.recording(who=os_user(), source="test"):
+            load_demo(iqa.store)
+        task = next(n for n in iqa.store.iter_nodes("Task"))
+        with iqa.store.recording(who=os_user(), source="test"):
+            iqa.store.delete_node(task.id)
+        assert len(iqa.log()["revisions"]) == 2
+    at = run_page(monkeypatch, tmp_path, path)
+    assert "同比：与以前的版本相比" in _texts(at)
+    assert not [df for df in at.dataframe if "达成度变化" in df.value.columns]  # nothing compared yet
+    at.selectbox(key="diag_compare").set_value("1").run()
+    assert not at.exception, [e.value for e in at.exception]
+    frames = [df.value for df in at.dataframe if "达成度变化" in df.value.columns]
+    assert frames and len(frames[0]) >= 1 and "按期任务变化" in frames[0].columns

@@ -30,6 +30,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "absorbed": ("并入根源的连带问题", "Problems folded into a root cause"),
     "on_schedule": ("任务按期推进率", "Tasks on schedule"),
     "scorecards": ("单位记分卡", "Unit scorecards"),
+    "compare": ("同比：与以前的版本相比", "Year over year: compared with an earlier revision"),
+    "compare_with": ("对比的版本", "Compare with revision"),
+    "compare_none": ("（不对比）", "(no comparison)"),
+    "compare_caption": ("第 {rev} 版的图，按 {then} 诊断；现在按 {now} 诊断。", "The graph of revision {rev}, diagnosed as of {then}; now as of {now}."),
     "by_layer": ("各层面目标达成度", "Achievement by layer"),
     "warning_list": ("问题与责任", "Problems and who is responsible"),
     "no_warnings": ("没有问题。", "No problems."),
@@ -148,6 +152,27 @@ for start in range(0, len(cards), per_row):
                        f"{percent((card.get('before') or {}).get('rate'))}")
             st.caption(f"{tt('warnings')} {card['warnings']['total']}（{tt('errors')} {card['warnings'].get('errors', 0)}）· "
                        f"{tt('indicators')} {card['indicators'].get('breach', 0)}/{card['indicators'].get('stale', 0)}")
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def comparison(uri: str, gen: int, point: str, as_of: dt.date, low: float, unit: str | None) -> dict[str, Any]:
+    """``iqa.compare(point, …)``: each unit's scorecard now beside the one at revision ``point``."""
+    return state.core(uri).compare(point, as_of=as_of, unit=unit, low_threshold=low)
+
+
+revisions = state.core(uri).log()["revisions"]
+if len(revisions) > 1:
+    st.subheader(tt("compare"))
+    options = [None] + [str(r["rev"]) for r in revisions[1:]]  # every revision but the latest
+    made = {str(r["rev"]): r["at"][:10] for r in revisions}
+    point = st.selectbox(tt("compare_with"), options, key="diag_compare",
+                         format_func=lambda p: tt("compare_none") if p is None else f"{p}（{made[p]}）")
+    if point is not None:
+        from graph.services.report import COMPARE_HEADERS, compare_rows
+
+        result = comparison(uri, gen, point, as_of, low, unit)
+        st.caption(tt("compare_caption", rev=result["rev"], then=result["then_as_of"], now=result["as_of"]))
+        st.dataframe(pd.DataFrame(compare_rows(result), columns=COMPARE_HEADERS[state.lang()]),
+                     hide_index=True, width="stretch")
 
 layers = data["assessment"]["after"]["by_layer"]
 if layers:
