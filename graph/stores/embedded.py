@@ -234,21 +234,27 @@ class EmbeddedStore(GraphStore):
                 raise _store_error(self.path, exc) from exc
 
     def _cached(self) -> dict[str, Node]:
-        """The decoded-node cache, emptied first when another connection has committed since it
-        was filled (one pragma; inside a transaction the cache is emptied by each write instead)."""
-        nodes = self._nodes
-        if nodes and self.path is not None and not self._depth:
+        """The decoded-node cache, replaced by an empty one first when another connection has
+        committed since it was made (one pragma; inside a transaction the cache is replaced by each
+        write instead). Every node in the dict this returns was read at or after the version the
+        dict was made for: a reader still holding an older dict puts what it decodes there."""
+        if self.path is not None and not self._depth:
             with self._lock:
                 version = self._db.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
-            if version != self._nodes_version:
-                nodes.clear()
-                self._nodes_version = version
-        elif not nodes and self.path is not None and not self._depth:
-            with self._lock:
-                self._nodes_version = self._db.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
+                if version != self._nodes_version:
+                    self._drop_cache()
+                    self._nodes_version = version
+        nodes = self._nodes
         if len(nodes) > NODE_CACHE_SIZE:
-            nodes.clear()
+            nodes = self._drop_cache()
         return nodes
+
+    def _drop_cache(self) -> dict[str, Node]:
+        """Empty the decoded-node cache by replacing it: a reader that took the old dict before and
+        decoded a row read before the change puts it there, where nobody looks any more (clearing
+        in place would let that stale node into the cache that the next transaction trusts)."""
+        self._nodes = {}
+        return self._nodes
 
     def _node(self, cache: dict[str, Node], kind: str, code: str, props: str) -> Node:
         """The node of a row, from ``cache`` when it is there (decoding JSON is most of a read)."""
@@ -277,7 +283,7 @@ class EmbeddedStore(GraphStore):
         if not self.stale():
             return False
         with self._lock:
-            self._nodes.clear()
+            self._drop_cache()
             try:
                 self._version = self._db.execute("PRAGMA data_version").fetchone()[0]  # type: ignore[union-attr]
             except sqlite3.Error as exc:
@@ -315,7 +321,7 @@ class EmbeddedStore(GraphStore):
                     if self.path is not None:  # what another process committed replaces the cached nodes
                         version = db.execute("PRAGMA data_version").fetchone()[0]
                         if version != self._nodes_version:
-                            self._nodes.clear()
+                            self._drop_cache()
                             self._nodes_version = version
                 except sqlite3.Error as exc:
                     self._depth -= 1
@@ -348,7 +354,7 @@ class EmbeddedStore(GraphStore):
             self._lock.release()
 
     def _rollback(self) -> None:
-        self._nodes.clear()
+        self._drop_cache()
         if self._db is not None and self._db.in_transaction:
             try:
                 self._db.execute("ROLLBACK")
@@ -361,7 +367,7 @@ class EmbeddedStore(GraphStore):
         for n in nodes:
             validate_node(n, self.onto)
         with self.transaction():
-            self._nodes.clear()
+            self._drop_cache()
             self._db.executemany(  # type: ignore[union-attr]
                 "INSERT INTO nodes (id, kind, code, props) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET props=excluded.props",
@@ -391,7 +397,7 @@ class EmbeddedStore(GraphStore):
 
     def clear(self) -> None:
         with self.transaction():
-            self._nodes.clear()
+            self._drop_cache()
             self._db.execute("DELETE FROM edges")  # type: ignore[union-attr]
             self._db.execute("DELETE FROM nodes")  # type: ignore[union-attr]
 
@@ -407,7 +413,7 @@ class EmbeddedStore(GraphStore):
         if not self._rows("SELECT 1 FROM nodes WHERE id=?", (node_id,)):
             return False
         with self.transaction():
-            self._nodes.clear()
+            self._drop_cache()
             db = self._db
             assert db is not None
             if db.execute("SELECT 1 FROM nodes WHERE id=?", (node_id,)).fetchone() is None:
