@@ -324,6 +324,12 @@ def owner(core_key: str, gen: int, node_id: str) -> dict[str, Any]:
     return _with_store(core_key, lambda s: owner_of(s, _node(s, node_id)).to_dict())
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def node_history(core_key: str, gen: int, node_id: str) -> dict[str, Any]:
+    """``iqa.history(node_id)``: each version of the node with its revision (docs/history.md)."""
+    return core(core_key).history(node_id)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def owned(core_key: str, gen: int, node_id: str) -> dict[str, Any]:
     """``graph.services.search.owned_items``: what an org unit, person or post owns or leads."""

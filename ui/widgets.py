@@ -136,3 +136,32 @@ def load_node(node_id: str) -> dict[str, Any] | None:
         for hit in hits:
             st.button(state.md(state.node_text(hit)), key=f"hint_{hit['id']}", on_click=state.set_node, args=(hit["id"],))
         return None
+
+
+def history_table(uri: str, gen: int, node_id: str) -> None:
+    """The versions of ``node_id``, newest last: revision, time, who, the operation, the fields
+    that changed (before → after) and the edges added (+) or removed (−) at it; a note when the
+    node has no recorded history (docs/history.md)."""
+    import pandas as pd
+
+    try:
+        versions = state.node_history(uri, gen, node_id)["versions"]
+    except IqaError:
+        versions = []
+    if not versions:
+        st.info(t("no_history"))
+        return
+
+    def edges(v: dict[str, Any]) -> str:
+        other = lambda e: e["target"] if e["source"] == node_id else e["source"]  # noqa: E731
+        return "; ".join([f"+ {e['type']} {other(e)}" for e in v["edges_added"]]
+                         + [f"− {e['type']} {other(e)}" for e in v["edges_removed"]])
+
+    st.dataframe(pd.DataFrame({
+        "rev": [v["rev"] for v in versions],
+        "at (UTC)": [v["at"] for v in versions],
+        "who": [v["who"] for v in versions],
+        "op": [v["op"] or "" for v in versions],
+        "fields": ["; ".join(f"{label(k)}: {b} → {a}" for k, (b, a) in v["fields"].items()) for v in versions],
+        "edges": [edges(v) for v in versions],
+    }), hide_index=True, width="stretch")

@@ -364,3 +364,24 @@ def test_pages_open_on_the_school_goals_and_the_units(open_page, demo_store):
     assert at.subheader[0].value.startswith(f"部门 {units[0].split(':')[1]}")
     next(b for b in at.button if b.key == f"ownership_start_{goals[1]}").click().run()
     assert not at.exception and at.query_params["node"] == goals[1]
+
+
+def test_browse_shows_the_nodes_history(open_page, ui_env, no_auth, monkeypatch):
+    """The browse page's history expander lists each version of the node with its revision: the
+    load that created it, then the edit that changed its name (before → after)."""
+    from graph.app import Iqa
+    from graph.settings import Settings
+    from seed.demo import load_demo
+
+    path = ui_env / "recorded.sqlite"
+    with Iqa(Settings(store=str(path), audit_log=str(ui_env / "a.jsonl"))) as iqa:
+        with iqa.store.recording(who="office", source="test load"):
+            load_demo(iqa.store)
+        iqa.editor.patch_node("Target:MB-S01", {"name": "新的学校目标"}, who="office")
+    monkeypatch.setenv("IQA_STORE", str(path))
+    at = open_page("browse", node="Target:MB-S01")
+    frames = [df.value for df in at.dataframe if "rev" in df.value.columns]
+    assert frames, "no history table"
+    history = frames[0]
+    assert list(history["rev"]) == [1, 2] and list(history["who"]) == ["office", "office"]
+    assert "新的学校目标" in history["fields"].iloc[1]

@@ -1,5 +1,5 @@
 """浏览 Browse: search a node by code or name; its properties and its relations grouped by edge
-type, each neighbour one click away; an interactive neighbourhood graph coloured by kind, with a
+type, each neighbour one click away; its history (each version with its revision); an interactive neighbourhood graph coloured by kind, with a
 depth control, a legend and a node cap."""
 
 from __future__ import annotations
@@ -48,6 +48,9 @@ with left:
             st.selectbox(t("more_items", n=len(rest)), [None] + [i["id"] for i in rest], key=pick_key,
                          format_func=lambda i, names={i["id"]: state.node_text(i) for i in rest}: names.get(i, "…"),
                          on_change=lambda k=pick_key: state.set_node(st.session_state[k]))
+
+    with st.expander(t("node_history")):
+        widgets.history_table(uri, gen, node["id"])
 
 with right:
     st.markdown(f"**{t('neighbourhood')}**")

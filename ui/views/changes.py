@@ -17,11 +17,6 @@ def suspects(core_key: str, gen: int, unit: str | None) -> list[dict]:
     return state.core(core_key).suspects(unit=unit)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def history(core_key: str, gen: int, node_id: str) -> dict:
-    return state.core(core_key).history(node_id)
-
-
 @st.cache_data(show_spinner=False, max_entries=4)
 def revisions(core_key: str, gen: int) -> list[dict]:
     return state.core(core_key).log()["revisions"]
@@ -56,23 +51,7 @@ for i, row in enumerate(rows):
 st.subheader(t("node_history"))
 node_id = widgets.node_picker("changes")
 if node_id:
-    try:
-        versions = history(uri, gen, node_id)["versions"]
-    except IqaError:
-        versions = []
-        st.info(t("no_history"))
-    if versions:
-        st.dataframe(pd.DataFrame({
-            "rev": [v["rev"] for v in versions],
-            "at (UTC)": [v["at"] for v in versions],
-            "who": [v["who"] for v in versions],
-            "op": [v["op"] or "" for v in versions],
-            "fields": ["; ".join(f"{state.label(k)}: {b} → {a}" for k, (b, a) in v["fields"].items()) for v in versions],
-            "edges": ["; ".join([f"+ {e['type']} {e['target'] if e['source'] == node_id else e['source']}"
-                                 for e in v["edges_added"]]
-                                + [f"− {e['type']} {e['target'] if e['source'] == node_id else e['source']}"
-                                   for e in v["edges_removed"]]) for v in versions],
-        }), hide_index=True, width="stretch")
+    widgets.history_table(uri, gen, node_id)
 
 st.subheader(t("revisions"))
 log = revisions(uri, gen)
