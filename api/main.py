@@ -15,13 +15,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from api.docs import install_docs
 from api.middleware import AuthGate, BodyLimit
+from api.query_check import no_unknown_query_parameters
 from api.problems import ProblemDetail, install_handlers, problem_responses
 from api.routes import ROUTERS
 from graph.version import VERSION
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         docs_url=None,  # served by install_docs with local assets (no CDN)
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(no_unknown_query_parameters)],
     )
     app.state.iqa = iqa
     install_handlers(app)

@@ -43,6 +43,8 @@ async def checks(
     section are honoured. 404 / 409 for a `unit` naming no / several org units; 422 when `unit` and
     its former name `owner` name different units."""
     if unit is not None and owner is not None and unit != owner:
-        raise ApiProblem(422, "conflicting-filters", f"`unit` ({unit!r}) and its former name `owner` ({owner!r}) differ")
+        message = f"`unit` ({unit!r}) and its former name `owner` ({owner!r}) differ"
+        raise ApiProblem(422, "invalid-input", message, title="Invalid input",
+                         errors=[{"field": "query.owner", "message": message, "type": "conflicting_filters"}])
     report = await reads.call(iqa.check, rules=rule, owner=unit or owner, severity=severity, as_of=as_of, heavy=True)
     return json(paged(report.to_dict(), "findings", limit, offset))

@@ -446,3 +446,11 @@ def test_openapi_documents_every_route(client):
 def test_reads_with_a_reader_token(remote_client):
     r = remote_client.get(f"{API}/indicators/Indicator:ZK-01/owner", headers=auth("reader"))
     assert r.status_code == 200
+
+
+def test_an_unknown_query_parameter_is_refused_naming_it(client):
+    """A misspelt filter (``unti`` for ``unit``) is a 422 naming it, not a silently unfiltered answer."""
+    body = assert_problem(client.get(f"{API}/checks", params={"unti": "XB01"}, headers=auth("reader")), 422)
+    assert [e["field"] for e in body["errors"]] == ["query.unti"]
+    assert "unit" in body["errors"][0]["message"]
+    assert client.get(f"{API}/checks", params={"unit": "OrgUnit:XB01"}, headers=auth("reader")).status_code == 200

@@ -1,0 +1,31 @@
+"""Unknown query parameters are refused (422 naming them) instead of silently ignored: a typo such
+as ``?unti=XB01`` would otherwise answer for the whole college as if it were filtered."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+async def no_unknown_query_parameters(request: Request) -> None:
+    """A dependency of every route: RequestValidationError (422, field ``query.<name>``) for each
+    query parameter the route does not declare."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known = _query_names(route.dependant)
+    unknown = [name for name in request.query_params if name not in known]
+    if unknown:
+        raise RequestValidationError([
+            {"loc": ("query", name), "msg": f"unknown query parameter (this route takes: "
+                                           f"{', '.join(sorted(known)) or 'none'})", "type": "extra_forbidden"}
+            for name in dict.fromkeys(unknown)])
