@@ -17,11 +17,11 @@ def _query_names(dependant: Dependant) -> set[str]:
 
 
 async def no_unknown_query_parameters(request: Request) -> None:
-    """A dependency of every route: RequestValidationError (422, field ``query.<name>``) for each
-    query parameter the route does not declare."""
+    """A dependency of every documented route: RequestValidationError (422, field
+    ``query.<name>``) for each query parameter the route does not declare."""
     route = request.scope.get("route")
-    if not isinstance(route, APIRoute):
-        return
+    if not isinstance(route, APIRoute) or not route.include_in_schema:
+        return  # the 405 answers of a node's sub-resources (and the docs pages) take anything
     known = _query_names(route.dependant)
     unknown = [name for name in request.query_params if name not in known]
     if unknown:
