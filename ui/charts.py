@@ -156,7 +156,7 @@ def tree_options(tree: dict[str, Any], key: str = "children") -> tuple[dict[str,
 
 
 def status_legend() -> None:
-    """The task status colours (seed 002 图13, from the ontology) as a row of chips. Only the
+    """The task status colours (泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13, from the ontology) as a row of chips. Only the
     ontology's words and colours reach the HTML (escaped; a colour that is not ``#hex`` is left
     out), rendered by ``st.html`` (sanitised by Streamlit) — no data, no ``unsafe_allow_html``."""
     chips = " ".join(

@@ -99,7 +99,7 @@ def status_concepts() -> list:
 
 
 def status_colour(status: str | None) -> str | None:
-    """The ontology colour (seed 002 图13) of a task status given as notation or label, or None."""
+    """The ontology colour (泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13) of a task status given as notation or label, or None."""
     if not status:
         return None
     concept = get_ontology().concept("TaskStatuses", status)

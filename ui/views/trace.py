@@ -1,6 +1,7 @@
 """追溯 Trace: a plan or target → the tree down to the tasks, with owners and task status colours
-(正常 green, 已完成 black, 未完成 yellow, 预警 red: the ontology's TaskStatuses colours, seed 002
-图13); a task → its path up to the school goal and plan; and the impact of changing the node."""
+(正常 green, 已完成 black, 未完成 yellow, 预警 red: the ontology's TaskStatuses colours,
+泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13); a task → its path up to the school goal
+and plan; and the impact of changing the node."""
 
 from __future__ import annotations
 
