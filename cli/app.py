@@ -105,10 +105,13 @@ def fail(exc: IqaError) -> typer.Exit:
 
 @contextmanager
 def output_to(path: Path) -> Iterator[Path | io.BytesIO]:
-    """Where a command writes its file: ``path``, or for ``-`` a buffer sent to standard output
-    when the block ends (``-o -``: the result on stdout, the status line on stderr)."""
+    """Where a command writes its file: ``path`` — created private (0600) when new, since the
+    files name people (``graph.files.private_file``) — or for ``-`` a buffer sent to standard
+    output when the block ends (``-o -``: the result on stdout, the status line on stderr)."""
     if str(path) != "-":
-        yield path
+        from graph.files import private_file
+
+        yield private_file(path)
         return
     buffer = io.BytesIO()
     yield buffer

@@ -295,8 +295,8 @@ def export(
 
         if output is None or str(output) == "-":
             raise typer.BadParameter("--format xlsx writes a file: give it with -o FILE", param_hint="--output")
-        with opened() as iqa:
-            counts = export_workbook(iqa.store, output)
+        with opened() as iqa, output_to(output) as dest:
+            counts = export_workbook(iqa.store, dest)
         err.print(f"wrote {output} ({sum(counts.values())} rows in {len(counts)} sheets)", markup=False, highlight=False)
         return
     with opened() as iqa:

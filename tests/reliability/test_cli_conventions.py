@@ -68,3 +68,26 @@ def test_load_dash_reads_a_workbook_from_standard_input(store_path, tmp_path):
         assert store.get_node("OrgUnit:D9").props["name"] == "质控办"
     bad = CliRunner().invoke(cli, ["--store", store_path, "load", "-"], input="编号,名称\nD8,教务处\n".encode())
     assert bad.exit_code == 2 and "<stdin>" in bad.stderr and "not an .xlsx workbook" in bad.stderr
+
+
+def test_files_the_cli_writes_are_private(tmp_path, monkeypatch):
+    """Workbooks and reports name people: a new output file is created readable by its owner only."""
+    import os
+    import stat
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from graph.app import Iqa
+    from graph.settings import Settings
+    from seed.demo import load_demo
+
+    store = str(tmp_path / "s.sqlite")
+    with Iqa(Settings(store=store, audit_log=str(tmp_path / "a.jsonl"))) as iqa:
+        load_demo(iqa.store)
+    monkeypatch.chdir(tmp_path)
+    for args, name in ((["export", "--format", "xlsx", "-o"], "all.xlsx"),
+                       (["check", "--exit-zero", "--format", "xlsx", "-o"], "list.xlsx")):
+        result = CliRunner().invoke(app, ["--store", store, *args, name])
+        assert result.exit_code == 0, result.output
+        assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o600, name
