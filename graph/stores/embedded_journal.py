@@ -1,6 +1,6 @@
-"""The journal of the embedded store: two SQLite tables in the store's own file, written in the
-store's transaction (a file store), or lists in memory undone with the store's transaction (an
-in-memory store). See graph/history/model.py for what the rows mean."""
+"""The journal of the embedded store: two SQLite tables in the store's own database (the file, or
+the in-memory database of a ``:memory:`` store), written in the store's transaction, so that a
+rolled-back write leaves no revision. See graph/history/model.py for what the rows mean."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Collection
 from typing import Any
 
+from graph.errors import StoreError
 from graph.history.model import Change, Journal, Revision, dump, load
 
 
@@ -46,36 +47,24 @@ class EmbeddedJournal(Journal):
 
     def __init__(self, store: Any):  # the EmbeddedStore (not imported: it imports this module)
         self._store = store
-        self._revisions: list[Revision] = []
-        self._changes: list[Change] = []
 
     @property
-    def _db(self) -> sqlite3.Connection | None:
-        return self._store._db
+    def _db(self) -> sqlite3.Connection:
+        """The store's connection; StoreError once the store is closed."""
+        db = self._store._db
+        if db is None:
+            raise StoreError(f"{self._store.location}: the store is closed")
+        return db
 
     def _has_tables(self) -> bool:
         db = self._db
-        assert db is not None
         return db.execute("SELECT 1 FROM sqlite_master WHERE name='revisions'").fetchone() is not None
 
     def allocate(self) -> int:
-        if self._db is None:
-            return (self._revisions[-1].rev if self._revisions else 0) + 1
         return self._db.execute("SELECT COALESCE(MAX(rev), 0) + 1 FROM revisions").fetchone()[0]
 
     def append(self, revision: Revision | None, changes: list[Change]) -> None:
         db = self._db
-        if db is None:
-            n_rev, n_changes = len(self._revisions), len(self._changes)
-
-            def undo() -> None:
-                del self._revisions[n_rev:], self._changes[n_changes:]
-
-            self._store._undo.append(("call", undo))
-            if revision is not None:
-                self._revisions.append(revision)
-            self._changes.extend(changes)
-            return
         first = 0
         if revision is not None:
             db.execute("INSERT INTO revisions (rev, at, who, source, files, counts) VALUES (?, ?, ?, ?, ?, ?)",
@@ -90,15 +79,12 @@ class EmbeddedJournal(Journal):
 
     def _select(self, where: str, params: tuple) -> list[Change]:
         db = self._db
-        assert db is not None
         if not self._has_tables():
             return []
         return [_change(r) for r in db.execute(f"SELECT {_COLUMNS} FROM changes WHERE {where} ORDER BY rev, seq",
                                                params)]
 
     def revisions(self) -> list[Revision]:
-        if self._db is None:
-            return list(self._revisions)
         if not self._has_tables():
             return []
         return [_revision(r) for r in self._db.execute(
@@ -106,15 +92,10 @@ class EmbeddedJournal(Journal):
 
     def changes(self, after: int = 0, upto: int | None = None) -> list[Change]:
         top = upto if upto is not None else 2**62
-        if self._db is None:
-            return [c for c in self._changes if after < c.rev <= top]
         return self._select("rev > ? AND rev <= ?", (after, top))
 
     def changes_touching(self, ids: Collection[str]) -> list[Change]:
         ids = list(ids)
-        if self._db is None:
-            wanted = set(ids)
-            return [c for c in self._changes if c.node in wanted or c.other in wanted]
         out: list[Change] = []
         for i in range(0, len(ids), 400):
             chunk = ids[i:i + 400]
@@ -125,8 +106,6 @@ class EmbeddedJournal(Journal):
 
     def changes_by_op(self, ops: Collection[str]) -> list[Change]:
         ops = list(ops)
-        if self._db is None:
-            return [c for c in self._changes if c.op in ops]
         return self._select(f"op IN ({','.join('?' * len(ops))})", tuple(ops))
 
 

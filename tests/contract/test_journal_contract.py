@@ -102,3 +102,23 @@ def test_the_journal_survives_reopening(tmp_path):
     assert [r["rev"] for r in timeline.log(again)["revisions"]] == [1]
     assert timeline.resolve_point(again, "2025年度诊改基线") == 1
     assert journal_of(again) is not None
+
+
+@pytest.mark.parametrize("backend", ["embedded-file", "embedded-memory"])
+def test_the_in_memory_store_journals_in_its_database_and_a_closed_store_refuses(backend, tmp_path):
+    """Both embedded variants keep the journal in SQLite (the in-memory one in its in-memory
+    database): revisions read back, a rolled-back write leaves none, and once the store is closed
+    the journal says so instead of answering from nothing."""
+    from graph.errors import StoreError
+
+    store = concurrent(make_store(backend, tmp_path))
+    first_load(store)
+    with pytest.raises(RuntimeError), store.recording(who="tester", source="edit"):
+        store.upsert_nodes([Node("Target", "S2", {"name": "不会留下", "layer": "school"})])
+        raise RuntimeError("abandon the write")
+    journal = journal_of(store)
+    assert [r.rev for r in journal.revisions()] == [1]
+    assert {c.node for c in journal.changes()} >= {"Target:S1", "Task:K1"}
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        journal.revisions()
