@@ -49,6 +49,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+try:  # POSIX: the audit trail's appends are locked across processes
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: O_APPEND alone
+    fcntl = None  # type: ignore[assignment]
+
 from graph.errors import (IqaError, NotFoundError, StoreError, StoreFullError, StoreReadOnlyError,
                           ValidationError)
 from graph.files import private_file
@@ -358,6 +363,22 @@ def _audit_error(path: Path, exc: OSError) -> StoreError:
     return StoreError(f"{path}: the audit trail cannot be written ({reason}); nothing was written")
 
 
+def _append_line(path: Path, data: bytes) -> None:
+    """Append ``data`` (one whole line) to ``path`` so that processes writing the same trail never
+    interleave their lines: one ``O_APPEND`` write under an exclusive ``flock`` (where the system
+    has it), then fsync. OSError as the system raises it."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        view = memoryview(data)
+        while view:  # a regular file takes it in one write; loop in case the system splits it
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 class AuditLog:
     """An append-only JSON-lines audit trail at ``path`` (created with its folder on first write),
     or in memory when ``path`` is None. Thread-safe. Lines that cannot be parsed (a line cut by a
@@ -380,10 +401,7 @@ class AuditLog:
                 try:
                     self.path.parent.mkdir(parents=True, exist_ok=True)
                     private_file(self.path)
-                    with open(self.path, "a", encoding="utf-8") as f:
-                        f.write(line + "\n")
-                        f.flush()
-                        os.fsync(f.fileno())
+                    _append_line(self.path, (line + "\n").encode("utf-8"))
                 except OSError as exc:
                     raise _audit_error(self.path, exc) from exc
         return record

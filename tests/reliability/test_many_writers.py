@@ -230,3 +230,28 @@ def test_iqa_serve_sees_an_iqa_load_made_meanwhile_and_refuses_a_stale_if_match(
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_processes_appending_to_one_audit_trail_never_interleave_lines(tmp_path):
+    """Four processes append 40 entries each, every one larger than a write buffer, to the same
+    trail at once: every entry reads back whole, none lost, the file stays private."""
+    trail = tmp_path / "iqa.audit.jsonl"
+    writer = (
+        "import sys\n"
+        "from graph.services.edit import AuditLog\n"
+        "log = AuditLog(sys.argv[1])\n"
+        "for i in range(40):\n"
+        "    log.append({'op': 'node.patch', 'who': sys.argv[2], 'i': i, 'note': sys.argv[2] * 20000})\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", writer, str(trail), f"w{n}"], cwd=ROOT)
+             for n in range(4)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0]
+    lines = trail.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 160
+    entries = AuditLog(trail).entries()
+    assert len(entries) == 160  # a cut or interleaved line would not parse
+    for who in ("w0", "w1", "w2", "w3"):
+        mine = [e for e in entries if e["who"] == who]
+        assert [e["i"] for e in mine] == list(range(40))
+        assert all(e["note"] == who * 20000 for e in mine)
+    assert trail.stat().st_mode & 0o777 == 0o600
