@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Optional
 import typer
 from rich.markup import escape
 
-from cli.app import AtOption, app, console, err, fail, located, opened, opened_files, output_to, print_json, progress, settings, shown
+from cli.app import EXIT_FINDINGS, AtOption, app, console, err, fail, located, opened, opened_files, output_to, print_json, progress, settings, shown
 from graph.errors import IqaError
 
 
@@ -196,7 +196,7 @@ def check(
             if line:
                 console.print(line)
     if report.has_errors and not exit_zero:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 def _checked_iqa(paths: list[Path] | None, at: str | None = None):
