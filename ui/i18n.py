@@ -61,6 +61,7 @@ TEXT: dict[str, tuple[str, str]] = {
                          "Columns to the left are upstream (goals, plans …), to the right downstream (tasks, indicators …); "
                          "each label starts with its relation to the node beside it. ▸ +n: n more neighbours not drawn — "
                          "click the node to open it there. Hover for the edge types; drag to move, scroll to zoom."),
+    "list_file": ("整改清单", "rectification-list"),
     "hidden_neighbours": ("还有 {n} 个相邻节点未画出（点击展开）", "{n} more neighbours not drawn (click to open)"),
     "cap_notice": ("图中只画了 {shown} 个节点（每个节点至多展开 {per_node} 个相邻节点，总数上限 {cap}），未画出 {omitted} 个：{detail}",
                    "The drawing holds {shown} nodes (each node brings at most {per_node} neighbours, {cap} in all); {omitted} not drawn: {detail}"),
