@@ -6,7 +6,9 @@ data (unit, node and person names) stays as stored."""
 from __future__ import annotations
 
 import io
+import datetime as dt
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -89,3 +91,30 @@ def test_the_api_exports_the_english_workbook(demo):
     assert en.status_code == 200 and list(_sheets(en.content))[0] == "Summary"
     assert zh.status_code == 200 and list(_sheets(zh.content))[0] == "汇总"
     assert bad.status_code == 422
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_diagnosis_warnings_carry_english_labels_messages_and_suggestions(demo):
+    from graph.app import Iqa
+
+    with Iqa(Settings(), store=demo) as iqa:
+        data = iqa.diagnose(as_of=dt.date(2025, 12, 31), low_threshold=0.99, judge_not_due=True).to_dict()
+    warnings = data["warnings"]
+    kinds = {w["kind"] for w in warnings} | {a["kind"] for a in data["absorbed"]}
+    assert {"chain", "low_achievement", "task_overdue", "task_at_risk", "indicator_breach"} <= kinds, kinds
+    for a in data["absorbed"]:  # folded into a root cause: listed with its English message too
+        assert a["message_en"] != a["message"] and not CJK.search(a["label_en"])
+    for w in warnings:
+        node = w["node"]
+        # what remains of the English message once the stored names are taken out is English
+        rest = w["message_en"].replace(node["name"], "")
+        for value in (w["facts"].get("frequency"), ):
+            rest = rest.replace(str(value), "") if value else rest
+        if w["kind"] != "indicator_breach":  # its values carry the indicator's own unit (人, 次 …) as stored
+            assert not CJK.search(rest), (w["kind"], w["message_en"])
+        assert node["code"] in w["message_en"] or w["kind"] == "chain"
+        assert not CJK.search(w["label_en"]) and not CJK.search(w["suggestion_en"]), w["id"]
+        assert w["message"] != w["message_en"] and CJK.search(w["message"])  # Chinese stays the default
+        assert all(not CJK.search(a["label_en"]) for a in w["absorbed"])
