@@ -1,5 +1,6 @@
-"""The app factory: :func:`create_app` builds the FastAPI app over one store. It only builds the
-app — routes live in ``api/routes``, answers in ``graph/services``.
+"""The app factory: :func:`create_app` builds the FastAPI app over one store, which the app's
+lifespan opens when the server starts and closes when it stops. It only builds the app — routes
+live in ``api/routes``, answers in ``graph/services``.
 
 Run it with ``iqa serve`` (which also sets uvicorn's proxy, concurrency and keep-alive settings
 from the configuration), or ``uvicorn --factory api.main:create_app`` with ``IQA_*`` settings in
