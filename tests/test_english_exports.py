@@ -81,6 +81,13 @@ def test_iqa_check_lang_en_writes_the_english_workbook_and_refuses_other_languag
     assert first["message_en"][:30] in en.stdout and first["message_en"][:30] not in zh.stdout
     assert first["message"][:12] in zh.stdout
     assert runner.invoke(cli, ["--store", store, "check", "--lang", "fr"]).exit_code == 2
+    # iqa diagnose --lang en: the warnings' kinds and messages in English in the table
+    data = json.loads(runner.invoke(cli, ["--store", store, "diagnose", "--format", "json"]).stdout)
+    w = data["warnings"][0]
+    en = runner.invoke(cli, ["--store", store, "diagnose", "--lang", "en"], env={"COLUMNS": "400"})
+    zh = runner.invoke(cli, ["--store", store, "diagnose"], env={"COLUMNS": "400"})
+    assert en.exit_code == 0 and w["label_en"] in en.stdout and w["message_en"][:25] in en.stdout
+    assert w["message_en"][:25] not in zh.stdout and w["message"][:10] in zh.stdout
 
 
 def test_the_api_exports_the_english_workbook(demo):
