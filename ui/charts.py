@@ -36,7 +36,7 @@ def cap_notice(shown: int, omitted: int, cap: int, by_kind: dict[str, int] | Non
 #: drawing is laid out for (the main column of a page in a 1440-pixel window; wider only spreads
 #: the columns); the widest a label may be (it is cut with "…" beyond; the full text is in the
 #: tooltip).
-ROW_PX, DRAWING_PX, LABEL_PX = 26, 960, 200
+ROW_PX, DRAWING_PX, LABEL_PX = 22, 960, 200
 
 
 def label_width(columns: int) -> int:

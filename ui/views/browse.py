@@ -17,7 +17,7 @@ from ui.state import label, t
 BUTTONS_PER_GROUP = 24
 #: The most nodes the neighbourhood graph draws (each node brings at most
 #: ``explore.PER_NODE_CAP`` neighbours; the others are its expand cue ``▸ +n``).
-GRAPH_CAP = 150
+GRAPH_CAP = 100
 
 st.title(t("page_browse"))
 uri, gen = widgets.store_ready()
