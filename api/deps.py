@@ -3,7 +3,7 @@
 - ``ReadsDep``: runs a read of the store (``await reads(lambda store: …)``), see :class:`Reads`;
 - ``StoreDep``: the store (a ``ConcurrentStore``: reads never race with writes);
 - ``EditorDep``: the ``graph.services.edit.Editor`` all writes go through;
-- ``IqaDep``: the core object ``graph.app.Iqa`` (``app.state.iqa``): the service calls that take
+- ``IqaDep``: the core object ``graph.app.Iqa`` (``app.state.iqa``, opened by the app's lifespan): the service calls that take
   the configuration (``iqa.check``, ``iqa.diagnose`` …) — run them with ``reads.call``;
 - ``RuleConfigDep``: the rule settings (the configuration file's ``checks:``), as ``iqa.rules``;
 - ``SettingsDep``: the typed settings the app was built with;
@@ -52,8 +52,13 @@ def _heavy_limiter() -> CapacityLimiter:
 
 
 async def app_state(request: Request) -> Iqa:
-    """The core object the app was built over (``app.state.iqa``)."""
-    return request.app.state.iqa
+    """The core object the app's lifespan opened (``app.state.iqa``). 503 ``not-started`` when the
+    lifespan has not run (``api.middleware.AuthGate`` answers so first)."""
+    iqa = getattr(request.app.state, "iqa", None)
+    if iqa is None:
+        raise ApiProblem(503, "not-started", "the API has not started: its store is opened when the server starts",
+                         headers={"Retry-After": "1"})
+    return iqa
 
 
 IqaDep = Annotated[Iqa, Depends(app_state)]

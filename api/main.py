@@ -1,5 +1,6 @@
-"""The app factory: :func:`create_app` builds the FastAPI app over one store. It only builds the
-app — routes live in ``api/routes``, answers in ``graph/services``.
+"""The app factory: :func:`create_app` builds the FastAPI app over one store, which the app's
+lifespan opens when the server starts and closes when it stops. It only builds the app — routes
+live in ``api/routes``, answers in ``graph/services``.
 
 Run it with ``iqa serve`` (which also sets uvicorn's proxy, concurrency and keep-alive settings
 from the configuration), or ``uvicorn --factory api.main:create_app`` with ``IQA_*`` settings in
@@ -11,6 +12,7 @@ docs/security.md.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -27,10 +29,14 @@ from api.problems import ProblemDetail, install_handlers, problem_responses
 from api.routes import ROUTERS
 from graph.version import VERSION
 from graph.app import Iqa
+from graph.auth import TokenRegistry
+from graph.errors import IqaError
 from graph.settings import Settings, load_settings
 from graph.store import GraphStore
 
 API_PREFIX = "/api/v1"
+#: uvicorn's error log, where a failed start-up is reported.
+_log = logging.getLogger("uvicorn.error")
 
 DESCRIPTION = """
 The knowledge graph of a college's internal quality assurance (诊改) over HTTP: who owns an
@@ -72,20 +78,43 @@ TAGS = [
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """The API over the core object ``graph.app.Iqa`` built from ``settings`` (default:
     ``load_settings()``: the environment and the configuration file) and ``store`` (default: open
-    ``settings.store``; the app then closes it on shutdown). The core object is ``app.state.iqa``:
-    routes reach it through ``api.deps``, so the rule settings, tokens and limits are those every
-    other interface uses. The audit trail goes to ``settings.audit_log``, else beside a SQLite
-    store (``x.sqlite`` → ``x.audit.jsonl``), else (in-memory store) in memory.
+    ``settings.store``; the app then closes it on shutdown).
 
-    Raises ConfigError for a bad configuration file or token list, StoreError when the store
-    cannot be opened."""
-    iqa = Iqa(settings if settings is not None else load_settings(), store)
-    settings = iqa.settings
+    The store is opened in the app's lifespan (when the server starts, not when the app is built):
+    the core object is ``app.state.iqa`` from start-up to shutdown, and routes reach it through
+    ``api.deps``, the authentication gate through the ASGI ``scope["app"]``, so the rule settings,
+    tokens and limits are those every other interface uses. Run the lifespan — a server does;
+    a test enters ``with TestClient(app)`` — or every request is 503 ``not-started``. The audit
+    trail goes to ``settings.audit_log``, else beside a SQLite store (``x.sqlite`` →
+    ``x.audit.jsonl``), else (in-memory store) in memory.
+
+    Raises ConfigError at once for a bad configuration file, token list or rule settings. A store
+    that cannot be opened fails the start-up: StoreError is raised from the lifespan (the server
+    does not start; it is logged as ``iqa-graph API cannot start: <reason>`` and kept as
+    ``app.state.startup_error``, which ``iqa serve`` prints as one line)."""
+    settings = settings if settings is not None else load_settings()
+    # Everything that can refuse the configuration is checked now, before a server is started.
+    _ = settings.rules  # the checks: section
+    TokenRegistry(settings.api_tokens)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        iqa.close()
+        if getattr(app.state, "iqa", None) is not None:  # already started (a test client entered twice)
+            yield
+            return
+        app.state.startup_error = None
+        try:
+            iqa = Iqa(settings, store)
+        except IqaError as exc:
+            app.state.startup_error = exc
+            _log.error("iqa-graph API cannot start: %s", exc)
+            raise
+        app.state.iqa = iqa
+        try:
+            yield
+        finally:
+            del app.state.iqa
+            iqa.close()
 
     app = FastAPI(
         title="iqa-graph API",
@@ -98,11 +127,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         lifespan=lifespan,
         dependencies=[Depends(no_unknown_query_parameters)],
     )
-    app.state.iqa = iqa
     install_handlers(app)
     install_docs(app, API_PREFIX)
     app.add_middleware(BodyLimit, max_bytes=settings.api_max_upload_bytes)
-    app.add_middleware(AuthGate, iqa=iqa)  # outside BodyLimit: a bad token is 401 before the body
+    app.add_middleware(AuthGate)  # outside BodyLimit: a bad token is 401 before the body
     if settings.api_cors_origins:
         app.add_middleware(
             CORSMiddleware,

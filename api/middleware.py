@@ -43,28 +43,50 @@ def _has_body(headers: Headers) -> bool:
         return True
 
 
+def started_core(scope: Scope) -> Iqa | None:
+    """The core object of the app serving ``scope`` (``app.state.iqa``, set by the app's lifespan
+    from start-up to shutdown), or None when the lifespan has not run."""
+    app = scope.get("app")
+    return getattr(app.state, "iqa", None) if app is not None else None
+
+
+def not_started(path: str | None):
+    """The 503 problem+json answered when the app's lifespan has not run (no store is open)."""
+    return problem_response(None, 503, "not-started",
+                            "the API has not started: its store is opened when the server starts "
+                            "(the ASGI lifespan); run it with a server, or enter `with TestClient(app)`",
+                            headers={"Retry-After": "1"}, instance=path, title="Store unavailable")
+
+
 class AuthGate:
     """Authentication before the route runs (so before the body is read or parsed): a request with
     a bearer token the ``iqa.tokens`` registry does not know gets 401 at once and counts as a
     failure of its client (``iqa.auth_failures``); a client over the limit gets 429 with
     ``Retry-After`` (seconds) without its token being looked at; a request that may write
     (not GET / HEAD / OPTIONS) and carries a body but no token gets 401. Roles are checked by the
-    routes (``api.deps``), which also answer body-less requests (405 for a wrong method …)."""
+    routes (``api.deps``), which also answer body-less requests (405 for a wrong method …).
 
-    def __init__(self, app: ASGIApp, iqa: Iqa):
+    The core object is the app's (``app.state.iqa``, reached through the ASGI ``scope["app"]``):
+    it exists once the lifespan has opened the store; before that every request is 503
+    ``not-started`` (:func:`not_started`)."""
+
+    def __init__(self, app: ASGIApp):
         self.app = app
-        self.iqa = iqa
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path")
+        iqa = started_core(scope)
+        if iqa is None:
+            await not_started(path)(scope, receive, send)
+            return
         headers = Headers(scope=scope)
         token = bearer_token(headers)
-        path = scope.get("path")
         if token is not None:
             key = client_key(scope)
-            wait = self.iqa.auth_failures.retry_after(key)
+            wait = iqa.auth_failures.retry_after(key)
             if wait is not None:
                 seconds = max(1, math.ceil(wait))
                 response = problem_response(None, 429, "too-many-failures",
@@ -72,8 +94,8 @@ class AuthGate:
                                             headers={"Retry-After": str(seconds)}, instance=path)
                 await response(scope, receive, send)
                 return
-            if self.iqa.tokens.authenticate(token) is None:
-                self.iqa.auth_failures.failed(key)
+            if iqa.tokens.authenticate(token) is None:
+                iqa.auth_failures.failed(key)
                 response = problem_response(None, 401, "unauthorized", "the bearer token is not valid",
                                             headers={"WWW-Authenticate": 'Bearer realm="iqa-graph", error="invalid_token"'},
                                             instance=path)

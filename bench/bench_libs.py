@@ -221,8 +221,9 @@ def bench_event_loop(store, texts: list[str], seconds: float) -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
+        # lifespan on: the app opens its core object at start-up (the given store is not closed after)
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                               lifespan="off"))
+                                               lifespan="on"))
         thread = threading.Thread(target=server.run)
         thread.start()
         try:

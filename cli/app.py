@@ -23,7 +23,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph.app import Iqa
-from graph.errors import IqaError, StoreBusyError, StoreError
+from graph.errors import ConfigError, IqaError, StoreBusyError, StoreError
 from graph.settings import Settings, load_settings
 from graph.version import VERSION
 
@@ -81,20 +81,37 @@ def main(
         raise typer.Exit()
 
 
-#: Exit codes (docs/reliability.md): 0 done; 1 ``iqa check`` found an error-severity finding;
-#: 2 the input, an option or the configuration cannot be used (nothing was written);
-#: 3 the store is locked by another process (try again); 4 the store cannot be opened or written
-#: (read-only, disk full, not an iqa-graph store, server unreachable).
-EXIT_INPUT, EXIT_BUSY, EXIT_STORE = 2, 3, 4
+#: Exit codes (README, docs/reliability.md), the one table every command follows:
+#: 0 done; 1 findings (``iqa check`` found an error-severity finding); 2 a usage error — the
+#: command line (click's own code for an unknown option or choice, a bad option value) or the
+#: configuration cannot be used; 3 the store is locked by another process (try again); 4 the
+#: store cannot be opened or written (read-only, disk full, not an iqa-graph store, server
+#: unreachable); 5 a data error — the input (a workbook, a sheet, standard input) cannot be
+#: loaded, or an id names no node or several, or the ontology refuses an edit. Nothing was written
+#: for 2 to 5.
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_BUSY, EXIT_STORE, EXIT_DATA = 0, 1, 2, 3, 4, 5
 
 
 def exit_code(exc: IqaError) -> int:
-    """The documented exit code for ``exc`` (see :data:`EXIT_INPUT`)."""
+    """The documented exit code for ``exc``: :data:`EXIT_BUSY` for a locked store,
+    :data:`EXIT_STORE` for any other StoreError, :data:`EXIT_USAGE` for a ConfigError, and
+    :data:`EXIT_DATA` for every other IqaError (IngestError, NotFoundError, AmbiguousIdError,
+    ValidationError …)."""
     if isinstance(exc, StoreBusyError):
         return EXIT_BUSY
     if isinstance(exc, StoreError):
         return EXIT_STORE
-    return EXIT_INPUT
+    if isinstance(exc, ConfigError):
+        return EXIT_USAGE
+    return EXIT_DATA
+
+
+def usage_error(message: str) -> typer.Exit:
+    """Print ``message`` as an error on standard error; the Exit to raise (:data:`EXIT_USAGE`).
+    For a usage problem that is not one option's value (those raise ``typer.BadParameter``,
+    which click answers with the same code)."""
+    err.print(f"[bold red]error:[/bold red] {escape(message)}", markup=True, highlight=False)
+    return typer.Exit(EXIT_USAGE)
 
 
 def fail(exc: IqaError) -> typer.Exit:
@@ -133,7 +150,7 @@ def located(p: Any) -> str:
 
 def settings(**overrides: Any) -> Settings:
     """The settings the global options select, with ``overrides`` (e.g. ``api_host``). A bad
-    configuration is a message on standard error and exit code 2."""
+    configuration is a message on standard error and :data:`EXIT_USAGE`."""
     try:
         return load_settings(**state.options, **overrides)
     except IqaError as exc:
@@ -164,8 +181,8 @@ def opened_files(paths: list[Path], **overrides: Any) -> Iterator[Iqa]:
     """The core object over an in-memory store holding the workbooks, CSV sheets or folders of
     ``paths``, loaded as ``iqa load`` would (all or nothing) but never written anywhere: what
     ``iqa check PATH…`` checks. The configuration (``checks:``, ``limits:``) is the selected one.
-    A file that cannot be loaded is a message naming where (file, sheet, row, column) and exit
-    code 2, as for any IqaError (:func:`exit_code`)."""
+    A file that cannot be loaded is a message naming where (file, sheet, row, column) and
+    :data:`EXIT_DATA`, as for any IqaError (:func:`exit_code`)."""
     from graph.stores.embedded import EmbeddedStore
     from ingest import load_paths
 

@@ -56,8 +56,9 @@ def _print_compare(console, comparison: dict[str, Any]) -> None:
     console.print(table)
 
 
-def _print_table(console, data: dict[str, Any]) -> None:
-    """The terminal view of a diagnosis: summary, warnings (root causes), unit scorecards."""
+def _print_table(console, data: dict[str, Any], lang: str = "zh") -> None:
+    """The terminal view of a diagnosis: summary, warnings (root causes; their kinds and messages
+    in English for ``lang="en"``), unit scorecards."""
     s = data["summary"]
     scope = escape(str(data["unit"]["name"])) if data.get("unit") else "全校"
     console.rule(f"[bold]诊断 diagnosis: {escape(str(data.get('college') or ''))} {scope} — 截至 {data['as_of']}")
@@ -77,7 +78,8 @@ def _print_table(console, data: dict[str, Any]) -> None:
     for i, w in enumerate(data["warnings"], 1):
         style = "bold red" if w["severity"] == "error" else "yellow"
         goals = escape("、".join(g["code"] for g in w["school_goals"])) or "—"
-        table.add_row(str(i), f"[{style}]{escape(w['label'])}[/]", escape(w["message"]), _who(w["owner"], w["owner_inherited_from"]),
+        label, message = (w["label_en"], w["message_en"]) if lang == "en" else (w["label"], w["message"])
+        table.add_row(str(i), f"[{style}]{escape(label)}[/]", escape(message), _who(w["owner"], w["owner_inherited_from"]),
                       goals, str(len(w["absorbed"])) if w["absorbed"] else "")
     console.print(table)
     legend = data["legend"]
@@ -106,6 +108,8 @@ def diagnose(
     compare: Annotated[Optional[str], typer.Option(
         "--compare", metavar="DATE|REV|BASELINE",
         help="each unit's scorecard now beside the one then (achievement, warnings, tasks on schedule)")] = None,
+    lang: Annotated[Literal["zh", "en"], typer.Option("--lang", help="zh | en: the language of the table's warning "
+                                                      "kinds and messages (json has both; names stay as stored)")] = "zh",
 ) -> None:
     """Responsibility-driven diagnosis: warnings once each at their root cause, with owner and the
     school goals at risk; achievement roll-up; before / during / after assessment (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9)."""
@@ -127,7 +131,7 @@ def diagnose(
         err.print(f"wrote {shown(path)} ({data['summary']['warnings']} warnings, {len(data['scorecards'])} units, "
                   f"as of {data['as_of']})", markup=False, highlight=False)
     else:
-        _print_table(console, data)
+        _print_table(console, data, lang)
         if "compare" in data:
             _print_compare(console, data["compare"])
 

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Optional
 import typer
 from rich.markup import escape
 
-from cli.app import AtOption, app, console, err, fail, located, opened, opened_files, output_to, print_json, progress, settings, shown
+from cli.app import EXIT_FINDINGS, AtOption, app, console, err, fail, located, opened, opened_files, output_to, print_json, progress, settings, shown
 from graph.errors import IqaError
 
 
@@ -165,6 +165,9 @@ def check(
     at: AtOption = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="findings the table shows (errors first)")] = CHECK_TABLE_LIMIT,
     all_: Annotated[bool, typer.Option("--all", help="the table shows every finding and every unit")] = False,
+    lang: Annotated[Literal["zh", "en"], typer.Option("--lang", help="zh | en: the language of the table's messages "
+                                                      "and of the xlsx list (headers, messages, suggested actions); "
+                                                      "names stay as stored")] = "zh",
 ) -> None:
     """Run the consistency rules on the store, or on workbooks / CSV files given as PATHs (nothing
     is written); exit 1 when an error-severity finding exists. The table prints the summary by rule
@@ -183,7 +186,7 @@ def check(
 
             path = output or Path("整改清单.xlsx")
             with output_to(path) as dest:
-                findings_to_xlsx(report, dest)
+                findings_to_xlsx(report, dest, lang=lang)
             err.print(f"wrote {shown(path)} ({len(report.findings)} findings as of {report.as_of.isoformat()})",
                       markup=False, highlight=False)
         else:
@@ -191,12 +194,12 @@ def check(
             listed = report.findings if all_ else report.findings[:limit]
             console.print(summary_table(summary, RULES))
             console.print(unit_summary_table(summary, None if all_ else CHECK_UNIT_LIMIT))
-            console.print(findings_table([f.to_dict() for f in listed]))
+            console.print(findings_table([f.to_dict() for f in listed], lang=lang))
             line = shown_line(len(listed), len(report.findings))
             if line:
                 console.print(line)
     if report.has_errors and not exit_zero:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 def _checked_iqa(paths: list[Path] | None, at: str | None = None):

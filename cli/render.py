@@ -121,8 +121,9 @@ def owner_panel(console: Console, answer: dict[str, Any]) -> None:
         console.print("[dim]责任链 chain:[/dim] " + " ".join(steps))
 
 
-def findings_table(findings: list[dict[str, Any]], limit: int | None = None) -> Table:
-    """Findings as a table: rule, severity, node, message, responsible unit and person."""
+def findings_table(findings: list[dict[str, Any]], limit: int | None = None, lang: str = "zh") -> Table:
+    """Findings (``Finding.to_dict()`` shapes) as a table: rule, severity, node, message (``message``,
+    or ``message_en`` for ``lang="en"``), responsible unit and person."""
     table = Table(title="检查结果 findings", show_lines=False)
     for col in ("规则 rule", "级别", "节点 node", "问题 message", "责任部门 unit", "责任人"):
         table.add_column(col, overflow="fold")
@@ -132,7 +133,7 @@ def findings_table(findings: list[dict[str, Any]], limit: int | None = None) -> 
             f["rule"],
             f"[{SEVERITY_STYLE.get(f['severity'], '')}]{f['severity']}[/]",
             escape(f["node"]),
-            escape(f["message"]),
+            escape(f["message_en"] if lang == "en" else f["message"]),
             escape(str((owner.get("unit") or {}).get("name", "—"))),
             escape(str((owner.get("person") or {}).get("name", ""))),
         )

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from cli.app import app, err, fail, settings, state
+from cli.app import EXIT_STORE, EXIT_USAGE, app, err, fail, settings, state
 
 if TYPE_CHECKING:
     from graph.settings import Settings
@@ -43,7 +44,8 @@ def serve(
     import uvicorn
 
     from api.main import create_app
-    from graph.auth import is_loopback
+    from graph.app import Iqa
+    from graph.auth import TokenRegistry, is_loopback
     from graph.errors import IqaError
     from graph.stores import backend_of
 
@@ -54,18 +56,17 @@ def serve(
                   "each keep their own copy and overwrite each other's writes. Serve it with --workers 1, or "
                   "copy it to Neo4j (iqa push --to bolt://HOST:7687) and serve with --store bolt://HOST:7687.",
                   highlight=False)
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
     try:
-        api = create_app(chosen)
+        api = create_app(chosen)  # refuses a bad configuration now; the store opens when uvicorn starts
+        tokens = len(TokenRegistry(chosen.api_tokens))
     except IqaError as exc:
         raise fail(exc) from None
-    shared = api.state.iqa
-    tokens = len(shared.tokens)
     anonymous = chosen.api_anonymous_read
     reads = ("anonymous reads allowed" if anonymous else "reads need a token") if anonymous is not None else \
         "anonymous reads on loopback connections only"
     err.print(f"iqa-graph API on http://{host if ':' not in host else f'[{host}]'}:{port}/api/v1 — store "
-              f"{shared.store.location}, {tokens} token(s), {reads}", highlight=False)
+              f"{chosen.store}, {tokens} token(s), {reads}", highlight=False)
     if not is_loopback(host) and tokens == 0:
         err.print("[yellow]warning:[/yellow] bound beyond loopback with no tokens configured: "
                   "make one with `iqa token new`", highlight=False)
@@ -73,16 +74,49 @@ def serve(
         err.print(f"[yellow]note:[/yellow] only the Host names {', '.join(chosen.allowed_hosts())} are answered: "
                   "set api.allowed_hosts to the server's name", highlight=False)
     if workers == 1:
-        uvicorn.run(api, **uvicorn_options(chosen))
+        server = uvicorn.Server(uvicorn.Config(api, **uvicorn_options(chosen)))
+        quiet = _StartupTraceback(api)
+        logging.getLogger("uvicorn.error").addFilter(quiet)
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        except SystemExit:  # uvicorn's own exit when the start-up fails
+            pass
+        finally:
+            logging.getLogger("uvicorn.error").removeFilter(quiet)
+        failed = getattr(api.state, "startup_error", None)
+        if failed is not None:  # the store could not be opened: one line, its exit code
+            raise fail(failed)
+        if not server.started:
+            raise typer.Exit(EXIT_STORE)
         return
     # Several processes: each worker builds its own app from the environment (the same settings:
-    # the store, the configuration file, host and port), so hand them over there.
-    api.state.iqa.close()
+    # the store, the configuration file, host and port), so hand them over there — after one
+    # opening here, so that a store that cannot be opened is one line and not a failing worker each.
+    try:
+        Iqa(chosen).close()
+    except IqaError as exc:
+        raise fail(exc) from None
     os.environ.update({"IQA_STORE": str(chosen.store), "IQA_API_HOST": host, "IQA_API_PORT": str(port)})
     if state.options.get("config") is not None:
         os.environ["IQA_CONFIG"] = str(state.options["config"])
     err.print(f"{workers} worker processes", highlight=False)
     uvicorn.run("api.main:create_app", factory=True, workers=workers, **uvicorn_options(chosen))
+
+
+class _StartupTraceback(logging.Filter):
+    """Drops the traceback uvicorn logs when the app's lifespan fails on an ``IqaError`` (a store
+    that cannot be opened): ``iqa serve`` prints that error as one line instead. Any other failure
+    keeps its traceback."""
+
+    def __init__(self, api: Any):
+        super().__init__()
+        self.api = api
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failed = getattr(self.api.state, "startup_error", None)
+        return not (failed is not None and str(record.msg).startswith("Traceback"))
 
 
 @token_app.command("new")

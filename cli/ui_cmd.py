@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from cli.app import app, settings
+from cli.app import EXIT_USAGE, app, settings
 
 #: The Streamlit script of the UI.
 APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
@@ -63,7 +63,7 @@ def ui(
         typer.secho(f"error: --address {address or '(all)'} serves other machines, and no API tokens are configured: "
                     "nobody could sign in. Make tokens with `iqa token new` (api.tokens in iqa.yaml), "
                     "or set api.anonymous_read: true to let anyone who reaches it read.", fg="red", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_USAGE)
     host = "localhost" if address in ("127.0.0.1", "localhost", "") else address
     typer.echo(f"iqa ui: store {chosen.store} — http://{host}:{port}", err=True)
     try:
@@ -73,5 +73,5 @@ def ui(
         code = 0
     except OSError as exc:
         typer.secho(f"error: cannot start streamlit: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(EXIT_USAGE) from None
     raise typer.Exit(code)

@@ -21,48 +21,116 @@ def _short(text: str, n: int = 16) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def cap_notice(shown: int, omitted: int, cap: int, by_kind: dict[str, int] | None = None) -> None:
-    """Say what a capped drawing left out (nothing when nothing was)."""
+def cap_notice(shown: int, omitted: int, cap: int, by_kind: dict[str, int] | None = None,
+               per_node: int | None = None) -> None:
+    """Say what a capped drawing left out (nothing when nothing was): ``cap`` nodes in all, at
+    most ``per_node`` brought by each node (default: the cap)."""
     if not omitted:
         return
     detail = "、".join(f"{label(k)} {n}" for k, n in (by_kind or {}).items()) or "—"
-    st.info(t("cap_notice", shown=shown, cap=cap, omitted=omitted, detail=detail), icon=":material/content_cut:")
+    st.info(t("cap_notice", shown=shown, cap=cap, omitted=omitted, detail=detail, per_node=per_node or cap),
+            icon=":material/content_cut:")
 
 
-def neighbourhood_options(graph: dict[str, Any]) -> dict[str, Any]:
-    """A force-directed ECharts graph of ``explore.neighbourhood_graph`` output: one category (and
-    legend entry) per kind, coloured by kind, the centre node larger, edges labelled on hover."""
+#: Layered neighbourhood drawing: pixels between the rows of a column; the width (pixels) the
+#: drawing is laid out for (the main column of a page in a 1440-pixel window; wider only spreads
+#: the columns); the widest a label may be (it is cut with "…" beyond; the full text is in the
+#: tooltip).
+ROW_PX, DRAWING_PX, LABEL_PX = 22, 960, 200
+
+
+def label_width(columns: int) -> int:
+    """The widest a label may be (pixels) when ``columns`` columns share :data:`DRAWING_PX`: each
+    label sits on the outer side of its node, so it must fit in the gap to the next column (and
+    the outermost ones in the margins)."""
+    return int(min(LABEL_PX, (DRAWING_PX - 40 - 16 * (columns - 1)) / (columns + 1)))
+
+
+def neighbourhood_layout(graph: dict[str, Any]) -> tuple[dict[str, tuple[int, int]], int]:
+    """Positions (pixels) of the nodes of ``explore.neighbourhood_graph`` output, in columns: the
+    centre in the middle, what was reached by following edges backwards (upstream: its goals,
+    plans …) in columns to its left, one per hop, and what was reached forwards (downstream: its
+    tasks, indicators …) to its right. In each column the nodes are ordered by their parent's
+    row, then by the edge that reached them and their code, so that each node's children sit
+    together next to it. Returns ``({id: (x, y)}, rows of the tallest column)``."""
+    column: dict[str, int] = {}
+    for n in graph["nodes"]:
+        column[n["id"]] = 0 if n["side"] is None else (-n["depth"] if n["side"] == "in" else n["depth"])
+    by_column: dict[int, list[dict[str, Any]]] = {}
+    for n in graph["nodes"]:
+        by_column.setdefault(column[n["id"]], []).append(n)
+    row: dict[str, float] = {}
+    for c in sorted(by_column, key=abs):
+        members = sorted(by_column[c], key=lambda n: (row.get(n["parent"], 0.0), n["via"] or "", n["code"]))
+        for i, n in enumerate(members):
+            row[n["id"]] = i - (len(members) - 1) / 2
+    tallest = max(len(m) for m in by_column.values())
+    return {i: (column[i] * 100, round(row[i] * ROW_PX)) for i in column}, tallest
+
+
+def neighbourhood_options(graph: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """An ECharts graph of ``explore.neighbourhood_graph`` output, laid out in columns by
+    :func:`neighbourhood_layout` (no force layout: it stays readable at depth 3), one category
+    (and legend entry) per kind, coloured by kind, the centre larger. Each node's label says how
+    it is linked to the node beside it (``分解 →`` / ``← 分解``: its edge label, in grey) then its
+    code and name, on the outer side of its column; a node with neighbours not drawn carries the
+    expand cue ``▸ +n`` and a thick border (click it to open it there). Every edge's label shows on
+    hover. Returns the options and the drawing height (pixels) that keeps one row per
+    :data:`ROW_PX`."""
     colours = state.kind_colours()
     kinds = state.uniq(n["kind"] for n in graph["nodes"])
     index = {k: i for i, k in enumerate(kinds)}
+    places, tallest = neighbourhood_layout(graph)
+    width = label_width(len({x for x, _ in places.values()}))
     nodes = []
     for n in graph["nodes"]:
         centre = n["id"] == graph["center"]
-        nodes.append({
-            "id": n["id"], "name": f"{n['code']} {_short(n['name'])}" if n["name"] != n["code"] else n["code"],
-            "category": index[n["kind"]], "symbolSize": 34 if centre else max(12, 24 - 4 * n["depth"]),
-            "value": n["id"], "tip": [state.node_text(n)],
-            "label": {"show": centre or len(graph["nodes"]) <= 60},
-            "itemStyle": {"borderColor": "#000", "borderWidth": 2} if centre else {},
-        })
+        x, y = places[n["id"]]
+        text = n["code"] if n["name"] == n["code"] else f"{n['code']} {n['name']}"
+        via = state.edge_label(n["via"], "out" if n["side"] == "out" else "in") if n["via"] else ""
+        cue = f" ▸+{n['hidden']}" if n["hidden"] else ""
+        shown = n["code"] + cue + ("" if n["name"] == n["code"] else f" {n['name']}")  # code and cue first: kept when cut
+        left_side = x < 0
+        entry = {
+            "id": n["id"], "name": text, "x": x, "y": y, "value": n["id"],
+            "category": index[n["kind"]], "symbolSize": 26 if centre else 12,
+            "tip": [state.node_text(n)] + ([via.strip(" →←")] if via else [])
+                   + ([t("hidden_neighbours", n=n["hidden"])] if n["hidden"] else []),
+            "label": {"show": True, "position": "left" if left_side else "right",
+                      "formatter": (f"{{v|{_rich(via)}}} " if via else "") + _rich(shown),
+                      "width": width, "overflow": "truncate"},
+        }
+        if centre:
+            entry["label"] = {"show": True, "position": "top", "distance": 8, "fontWeight": "bold",
+                              "formatter": _rich(_short(text, 22)) + _rich(cue),
+                              "backgroundColor": "rgba(255,255,255,0.9)"}
+            entry["itemStyle"] = {"borderColor": "#000", "borderWidth": 2}
+        elif n["hidden"]:
+            entry["itemStyle"] = {"borderColor": "#424242", "borderWidth": 3}
+        nodes.append(entry)
     links = [{"source": e["source"], "target": e["target"], "value": label(e["type"]), "tip": [label(e["type"])]}
              for e in graph["edges"]]
-    few = len(links) <= 60  # above that the labels would cover the drawing: on hover only
+    height = max(320, tallest * ROW_PX + 90)
     return {
         "tooltip": {"formatter": _JS_TIP},
         "legend": [{"data": [label(k) for k in kinds], "top": 0, "type": "scroll"}],
         "series": [{
-            "type": "graph", "layout": "force", "roam": True, "draggable": True,
+            "type": "graph", "layout": "none", "roam": True, "draggable": False,
+            "top": 50, "bottom": 20, "left": width + 20, "right": width + 20,
             "data": nodes, "links": links,
             "categories": [{"name": label(k), "itemStyle": {"color": colours[k]}} for k in kinds],
             "edgeSymbol": ["none", "arrow"], "edgeSymbolSize": 6,
-            "force": {"repulsion": 320, "edgeLength": [60, 160], "gravity": 0.06},
-            "label": {"position": "right", "fontSize": 11},
-            "lineStyle": {"color": "source", "opacity": 0.6, "curveness": 0.1},
-            "edgeLabel": {"show": few, "formatter": "{c}", "fontSize": 10, "color": "#555"},
-            "emphasis": {"focus": "adjacency", "label": {"show": True}, "edgeLabel": {"show": True}},
+            "label": {"fontSize": 11, "rich": {"v": {"color": "#757575", "fontSize": 10}}},
+            "lineStyle": {"color": "source", "opacity": 0.45, "curveness": 0.15},
+            "edgeLabel": {"show": False, "formatter": "{c}", "fontSize": 10, "color": "#555"},
+            "emphasis": {"focus": "adjacency", "edgeLabel": {"show": True}},
         }],
-    }
+    }, height
+
+
+def _rich(text: str) -> str:
+    """``text`` safe inside an ECharts rich-text label (its ``{`` ``}`` ``|`` are markup)."""
+    return text.replace("{", "（").replace("}", "）").replace("|", "｜")
 
 
 def _size(entry: dict[str, Any], key: str) -> int:
@@ -131,13 +199,23 @@ def tree_options(tree: dict[str, Any], key: str = "children") -> tuple[dict[str,
         cut = (entry.get("omitted") or 0) + (entry.get("truncated") or 0)
         if cut:
             node["name"] += f"  ✂ +{cut}"
-        if depth == 0:  # the root's label above it, clear of its children's labels
+        if depth and not node["children"] and depth < levels:  # a leaf short of the last column: the gap only
+            node["label"] = {"width": inner_width, "overflow": "truncate"}
+        if depth == 0 and key == "children":  # the root's label above it, clear of its children's labels
             node["label"] = {"position": "top", "align": "center", "distance": 8, "fontWeight": "bold",
                              "backgroundColor": "rgba(255,255,255,0.85)"}
+        elif depth == 0:  # upward: the root is the rightmost node, its label beyond it
+            node["label"] = {"position": "right", "align": "left", "verticalAlign": "middle", "fontWeight": "bold",
+                             "width": outer, "overflow": "truncate"}
         return node
 
+    # Labels are cut ("…", the full text in the tooltip) to the room they have: an inner node's to
+    # the gap between two columns, a leaf's (and going up, the root's) to the margin beside the tree.
+    levels = max(per_level)
+    leaf_width, outer = int(DRAWING_PX * 0.3) - 12, int(DRAWING_PX * 0.2) - 12
+    inner_width = max(48, int(DRAWING_PX * 0.5 / max(1, levels)) - 16)
     widest = max(per_level.get(d, 0) for d in range(unfold + 1))
-    height = max(360, min(1600, 20 * widest + 60))
+    height = max(360, min(2400, 24 * widest + 80))  # 24 px a row: 12-px labels never touch
     return {
         "tooltip": {"trigger": "item", "formatter": _JS_TIP},
         "series": [{
@@ -145,10 +223,16 @@ def tree_options(tree: dict[str, Any], key: str = "children") -> tuple[dict[str,
             "top": "2%", "bottom": "2%", "left": "20%" if key == "children" else "30%",
             "right": "30%" if key == "children" else "20%",
             "symbol": "circle", "symbolSize": 11, "expandAndCollapse": True, "initialTreeDepth": -1, "roam": True,
-            "label": ({"position": "left", "verticalAlign": "middle", "fontSize": 12} if key == "children" else
-                      {"position": "top", "align": "center", "distance": 6, "fontSize": 12,
-                       "backgroundColor": "rgba(255,255,255,0.85)"}),
-            "leaves": {"label": {"position": "right" if key == "children" else "left"}},
+            # Inner labels sit between a node and the column nearer the root (left of it going
+            # down, right of it going up), leaves' labels on the outer side: no label crosses
+            # another column's.
+            "label": ({"position": "left", "align": "right", "verticalAlign": "middle", "fontSize": 12,
+                       "width": inner_width, "overflow": "truncate"} if key == "children" else
+                      {"position": "right", "align": "left", "verticalAlign": "middle", "fontSize": 12,
+                       "width": inner_width, "overflow": "truncate"}),
+            "leaves": {"label": {"position": "right", "align": "left", "width": leaf_width, "overflow": "truncate"}
+                       if key == "children" else
+                       {"position": "left", "align": "right", "width": leaf_width, "overflow": "truncate"}},
             "lineStyle": {"width": 1.2},
             "animationDuration": 300,
         }],
@@ -182,13 +266,14 @@ def colour_dot(colour: str | None) -> str:
 
 
 def draw(options: dict[str, Any], key: str, height: int = 560, clickable: bool = False) -> str | None:
-    """Render ECharts ``options``. With ``clickable``, a click on a node reruns the page and the
-    clicked node's id (its ``value``) is returned — once per click; otherwise None."""
+    """Render ECharts ``options`` as SVG (so the labels are elements of the page: the browser tests
+    measure them). With ``clickable``, a click on a node reruns the page and the clicked node's id
+    (its ``value``) is returned — once per click; otherwise None."""
     from streamlit_echarts import JsCode, st_echarts
 
     events = {"click": "function(p){ if (p.dataType === 'node' && p.data && p.data.value) "
                        "{ return p.data.value + '|' + Date.now(); } }"} if clickable else None
-    result = st_echarts(_with_js(options, JsCode), height=f"{height}px", key=key, events=events)
+    result = st_echarts(_with_js(options, JsCode), height=f"{height}px", key=key, events=events, renderer="svg")
     event = (result or {}).get("chart_event") if clickable else None
     if not event or st.session_state.get(f"{key}__seen") == event:
         return None

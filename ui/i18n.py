@@ -56,9 +56,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "neighbourhood": ("关系图", "Neighbourhood graph"),
     "depth": ("层数", "Depth"),
     "hide_kinds": ("隐藏类别", "Hide kinds"),
-    "graph_click_hint": ("点击图中节点可打开它；拖动、滚轮缩放。", "Click a node to open it; drag to move, scroll to zoom."),
-    "cap_notice": ("图中只画了 {shown} 个节点（上限 {cap}），未画出 {omitted} 个：{detail}",
-                   "The drawing shows {shown} nodes (cap {cap}); {omitted} were left out: {detail}"),
+    "graph_click_hint": ("左侧各列是上游（目标、规划……），右侧是下游（任务、指标……），每个标签先写它与旁边节点的关系；"
+                         "▸ +n：还有 n 个相邻节点未画出，点击该节点即以它为中心展开。悬停看连线类型，拖动、滚轮缩放。",
+                         "Columns to the left are upstream (goals, plans …), to the right downstream (tasks, indicators …); "
+                         "each label starts with its relation to the node beside it. ▸ +n: n more neighbours not drawn — "
+                         "click the node to open it there. Hover for the edge types; drag to move, scroll to zoom."),
+    "list_file": ("整改清单", "rectification-list"),
+    "hidden_neighbours": ("还有 {n} 个相邻节点未画出（点击展开）", "{n} more neighbours not drawn (click to open)"),
+    "cap_notice": ("图中只画了 {shown} 个节点（每个节点至多展开 {per_node} 个相邻节点，总数上限 {cap}），未画出 {omitted} 个：{detail}",
+                   "The drawing holds {shown} nodes (each node brings at most {per_node} neighbours, {cap} in all); {omitted} not drawn: {detail}"),
     "tree_cap_notice": ("图中只画了前 {shown} 个节点（上限 {cap}，按层次由上到下），未画出 {omitted} 个；下表列出全部。",
                         "The drawing shows the first {shown} nodes (cap {cap}, top levels first); {omitted} were left "
                         "out; the table below lists them all."),

@@ -350,13 +350,14 @@ def refs(core_key: str, gen: int, ids: tuple[str, ...]) -> dict[str, dict[str, s
 
 
 def xlsx_bytes(report) -> bytes:
-    """The report's rectification lists as an .xlsx workbook (``findings_to_xlsx``)."""
+    """The report's rectification lists as an .xlsx workbook (``findings_to_xlsx``) in the UI's
+    language (headers, messages and suggested actions; names as stored)."""
     import io
 
     from graph.services.rectification.findings import findings_to_xlsx
 
     buffer = io.BytesIO()
-    findings_to_xlsx(report, buffer)
+    findings_to_xlsx(report, buffer, lang=lang())
     return buffer.getvalue()
 
 

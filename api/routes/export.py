@@ -41,14 +41,17 @@ async def export(
                     "as GraphML; xlsx: the rectification workbook (整改清单: the check findings, one sheet per "
                     "responsible unit, as `iqa check --format xlsx`)")] = "ttl",
     as_of: Annotated[IsoDate | None, Query(description="xlsx only: the check date (default today)")] = None,
+    lang: Annotated[Literal["zh", "en"], Query(description="xlsx only: zh (default) or en — the headers, severities, "
+                                                       "messages and suggested actions in English; names stay as stored")] = "zh",
 ) -> Response:
     """Download the graph (Turtle, JSON-LD, GraphML) or the findings workbook (`format=xlsx`: a
     `汇总` sheet and one sheet per responsible unit with 规则, 严重程度, 节点, 名称, 问题描述, 责任部门, 责任人,
-    建议措施, 整改时限). Sent as an attachment."""
+    建议措施, 整改时限; with `lang=en` in English: Summary, Rule, Severity, Node, Name, Problem …). Sent as an
+    attachment."""
     def run(store) -> bytes | str:
         if format == "xlsx":
             buffer = io.BytesIO()
-            findings_to_xlsx(check_report(store, as_of=as_of, config=config), buffer)
+            findings_to_xlsx(check_report(store, as_of=as_of, config=config), buffer, lang=lang)
             return buffer.getvalue()
         if format == "graphml":
             return export_graphml(store)

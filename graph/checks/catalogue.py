@@ -38,6 +38,52 @@ FAMILIES: tuple[tuple[str, str, str], ...] = (
 
 REGENERATE = "python -m graph.checks.catalogue > docs/rules.md"
 
+#: Each rule's suggested action in English (the registry holds the Chinese, ``suggestion_zh``).
+#: tests/services/test_checks.py fails when a rule has none.
+SUGGESTIONS_EN: dict[str, str] = {
+    "CH001": "Review whether this node still agrees with its changed parent, adjust it if needed, "
+             "then mark it reviewed with iqa review",
+    "DG001": "Name a lead unit for this diagnosis point",
+    "DU001": "Assign this duty to a specific post (duty, post and standard settled together)",
+    "DU002": "Add a work standard for this duty (duty, post and standard settled together)",
+    "IS001": "Correct the code of this institution/process/standard to its item's code (item code + Z/L/B), "
+             "or attach it to the right item",
+    "IS002": "Complete the item with its institution (Z), process (L) and standard (B)",
+    "IS003": "Settle the one item this institution/process/standard belongs to; number it afresh for the others",
+    "IS004": "Name the institution (work rule) this process follows",
+    "PL001": "Break this plan down into targets or sub-plans, or withdraw it",
+    "RS001": "Staff this post, or move its work to a staffed post",
+    "RS002": "Settle one lead unit; make the others cooperating units",
+    "SI001": "Set quality control points / monitoring indicators for this standard",
+    "SI002": "Name a responsible post or person, and a lead unit, for this indicator",
+    "SI003": "Set a numeric warning value for this indicator",
+    "SI004": "Analyse why the indicator deviates, set improvement measures and follow up at the next measurement",
+    "TC001": "Give this target a parent target or its plan, or change its layer to the school layer",
+    "TC002": "Break this target down into sub-targets, or assign tasks to carry it out",
+    "TC003": "Link this target to its standard (the standard chain)",
+    "TC004": "Rearrange the parent and child targets or correct the layers, so that no parent is on a lower layer "
+             "than its child",
+    "TC005": "Remove one decomposition, implementation or containment link of the cycle, so that the "
+             "plan–target–task chain has no cycle",
+    "TC006": "Bring the deadline within that of the parent target/plan/task, or move the parent's deadline",
+    "TC007": "Name a lead unit and a responsible person for this target",
+    "TC008": "Break the target chain down to tasks that can be carried out, so that every school goal has tasks",
+    "TK001": "Link this task to its target or parent task",
+    "TK002": "Name the lead unit, the responsible unit and the responsible person of this task",
+    "TK003": "Get the responsible person to finish the task and update its status, or adjust its deadline "
+             "through the proper procedure",
+}
+
+
+def suggestion(rule_id: str, lang: str = "zh") -> str:
+    """The suggested action of rule ``rule_id`` in ``lang`` (``"zh"`` the registry's
+    ``suggestion_zh``, ``"en"`` :data:`SUGGESTIONS_EN`, falling back to the Chinese); ``""`` for an
+    unknown rule id."""
+    rule = RULES.get(rule_id)
+    if rule is None:
+        return ""
+    return SUGGESTIONS_EN.get(rule_id, rule.suggestion_zh) if lang == "en" else rule.suggestion_zh
+
 _ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")  # :func:`x` → `x`
 _DOUBLE = re.compile(r"``(.+?)``")  # ``x`` → `x`
 
@@ -207,7 +253,8 @@ def _family_section(code: str, zh: str, en: str, rules: list[Rule]) -> str:
                 "",
                 f"- 消息: `{r.message_zh}`",
                 f"- message: `{r.message_en}`",
-                f"- 建议措施 (suggested action): {r.suggestion_zh}",
+                f"- 建议措施: {r.suggestion_zh}",
+                f"- suggested action: {SUGGESTIONS_EN.get(r.id, '—')}",
                 ""]
     return "\n".join(out)
 

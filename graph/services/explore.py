@@ -46,50 +46,83 @@ def node_detail(store: GraphStore, node: Node) -> dict[str, Any]:
     return {**node_ref(node), "props": dict(node.props), "relations": relations}
 
 
+#: The most neighbours one node brings into a drawn neighbourhood (the rest are its ``hidden``).
+PER_NODE_CAP = 24
+
+
 def neighbourhood_graph(store: GraphStore, node: Node, depth: int = 1, max_nodes: int = DRAW_CAP,
-                  hide_kinds: Collection[str] = ()) -> dict[str, Any]:
+                  hide_kinds: Collection[str] = (), per_node: int = PER_NODE_CAP) -> dict[str, Any]:
     """The nodes within ``depth`` hops of ``node`` (edges followed both ways), for drawing::
 
-        {"center": id, "depth": d, "cap": max_nodes,
-         "nodes": [{"id", "kind", "code", "name", "depth"}],   # at most max_nodes, centre first
+        {"center": id, "depth": d, "cap": max_nodes, "per_node": per_node,
+         "nodes": [{"id", "kind", "code", "name", "depth",       # at most max_nodes, centre first
+                    "parent", "via", "side",                     # how the walk reached it
+                    "hidden"}],                                   # its neighbours not drawn
          "edges": [{"source", "type", "target"}],              # edges among the drawn nodes
-         "omitted": n, "omitted_by_kind": {kind: n}}           # within depth but not drawn
+         "omitted": n, "omitted_by_kind": {kind: n}}           # met within depth but not drawn
 
-    Nodes are taken breadth first (nearest first; within a level in the store's neighbour order)
-    until ``max_nodes``; the rest within ``depth`` are counted in ``omitted``. Nodes of
-    ``hide_kinds`` (e.g. ``Measurement``) are neither drawn, counted nor walked through.
+    Nodes are taken breadth first (nearest first; within a level in the store's neighbour order),
+    each node bringing at most ``per_node`` new neighbours, until ``max_nodes``. ``parent`` is the
+    node it was reached from (None for the centre), ``via`` the edge type of that step and ``side``
+    ``"out"`` when the step followed an edge forwards (``parent -via-> node``: downstream), ``"in"``
+    when backwards (upstream); a node keeps its parent's side after the first step, so that a
+    drawing can put what is above the centre on one side and what is below on the other.
+    ``hidden`` counts the node's neighbours (not of ``hide_kinds``) that are not drawn: the expand
+    cue of a drawing (open the node to see them). The nodes within ``depth`` that are not drawn —
+    beyond the per-node or the total cap, or reached only through such a node — are counted in
+    ``omitted``.
+    Nodes of ``hide_kinds`` (e.g. ``Measurement``) are neither drawn, counted nor walked through.
+    Raises ValueError for a negative ``depth``.
     """
     if depth < 0:
         raise ValueError("depth must be ≥ 0")
     max_nodes = max(1, max_nodes)
+    per_node = max(1, per_node)
     hidden = frozenset(hide_kinds) - {node.kind}
     level = {node.id: 0}
-    order: list[Node] = [node]
+    how: dict[str, tuple[str | None, str | None, str | None]] = {node.id: (None, None, None)}
+    drawn: list[Node] = [node]
+    drawn_ids = {node.id}
+    left: list[Node] = []
     queue: deque[Node] = deque([node])
     while queue:
         current = queue.popleft()
         d = level[current.id]
         if d >= depth:
             continue
-        for _, other in store.neighbors(current.id, None, "both"):
+        brought = 0
+        for edge, other in store.neighbors(current.id, None, "both"):
             if other.id in level or other.kind in hidden:
                 continue
             level[other.id] = d + 1
-            order.append(other)
-            queue.append(other)
-    kept = order[:max_nodes]
-    kept_ids = {n.id for n in kept}
+            queue.append(other)  # walked either way: what is not drawn is counted in omitted
+            if current.id in drawn_ids and brought < per_node and len(drawn) < max_nodes:
+                brought += 1
+                step = "out" if edge.source == current.id else "in"
+                how[other.id] = (current.id, edge.type, how[current.id][2] or step)
+                drawn.append(other)
+                drawn_ids.add(other.id)
+            else:
+                left.append(other)
+    kept_ids = drawn_ids
     edges = []
     seen_edges: set[tuple[str, str, str]] = set()
-    for n in kept:
-        for edge, other in store.neighbors(n.id, None, "out"):
-            if other.id in kept_ids and edge.key not in seen_edges:
-                seen_edges.add(edge.key)
-                edges.append({"source": edge.source, "type": edge.type, "target": edge.target})
-    left = order[max_nodes:]
+    nodes = []
+    for n in drawn:
+        out_of_view = set()
+        for edge, other in store.neighbors(n.id, None, "both"):
+            if other.id in kept_ids:
+                if edge.source == n.id and edge.key not in seen_edges:
+                    seen_edges.add(edge.key)
+                    edges.append({"source": edge.source, "type": edge.type, "target": edge.target})
+            elif other.kind not in hidden:
+                out_of_view.add(other.id)
+        parent, via, side = how[n.id]
+        nodes.append({**node_ref(n), "depth": level[n.id], "parent": parent, "via": via, "side": side,
+                      "hidden": len(out_of_view)})
     return {
-        "center": node.id, "depth": depth, "cap": max_nodes,
-        "nodes": [{**node_ref(n), "depth": level[n.id]} for n in kept],
+        "center": node.id, "depth": depth, "cap": max_nodes, "per_node": per_node,
+        "nodes": nodes,
         "edges": edges,
         "omitted": len(left),
         "omitted_by_kind": dict(sorted(Counter(n.kind for n in left).items())),
@@ -179,5 +212,5 @@ def select_findings(report: CheckReport, *, rules: Iterable[str] | None = None,
     return CheckReport([f for f in report.findings if keep(f)], report.as_of, report.rules, report.owner)
 
 
-__all__ = ["DRAW_CAP", "cap_tree", "count_tree", "flatten_tree", "neighbourhood_graph", "node_detail", "node_ref",
+__all__ = ["DRAW_CAP", "PER_NODE_CAP", "cap_tree", "count_tree", "flatten_tree", "neighbourhood_graph", "node_detail", "node_ref",
            "select_findings"]

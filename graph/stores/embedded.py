@@ -169,6 +169,9 @@ class EmbeddedStore(GraphStore):
         except PermissionError:
             if not self.path.exists():
                 raise StoreError(f"{self.path}: cannot create the store here (permission denied)") from None
+        except (FileNotFoundError, NotADirectoryError):
+            raise StoreError(f"{self.path}: cannot create the store here (the folder {self.path.parent} "
+                             "does not exist)") from None
         try:
             db = self._connect()
             # Reading one page proves the file is a database before anything else is asked of it.

@@ -5,6 +5,7 @@ environment of the machine leaks in."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
 import pytest
 from api_helpers import ENTRIES, demo_store
@@ -35,18 +36,21 @@ def base_url(host: str) -> str:
 
 
 @pytest.fixture
-def make_client(store) -> Callable[..., TestClient]:
-    """``make_client(store=None, **settings)``: a TestClient over ``store`` (default: the fixture's)
-    with the test tokens configured and the given Settings fields (e.g. ``api_host="0.0.0.0"``).
-    The requests come in on a socket whose local address is ``api_host`` (default 127.0.0.1: the
-    ASGI ``server`` of the TestClient, and the Host header), as a server bound there would see."""
+def make_client(store) -> Iterator[Callable[..., TestClient]]:
+    """``make_client(store=None, **settings)``: a started TestClient (its lifespan has run, as a
+    server's would: the app's store is open until the test ends) over ``store`` (default: the
+    fixture's) with the test tokens configured and the given Settings fields (e.g.
+    ``api_host="0.0.0.0"``). The requests come in on a socket whose local address is ``api_host``
+    (default 127.0.0.1: the ASGI ``server`` of the TestClient, and the Host header), as a server
+    bound there would see."""
+    with ExitStack() as started:
 
-    def make(store_: GraphStore | None = None, **fields) -> TestClient:
-        fields.setdefault("api_tokens", ENTRIES)
-        app = create_app(Settings(**fields), store_ if store_ is not None else store)
-        return TestClient(app, base_url=base_url(fields.get("api_host", "127.0.0.1")))
+        def make(store_: GraphStore | None = None, **fields) -> TestClient:
+            fields.setdefault("api_tokens", ENTRIES)
+            app = create_app(Settings(**fields), store_ if store_ is not None else store)
+            return started.enter_context(TestClient(app, base_url=base_url(fields.get("api_host", "127.0.0.1"))))
 
-    return make
+        yield make
 
 
 @pytest.fixture

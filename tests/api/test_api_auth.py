@@ -124,11 +124,11 @@ def test_tokens_from_the_environment(monkeypatch, make_client):
     from api.main import create_app
     from fastapi.testclient import TestClient
 
-    client = TestClient(create_app(None, make_client().app.state.iqa.store.inner), base_url="http://0.0.0.0")
-    assert client.get(f"{API}/nodes").status_code == 401
-    r = client.patch(f"{API}/nodes/{NODE}", json={"props": {"note": "env"}}, headers={"Authorization": f"Bearer {token}"})
-    assert r.status_code == 200
-    assert client.app.state.iqa.editor.audit.entries()[-1]["who"] == "env-editor"
+    with TestClient(create_app(None, make_client().app.state.iqa.store.inner), base_url="http://0.0.0.0") as client:
+        assert client.get(f"{API}/nodes").status_code == 401
+        r = client.patch(f"{API}/nodes/{NODE}", json={"props": {"note": "env"}}, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200
+        assert client.app.state.iqa.editor.audit.entries()[-1]["who"] == "env-editor"
 
 
 def test_tokens_from_the_config_file_and_the_environment_wins(tmp_path, monkeypatch, make_client):
@@ -142,13 +142,13 @@ def test_tokens_from_the_config_file_and_the_environment_wins(tmp_path, monkeypa
     store = make_client().app.state.iqa.store.inner
     settings = Settings(config=tmp_path / "iqa.yaml")
     assert settings.api_anonymous_read is False and settings.api_max_upload_mb == 5
-    client = TestClient(create_app(Settings(config=tmp_path / "iqa.yaml"), store), base_url="http://127.0.0.1")
-    assert client.get(f"{API}/nodes").status_code == 401  # anonymous_read: false even on loopback
-    assert client.get(f"{API}/audit", headers={"Authorization": f"Bearer {file_token}"}).status_code == 200
+    with TestClient(create_app(Settings(config=tmp_path / "iqa.yaml"), store), base_url="http://127.0.0.1") as client:
+        assert client.get(f"{API}/nodes").status_code == 401  # anonymous_read: false even on loopback
+        assert client.get(f"{API}/audit", headers={"Authorization": f"Bearer {file_token}"}).status_code == 200
     monkeypatch.setenv("IQA_API_TOKENS", json.dumps([token_entry("env-reader", "reader", env_token).model_dump()]))
-    client = TestClient(create_app(Settings(config=tmp_path / "iqa.yaml"), store), base_url="http://127.0.0.1")
-    assert client.get(f"{API}/nodes", headers={"Authorization": f"Bearer {env_token}"}).status_code == 200
-    assert client.get(f"{API}/nodes", headers={"Authorization": f"Bearer {file_token}"}).status_code == 401
+    with TestClient(create_app(Settings(config=tmp_path / "iqa.yaml"), store), base_url="http://127.0.0.1") as client:
+        assert client.get(f"{API}/nodes", headers={"Authorization": f"Bearer {env_token}"}).status_code == 200
+        assert client.get(f"{API}/nodes", headers={"Authorization": f"Bearer {file_token}"}).status_code == 401
 
 
 def test_an_api_only_config_file_configures_no_rules(tmp_path, make_client):
@@ -203,11 +203,11 @@ def test_iqa_token_new_prints_a_working_entry(tmp_path, make_client):
     from api.main import create_app
     from fastapi.testclient import TestClient
 
-    client = TestClient(create_app(Settings(api_host="0.0.0.0"), make_client().app.state.iqa.store.inner),
-                        base_url="http://0.0.0.0")
-    r = client.patch(f"{API}/nodes/{NODE}", json={"props": {"note": "cli"}}, headers={"Authorization": f"Bearer {token}"})
-    assert r.status_code == 200
-    assert client.app.state.iqa.editor.audit.entries()[-1]["who"] == "教务处"
+    with TestClient(create_app(Settings(api_host="0.0.0.0"), make_client().app.state.iqa.store.inner),
+                    base_url="http://0.0.0.0") as client:
+        r = client.patch(f"{API}/nodes/{NODE}", json={"props": {"note": "cli"}}, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200
+        assert client.app.state.iqa.editor.audit.entries()[-1]["who"] == "教务处"
     bad = CliRunner().invoke(cli, ["token", "new", "--role", "root", "--name", "x"])
     assert bad.exit_code != 0
 

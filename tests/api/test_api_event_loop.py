@@ -24,17 +24,18 @@ def test_health_answers_while_an_unknown_id_is_looked_up(store, monkeypatch) -> 
     app = create_app(Settings(), store)
 
     async def scenario() -> tuple[float, bool, int]:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            unknown = asyncio.create_task(client.get("/api/v1/nodes/Target:NO-SUCH-GOAL"))
-            await asyncio.sleep(0.2)  # the lookup is under way
-            t = time.perf_counter()
-            health = await client.get("/api/v1/health")
-            elapsed = time.perf_counter() - t
-            pending = not unknown.done()
-            missing = await unknown
-        assert health.status_code == 200
-        return elapsed, pending, missing.status_code
+        async with app.router.lifespan_context(app):  # the store opens as a server starts it
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+                unknown = asyncio.create_task(client.get("/api/v1/nodes/Target:NO-SUCH-GOAL"))
+                await asyncio.sleep(0.2)  # the lookup is under way
+                t = time.perf_counter()
+                health = await client.get("/api/v1/health")
+                elapsed = time.perf_counter() - t
+                pending = not unknown.done()
+                missing = await unknown
+            assert health.status_code == 200
+            return elapsed, pending, missing.status_code
 
     elapsed, pending, status = asyncio.run(scenario())
     assert status == 404

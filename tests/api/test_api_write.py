@@ -259,7 +259,7 @@ def test_50_concurrent_patches_each_setting_a_distinct_property_all_land(slow_cl
         start.wait()
         return client.patch(f"{API}/nodes/{NODE}", json={"props": {f"p{i:02d}": i}}, headers=ED).status_code
 
-    with client, ThreadPoolExecutor(max_workers=50) as pool:
+    with ThreadPoolExecutor(max_workers=50) as pool:  # the client is started (make_client)
         statuses = list(pool.map(patch, range(50)))
     assert statuses == [200] * 50
     props = store.get_node(NODE).props
@@ -281,7 +281,7 @@ def test_concurrent_patches_on_one_version_let_exactly_one_win(slow_client):
         return client.patch(f"{API}/nodes/{NODE}", json={"props": {"winner": i}},
                             headers={**ED, "If-Match": etag}).status_code
 
-    with client, ThreadPoolExecutor(max_workers=20) as pool:
+    with ThreadPoolExecutor(max_workers=20) as pool:
         statuses = list(pool.map(patch, range(20)))
     assert statuses.count(200) == 1 and statuses.count(409) == 19
 
@@ -297,18 +297,17 @@ def test_reads_during_writes_never_fail(client, store):
                 if r.status_code != 200:
                     errors.append(f"{path}: {r.status_code}")
 
-    with client:
-        readers = [threading.Thread(target=read) for _ in range(4)]
-        for t in readers:
-            t.start()
-        for i in range(40):
-            client.put(f"{API}/nodes/Task:RACE-{i}", json={"props": {"name": f"并发{i}"}}, headers=ED)
-            client.put(f"{API}/edges", params={"source": NODE, "type": "decomposes_to", "target": f"Task:RACE-{i}"},
-                       headers=ED)
-            client.delete(f"{API}/nodes/Task:RACE-{i}", headers=ED)
-        stop.set()
-        for t in readers:
-            t.join()
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for t in readers:
+        t.start()
+    for i in range(40):
+        client.put(f"{API}/nodes/Task:RACE-{i}", json={"props": {"name": f"并发{i}"}}, headers=ED)
+        client.put(f"{API}/edges", params={"source": NODE, "type": "decomposes_to", "target": f"Task:RACE-{i}"},
+                   headers=ED)
+        client.delete(f"{API}/nodes/Task:RACE-{i}", headers=ED)
+    stop.set()
+    for t in readers:
+        t.join()
     assert not errors
 
 

@@ -113,7 +113,7 @@ def test_cli_diagnose_and_rectify(tmp_path, monkeypatch):
     res = runner.invoke(app, base + ["diagnose", "--as-of", "2025-12-31", "--format", "html", "-o", "r.html"])
     assert res.exit_code == 0 and (tmp_path / "r.html").exists()
     res = runner.invoke(app, base + ["diagnose", "--unit", "NOPE"])
-    assert res.exit_code == 2 and "NOPE" in res.output
+    assert res.exit_code == 5 and "NOPE" in res.output
     res = runner.invoke(app, base + ["rectify", "export", "--unit", "XB01", "--as-of", "2025-12-31"])
     assert res.exit_code == 0, res.output
     listed = tmp_path / "整改清单-机械工程系.xlsx"

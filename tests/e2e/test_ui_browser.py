@@ -167,7 +167,7 @@ def test_search_a_code_open_its_trace_and_screenshot(ui_server, browser, tmp_pat
     assert f"node=Target%3A{CODE}" in browser.current_url or f"node=Target:{CODE}" in browser.current_url
     wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "追溯"))
     wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h3"), CODE))
-    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".echarts-container canvas"))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".echarts-container svg text"))
     # Streamlit renders a page in several deltas over its websocket, and the previous page's h3
     # already named CODE: reading the body once raced the rest of the trace page (the flaky
     # failure). Wait until the owner line and the status legend have arrived.
@@ -182,3 +182,41 @@ def test_search_a_code_open_its_trace_and_screenshot(ui_server, browser, tmp_pat
         target = ROOT / "docs" / "screenshots" / "trace.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, target)
+
+
+#: The label boxes of the drawings on the page (ECharts draws SVG: each label is a <text>).
+LABEL_BOXES_JS = """
+const out = [];
+document.querySelectorAll('.echarts-container svg text').forEach(t => {
+  const r = t.getBoundingClientRect();
+  if (r.width > 0 && r.height > 0) out.push([t.textContent, r.left, r.top, r.right, r.bottom]);
+});
+return out;"""
+
+
+def overlapping(boxes: list[list]) -> list[tuple[str, str]]:
+    """Pairs of label boxes ``[text, left, top, right, bottom]`` that overlap by more than a pixel."""
+    pairs = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a[1] < b[3] - 1 and b[1] < a[3] - 1 and a[2] < b[4] - 1 and b[2] < a[4] - 1:
+                pairs.append((a[0], b[0]))
+    return pairs
+
+
+@pytest.mark.parametrize("page, shot", [
+    ("/trace?node=Task:RW-0223", "trace-up.png"),             # a task up to the school goals and plans
+    (f"/trace?node=Target:{CODE}", "trace-down.png"),          # a target down to its tasks
+    (f"/browse?node=Target:{CODE}", "neighbourhood.png"),      # its neighbourhood, upstream and downstream
+])
+def test_the_drawings_labels_do_not_overlap(ui_server, browser, tmp_path, page, shot):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(ui_server + page)
+    WebDriverWait(browser, 90).until(lambda d: len(d.execute_script(LABEL_BOXES_JS)) >= 5)
+    time.sleep(2)  # the tree's unfolding animation
+    boxes = browser.execute_script(LABEL_BOXES_JS)
+    path = tmp_path / shot
+    assert browser.save_screenshot(str(path))
+    print(f"screenshot: {path}")
+    assert len(boxes) >= 5 and overlapping(boxes) == [], overlapping(boxes)

@@ -272,7 +272,7 @@ def test_cli_errors_keep_the_english_alias_and_skipped_lines_are_text(workdir):
     write_xlsx("t.xlsx", {"诊断": [["诊断要素", "诊断点"], ["目标定位", "对应"]],
                           "部门": [["编号", "名称", "类型"], ["JWC", "教务处", "院级"]]})
     strict = _cli("--store", "s.sqlite", "load", "t.xlsx")
-    assert strict.exit_code == 2 and _flat("required column 诊断项目 [item] is missing") in _flat(strict.output)
+    assert strict.exit_code == 5 and _flat("required column 诊断项目 [item] is missing") in _flat(strict.output)
     partial = _flat(_cli("--store", "s.sqlite", "load", "--partial", "t.xlsx").output)
     assert "{" not in partial and "'location'" not in partial
     assert _flat("skipped: t.xlsx 诊断!1: required column 诊断项目 [item] is missing") in partial

@@ -49,12 +49,12 @@ def test_single_csv_files_and_rules(folder):
     assert data["findings"] and all(f["rule"] == "TC001" for f in data["findings"])
 
 
-def test_a_file_that_cannot_be_read_is_exit_2_naming_it(tmp_path):
+def test_a_file_that_cannot_be_read_is_a_data_error_exit_5_naming_it(tmp_path):
     result = run("check", str(tmp_path / "nope.xlsx"))
-    assert result.exit_code == 2 and "nope.xlsx" in result.output
+    assert result.exit_code == 5 and "nope.xlsx" in result.output
 
 
-def test_a_bad_row_is_exit_2_naming_where(tmp_path):
+def test_a_bad_row_is_a_data_error_exit_5_naming_where(tmp_path):
     (tmp_path / "目标.csv").write_text("编号,目标名称,层面\nT1,,学校\n", encoding="utf-8")
     result = run("check", str(tmp_path / "目标.csv"))
-    assert result.exit_code == 2 and "目标!2:目标名称: required cell is empty" in result.output
+    assert result.exit_code == 5 and "目标!2:目标名称: required cell is empty" in result.output

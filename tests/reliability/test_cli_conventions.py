@@ -67,7 +67,7 @@ def test_load_dash_reads_a_workbook_from_standard_input(store_path, tmp_path):
     with EmbeddedStore(store_path) as store:
         assert store.get_node("OrgUnit:D9").props["name"] == "质控办"
     bad = CliRunner().invoke(cli, ["--store", store_path, "load", "-"], input="编号,名称\nD8,教务处\n".encode())
-    assert bad.exit_code == 2 and "<stdin>" in bad.stderr and "not an .xlsx workbook" in bad.stderr
+    assert bad.exit_code == 5 and "<stdin>" in bad.stderr and "not an .xlsx workbook" in bad.stderr
 
 
 def test_files_the_cli_writes_are_private(tmp_path, monkeypatch):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -42,12 +44,29 @@ def demo():
     store.close()
 
 
+_started: list[ExitStack] = []
+
+
+@pytest.fixture(autouse=True)
+def _clients_stop_with_the_test() -> Iterator[None]:
+    """The clients :func:`client` starts are stopped (their app's lifespan ends) after each test."""
+    with ExitStack() as stack:
+        _started.append(stack)
+        yield
+        _started.pop()
+
+
+def started(c: TestClient) -> TestClient:
+    """``c`` entered (its app's lifespan has run: the store is open, as in a server) until the test ends."""
+    return _started[-1].enter_context(c)
+
+
 def client(demo, socket: str = "127.0.0.1", *, host: str | None = None, peer: str = "203.0.113.7",
            **fields) -> TestClient:
-    """A client whose requests come in on a socket with local address ``socket`` (the ASGI
+    """A started client whose requests come in on a socket with local address ``socket`` (the ASGI
     ``server``) from ``peer``, sending ``Host: <host>`` (default: ``socket``)."""
     fields.setdefault("api_tokens", ENTRIES)
-    c = TestClient(create_app(Settings(**fields), demo), base_url=f"http://{socket}", client=(peer, 50000))
+    c = started(TestClient(create_app(Settings(**fields), demo), base_url=f"http://{socket}", client=(peer, 50000)))
     if host is not None:
         c.headers["host"] = host
     return c
@@ -142,11 +161,15 @@ def test_a_bad_token_is_refused_before_a_byte_of_the_body_is_read(demo):
                 "scheme": "http", "path": f"{API}/load", "raw_path": f"{API}/load".encode(), "root_path": "",
                 "query_string": b"", "headers": headers, "client": ("203.0.113.7", 1), "server": ("127.0.0.1", 80)}
 
-    for token in (new_token(), None):
-        reads.clear()
-        sent.clear()
-        asyncio.run(app(scope(token), receive, send))
-        assert sent[0]["status"] == 401 and not reads
+    async def requests() -> None:
+        async with app.router.lifespan_context(app):  # the store opens as a server starts it
+            for token in (new_token(), None):
+                reads.clear()
+                sent.clear()
+                await app(scope(token), receive, send)
+                assert sent[0]["status"] == 401 and not reads
+
+    asyncio.run(requests())
 
 
 # ------------------------------------------------------------------------ token reload
@@ -162,7 +185,7 @@ def test_a_token_removed_from_the_file_stops_working_without_a_restart(demo, tmp
         os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # a visibly new mtime
 
     write("kept", "removed")
-    c = TestClient(create_app(Settings(config=config), demo), base_url="http://127.0.0.1")
+    c = started(TestClient(create_app(Settings(config=config), demo), base_url="http://127.0.0.1"))
     bearer = lambda t: {"Authorization": f"Bearer {t}"}  # noqa: E731
     assert c.get(READ, headers=bearer(removed)).status_code == 200
     write("kept")
@@ -177,8 +200,8 @@ def test_a_token_removed_from_the_file_stops_working_without_a_restart(demo, tmp
 def test_an_upload_named_like_a_folder_is_a_clean_422(name, tmp_path):
     store = EmbeddedStore(None)
     try:
-        c = TestClient(create_app(Settings(api_tokens=ENTRIES), store), base_url="http://127.0.0.1",
-                       raise_server_exceptions=False)
+        c = started(TestClient(create_app(Settings(api_tokens=ENTRIES), store), base_url="http://127.0.0.1",
+                               raise_server_exceptions=False))
         r = c.post(f"{API}/load", headers=auth("editor"), files=[("files", (name, b"a,b\n1,2\n", "text/csv"))])
         assert r.status_code == 422, r.text
         assert r.json()["type"].endswith("bad-file-name")

@@ -83,7 +83,8 @@ def test_neighbourhood_graph_respects_depth_and_cap_and_says_what_it_left_out(st
     one = neighbourhood_graph(store, s, depth=1)
     assert {n["id"] for n in one["nodes"]} == {"Target:S", "Plan:P", "Target:D1", "Target:D2", "OrgUnit:JW"}
     assert one["omitted"] == 0 and one["nodes"][0] == {"id": "Target:S", "kind": "Target", "code": "S",
-                                                        "name": "学校目标", "depth": 0}
+                                                        "name": "学校目标", "depth": 0, "parent": None,
+                                                        "via": None, "side": None, "hidden": 0}
     assert {(e["source"], e["target"]) for e in one["edges"]} >= {("Plan:P", "Target:S"), ("Target:S", "OrgUnit:JW")}
     capped = neighbourhood_graph(store, s, depth=2, max_nodes=3)
     assert len(capped["nodes"]) == 3 and capped["nodes"][0]["id"] == "Target:S"
@@ -94,6 +95,23 @@ def test_neighbourhood_graph_respects_depth_and_cap_and_says_what_it_left_out(st
     assert all(e["source"] in kept and e["target"] in kept for e in capped["edges"])
     hidden = neighbourhood_graph(store, s, depth=2, hide_kinds={"OrgUnit"})
     assert not any(n["kind"] == "OrgUnit" for n in hidden["nodes"])
+
+
+def test_neighbourhood_graph_says_how_each_node_was_reached_and_what_it_hides(store):
+    s = store.get_node("Target:S")
+    one = {n["id"]: n for n in neighbourhood_graph(store, s, depth=1)["nodes"]}
+    # Plan:P -decomposes_to-> Target:S: upstream; Target:S -decomposes_to-> Target:D1: downstream
+    assert (one["Plan:P"]["parent"], one["Plan:P"]["via"], one["Plan:P"]["side"]) == ("Target:S", "decomposes_to", "in")
+    assert (one["Target:D1"]["via"], one["Target:D1"]["side"]) == ("decomposes_to", "out")
+    # D1's own neighbours beyond depth 1 (its task, its indicator …) are its hidden count, the centre hides none
+    assert one["Target:D1"]["hidden"] == len({o.id for _, o in store.neighbors("Target:D1", None, "both")}) - 1 > 0
+    assert one["Target:S"]["hidden"] == 0
+    two = {n["id"]: n for n in neighbourhood_graph(store, s, depth=2)["nodes"]}
+    assert two["Task:K1"]["side"] == "out" and two["Task:K1"]["parent"] == "Target:D1"  # keeps its parent's side
+    # one neighbour per node: the centre brings one, the rest are omitted and in its hidden count
+    narrow = neighbourhood_graph(store, s, depth=1, per_node=1)
+    assert len(narrow["nodes"]) == 2 and narrow["omitted"] == 3
+    assert narrow["nodes"][0]["hidden"] == 3 and narrow["per_node"] == 1
 
 
 def test_cap_tree_keeps_the_top_levels_and_counts_the_rest(store):

@@ -90,7 +90,9 @@ def test_browse_graph_is_capped_and_says_what_it_left_out(open_page):
     at.slider(key="browse_depth").set_value(3).run()
     assert not at.exception
     notice = " ".join(i.value for i in at.info)
-    assert "图中只画了 300 个节点（上限 300），未画出" in notice
+    assert "（每个节点至多展开 24 个相邻节点，总数上限 100），未画出" in notice
+    drawn = int(notice.split("图中只画了 ")[1].split(" ")[0])
+    assert 25 <= drawn <= 100  # the unit and its first 24 neighbours at least, never over the cap
 
 
 # ------------------------------------------------------------------------------ trace

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from graph.checks import RULES, SEVERITIES
+from graph.checks.catalogue import suggestion
 from graph.services.explore import select_findings
 from graph.services.rectification.findings import NO_UNIT_KEY, rectification_lists
 from ui import state, widgets
@@ -46,7 +47,7 @@ if not shown.findings:
     st.stop()
 
 st.download_button(t("download_all"), data=lambda: state.xlsx_bytes(shown), type="primary",
-                   file_name=f"整改清单-{as_of.isoformat()}.xlsx", key="checks_download_all",
+                   file_name=f"{t('list_file')}-{as_of.isoformat()}.xlsx", key="checks_download_all",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 st.subheader(t("rectification_lists"))
@@ -62,10 +63,10 @@ for unit_id, findings in lists.items():
             state.label("name"): [f.name for f in findings],
             t("message"): [f.message_en if en else f.message for f in findings],
             state.label("Person"): [f.person_name or "" for f in findings],
-            t("suggestion"): [RULES[f.rule].suggestion_zh for f in findings],
+            t("suggestion"): [suggestion(f.rule, state.lang()) for f in findings],
         })
         st.dataframe(frame, hide_index=True, width="stretch")
         one = select_findings(shown, units=[unit_id])
         st.download_button(t("download_unit"), data=lambda one=one: state.xlsx_bytes(one),
-                           file_name=f"整改清单-{unit.replace('/', '_')}-{as_of.isoformat()}.xlsx", key=f"checks_download_{unit_id}",
+                           file_name=f"{t('list_file')}-{unit.replace('/', '_')}-{as_of.isoformat()}.xlsx", key=f"checks_download_{unit_id}",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

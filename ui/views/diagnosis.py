@@ -184,12 +184,14 @@ if layers:
 st.subheader(tt("warning_list"))
 if data["warnings"]:
     rows = []
+    en = state.lang() == "en"  # the warnings' labels and messages in the UI's language; names as stored
     for w in data["warnings"]:
         rows.append({
-            tt("kind"): w["label"], tt("problem"): w["message"], tt("owner"): widgets.owner_text(w["owner"]),
+            tt("kind"): w["label_en"] if en else w["label"], tt("problem"): w["message_en"] if en else w["message"],
+            tt("owner"): widgets.owner_text(w["owner"]),
             tt("inherited"): w["owner_inherited_from"] or "",
-            tt("goals"): "、".join(g["code"] for g in w["school_goals"]),
-            tt("also"): "；".join(a["message"] for a in w["absorbed"]),
+            tt("goals"): (", " if en else "、").join(g["code"] for g in w["school_goals"]),
+            tt("also"): ("; " if en else "；").join(a["message_en"] if en else a["message"] for a in w["absorbed"]),
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 else:

@@ -67,6 +67,21 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "rectification_overdue": ("整改逾期", "error", "督促落实整改措施，按期完成整改并更新整改状态"),
     "chain": ("目标链断裂", "error", "按规则建议补全目标链"),
 }
+#: Each kind's label and suggested action in English (``label_en``, ``suggestion_en`` of a warning).
+KINDS_EN: dict[str, tuple[str, str]] = {
+    "indicator_breach": ("indicator warning", "Analyse why the indicator deviates, set improvement measures "
+                                              "and follow up at the next measurement"),
+    "indicator_stale": ("indicator data missing or stale", "Collect and enter the measurements at the "
+                                                           "collection frequency, and check the data source"),
+    "task_overdue": ("task overdue", "Get the responsible person to finish the task and update its status, "
+                                     "or adjust its deadline through the proper procedure"),
+    "task_at_risk": ("task at risk", "Find why the task lags and act so that it finishes on time"),
+    "low_achievement": ("low achievement", "Analyse why the target is not reached, adjust the tasks or "
+                                           "revise the target, and take it into the next round of improvement"),
+    "rectification_overdue": ("rectification overdue", "Carry out the rectification measures, finish on "
+                                                       "time and update the rectification status"),
+    "chain": ("broken target chain", "Complete the target chain as the rule suggests"),
+}
 KIND_ORDER = tuple(KINDS)
 SEVERITY_ORDER = ("error", "warning")
 #: absorbable warning (kind, or ``chain:<rule>``) → the warnings below it that explain it.
@@ -97,6 +112,7 @@ class DiagnosisWarning:
     absorbed: list[dict[str, Any]] = field(default_factory=list)
     suggestion: str = ""
     rectification: dict[str, Any] | None = None
+    message_en: str = ""
 
     @property
     def cause_key(self) -> str:
@@ -114,14 +130,31 @@ class DiagnosisWarning:
         return KINDS[self.kind][0]
 
     @property
+    def label_en(self) -> str:
+        """The label in English (the rule's English title for a chain warning)."""
+        if self.kind == "chain" and self.rule in RULES:
+            return RULES[self.rule].title_en
+        return KINDS_EN[self.kind][0]
+
+    @property
+    def suggestion_en(self) -> str:
+        """The suggested action in English (the rule's, for a chain warning)."""
+        if self.kind == "chain" and self.rule:
+            from graph.checks.catalogue import suggestion
+
+            return suggestion(self.rule, "en")
+        return KINDS_EN[self.kind][1]
+
+    @property
     def unit(self) -> dict[str, str] | None:
         u = self.owner.unit if self.owner else None
         return {"id": u.id, "name": u.name} if u is not None else None
 
     def summary(self) -> dict[str, Any]:
-        """``{"id", "kind", "label", "node", "name", "message"}``: how an absorbed warning is listed."""
-        return {"id": self.id, "kind": self.kind, "label": self.label, "node": self.node.id,
-                "name": self.node.name, "message": self.message}
+        """``{"id", "kind", "label", "label_en", "node", "name", "message", "message_en"}``: how an
+        absorbed warning is listed."""
+        return {"id": self.id, "kind": self.kind, "label": self.label, "label_en": self.label_en, "node": self.node.id,
+                "name": self.node.name, "message": self.message, "message_en": self.message_en or self.message}
 
     def sort_key(self) -> tuple:
         unit = self.unit["name"] if self.unit else "\uffff"
@@ -130,20 +163,23 @@ class DiagnosisWarning:
     def to_dict(self) -> dict[str, Any]:
         own = self.owner
         return {
-            "id": self.id, "kind": self.kind, "label": self.label, "rule": self.rule, "severity": self.severity,
-            "node": NodeRef.of(self.node).to_dict(), "message": self.message, "facts": self.facts,
+            "id": self.id, "kind": self.kind, "label": self.label, "label_en": self.label_en, "rule": self.rule,
+            "severity": self.severity, "node": NodeRef.of(self.node).to_dict(), "message": self.message,
+            "message_en": self.message_en or self.message, "facts": self.facts,
             "owner": own.owner_dict() if own else {"person": None, "post": None, "unit": None},
             "owner_inherited_from": own.inherited_from if own else None,
             "owner_chain": own.chain if own else [],
             "root_cause": {"id": self.node.id, "name": self.node.name},
             "endangered": self.endangered, "school_goals": self.school_goals, "absorbed": self.absorbed,
-            "suggestion": self.suggestion, "rectification": self.rectification,
+            "suggestion": self.suggestion, "suggestion_en": self.suggestion_en, "rectification": self.rectification,
         }
 
 
-def _make(kind: str, node: Node, message: str, facts: dict[str, Any] | None = None) -> DiagnosisWarning:
+def _make(kind: str, node: Node, message: str, facts: dict[str, Any] | None = None,
+          message_en: str = "") -> DiagnosisWarning:
     label, severity, suggestion = KINDS[kind]
-    return DiagnosisWarning(kind, node, message, severity, facts=facts or {}, suggestion=suggestion)
+    return DiagnosisWarning(kind, node, message, severity, facts=facts or {}, suggestion=suggestion,
+                            message_en=message_en)
 
 
 def indicator_warnings(st: IndicatorStatus) -> list[DiagnosisWarning]:
@@ -157,16 +193,23 @@ def indicator_warnings(st: IndicatorStatus) -> list[DiagnosisWarning]:
                          f"指标 {node.code}「{node.name}」最新测量值 {indicator_value(v, unit)}（{d.isoformat()}）{cmp}预警值 "
                          f"{indicator_value(st.warning, unit)}（目标值 {indicator_value(st.target, unit)}）",
                          {"date": d.isoformat(), "value": v, "warning": st.warning, "target": st.target,
-                          "direction": st.direction, "change": st.change}))
+                          "direction": st.direction, "change": st.change},
+                         f"indicator {node.code} “{node.name}”: latest measurement {indicator_value(v, unit)} "
+                         f"({d.isoformat()}) {'below' if st.direction == 'ge' else 'above'} the warning value "
+                         f"{indicator_value(st.warning, unit)} (target {indicator_value(st.target, unit)})"))
     if st.stale:
         if st.latest is None:
             msg = f"指标 {node.code}「{node.name}」截至 {st.as_of.isoformat()} 无测量数据"
+            msg_en = f"indicator {node.code} “{node.name}”: no measurement as of {st.as_of.isoformat()}"
         else:
             msg = (f"指标 {node.code}「{node.name}」最近一次测量在 {st.latest[0].isoformat()}，已 {st.age_days} 天未更新"
                    f"（采集频次 {node.props.get('frequency') or '未填写'}，应在 {st.window_days} 天内）")
+            msg_en = (f"indicator {node.code} “{node.name}”: last measured on {st.latest[0].isoformat()}, "
+                      f"{st.age_days} days ago (collection frequency {node.props.get('frequency') or 'not given'}: "
+                      f"within {st.window_days} days)")
         out.append(_make("indicator_stale", node, msg,
                          {"latest": st.latest[0].isoformat() if st.latest else None, "age_days": st.age_days,
-                          "window_days": st.window_days, "frequency": node.props.get("frequency")}))
+                          "window_days": st.window_days, "frequency": node.props.get("frequency")}, msg_en))
     return out
 
 
@@ -176,18 +219,24 @@ def task_warnings(ctx: DiagnosisContext, task: Node) -> list[DiagnosisWarning]:
     due = task.props.get("deadline")
     reported = normalise_status(task.props.get("status"))
     label = ctx.onto.label(reported) if reported else "未填写"
+    label_en = ctx.onto.label(reported, "en") if reported else "not given"
     facts = {"deadline": due, "status": reported, "status_as_of": status}
     if status == "incomplete" and date_or_none(due) is not None and date_or_none(due) < ctx.as_of:
         if task.kind == "RectificationTask":
             return [_make("rectification_overdue", task,
                           f"整改任务 {task.code}「{task.name}」完成时限 {due}，截至 {ctx.as_of.isoformat()} 状态为“{label}”",
-                          facts)]
+                          facts, f"rectification task {task.code} “{task.name}”: deadline {due}, status "
+                                 f"“{label_en}” as of {ctx.as_of.isoformat()}")]
         return [_make("task_overdue", task,
                       f"任务 {task.code}「{task.name}」完成时限 {due}，截至 {ctx.as_of.isoformat()} 状态为“{label}”",
-                      facts)]
+                      facts, f"task {task.code} “{task.name}”: deadline {due}, status “{label_en}” as of "
+                             f"{ctx.as_of.isoformat()}")]
     if status == "warning" and task.kind == "Task" and ctx.config.at_risk_tasks:
         why = "报告为“预警”" if reported == "warning" else f"尚未开始，距完成时限 {due} 不足 {ctx.config.warning_window_days} 天"
-        return [_make("task_at_risk", task, f"任务 {task.code}「{task.name}」{why}", facts)]
+        why_en = ("reported “at risk”" if reported == "warning" else
+                  f"not started, less than {ctx.config.warning_window_days} days before its deadline {due}")
+        return [_make("task_at_risk", task, f"任务 {task.code}「{task.name}」{why}", facts,
+                      f"task {task.code} “{task.name}”: {why_en}")]
     return []
 
 
@@ -208,7 +257,9 @@ def low_warnings(ctx: DiagnosisContext, rollup: Rollup) -> list[DiagnosisWarning
                              f"低于 {percent(threshold)}",
                              {"achievement": rounded(sc.value), "threshold": threshold,
                               "deadline": node.props.get("deadline"),
-                              "lowest_children": [{"id": c.child, "value": rounded(c.value)} for c in worst]}))
+                              "lowest_children": [{"id": c.child, "value": rounded(c.value)} for c in worst]},
+                             f"{ctx.kind_labels(kind)[1].lower()} {node.code} “{node.name}”: achievement "
+                             f"{percent(sc.value)}, below {percent(threshold)}"))
     return out
 
 
@@ -218,7 +269,8 @@ def chain_warnings(ctx: DiagnosisContext, report: CheckReport) -> list[Diagnosis
     for f in report.findings:
         rule = RULES[f.rule]
         out.append(DiagnosisWarning("chain", ctx.node(f.node), f.message, f.severity, rule=f.rule,
-                           facts={"message_en": f.message_en}, suggestion=rule.suggestion_zh))
+                           facts={"message_en": f.message_en}, suggestion=rule.suggestion_zh,
+                           message_en=f.message_en))
     return out
 
 

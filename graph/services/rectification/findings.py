@@ -5,6 +5,10 @@ Workbook layout (stable; quality offices send each sheet to its unit):
 - ``汇总``: one row per responsible unit — 责任部门, 错误, 警告, 工作表 (the unit's sheet name);
 - one sheet per unit, titled with the unit's name (made a valid, unique Excel sheet name), with the
   columns of :data:`COLUMNS`; findings without an owner unit go to the sheet ``(无责任部门)``.
+
+In English (``lang="en"``) the headers, the summary sheet's name, the severities, the messages
+(``message_en``) and the suggested actions are English (:data:`COLUMNS_EN` …); the data — unit,
+node and person names — stays as stored.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from typing import IO
 
 from openpyxl import Workbook
 
-from graph.checks import NO_UNIT_LABEL, RULES, SEVERITY_LABELS_ZH, CheckReport, Finding
+from graph.checks import NO_UNIT_LABEL, SEVERITY_LABELS_ZH, CheckReport, Finding
+from graph.checks.catalogue import suggestion
 from graph.xlsx import DATE_FORMAT, sheet_title, table_sheet
 
 #: Key of :func:`rectification_lists` for findings whose owner has no unit.
@@ -23,6 +28,11 @@ SUMMARY_SHEET = "汇总"
 SUMMARY_COLUMNS = ("责任部门", "错误", "警告", "工作表")
 COLUMNS = ("规则", "严重程度", "节点", "名称", "问题描述", "责任部门", "责任人", "建议措施", "整改时限")
 _WIDTHS = (8, 9, 24, 30, 60, 18, 12, 40, 12)
+SUMMARY_SHEET_EN = "Summary"
+SUMMARY_COLUMNS_EN = ("Responsible unit", "Errors", "Warnings", "Sheet")
+COLUMNS_EN = ("Rule", "Severity", "Node", "Name", "Problem", "Responsible unit", "Responsible person",
+              "Suggested action", "Deadline for rectification")
+NO_UNIT_LABEL_EN = "(no responsible unit)"
 
 
 def rectification_lists(report: CheckReport) -> dict[str, list[Finding]]:
@@ -39,36 +49,43 @@ def rectification_lists(report: CheckReport) -> dict[str, list[Finding]]:
     return {k: groups[k] for k in order}
 
 
-def _finding_row(f: Finding) -> list[str]:
-    rule = RULES.get(f.rule)
-    return [f.rule, SEVERITY_LABELS_ZH.get(f.severity, f.severity), f.node, f.name, f.message,
-            f.unit_name or "", f.person_name or "", rule.suggestion_zh if rule else "", ""]
+def _finding_row(f: Finding, lang: str = "zh") -> list[str]:
+    en = lang == "en"
+    return [f.rule, f.severity if en else SEVERITY_LABELS_ZH.get(f.severity, f.severity), f.node, f.name,
+            f.message_en if en else f.message, f.unit_name or "", f.person_name or "", suggestion(f.rule, lang), ""]
 
 
-def findings_to_xlsx(report: CheckReport, path_or_buffer: str | os.PathLike[str] | IO[bytes]) -> dict[str, str]:
+def findings_to_xlsx(report: CheckReport, path_or_buffer: str | os.PathLike[str] | IO[bytes],
+                     lang: str = "zh") -> dict[str, str]:
     """Write the report's rectification lists as an .xlsx workbook to a path or a binary file object:
     the ``汇总`` sheet (责任部门, 错误, 警告, 工作表) and one sheet per responsible unit with the columns
     规则, 严重程度, 节点, 名称, 问题描述, 责任部门, 责任人, 建议措施 (the rule's ``suggestion_zh``),
     整改时限 (left empty for the unit to fill in; formatted as a date). Sheets print landscape,
-    one page wide, with the header repeated and rows as high as their wrapped text. Returns owner unit id (``""`` for none) → sheet name.
+    one page wide, with the header repeated and rows as high as their wrapped text. ``lang="en"``:
+    the same in English (``Summary``, :data:`COLUMNS_EN`, ``message_en``, the English suggested
+    action); names stay as stored. Returns owner unit id (``""`` for none) → sheet name.
     Errors writing the file propagate (OSError)."""
+    en = lang == "en"
+    summary_sheet, columns = (SUMMARY_SHEET_EN, COLUMNS_EN) if en else (SUMMARY_SHEET, COLUMNS)
     lists = rectification_lists(report)
     wb = Workbook()
-    taken = {SUMMARY_SHEET.casefold()}
+    taken = {summary_sheet.casefold()}
     sheets: dict[str, str] = {}
     summary_rows = []
     for key, findings in lists.items():
-        label = findings[0].unit_name if key != NO_UNIT_KEY else NO_UNIT_LABEL
+        label = findings[0].unit_name if key != NO_UNIT_KEY else (NO_UNIT_LABEL_EN if en else NO_UNIT_LABEL)
         title = sheet_title(label or key, taken)
         sheets[key] = title
         errors = sum(1 for f in findings if f.severity == "error")
         summary_rows.append([label, errors, len(findings) - errors, title])
-        table_sheet(wb, title, COLUMNS, (_finding_row(f) for f in findings), widths=_WIDTHS, wrap=(4, 5, 6, 7, 8),
-                    formats={COLUMNS.index("整改时限") + 1: DATE_FORMAT})
-    table_sheet(wb, SUMMARY_SHEET, SUMMARY_COLUMNS, summary_rows, widths=(30, 8, 8, 32), use_active=True)
+        table_sheet(wb, title, columns, (_finding_row(f, lang) for f in findings), widths=_WIDTHS,
+                    wrap=(4, 5, 6, 7, 8), formats={len(columns): DATE_FORMAT})
+    table_sheet(wb, summary_sheet, SUMMARY_COLUMNS_EN if en else SUMMARY_COLUMNS, summary_rows,
+                widths=(30, 8, 8, 32), use_active=True)
     wb.save(path_or_buffer)
     return sheets
 
 
-__all__ = ["COLUMNS", "NO_UNIT_KEY", "SUMMARY_COLUMNS", "SUMMARY_SHEET", "findings_to_xlsx",
+__all__ = ["COLUMNS", "COLUMNS_EN", "NO_UNIT_KEY", "SUMMARY_COLUMNS", "SUMMARY_COLUMNS_EN", "SUMMARY_SHEET",
+           "SUMMARY_SHEET_EN", "findings_to_xlsx",
            "rectification_lists", "sheet_title"]
