@@ -26,10 +26,8 @@ BACKENDS = ["embedded-file", "embedded-memory", "neo4j-fake", "neo4j"]
 def loopback_streamlit():
     """In tests that run the UI in-process (streamlit's AppTest), Streamlit counts as bound to
     127.0.0.1 (``server.address``, as ``iqa ui`` sets it), so sessions may read without a token as
-    on a real loopback server (``ui.state.access``). Nothing is done where streamlit is not loaded."""
-    if "streamlit" not in sys.modules:
-        yield
-        return
+    on a real loopback server (``ui.state.access``). Set for every test, since a test may load
+    streamlit only in its body (a test run alone must not depend on an earlier test's import)."""
     from streamlit import config
 
     before = config.get_option("server.address")
