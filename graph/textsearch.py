@@ -73,6 +73,26 @@ def short_grams(*texts: str) -> str:
     return " ".join(sorted(grams))
 
 
+def short_doc(nid: str, code: str, name: str) -> str:
+    """What the embedded store's short index holds for a node (normalised ``nid``, ``code``,
+    ``name``): :func:`short_grams` of code and name, and, prefixed ``i``, the one- and
+    two-character substrings of the id that hold a colon (``k:`` and ``:r`` in ``task:rw-1``), which
+    only a query with a colon looks for (:func:`short_query`)."""
+    grams = {f"i{short_token(nid[max(0, i - 1):i + 1])}" for i, ch in enumerate(nid) if ch == ":" and i > 0}
+    grams |= {f"i{short_token(nid[i:i + 2])}" for i, ch in enumerate(nid) if ch == ":" and i + 1 < len(nid)}
+    if ":" in nid:
+        grams.add(f"i{short_token(':')}")
+    text = short_grams(code, name)
+    return f"{text} {' '.join(sorted(grams))}" if grams else text
+
+
+def short_query(q: str) -> str:
+    """The FTS5 query of the short index for a one- or two-character query ``q`` (normalised):
+    its token, or with a colon in ``q`` also the id token (see :func:`short_doc`)."""
+    token = short_token(q)
+    return f'"{token}" OR "i{token}"' if ":" in q else f'"{token}"'
+
+
 def short_token(q: str) -> str:
     """The token :func:`short_grams` writes for a one- or two-character query ``q``."""
     if len(q) == 1:
@@ -82,4 +102,4 @@ def short_token(q: str) -> str:
     raise ValueError(f"short_token takes one or two characters, not {len(q)}")
 
 
-__all__ = ["matches", "norm", "rank", "ranked_page", "short_grams", "short_token"]
+__all__ = ["matches", "norm", "rank", "ranked_page", "short_doc", "short_grams", "short_query", "short_token"]

@@ -34,7 +34,7 @@ from graph.model import Edge, Node, validate_edge, validate_node
 from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
 from graph.stores.embedded_journal import EmbeddedJournal, create_schema
 from graph.subgraph import Step, Subgraph
-from graph.textsearch import norm, short_grams, short_token
+from graph.textsearch import norm, short_doc, short_query
 from ontology import get_ontology
 
 SCHEMA_VERSION = 1
@@ -71,8 +71,10 @@ CREATE VIRTUAL TABLE IF NOT EXISTS node_short USING fts5(
 #: A search with more matches than this is ranked rank by rank, walking the nodes in id order
 #: (see ``EmbeddedStore._ranked_by_parts``) instead of sorting every match.
 SEARCH_SORT_MAX = 2000
-#: ``meta`` key set once the search index holds every node (a file written before it had none).
+#: ``meta`` key set to :data:`_SEARCH_VERSION` once the search index holds every node (a file
+#: written before it had none, or one of another version, which is rebuilt).
 _SEARCH_READY = "search_index"
+_SEARCH_VERSION = "2"
 
 
 #: Seconds a write waits for another process's write to finish before StoreBusyError.
@@ -184,7 +186,7 @@ class EmbeddedStore(GraphStore):
             db.executescript(_SEARCH_SCHEMA)
             create_schema(db)
             db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            db.execute("INSERT INTO meta VALUES (?, '1')", (_SEARCH_READY,))
+            db.execute("INSERT INTO meta VALUES (?, ?)", (_SEARCH_READY, _SEARCH_VERSION))
             self._db = db
             self._version = 0
             self._search_ready = True
@@ -250,7 +252,8 @@ class EmbeddedStore(GraphStore):
         if row is not None and int(row[0]) > SCHEMA_VERSION:
             db.close()
             raise StoreError(f"{self.path}: written by a newer iqa-graph (schema {row[0]} > {SCHEMA_VERSION})")
-        self._search_ready = db.execute("SELECT 1 FROM meta WHERE key=?", (_SEARCH_READY,)).fetchone() is not None
+        ready = db.execute("SELECT value FROM meta WHERE key=?", (_SEARCH_READY,)).fetchone()
+        self._search_ready = ready is not None and ready[0] == _SEARCH_VERSION
         return db
 
     def _ensure_search_index(self, db: sqlite3.Connection) -> None:
@@ -271,7 +274,7 @@ class EmbeddedStore(GraphStore):
                     self._index_nodes(db, batch, fresh=True)
                     batch = []
             self._index_nodes(db, batch, fresh=True)
-            db.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')", (_SEARCH_READY,))
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_SEARCH_READY, _SEARCH_VERSION))
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
@@ -430,7 +433,7 @@ class EmbeddedStore(GraphStore):
         db.execute("INSERT INTO node_tri (node_tri, rowid, code_n, name_n, id_n) VALUES ('delete', ?, ?, ?, ?)",
                    (rid, code_n, name_n, id_n))
         db.execute("INSERT INTO node_short (node_short, rowid, grams) VALUES ('delete', ?, ?)",
-                   (rid, short_grams(code_n, name_n)))
+                   (rid, short_doc(id_n, code_n, name_n)))
         db.execute("DELETE FROM node_text WHERE rid=?", (rid,))
 
     def _index_nodes(self, db: sqlite3.Connection, nodes: list[Node], fresh: bool = False) -> None:
@@ -455,7 +458,7 @@ class EmbeddedStore(GraphStore):
                            (_ids(rows),)).fetchall()
         db.executemany("INSERT INTO node_tri (rowid, code_n, name_n, id_n) VALUES (?, ?, ?, ?)", added)
         db.executemany("INSERT INTO node_short (rowid, grams) VALUES (?, ?)",
-                       [(rid, short_grams(code_n, name_n)) for rid, code_n, name_n, _ in added])
+                       [(rid, short_doc(id_n, code_n, name_n)) for rid, code_n, name_n, id_n in added])
 
     def _ranked_by_parts(self, q: str, filters: list[str], named: dict, limit: int, offset: int) -> list[str]:
         """The ids of one page of a search with many matches, rank by rank: exact matches and
@@ -506,13 +509,11 @@ class EmbeddedStore(GraphStore):
         if q and len(q) >= 3:
             columns = "{code_n name_n id_n}" if ":" in q else "{code_n name_n}"
             source, named["m"] = "node_tri", f'{columns} : "{q.replace(chr(34), chr(34) * 2)}"'
-        elif q and ":" not in q:
-            source, named["m"] = "node_short", f'"{short_token(q)}"'
+        elif q:
+            source, named["m"] = "node_short", short_query(q)
         where = []
         if source:
             where.append(f"t.rid IN (SELECT rowid FROM {source} WHERE {source} MATCH :m)")
-        elif q:
-            where.append("(instr(t.code_n, :q) > 0 OR instr(t.name_n, :q) > 0 OR instr(t.id_n, :q) > 0)")
         filters = ([] if kind is None else ["t.kind = :kind"]) + ([] if layer is None else ["t.layer = :layer"])
         cond = " AND ".join(where + filters) or "1"
         if source and not filters:

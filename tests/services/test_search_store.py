@@ -16,7 +16,7 @@ from graph.stores.embedded import EmbeddedStore
 from seed.demo import load_demo
 
 QUERIES = ["MB-S01", "mb-s01", "ＭＢ-Ｓ01", "ZK-58", "ZK-5", "zk", "RW-00", "RW-0002", "Task:RW", "target:mb",
-           "t:", "招生", "招", "率", "专业建设", "学院", "机械工程系", "xb0", "-", "no such text", ""]
+           "t:", "k:", ":", "：", "）：", "招生", "招", "率", "专业建设", "学院", "机械工程系", "xb0", "-", "no such text", ""]
 FILTERS = [dict(), dict(kind="Target"), dict(kind="Task"), dict(layer="school"), dict(kind="Target", layer="major")]
 
 
@@ -98,7 +98,7 @@ def test_many_matches_are_ranked_rank_by_rank_as_the_scan(monkeypatch, tmp_path)
         load_demo(s)
         s.upsert_nodes([Node("Task", "ZK", {"name": "zk"}), Node("Target", "X-ZK1", {"name": "ZK开头的名字"})])
         pages = ((5, 0), (5, 1), (10, 60), (3, 70), (20, 200), (1000, 0))
-        assert _same_as_scan(s, queries=["zk", "ZK-5", "RW-00", "招", "学院", "t:", "target:mb", "x-"],
+        assert _same_as_scan(s, queries=["zk", "ZK-5", "RW-00", "招", "学院", "t:", ":", "k:", "target:mb", "x-"],
                              pages=pages) > 30
 
 
