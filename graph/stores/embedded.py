@@ -258,12 +258,23 @@ class EmbeddedStore(GraphStore):
 
     def _ensure_search_index(self, db: sqlite3.Connection) -> None:
         """Create the search index of a file opened for writing that has none (a file written
-        before it existed): one transaction reading every node (seconds on a large college)."""
-        if self._search_ready:
-            return
+        before it existed), or rebuild it when it does not hold as many nodes as the store (nodes
+        written by a version without it): one transaction reading every node (a minute of CPU
+        at most on a 100,000-student college). Another process opening the file meanwhile waits
+        for it up to BUSY_TIMEOUT, then gets StoreBusyError."""
+        if self._search_ready:  # a writer without the index (an older version) leaves the counts apart
+            counts = db.execute("SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM node_text)").fetchone()
+            if counts[0] == counts[1]:
+                return
         db.executescript(_SEARCH_SCHEMA)
         db.execute("BEGIN IMMEDIATE")
         try:
+            ready = db.execute("SELECT value FROM meta WHERE key=?", (_SEARCH_READY,)).fetchone()
+            counts = db.execute("SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM node_text)").fetchone()
+            if ready is not None and ready[0] == _SEARCH_VERSION and counts[0] == counts[1]:
+                db.execute("COMMIT")  # another process built it meanwhile
+                self._search_ready = True
+                return
             db.execute("DELETE FROM node_text")
             db.execute("INSERT INTO node_short(node_short) VALUES ('delete-all')")
             db.execute("INSERT INTO node_tri(node_tri) VALUES ('delete-all')")

@@ -128,3 +128,16 @@ def test_a_file_without_the_index_is_searched_by_a_scan_when_read_only(tmp_path,
     with EmbeddedStore(path) as s:
         assert s.read_only
         assert _ids(search_nodes(s, "招生")) == (1, ["Task:RW-1"])
+
+
+def test_nodes_written_without_the_index_get_it_on_the_next_open_for_writing(tmp_path):
+    path = tmp_path / "s.sqlite"
+    with EmbeddedStore(path) as s:
+        s.upsert_nodes([Node("Task", "RW-1", {"name": "招生计划"})])
+    db = sqlite3.connect(path)  # as a version without the index writes: the nodes table only
+    db.execute("""INSERT INTO nodes VALUES ('Task:RW-2', 'Task', 'RW-2', '{"name":"招生宣传"}')""")
+    db.commit()
+    db.close()
+    with EmbeddedStore(path) as s:
+        assert _ids(search_nodes(s, "招生")) == (2, ["Task:RW-1", "Task:RW-2"])
+        assert _ids(search_nodes(s, "宣传")) == (1, ["Task:RW-2"])
