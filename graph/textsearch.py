@@ -82,8 +82,14 @@ def short_doc(nid: str, code: str, name: str) -> str:
     grams |= {f"i{short_token(nid[i:i + 2])}" for i, ch in enumerate(nid) if ch == ":" and i + 1 < len(nid)}
     if ":" in nid:
         grams.add(f"i{short_token(':')}")
+        grams.add(kind_token(nid.split(":", 1)[0]))
     text = short_grams(code, name)
     return f"{text} {' '.join(sorted(grams))}" if grams else text
+
+
+def kind_token(kind: str) -> str:
+    """The token :func:`short_doc` writes for the node's kind (``kind`` normalised or not)."""
+    return f"k{norm(kind).encode().hex()}"
 
 
 def short_query(q: str) -> str:
@@ -102,4 +108,4 @@ def short_token(q: str) -> str:
     raise ValueError(f"short_token takes one or two characters, not {len(q)}")
 
 
-__all__ = ["matches", "norm", "rank", "ranked_page", "short_doc", "short_grams", "short_query", "short_token"]
+__all__ = ["matches", "norm", "rank", "ranked_page", "kind_token", "short_doc", "short_grams", "short_query", "short_token"]

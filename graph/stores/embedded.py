@@ -34,7 +34,7 @@ from graph.model import Edge, Node, validate_edge, validate_node
 from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
 from graph.stores.embedded_journal import EmbeddedJournal, create_schema
 from graph.subgraph import Step, Subgraph
-from graph.textsearch import norm, short_doc, short_query
+from graph.textsearch import kind_token, norm, short_doc, short_query
 from ontology import get_ontology
 
 SCHEMA_VERSION = 1
@@ -64,7 +64,7 @@ CREATE INDEX IF NOT EXISTS node_text_code ON node_text (code_n);
 CREATE INDEX IF NOT EXISTS node_text_name ON node_text (name_n);
 CREATE INDEX IF NOT EXISTS node_text_idn ON node_text (id_n);
 CREATE VIRTUAL TABLE IF NOT EXISTS node_tri USING fts5(
-    code_n, name_n, id_n, content='node_text', content_rowid='rid', tokenize='trigram case_sensitive 1');
+    code_n, name_n, id_n, kind, content='node_text', content_rowid='rid', tokenize='trigram case_sensitive 1');
 CREATE VIRTUAL TABLE IF NOT EXISTS node_short USING fts5(
     grams, content='', detail='none', tokenize='unicode61 remove_diacritics 0');
 """
@@ -74,7 +74,7 @@ SEARCH_SORT_MAX = 2000
 #: ``meta`` key set to :data:`_SEARCH_VERSION` once the search index holds every node (a file
 #: written before it had none, or one of another version, which is rebuilt).
 _SEARCH_READY = "search_index"
-_SEARCH_VERSION = "2"
+_SEARCH_VERSION = "3"
 
 
 #: Seconds a write waits for another process's write to finish before StoreBusyError.
@@ -266,6 +266,9 @@ class EmbeddedStore(GraphStore):
             counts = db.execute("SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM node_text)").fetchone()
             if counts[0] == counts[1]:
                 return
+        ready = db.execute("SELECT value FROM meta WHERE key=?", (_SEARCH_READY,)).fetchone()
+        if ready is not None and ready[0] != _SEARCH_VERSION:  # another layout: made again
+            db.executescript("DROP TABLE IF EXISTS node_tri; DROP TABLE IF EXISTS node_short;")
         db.executescript(_SEARCH_SCHEMA)
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -439,10 +442,10 @@ class EmbeddedStore(GraphStore):
         return (n.id, n.kind, layer if isinstance(layer, str) else None, norm(n.id), norm(n.code), norm(n.name))
 
     @staticmethod
-    def _unindex_row(db: sqlite3.Connection, rid: int, id_n: str, code_n: str, name_n: str) -> None:
+    def _unindex_row(db: sqlite3.Connection, rid: int, id_n: str, code_n: str, name_n: str, kind: str) -> None:
         """Remove one node_text row and its entries in both full-text indexes."""
-        db.execute("INSERT INTO node_tri (node_tri, rowid, code_n, name_n, id_n) VALUES ('delete', ?, ?, ?, ?)",
-                   (rid, code_n, name_n, id_n))
+        db.execute("INSERT INTO node_tri (node_tri, rowid, code_n, name_n, id_n, kind) VALUES ('delete', ?, ?, ?, ?, ?)",
+                   (rid, code_n, name_n, id_n, kind))
         db.execute("INSERT INTO node_short (node_short, rowid, grams) VALUES ('delete', ?, ?)",
                    (rid, short_doc(id_n, code_n, name_n)))
         db.execute("DELETE FROM node_text WHERE rid=?", (rid,))
@@ -455,21 +458,22 @@ class EmbeddedStore(GraphStore):
         if not rows:
             return
         if not fresh:
-            for rid, nid, layer, id_n, code_n, name_n in db.execute(
-                    f"SELECT rid, id, layer, id_n, code_n, name_n FROM node_text WHERE id {_IN_IDS}", (_ids(rows),)):
+            for rid, nid, layer, id_n, code_n, name_n, kind in db.execute(
+                    f"SELECT rid, id, layer, id_n, code_n, name_n, kind FROM node_text WHERE id {_IN_IDS}",
+                    (_ids(rows),)).fetchall():
                 if (layer, id_n, code_n, name_n) == rows[nid][2:]:
                     del rows[nid]
                 else:
-                    self._unindex_row(db, rid, id_n, code_n, name_n)
+                    self._unindex_row(db, rid, id_n, code_n, name_n, kind)
             if not rows:
                 return
         db.executemany("INSERT INTO node_text (id, kind, layer, id_n, code_n, name_n) VALUES (?, ?, ?, ?, ?, ?)",
                        list(rows.values()))
-        added = db.execute(f"SELECT rid, code_n, name_n, id_n FROM node_text WHERE id {_IN_IDS}",
+        added = db.execute(f"SELECT rid, code_n, name_n, id_n, kind FROM node_text WHERE id {_IN_IDS}",
                            (_ids(rows),)).fetchall()
-        db.executemany("INSERT INTO node_tri (rowid, code_n, name_n, id_n) VALUES (?, ?, ?, ?)", added)
+        db.executemany("INSERT INTO node_tri (rowid, code_n, name_n, id_n, kind) VALUES (?, ?, ?, ?, ?)", added)
         db.executemany("INSERT INTO node_short (rowid, grams) VALUES (?, ?)",
-                       [(rid, short_doc(id_n, code_n, name_n)) for rid, code_n, name_n, id_n in added])
+                       [(rid, short_doc(id_n, code_n, name_n)) for rid, code_n, name_n, id_n, _ in added])
 
     def _ranked_by_parts(self, q: str, filters: list[str], named: dict, limit: int, offset: int) -> list[str]:
         """The ids of one page of a search with many matches, rank by rank: exact matches and
@@ -486,6 +490,7 @@ class EmbeddedStore(GraphStore):
         parts = [exact, f"{code_pre} AND NOT {exact}", f"{name_pre} AND NOT {code_pre} AND NOT {exact}",
                  f"{found} AND NOT {name_pre} AND NOT {code_pre} AND NOT {exact}"]
         named = {**named, "hi": hi}
+        walk_kinds = self._kinds_matching(named["kind"])
         ids: list[str] = []
         skip, want = offset, limit
         for i, part in enumerate(parts):
@@ -495,16 +500,54 @@ class EmbeddedStore(GraphStore):
                 if skip >= count:
                     skip -= count
                     continue
-                if count > SEARCH_SORT_MAX:
-                    cond = f"+t.id IS NOT NULL AND {cond}"  # walk in id order rather than sort the range
-            rows = self._rows(f"SELECT t.id FROM node_text t WHERE {cond} ORDER BY t.id LIMIT :want OFFSET :skip",
-                              {**named, "want": want, "skip": skip})  # type: ignore[arg-type]
-            ids += [r[0] for r in rows]
-            want -= len(rows)
-            skip = 0
+                if count <= SEARCH_SORT_MAX:
+                    rows = self._rows(f"SELECT t.id FROM node_text t WHERE {cond} ORDER BY t.id LIMIT :want OFFSET :skip",
+                                      {**named, "want": want, "skip": skip})  # type: ignore[arg-type]
+                    ids += [r[0] for r in rows]
+                    want -= len(rows)
+                    skip = 0
+                    if want <= 0:
+                        break
+                    continue
+            # many: walk kind by kind (in id order), only the kinds the full-text index has matches of
+            for k in walk_kinds(named):
+                kcond = f"t.kind = :wk AND {cond}"
+                rows = self._rows(f"SELECT t.id FROM node_text t WHERE {kcond} ORDER BY t.id LIMIT :want OFFSET :skip",
+                                  {**named, "wk": k, "want": want, "skip": skip})  # type: ignore[arg-type]
+                if not rows and skip:
+                    skip -= self._rows(f"SELECT count(*) FROM node_text t WHERE {kcond}", {**named, "wk": k})[0][0]  # type: ignore[arg-type]
+                    continue
+                ids += [r[0] for r in rows]
+                want -= len(rows)
+                skip = 0
+                if want <= 0:
+                    return ids
             if want <= 0:
                 break
         return ids
+
+    def _kinds_matching(self, kind: str | None):
+        """``walk(named) -> [kind …]``: the kinds (only ``kind`` when given) in the order their ids
+        sort, that have at least one candidate in the full-text match ``named["m"]`` (from
+        ``named["src"]``), tested per kind by the index; every kind when there is no match."""
+        kinds = sorted(self.onto.kinds if kind is None else [kind], key=lambda k: f"{k}:")
+
+        def walk(named: dict) -> list[str]:
+            src, m = named.get("src"), named.get("m")
+            if not src:
+                return kinds
+            out = []
+            for k in kinds:
+                if len(k) < 3:  # below the trigram index's reach: walked anyway
+                    out.append(k)
+                elif src == "node_tri":
+                    mk = f'({m}) AND {{kind}} : "{k}"'
+                else:
+                    mk = f'({m}) AND "{kind_token(k)}"'
+                if self._rows(f"SELECT 1 FROM {src} WHERE {src} MATCH ? LIMIT 1", (mk,)):
+                    out.append(k)
+            return out
+        return walk
 
     def search_text(self, q: str, kind: str | None = None, layer: str | None = None,
                     limit: int | None = 50, offset: int = 0) -> tuple[int, list[Node]]:
@@ -522,6 +565,7 @@ class EmbeddedStore(GraphStore):
             source, named["m"] = "node_tri", f'{columns} : "{q.replace(chr(34), chr(34) * 2)}"'
         elif q:
             source, named["m"] = "node_short", short_query(q)
+        named["src"] = source
         where = []
         if source:
             where.append(f"t.rid IN (SELECT rowid FROM {source} WHERE {source} MATCH :m)")
@@ -610,9 +654,9 @@ class EmbeddedStore(GraphStore):
             db.execute("DELETE FROM edges WHERE source=?", (node_id,))
             db.execute("DELETE FROM edges WHERE target=?", (node_id,))
             db.execute("DELETE FROM nodes WHERE id=?", (node_id,))
-            for rid, id_n, code_n, name_n in db.execute(
-                    "SELECT rid, id_n, code_n, name_n FROM node_text WHERE id=?", (node_id,)).fetchall():
-                self._unindex_row(db, rid, id_n, code_n, name_n)
+            for rid, id_n, code_n, name_n, kind in db.execute(
+                    "SELECT rid, id_n, code_n, name_n, kind FROM node_text WHERE id=?", (node_id,)).fetchall():
+                self._unindex_row(db, rid, id_n, code_n, name_n, kind)
         return True
 
     # -- reads -----------------------------------------------------------------------------
