@@ -1,8 +1,18 @@
 """HTTP API benchmark on a generated college (default 20,000 students, 1,000 teachers).
 
 Starts ``iqa serve`` (uvicorn, one process) on 127.0.0.1 over a store holding the generated
-college, then drives it with 50 concurrent clients (keep-alive connections) and
+college, then drives it with 50 concurrent clients (keep-alive connections), in two modes, and
 prints, per endpoint, p50 / p99 latency (ms) and throughput (requests/s):
+
+- saturated: each client sends its next request as soon as the last one is answered (a closed
+  loop). One process serves one request at a time, so with 50 clients every request waits behind
+  ~49 others: the latency is ~50 × the service time (Little's law), whatever the service does;
+- paced: the same 50 clients send at a fixed total rate (``--rate`` requests/s; default half the
+  throughput measured saturated), each request at its scheduled time; its latency is counted from
+  that time (so a request that had to wait for its client's previous answer counts the wait). This
+  is the latency a user sees when the server is not overloaded.
+
+Endpoints:
 
 - owner:      ``GET /api/v1/indicators/{id}/owner`` for random indicators and tasks;
 - trace up:   ``GET /api/v1/trace/{id}?direction=up`` from random tasks (the whole way up);
@@ -13,10 +23,12 @@ prints, per endpoint, p50 / p99 latency (ms) and throughput (requests/s):
 The clients are a minimal asyncio HTTP/1.1 client on kept-alive connections, in this process: on
 a small machine a heavier client (httpx) would be the bottleneck and its cost would be measured.
 
-Aim (issue: HTTP API): owner and trace p99 ≤ 100 ms. Figures only — this is not a test. All
-traffic goes to 127.0.0.1.
+Aim (issue: a whole college on one machine): owner p99 ≤ 20 ms and trace down depth 3 p99 ≤ 100 ms
+at 50 clients on the 20,000-student college. Figures only — this is not a test. All traffic goes
+to 127.0.0.1.
 
     python bench/bench_api.py [--students 20000] [--teachers 1000] [--requests 2000] [--clients 50] [--depth 3]
+                              [--store STORE] [--rate R] [--endpoints owner,search,...]
 """
 
 from __future__ import annotations
@@ -152,6 +164,35 @@ async def drive(port: int, paths: list[str], clients: int) -> tuple[list[float],
     return latencies, time.perf_counter() - t0, failures
 
 
+async def drive_paced(port: int, paths: list[str], clients: int, rate: float) -> tuple[list[float], float, int]:
+    """Send ``paths`` at ``rate`` requests/s in all, request i at ``start + i / rate``, over
+    ``clients`` keep-alive connections (request i on connection i mod clients). Latency is counted
+    from the scheduled time. Returns (latencies, wall time, non-200 count)."""
+    latencies: list[float] = []
+    failures = 0
+    loop = asyncio.get_running_loop()
+    start = loop.time() + 0.2
+
+    async def client(k: int) -> None:
+        nonlocal failures
+        reader, writer = await asyncio.open_connection(HOST, port)
+        try:
+            for i in range(k, len(paths), clients):
+                due = start + i / rate
+                delay = due - loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                status = await _get(reader, writer, paths[i])
+                latencies.append(loop.time() - due)
+                failures += status != 200
+        finally:
+            writer.close()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(client(k) for k in range(clients)))
+    return latencies, time.perf_counter() - t0, failures
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--students", type=int, default=20000)
@@ -160,6 +201,12 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50, help="concurrent clients")
     ap.add_argument("--depth", type=int, default=3, help="depth of the downward traces")
     ap.add_argument("--store", type=Path, help="use this existing SQLite store instead of generating a college")
+    ap.add_argument("--rate", type=float, help="total requests/s of the paced mode (default: half the saturated "
+                    "throughput of each endpoint)")
+    ap.add_argument("--paced-requests", type=int, help="requests per endpoint in the paced mode (default: as "
+                    "many as 20 s at the rate, at most --requests)")
+    ap.add_argument("--endpoints", default="owner,trace up,trace down,search",
+                    help="comma-separated subset of: owner, trace up, trace down, search")
     args = ap.parse_args()
     rng = random.Random(7)
 
@@ -187,13 +234,24 @@ def main() -> None:
             print(f"college: {args.students} students, {args.teachers} teachers — {ids['nodes'][0]} nodes, "
                   f"{ids['nodes'][1]} edges; load {load_s:.1f} s; server up in {start_s:.1f} s")
             print(f"{args.clients} concurrent clients, {n} requests per endpoint, one uvicorn process on {HOST}\n")
-            print(f"{'endpoint':<22} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>7}")
-            for label, paths in (("owner", owner), ("trace up", trace_up), (f"trace down depth={args.depth}", trace_down),
-                                 ("search", search)):
-                asyncio.run(drive(port, paths[: args.clients], args.clients))  # warm up (the search index, …)
+            wanted = {e.strip() for e in args.endpoints.split(",")}
+            endpoints = [(label, paths) for label, paths in (("owner", owner), ("trace up", trace_up),
+                                                              ("trace down", trace_down), ("search", search))
+                         if label in wanted]
+            print(f"{'endpoint':<22} {'mode':<18} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>7} {'load':>5}")
+            for label, paths in endpoints:
+                name = f"trace down depth={args.depth}" if label == "trace down" else label
+                asyncio.run(drive(port, paths[: args.clients], args.clients))  # warm up
                 latencies, wall, failures = asyncio.run(drive(port, paths, args.clients))
-                print(f"{label:<22} {pct(latencies, 0.5):>8.1f} {pct(latencies, 0.99):>8.1f} "
-                      f"{len(latencies) / wall:>8.0f} {failures:>7}")
+                throughput = len(latencies) / wall
+                print(f"{name:<22} {'saturated':<18} {pct(latencies, 0.5):>8.1f} {pct(latencies, 0.99):>8.1f} "
+                      f"{throughput:>8.0f} {failures:>7} {os.getloadavg()[0]:>5.1f}")
+                rate = args.rate or max(0.5, throughput / 2)
+                count = args.paced_requests or max(args.clients, min(n, int(rate * 20)))
+                latencies, wall, failures = asyncio.run(drive_paced(port, paths[:count], args.clients, rate))
+                print(f"{name:<22} {f'paced {rate:.1f} req/s':<18} {pct(latencies, 0.5):>8.1f} "
+                      f"{pct(latencies, 0.99):>8.1f} {len(latencies) / wall:>8.0f} {failures:>7} "
+                      f"{os.getloadavg()[0]:>5.1f}")
         finally:
             proc.terminate()
             proc.wait(timeout=30)

@@ -123,6 +123,22 @@ class GraphStore(ABC):
     def find_by_code(self, code: str) -> list[Node]:
         """Nodes of any kind whose code equals ``code`` exactly."""
 
+    def search_text(self, q: str, kind: str | None = None, layer: str | None = None,
+                    limit: int | None = 50, offset: int = 0) -> tuple[int, list[Node]]:
+        """Text search as ``graph.textsearch`` defines it: ``q`` already normalised
+        (``textsearch.norm``; empty: every node), only nodes of ``kind`` and whose ``layer``
+        property equals ``layer`` when given. Returns ``(total, page)``: the number of matching
+        nodes and, ranked (``textsearch.rank``, then id), those from ``offset``, at most ``limit``
+        (all when None). Arguments are not validated here (``search_nodes`` does).
+
+        Default: one pass over ``iter_nodes(kind)`` in Python; the embedded store answers from
+        its indexes, Neo4j reads only id, code, name and layer."""
+        from graph.textsearch import norm, ranked_page
+
+        entries = ((norm(n.id), norm(n.code), norm(n.name), n) for n in self.iter_nodes(kind)
+                   if layer is None or n.props.get("layer") == layer)
+        return ranked_page(q, entries, limit, offset)
+
     def stale(self) -> bool:
         """True when another process has changed the data since this object last read it, so
         :meth:`refresh` would read something new. Stores that read through on every call (Neo4j)

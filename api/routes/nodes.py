@@ -12,7 +12,7 @@ from api.problems import MethodNotAllowed, problem_responses
 from api.routes._common import ETAG_HEADER, EdgeTypeName, KindName, LayerName, NodeId, NodeRef, UnitQuery, etag, json
 from api.schemas import Neighborhood, NodeOut, NodePage, NodeWrite, PropsPatch
 from graph.services.resolve import resolve_node
-from graph.services.search import MAX_LIMIT, NodeIndex, neighborhood, search_nodes
+from graph.services.search import MAX_LIMIT, neighborhood, search_nodes
 
 router = APIRouter(tags=["nodes"])
 
@@ -42,9 +42,7 @@ async def search(
     Returns `{"total", "limit", "offset", "items": [node]}`. 404 / 409 for a `unit` naming no / several
     org units."""
     def run(store):
-        index = reads.memo("node-index", lambda: NodeIndex(store))
-        return search_nodes(store, q, kind=kind, layer=layer, unit=unit, limit=limit, offset=offset,
-                            index=index).to_dict()
+        return search_nodes(store, q, kind=kind, layer=layer, unit=unit, limit=limit, offset=offset).to_dict()
 
     return json(await reads(run, heavy=unit is not None))
 

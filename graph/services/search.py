@@ -1,11 +1,12 @@
 """Queries the API and the UI answer besides trace / owner / impact: node search, what an owner
 owns, a node's neighbourhood, and check reports filtered by severity.
 
-Search matching: the query is compared, after Unicode NFKC normalisation and case folding, with
-each node's code and ``name`` as a substring (Chinese included: ``招生`` finds ``完成年度招生计划``),
-and with its id when the query holds a colon (``Task:RW``). Results are ranked: exact code, id or
-name first, then codes starting with the query, then names starting with it, then the rest; within
-a rank by id.
+Search matching (``graph.textsearch``): the query is compared, after Unicode NFKC normalisation
+and case folding, with each node's code and ``name`` as a substring (Chinese included: ``招生``
+finds ``完成年度招生计划``), and with its id when the query holds a colon (``Task:RW``). Results
+are ranked: exact code, id or name first, then codes starting with the query, then names starting
+with it, then the rest; within a rank by id. The store answers (``GraphStore.search_text``: the
+embedded store from its search index, without reading every node).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime as dt
-import heapq
-import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -25,16 +24,14 @@ from graph.checks import CheckReport, RuleConfig, resolve_unit, run_checks
 from graph.services.ownership import owner_of
 from graph.services.paging import page_of
 from graph.store import Direction, GraphStore
+from graph.textsearch import norm as _norm
+from graph.textsearch import ranked_page
 from ontology import get_ontology
 
 #: Largest page :func:`search_nodes` returns.
 MAX_LIMIT = 1000
 #: Kinds that own things: what ``owned_items`` accepts.
 OWNER_KINDS = ("OrgUnit", "Person", "Post")
-
-
-def _norm(text: object) -> str:
-    return unicodedata.normalize("NFKC", str(text)).casefold()
 
 
 @dataclass
@@ -54,8 +51,8 @@ class SearchPage:
 
 class NodeIndex:
     """Every node with its normalised id, code and name, by kind, and one text per kind in which
-    a substring is found at C speed: what :func:`search_nodes` scans. Build it once per state of the
-    store and reuse it (``ConcurrentStore.memo`` does)."""
+    a substring is found at C speed: an in-process copy :func:`search_nodes` scans when given one
+    (the store's own ``search_text`` needs none). Build it once per state of the store and reuse it."""
 
     def __init__(self, store: GraphStore):
         self.by_kind: dict[str, list[tuple[str, str, str, Node]]] = {}
@@ -102,18 +99,6 @@ class NodeIndex:
         return hits
 
 
-def _rank(entry: tuple[str, str, str, Node], q: str) -> int:
-    """0 exact code, id or name, 1 code prefix, 2 name prefix, 3 any other match."""
-    nid, code, name, _ = entry
-    if code == q or nid == q or name == q:
-        return 0
-    if code.startswith(q):
-        return 1
-    if name.startswith(q):
-        return 2
-    return 3
-
-
 def search_nodes(store: GraphStore, q: str | None = None, *, kind: str | None = None, layer: str | None = None,
                  unit: str | None = None, limit: int = 50, offset: int = 0,
                  index: NodeIndex | None = None) -> SearchPage:
@@ -121,7 +106,8 @@ def search_nodes(store: GraphStore, q: str | None = None, *, kind: str | None = 
     ``q`` is empty), optionally only of ``kind``, of ``layer`` (a Layers notation or its zh/en
     label: ``school`` / ``学校``), and owned by ``unit`` (an org unit's id, code or exact name;
     owned as ``owner_of`` says: explicitly or inherited). ``index``: a :class:`NodeIndex` of
-    ``store`` to reuse (built here when None). Returns a :class:`SearchPage`.
+    ``store`` to scan instead of asking the store (``GraphStore.search_text``). Returns a
+    :class:`SearchPage`; ``total`` is exact.
 
     Raises ValidationError for an unknown kind or layer, or a ``limit`` outside 1–1000 or a
     negative ``offset``; NotFoundError / AmbiguousIdError for a ``unit`` that names no / several
@@ -142,13 +128,24 @@ def search_nodes(store: GraphStore, q: str | None = None, *, kind: str | None = 
         layer_notation = concept.notation
     owner_unit = resolve_unit(store, unit) if unit is not None else None
     needle = _norm(q.strip()) if q and q.strip() else ""
-    index = index or NodeIndex(store)
-    ranked = [(_rank(entry, needle) if needle else 3, entry[3].id, entry[3]) for entry in index.matching(needle, kind)
-              if layer_notation is None or entry[3].props.get("layer") == layer_notation]
-    if owner_unit is not None:
-        ranked = [r for r in ranked if (u := owner_of(store, r[2]).unit) is not None and u.id == owner_unit.id]
-    top = heapq.nsmallest(offset + limit, ranked, key=lambda r: (r[0], r[1]))
-    return SearchPage(len(ranked), limit, offset, [r[2] for r in top[offset:]])
+    if index is not None:
+        entries = [e for e in index.matching(needle, kind)
+                   if layer_notation is None or e[3].props.get("layer") == layer_notation]
+        if owner_unit is not None:
+            entries = [e for e in entries if _owned_by(store, e[3], owner_unit)]
+        total, items = ranked_page(needle, entries, limit, offset)
+    elif owner_unit is None:
+        total, items = store.search_text(needle, kind, layer_notation, limit, offset)
+    else:  # ownership is walked per node: every match first, then the page
+        _, matched = store.search_text(needle, kind, layer_notation, None)
+        owned = [n for n in matched if _owned_by(store, n, owner_unit)]
+        total, items = len(owned), owned[offset:offset + limit]
+    return SearchPage(total, limit, offset, items)
+
+
+def _owned_by(store: GraphStore, node: Node, unit: Node) -> bool:
+    owner = owner_of(store, node).unit
+    return owner is not None and owner.id == unit.id
 
 
 def owned_items(store: GraphStore, owner: Node, limit: int | None = None, offset: int = 0) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from graph.model import Edge, Node, validate_edge, validate_node
 from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
 from graph.stores.embedded_journal import EmbeddedJournal, create_schema
 from graph.subgraph import Step, Subgraph
+from graph.textsearch import kind_token, norm, short_doc, short_query
 from ontology import get_ontology
 
 SCHEMA_VERSION = 1
@@ -49,6 +50,31 @@ CREATE INDEX IF NOT EXISTS edges_target ON edges (target);
 CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind, id);
 CREATE INDEX IF NOT EXISTS edges_in ON edges (target, type, source);
 """
+
+#: The search index (``search_text``): each node's id, code and name normalised
+#: (``graph.textsearch.norm``) and its layer, a trigram full-text index of those texts (queries of
+#: three characters or more) and a one- and two-character index (``textsearch.short_grams``; FTS5
+#: without positions) for shorter queries. Kept up to date by every write, in the same transaction.
+_SEARCH_SCHEMA = """
+CREATE TABLE IF NOT EXISTS node_text (
+    rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, layer TEXT,
+    id_n TEXT NOT NULL, code_n TEXT NOT NULL, name_n TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS node_text_kind ON node_text (kind, id);
+CREATE INDEX IF NOT EXISTS node_text_code ON node_text (code_n);
+CREATE INDEX IF NOT EXISTS node_text_name ON node_text (name_n);
+CREATE INDEX IF NOT EXISTS node_text_idn ON node_text (id_n);
+CREATE VIRTUAL TABLE IF NOT EXISTS node_tri USING fts5(
+    code_n, name_n, id_n, kind, content='node_text', content_rowid='rid', tokenize='trigram case_sensitive 1');
+CREATE VIRTUAL TABLE IF NOT EXISTS node_short USING fts5(
+    grams, content='', detail='none', tokenize='unicode61 remove_diacritics 0');
+"""
+#: A search with more matches than this is ranked rank by rank, walking the nodes in id order
+#: (see ``EmbeddedStore._ranked_by_parts``) instead of sorting every match.
+SEARCH_SORT_MAX = 2000
+#: ``meta`` key set to :data:`_SEARCH_VERSION` once the search index holds every node (a file
+#: written before it had none, or one of another version, which is rebuilt).
+_SEARCH_READY = "search_index"
+_SEARCH_VERSION = "3"
 
 
 #: Seconds a write waits for another process's write to finish before StoreBusyError.
@@ -147,6 +173,7 @@ class EmbeddedStore(GraphStore):
         self._version: int | None = None
         self._nodes: dict[str, Node] = {}  # id → Node decoded by a point read (see _cached)
         self._nodes_version: int | None = None
+        self._search_ready = False  # the search index holds every node (else search_text scans)
         #: True when the file or its folder cannot be written: reads work, writes raise StoreReadOnlyError.
         self.read_only = False
         #: The revisions of this store (graph/history), in the same file and transactions.
@@ -156,10 +183,13 @@ class EmbeddedStore(GraphStore):
         else:
             db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             db.executescript(_SCHEMA)
+            db.executescript(_SEARCH_SCHEMA)
             create_schema(db)
             db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            db.execute("INSERT INTO meta VALUES (?, ?)", (_SEARCH_READY, _SEARCH_VERSION))
             self._db = db
             self._version = 0
+            self._search_ready = True
 
     # -- persistence -----------------------------------------------------------------------
     def _open_db(self) -> None:
@@ -203,7 +233,9 @@ class EmbeddedStore(GraphStore):
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
                 db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            return self._checked(db)
+            db = self._checked(db)
+            self._ensure_search_index(db)
+            return db
         except sqlite3.OperationalError as exc:
             db.close()
             if _kind(exc) != "readonly":
@@ -223,7 +255,49 @@ class EmbeddedStore(GraphStore):
         if row is not None and int(row[0]) > SCHEMA_VERSION:
             db.close()
             raise StoreError(f"{self.path}: written by a newer iqa-graph (schema {row[0]} > {SCHEMA_VERSION})")
+        ready = db.execute("SELECT value FROM meta WHERE key=?", (_SEARCH_READY,)).fetchone()
+        self._search_ready = ready is not None and ready[0] == _SEARCH_VERSION
         return db
+
+    def _ensure_search_index(self, db: sqlite3.Connection) -> None:
+        """Create the search index of a file opened for writing that has none (a file written
+        before it existed), or rebuild it when it does not hold as many nodes as the store (nodes
+        written by a version without it): one transaction reading every node (a minute of CPU
+        at most on a 100,000-student college). Another process opening the file meanwhile waits
+        for it up to BUSY_TIMEOUT, then gets StoreBusyError."""
+        if self._search_ready:  # a writer without the index (an older version) leaves the counts apart
+            counts = db.execute("SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM node_text)").fetchone()
+            if counts[0] == counts[1]:
+                return
+        ready = db.execute("SELECT value FROM meta WHERE key=?", (_SEARCH_READY,)).fetchone()
+        if ready is not None and ready[0] != _SEARCH_VERSION:  # another layout: made again
+            db.executescript("DROP TABLE IF EXISTS node_tri; DROP TABLE IF EXISTS node_short;")
+        db.executescript(_SEARCH_SCHEMA)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            ready = db.execute("SELECT value FROM meta WHERE key=?", (_SEARCH_READY,)).fetchone()
+            counts = db.execute("SELECT (SELECT count(*) FROM nodes), (SELECT count(*) FROM node_text)").fetchone()
+            if ready is not None and ready[0] == _SEARCH_VERSION and counts[0] == counts[1]:
+                db.execute("COMMIT")  # another process built it meanwhile
+                self._search_ready = True
+                return
+            db.execute("DELETE FROM node_text")
+            db.execute("INSERT INTO node_short(node_short) VALUES ('delete-all')")
+            db.execute("INSERT INTO node_tri(node_tri) VALUES ('delete-all')")
+            batch: list[Node] = []
+            for k, c, p in db.execute(f"SELECT {_NODE_COLS} FROM nodes ORDER BY id").fetchall():
+                batch.append(Node(k, c, _load(p)))
+                if len(batch) >= 5000:
+                    self._index_nodes(db, batch, fresh=True)
+                    batch = []
+            self._index_nodes(db, batch, fresh=True)
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_SEARCH_READY, _SEARCH_VERSION))
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        self._search_ready = True
 
     def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
         """Every row of one query, read under the object's lock; SQLite failures as StoreError."""
@@ -364,6 +438,161 @@ class EmbeddedStore(GraphStore):
             except sqlite3.Error:
                 pass  # SQLite has rolled back itself (a full disk, an I/O error)
 
+    # -- the search index (see _SEARCH_SCHEMA) ---------------------------------------------
+    @staticmethod
+    def _text_row(n: Node) -> tuple:
+        layer = n.props.get("layer")
+        return (n.id, n.kind, layer if isinstance(layer, str) else None, norm(n.id), norm(n.code), norm(n.name))
+
+    @staticmethod
+    def _unindex_row(db: sqlite3.Connection, rid: int, id_n: str, code_n: str, name_n: str, kind: str) -> None:
+        """Remove one node_text row and its entries in both full-text indexes."""
+        db.execute("INSERT INTO node_tri (node_tri, rowid, code_n, name_n, id_n, kind) VALUES ('delete', ?, ?, ?, ?, ?)",
+                   (rid, code_n, name_n, id_n, kind))
+        db.execute("INSERT INTO node_short (node_short, rowid, grams) VALUES ('delete', ?, ?)",
+                   (rid, short_doc(id_n, code_n, name_n)))
+        db.execute("DELETE FROM node_text WHERE rid=?", (rid,))
+
+    def _index_nodes(self, db: sqlite3.Connection, nodes: list[Node], fresh: bool = False) -> None:
+        """Bring the search index up to date for ``nodes`` (just written, inside the caller's
+        transaction); ``fresh``: none of them is indexed yet. A node whose id, code, name and layer
+        did not change is left alone."""
+        rows = {n.id: self._text_row(n) for n in nodes}
+        if not rows:
+            return
+        if not fresh:
+            for rid, nid, layer, id_n, code_n, name_n, kind in db.execute(
+                    f"SELECT rid, id, layer, id_n, code_n, name_n, kind FROM node_text WHERE id {_IN_IDS}",
+                    (_ids(rows),)).fetchall():
+                if (layer, id_n, code_n, name_n) == rows[nid][2:]:
+                    del rows[nid]
+                else:
+                    self._unindex_row(db, rid, id_n, code_n, name_n, kind)
+            if not rows:
+                return
+        db.executemany("INSERT INTO node_text (id, kind, layer, id_n, code_n, name_n) VALUES (?, ?, ?, ?, ?, ?)",
+                       list(rows.values()))
+        added = db.execute(f"SELECT rid, code_n, name_n, id_n, kind FROM node_text WHERE id {_IN_IDS}",
+                           (_ids(rows),)).fetchall()
+        db.executemany("INSERT INTO node_tri (rowid, code_n, name_n, id_n, kind) VALUES (?, ?, ?, ?, ?)", added)
+        db.executemany("INSERT INTO node_short (rowid, grams) VALUES (?, ?)",
+                       [(rid, short_doc(id_n, code_n, name_n)) for rid, code_n, name_n, id_n, _ in added])
+
+    def _ranked_by_parts(self, q: str, filters: list[str], named: dict, limit: int, offset: int) -> list[str]:
+        """The ids of one page of a search with many matches, rank by rank: exact matches and
+        code / name prefixes from the b-tree indexes on the normalised texts, the other matches
+        by walking the nodes in id order and stopping when the page is full (with many matches
+        that is soon). ``filters``: SQL conditions on ``t`` with ``named`` parameters
+        (``:p1`` …; ``:p0`` is the full-text match, not used here)."""
+        filt = "".join(f" AND {f}" for f in filters)
+        hi = q[:-1] + chr(ord(q[-1]) + 1) if ord(q[-1]) < 0x10FFFF else None
+        exact = "(t.code_n = :q OR t.id_n = :q OR t.name_n = :q)"
+        code_pre = "(t.code_n >= :q AND t.code_n < :hi)" if hi else "substr(t.code_n, 1, :n) = :q"
+        name_pre = "(t.name_n >= :q AND t.name_n < :hi)" if hi else "substr(t.name_n, 1, :n) = :q"
+        found = "(instr(t.code_n, :q) > 0 OR instr(t.name_n, :q) > 0" + (" OR instr(t.id_n, :q) > 0)" if ":" in q else ")")
+        parts = [exact, f"{code_pre} AND NOT {exact}", f"{name_pre} AND NOT {code_pre} AND NOT {exact}",
+                 f"{found} AND NOT {name_pre} AND NOT {code_pre} AND NOT {exact}"]
+        named = {**named, "hi": hi}
+        walk_kinds = self._kinds_matching(named["kind"])
+        ids: list[str] = []
+        skip, want = offset, limit
+        for i, part in enumerate(parts):
+            cond = part + filt
+            if i < 3:  # exact or prefix: counted from the index, sorted by id when few
+                count = self._rows(f"SELECT count(*) FROM node_text t WHERE {cond}", named)[0][0]  # type: ignore[arg-type]
+                if skip >= count:
+                    skip -= count
+                    continue
+                if count <= SEARCH_SORT_MAX:
+                    rows = self._rows(f"SELECT t.id FROM node_text t WHERE {cond} ORDER BY t.id LIMIT :want OFFSET :skip",
+                                      {**named, "want": want, "skip": skip})  # type: ignore[arg-type]
+                    ids += [r[0] for r in rows]
+                    want -= len(rows)
+                    skip = 0
+                    if want <= 0:
+                        break
+                    continue
+            # many: walk kind by kind (in id order), only the kinds the full-text index has matches of
+            for k in walk_kinds(named):
+                kcond = f"t.kind = :wk AND {cond}"
+                rows = self._rows(f"SELECT t.id FROM node_text t WHERE {kcond} ORDER BY t.id LIMIT :want OFFSET :skip",
+                                  {**named, "wk": k, "want": want, "skip": skip})  # type: ignore[arg-type]
+                if not rows and skip:
+                    skip -= self._rows(f"SELECT count(*) FROM node_text t WHERE {kcond}", {**named, "wk": k})[0][0]  # type: ignore[arg-type]
+                    continue
+                ids += [r[0] for r in rows]
+                want -= len(rows)
+                skip = 0
+                if want <= 0:
+                    return ids
+            if want <= 0:
+                break
+        return ids
+
+    def _kinds_matching(self, kind: str | None):
+        """``walk(named) -> [kind …]``: the kinds (only ``kind`` when given) in the order their ids
+        sort, that have at least one candidate in the full-text match ``named["m"]`` (from
+        ``named["src"]``), tested per kind by the index; every kind when there is no match."""
+        kinds = sorted(self.onto.kinds if kind is None else [kind], key=lambda k: f"{k}:")
+
+        def walk(named: dict) -> list[str]:
+            src, m = named.get("src"), named.get("m")
+            if not src:
+                return kinds
+            out = []
+            for k in kinds:
+                if len(k) < 3:  # below the trigram index's reach: walked anyway
+                    out.append(k)
+                elif src == "node_tri":
+                    mk = f'({m}) AND {{kind}} : "{k}"'
+                else:
+                    mk = f'({m}) AND "{kind_token(k)}"'
+                if self._rows(f"SELECT 1 FROM {src} WHERE {src} MATCH ? LIMIT 1", (mk,)):
+                    out.append(k)
+            return out
+        return walk
+
+    def search_text(self, q: str, kind: str | None = None, layer: str | None = None,
+                    limit: int | None = 50, offset: int = 0) -> tuple[int, list[Node]]:
+        """See :meth:`GraphStore.search_text`. From the search index: the candidates of a query of
+        three characters or more from the trigram index, of one or two characters from the short
+        index (a query with a colon that short: a scan of the normalised texts), then ranked and
+        paged by SQLite. A read-only file written before the index existed is scanned instead."""
+        if not self._search_ready:
+            return super().search_text(q, kind, layer, limit, offset)
+        named = {"q": q, "n": len(q), "kind": kind, "layer": layer, "lim": -1 if limit is None else limit,
+                 "off": offset, "m": None}
+        source = ""  # the full-text index whose matching row ids are the candidates, when one serves
+        if q and len(q) >= 3:
+            columns = "{code_n name_n id_n}" if ":" in q else "{code_n name_n}"
+            source, named["m"] = "node_tri", f'{columns} : "{q.replace(chr(34), chr(34) * 2)}"'
+        elif q:
+            source, named["m"] = "node_short", short_query(q)
+        named["src"] = source
+        where = []
+        if source:
+            where.append(f"t.rid IN (SELECT rowid FROM {source} WHERE {source} MATCH :m)")
+        filters = ([] if kind is None else ["t.kind = :kind"]) + ([] if layer is None else ["t.layer = :layer"])
+        cond = " AND ".join(where + filters) or "1"
+        if source and not filters:
+            total = self._rows(f"SELECT count(*) FROM {source} WHERE {source} MATCH :m", named)[0][0]  # type: ignore[arg-type]
+        else:
+            total = self._rows(f"SELECT count(*) FROM node_text t WHERE {cond}", named)[0][0]  # type: ignore[arg-type]
+        if limit is not None and (limit <= 0 or offset >= total):
+            return total, []
+        if not q:
+            ids = [r[0] for r in self._rows(f"SELECT t.id FROM node_text t WHERE {cond} ORDER BY t.id "
+                                            "LIMIT :lim OFFSET :off", named)]  # type: ignore[arg-type]
+        elif total <= SEARCH_SORT_MAX or limit is None:
+            order = ("CASE WHEN t.code_n = :q OR t.id_n = :q OR t.name_n = :q THEN 0 "
+                     "WHEN substr(t.code_n, 1, :n) = :q THEN 1 WHEN substr(t.name_n, 1, :n) = :q THEN 2 ELSE 3 END, t.id")
+            ids = [r[0] for r in self._rows(f"SELECT t.id FROM node_text t WHERE {cond} ORDER BY {order} "
+                                            "LIMIT :lim OFFSET :off", named)]  # type: ignore[arg-type]
+        else:
+            ids = self._ranked_by_parts(q, filters, named, limit, offset)
+        found = self.get_nodes(ids)
+        return total, [found[i] for i in ids if i in found]
+
     # -- writes ----------------------------------------------------------------------------
     def upsert_nodes(self, nodes: Iterable[Node]) -> int:
         nodes = list(nodes)
@@ -376,6 +605,7 @@ class EmbeddedStore(GraphStore):
                 "ON CONFLICT(id) DO UPDATE SET props=excluded.props",
                 [(n.id, n.kind, n.code, _dump(n.props)) for n in nodes],
             )
+            self._index_nodes(self._db, nodes)  # type: ignore[arg-type]
         return len(nodes)
 
     def _kinds(self, ids: Iterable[str]) -> dict[str, str]:
@@ -403,6 +633,9 @@ class EmbeddedStore(GraphStore):
             self._drop_cache()
             self._db.execute("DELETE FROM edges")  # type: ignore[union-attr]
             self._db.execute("DELETE FROM nodes")  # type: ignore[union-attr]
+            self._db.execute("DELETE FROM node_text")  # type: ignore[union-attr]
+            self._db.execute("INSERT INTO node_tri (node_tri) VALUES ('delete-all')")  # type: ignore[union-attr]
+            self._db.execute("INSERT INTO node_short (node_short) VALUES ('delete-all')")  # type: ignore[union-attr]
 
     def delete_edge(self, source: str, type: str, target: str) -> bool:
         if self.get_edge(source, type, target) is None:
@@ -424,6 +657,9 @@ class EmbeddedStore(GraphStore):
             db.execute("DELETE FROM edges WHERE source=?", (node_id,))
             db.execute("DELETE FROM edges WHERE target=?", (node_id,))
             db.execute("DELETE FROM nodes WHERE id=?", (node_id,))
+            for rid, id_n, code_n, name_n, kind in db.execute(
+                    "SELECT rid, id_n, code_n, name_n, kind FROM node_text WHERE id=?", (node_id,)).fetchall():
+                self._unindex_row(db, rid, id_n, code_n, name_n, kind)
         return True
 
     # -- reads -----------------------------------------------------------------------------

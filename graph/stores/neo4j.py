@@ -604,6 +604,35 @@ class Neo4jStore(GraphStore):
                 return
             after = page[-1][0]
 
+    def search_text(self, q: str, kind: str | None = None, layer: str | None = None,
+                    limit: int | None = 50, offset: int = 0) -> tuple[int, list[Node]]:
+        """See :meth:`GraphStore.search_text`. Reads only id, code and name of the nodes of
+        ``kind`` and ``layer`` (filtered by the server; ``SEARCH_TEXT_PAGE``, ``batch_size`` rows a
+        time), matches and ranks them here (the rules need Unicode NFKC normalisation, which Cypher
+        lacks), then reads the whole nodes of the page only (one ``GET_NODES``)."""
+        import graph.stores.neo4j_queries as cy
+        from graph.textsearch import norm, ranked_page
+
+        needle = q
+        if kind is not None and kind not in cy.allowed_labels(self.onto):
+            return 0, []
+        entries: list[tuple[str, str, str, str]] = []
+        after = ""
+        while True:
+            rows = self._read(cy.SEARCH_TEXT_PAGE, {"after": after, "limit": self.batch_size, "kind": kind,
+                                                   "layer": layer})
+            for r in rows:
+                code = str(r["code"])
+                name = r["name"]
+                entries.append((norm(r["id"]), norm(code), norm(name or code), r["id"]))
+            if len(rows) < self.batch_size:
+                break
+            after = rows[-1]["id"]
+        total, ids = ranked_page(needle, entries, limit, offset)
+        found = {n.id: n for n in (node_from_props(r["props"]) for r in self._read(cy.GET_NODES, {"ids": ids}))} \
+            if ids else {}
+        return total, [found[i] for i in ids if i in found]
+
     def count_nodes(self, kind: str | None = None) -> int:
         if kind is None:
             statement = q.COUNT_NODES

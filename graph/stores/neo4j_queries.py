@@ -235,6 +235,14 @@ def count_edges_of(type_: str, onto: Ontology | None = None) -> str:
     return f"MATCH (:{NODE_LABEL})-[r:{rel_type(type_, onto)}]->() RETURN count(r) AS count"
 
 
+#: The fields text search compares, for a page of nodes in id order after ``after`` (use "" for
+#: the first page), only of label ``kind`` and with property ``layer`` equal to ``layer`` when
+#: those are not null. Parameters: ``after``, ``limit``, ``kind``, ``layer``. Rows: ``id``,
+#: ``code``, ``name`` (null when the node has none).
+SEARCH_TEXT_PAGE = (f"MATCH (n:{NODE_LABEL}) WHERE n.id > $after AND ($kind IS NULL OR $kind IN labels(n)) "
+                    "AND ($layer IS NULL OR n.layer = $layer) "
+                    "RETURN n.id AS id, n.code AS code, n.name AS name ORDER BY n.id LIMIT $limit")
+
 #: Nodes whose code equals ``code``, in id order. Parameters: ``code``. Rows: ``props``.
 FIND_BY_CODE = f"MATCH (n:{NODE_LABEL} {{code: $code}}) RETURN properties(n) AS props ORDER BY n.id"
 
@@ -293,7 +301,8 @@ SUBGRAPH_EDGES = (f"UNWIND $sources AS id MATCH (a:{NODE_LABEL} {{id: id}})-[r]-
 # -- enumeration for the lint ------------------------------------------------------------------------
 _CONSTANTS = ("SHOW_INDEX_NAMES", "DELETE_NODE", "DELETE_EDGE", "CLEAR_EDGES_BATCH", "CLEAR_NODES_BATCH", "GET_NODE",
               "EXISTING_IDS", "LOCK_NODE", "GET_EDGE", "NEIGHBORS_OUT", "NEIGHBORS_IN", "NODES_PAGE", "EDGES_PAGE",
-              "COUNT_NODES", "COUNT_EDGES", "FIND_BY_CODE", "SUBGRAPH_EDGES", "GET_NODES", "TRAVERSE")
+              "COUNT_NODES", "COUNT_EDGES", "FIND_BY_CODE", "SUBGRAPH_EDGES", "GET_NODES", "TRAVERSE",
+              "SEARCH_TEXT_PAGE")
 
 
 def all_statements(onto: Ontology | None = None) -> list[tuple[str, str, tuple[str, ...]]]:

@@ -214,7 +214,7 @@ class FakeTx:
 
 
 _READS = ("SHOW_", "GET_", "EXISTING_IDS", "NEIGHBORS_", "NODES_PAGE", "nodes_page_of", "EDGES_PAGE", "COUNT_",
-          "count_", "FIND_BY_CODE", "SUBGRAPH_EDGES", "TRAVERSE",
+          "count_", "FIND_BY_CODE", "SEARCH_TEXT_PAGE", "SUBGRAPH_EDGES", "TRAVERSE",
           "JOURNAL_REVISIONS", "JOURNAL_CHANGES")
 
 
@@ -310,6 +310,12 @@ def _interpret(g: Graph, name: str, p: dict[str, Any]) -> list[dict[str, Any]]:
         label = args[0] if args else NL
         ids = sorted(i for i, (labels, _) in g.nodes.items() if label in labels and i > p["after"])
         return [{"props": _props(g, i)} for i in ids[: p["limit"]]]
+    if base == "SEARCH_TEXT_PAGE":
+        ids = sorted(i for i, (labels, props) in g.nodes.items()
+                     if NL in labels and i > p["after"] and (p["kind"] is None or p["kind"] in labels)
+                     and (p["layer"] is None or props.get("layer") == p["layer"]))
+        return [{"id": i, "code": g.nodes[i][1].get("code"), "name": g.nodes[i][1].get("name")}
+                for i in ids[: p["limit"]]]
     if base == "EDGES_PAGE":
         sources = sorted(i for i in g.nodes if _is_store_node(g, i) and i > p["after"])[: p["limit"]]
         page = []

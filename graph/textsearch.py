@@ -1,0 +1,111 @@
+"""The matching and ranking rules of node search, shared by ``graph.services.search`` and the
+stores' :meth:`GraphStore.search_text` (which must all answer the same).
+
+A query and a node's id, code and name are compared after Unicode NFKC normalisation and case
+folding (:func:`norm`). A node matches when the query is a substring of its code or name, or of its
+id when the query holds a colon (:func:`matches`). Ranks (:func:`rank`): 0 exact code, id or name,
+1 code prefix, 2 name prefix, 3 any other match; within a rank by id.
+"""
+
+from __future__ import annotations
+
+import heapq
+import unicodedata
+from collections.abc import Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def norm(text: object) -> str:
+    """``text`` (any object, as ``str``) NFKC-normalised and case-folded: what search compares."""
+    return unicodedata.normalize("NFKC", str(text)).casefold()
+
+
+def matches(q: str, nid: str, code: str, name: str) -> bool:
+    """Whether normalised query ``q`` matches a node with normalised ``nid``, ``code``, ``name``
+    (every node matches an empty query)."""
+    if not q:
+        return True
+    return q in code or q in name or (":" in q and q in nid)
+
+
+def rank(q: str, nid: str, code: str, name: str) -> int:
+    """0 exact code, id or name, 1 code prefix, 2 name prefix, 3 any other match (3 for an empty
+    query); all strings normalised."""
+    if not q:
+        return 3
+    if code == q or nid == q or name == q:
+        return 0
+    if code.startswith(q):
+        return 1
+    if name.startswith(q):
+        return 2
+    return 3
+
+
+def ranked_page(q: str, entries: Iterable[tuple[str, str, str, T]], limit: int | None,
+                offset: int = 0) -> tuple[int, list[T]]:
+    """``(total, page)`` of the ``(nid, code, name, item)`` entries (normalised text) matching
+    ``q``: ``total`` matches, ``page`` the items ranked (rank, then nid) from ``offset``, at most
+    ``limit`` of them (all when None)."""
+    hits = [(rank(q, nid, code, name), nid, item) for nid, code, name, item in entries
+            if matches(q, nid, code, name)]
+    if limit is None:
+        hits.sort(key=lambda h: (h[0], h[1]))
+        top = hits
+    else:
+        top = heapq.nsmallest(offset + limit, hits, key=lambda h: (h[0], h[1]))
+    return len(hits), [h[2] for h in top[offset:]]
+
+
+def short_grams(*texts: str) -> str:
+    """The distinct one- and two-character substrings of ``texts`` (normalised) as FTS tokens
+    separated by spaces: ``u<hex>`` for one character, ``b<hex>x<hex>`` for two (letters and
+    digits only, so any tokenizer keeps each whole). What the embedded store indexes for queries
+    shorter than three characters, below the trigram index's reach."""
+    grams: set[str] = set()
+    for text in texts:
+        for i, ch in enumerate(text):
+            grams.add(f"u{ord(ch):x}")
+            if i + 1 < len(text):
+                grams.add(f"b{ord(ch):x}x{ord(text[i + 1]):x}")
+    return " ".join(sorted(grams))
+
+
+def short_doc(nid: str, code: str, name: str) -> str:
+    """What the embedded store's short index holds for a node (normalised ``nid``, ``code``,
+    ``name``): :func:`short_grams` of code and name, and, prefixed ``i``, the one- and
+    two-character substrings of the id that hold a colon (``k:`` and ``:r`` in ``task:rw-1``), which
+    only a query with a colon looks for (:func:`short_query`)."""
+    grams = {f"i{short_token(nid[max(0, i - 1):i + 1])}" for i, ch in enumerate(nid) if ch == ":" and i > 0}
+    grams |= {f"i{short_token(nid[i:i + 2])}" for i, ch in enumerate(nid) if ch == ":" and i + 1 < len(nid)}
+    if ":" in nid:
+        grams.add(f"i{short_token(':')}")
+        grams.add(kind_token(nid.split(":", 1)[0]))
+    text = short_grams(code, name)
+    return f"{text} {' '.join(sorted(grams))}" if grams else text
+
+
+def kind_token(kind: str) -> str:
+    """The token :func:`short_doc` writes for the node's kind (``kind`` normalised or not)."""
+    return f"k{norm(kind).encode().hex()}"
+
+
+def short_query(q: str) -> str:
+    """The FTS5 query of the short index for a one- or two-character query ``q`` (normalised):
+    its token, or with a colon in ``q`` also the id token (see :func:`short_doc`)."""
+    token = short_token(q)
+    return f'"{token}" OR "i{token}"' if ":" in q else f'"{token}"'
+
+
+def short_token(q: str) -> str:
+    """The token :func:`short_grams` writes for a one- or two-character query ``q``."""
+    if len(q) == 1:
+        return f"u{ord(q):x}"
+    if len(q) == 2:
+        return f"b{ord(q[0]):x}x{ord(q[1]):x}"
+    raise ValueError(f"short_token takes one or two characters, not {len(q)}")
+
+
+__all__ = ["matches", "norm", "rank", "ranked_page", "kind_token", "short_doc", "short_grams", "short_query", "short_token"]
