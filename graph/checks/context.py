@@ -11,7 +11,7 @@ from typing import Any
 
 from graph.model import Edge, Node
 from graph.services.chains import RESPONSIBLE_KINDS
-from graph.services.ownership import OwnerAnswer, owners_of
+from graph.services.ownership import OwnerAnswer, OwnerMemo
 from graph.store import GraphStore
 from graph.subgraph import Subgraph
 from graph.values import blank
@@ -41,6 +41,7 @@ class CheckContext:
         self._in: dict[str, dict[str, list[Edge]]] | None = None
         self._layers: dict[Any, Concept | None] = {}
         self._owners: dict[str, OwnerAnswer] = {}
+        self._owner_memo: OwnerMemo | None = None
 
     # -- nodes -------------------------------------------------------------------------------
     @property
@@ -149,10 +150,13 @@ class CheckContext:
 
     def owner(self, node: Node) -> OwnerAnswer:
         """The owner of ``node`` as ``ownership.owner_of`` gives it, computed from the snapshot once
-        per node."""
+        per node; the ancestors many nodes share are resolved once per check run
+        (``ownership.OwnerMemo``)."""
         own = self._owners.get(node.id)
         if own is None:
-            own = self._owners[node.id] = owners_of(self.graph, [node])[node.id]
+            if self._owner_memo is None:
+                self._owner_memo = OwnerMemo(self.graph)
+            own = self._owners[node.id] = self._owner_memo.owner(node)
         return own
 
     # -- vocabularies ------------------------------------------------------------------------
