@@ -12,7 +12,7 @@ that node in ``inherited_from``. ``chain`` lists every edge walked, in order, as
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from collections.abc import Iterable
@@ -165,7 +165,7 @@ def _owner_in(view: Subgraph, node: Node, max_hops: int) -> OwnerAnswer:
 
 def _copy(ans: OwnerAnswer) -> OwnerAnswer:
     """A copy of ``ans`` with its own ``chain`` list (the step dicts are shared, never mutated)."""
-    return replace(ans, chain=list(ans.chain))
+    return OwnerAnswer(ans.node, ans.person, ans.post, ans.unit, ans.inherited_from, list(ans.chain))
 
 
 class OwnerMemo:
