@@ -169,8 +169,9 @@ def _copy(ans: OwnerAnswer) -> OwnerAnswer:
 
 
 class OwnerMemo:
-    """Owners of many nodes of one :class:`Subgraph` (a snapshot that does not change while the
-    memo is used), each answer identical to :func:`owner_of`'s, with the work shared between
+    """Owners of many nodes of one snapshot — a :class:`Subgraph`, or anything answering
+    ``neighbors`` as a store does (the checks' context) — that does not change while the memo is
+    used, each answer identical to :func:`owner_of`'s, with the work shared between
     nodes: every node's explicit owner and inheritance parents are computed once, and a node with
     exactly one inheritance parent takes its parent's answer (memoised too) with one step put in
     front of its chain — what the breadth-first walk of :func:`owner_of` finds through a single
@@ -180,7 +181,7 @@ class OwnerMemo:
     ``owner(node)`` returns a fresh :class:`OwnerAnswer` that the caller may change.
     """
 
-    def __init__(self, view: Subgraph, max_hops: int = 50):
+    def __init__(self, view: Subgraph | Any, max_hops: int = 50):
         self.view = view
         self.max_hops = max_hops
         self._explicit: dict[str, OwnerAnswer] = {}

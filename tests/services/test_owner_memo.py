@@ -107,3 +107,27 @@ def test_owners_of_many_nodes_uses_the_same_answers(demo_store):
     nodes = [n for n in graph.nodes.values() if n.kind in ("Task", "Indicator")][:400]
     got = ownership.owners_of(graph, nodes)
     assert {k: v.to_dict() for k, v in got.items()} == {n.id: _owner_in(graph, n, 50).to_dict() for n in nodes}
+
+
+def test_context_answers_reads_like_the_subgraph(demo_store):
+    """The context's own index (no Subgraph kept) answers neighbors, out_ids / in_ids and edges
+    as the Subgraph of the same store does."""
+    ctx = CheckContext(demo_store, AS_OF)
+    graph = Subgraph.read(demo_store)
+    types = sorted({e.type for e in graph.edges()})
+
+    def flat(pairs):
+        return [(e.source, e.type, e.target, e.props, n.id) for e, n in pairs]
+
+    for nid in sorted(graph.nodes)[::7]:
+        for direction in ("out", "in", "both"):
+            assert flat(ctx.neighbors(nid, None, direction)) == flat(graph.neighbors(nid, None, direction))
+            for t in types:
+                assert flat(ctx.neighbors(nid, (t,), direction)) == flat(graph.neighbors(nid, (t,), direction))
+        for t in types:
+            assert ctx.out_ids(nid, t) == [n.id for _, n in graph.neighbors(nid, (t,), "out")]
+            assert ctx.in_ids(nid, t) == [n.id for _, n in graph.neighbors(nid, (t,), "in")]
+    for t in types:
+        assert sorted(ctx.edges(t)) == sorted((e.source, e.target) for e in graph.edges() if e.type == t)
+    assert sorted(ctx.graph.nodes) == sorted(graph.nodes)
+    assert sorted((e.key, e.props) for e in ctx.graph.edges()) == sorted((e.key, e.props) for e in graph.edges())
