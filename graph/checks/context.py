@@ -119,25 +119,28 @@ class CheckContext:
         return (nodes if nodes is not None else self._read())[node_id]
 
     # -- edges -------------------------------------------------------------------------------
-    def _ids(self, direction: str, node_id: str, edge_type: str, kinds: Collection[str] | None) -> list[str]:
-        nodes = self._nodes
-        if nodes is None:
-            nodes = self._read()
-        per_type = (self._out if direction == "out" else self._in).get(edge_type)
+    def _ids(self, index: dict[str, dict[str, list[str]]], node_id: str, edge_type: str,
+             kinds: Collection[str] | None) -> list[str]:
+        per_type = index.get(edge_type)
         ids = per_type.get(node_id) if per_type is not None else None
         if not ids:
             return []
         if kinds is None:
             return list(ids)
-        return [i for i in ids if nodes[i].kind in kinds]
+        nodes = self._nodes
+        return [i for i in ids if nodes[i].kind in kinds]  # type: ignore[index]
 
     def out_ids(self, node_id: str, edge_type: str, kinds: Collection[str] | None = None) -> list[str]:
         """Targets of ``node_id -edge_type-> *`` (of the given kinds), in id order."""
-        return self._ids("out", node_id, edge_type, kinds)
+        if self._nodes is None:
+            self._read()
+        return self._ids(self._out, node_id, edge_type, kinds)
 
     def in_ids(self, node_id: str, edge_type: str, kinds: Collection[str] | None = None) -> list[str]:
         """Sources of ``* -edge_type-> node_id`` (of the given kinds), in id order."""
-        return self._ids("in", node_id, edge_type, kinds)
+        if self._nodes is None:
+            self._read()
+        return self._ids(self._in, node_id, edge_type, kinds)
 
     def lacking(self, kind: str, edge_type: str, direction: str = "out",
                 kinds: Collection[str] | None = None) -> Iterator[str]:

@@ -72,7 +72,7 @@ def find_cycles(edges: Iterable[tuple[str, str]]) -> list[tuple[list[str], int]]
     pairs = list(edges)
     cyclic: dict[str, int] = {}  # node → index of its cyclic component
     loops = {a for a, b in pairs if a == b}
-    for i, component in enumerate(strong_components(pairs)):
+    for i, component in enumerate(strong_components(_on_cycles(pairs))):
         if len(component) > 1 or component[0] in loops:
             for n in component:
                 cyclic[n] = i
@@ -95,6 +95,31 @@ def find_cycles(edges: Iterable[tuple[str, str]]) -> list[tuple[list[str], int]]
             cycles.append((nx.shortest_path(sub, start, back) + [start], len(component)))
     cycles.sort(key=lambda c: c[0][0])
     return cycles
+
+
+def _on_cycles(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The pairs left after repeatedly removing every node with no incoming edge (Kahn's
+    elimination): none on an acyclic chain — the usual case, which then costs one pass —, else
+    the edges among the nodes that are on a cycle or lead from one cycle to another. The strongly
+    connected components with a cycle are the same as those of all ``pairs``."""
+    succ: dict[str, list[str]] = {}
+    indegree: dict[str, int] = {}
+    for a, b in pairs:
+        ids = succ.get(a)
+        if ids is None:
+            succ[a] = [b]
+        else:
+            ids.append(b)
+        indegree[b] = indegree.get(b, 0) + 1
+    queue = [n for n in succ if n not in indegree]
+    while queue:
+        n = queue.pop()
+        for m in succ.get(n, ()):
+            left = indegree[m] - 1
+            indegree[m] = left
+            if left == 0:
+                queue.append(m)
+    return [(a, b) for a, b in pairs if indegree.get(a, 0) > 0 and indegree[b] > 0]
 
 
 def strong_components(pairs: Iterable[tuple[str, str]]) -> list[list[str]]:
