@@ -25,8 +25,18 @@ def bench(name: str):
 def test_bench_vs_doorstop_runs_both_tools_on_the_same_small_chain(capsys, clean_env):
     figures = bench("bench_vs_doorstop").main(["--items", "300"])
     out = capsys.readouterr().out
-    assert set(figures) == {"iqa", "doorstop"} and all(s > 0 for s in figures.values())
+    assert set(figures) == {"iqa", "iqa_cpu", "doorstop", "doorstop_cpu"} and all(s > 0 for s in figures.values())
     assert "chain: 300 items" in out and "ratio doorstop / iqa" in out
+
+
+def test_bench_vs_doorstop_reuses_a_given_doorstop_timing(capsys, clean_env):
+    figures = bench("bench_vs_doorstop").main(["--items", "300", "--doorstop-wall", "50", "--doorstop-cpu", "20"])
+    out = capsys.readouterr().out
+    assert figures["doorstop"] == 50 and figures["doorstop_cpu"] == 20 and figures["iqa"] > 0
+    assert "an earlier run, given" in out and f"{20 / figures['iqa_cpu']:.0f}× CPU" in out
+    assert "load average" in out
+    with pytest.raises(SystemExit):
+        bench("bench_vs_doorstop").main(["--items", "300", "--doorstop-wall", "50"])
 
 
 def test_the_chain_has_the_same_links_in_both_forms(tmp_path):
