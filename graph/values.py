@@ -82,12 +82,13 @@ def code_problem(code: str) -> str | None:
         return f"the code is {len(code)} characters long (at most {MAX_CODE_LENGTH})"
     if (ch := bad_char(code, breaks=False)) is not None:
         return f"the code holds the control character U+{ord(ch):04X}"
-    if any(c in code for c in ZERO_WIDTH):
+    if _ZERO_WIDTH_RE.search(code) is not None:
         return "the code holds a zero-width character"
     if code != code.strip():
         return "the code starts or ends with blanks"
     low = code.lower()
-    if suffix := next((s for s in RESERVED_SUFFIXES if low.endswith(s)), None):
+    if low.endswith(RESERVED_SUFFIXES):
+        suffix = next(s for s in RESERVED_SUFFIXES if low.endswith(s))
         return f"the code ends with '{suffix}', which the API reads as a route"
     return None
 

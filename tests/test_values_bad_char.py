@@ -35,3 +35,21 @@ def test_first_bad_character_of_mixed_text(breaks):
         assert bad_char(text, breaks=breaks) == _reference(text, breaks), repr(text)
     assert bad_char("目标\t一\n", breaks=True) is None
     assert bad_char("目标\t一", breaks=False) == "\t"
+
+
+@pytest.mark.parametrize("code, problem", [
+    ("ZK-58", None),
+    ("A/owner", "the code ends with '/owner', which the API reads as a route"),
+    ("a/NEIGHBORS", "the code ends with '/neighbors', which the API reads as a route"),
+    ("x/history", "the code ends with '/history', which the API reads as a route"),
+    ("x/review/items", "the code ends with '/items', which the API reads as a route"),
+    ("x\u200by", "the code holds a zero-width character"),
+    ("\ufeffx", "the code holds a zero-width character"),
+    ("x\ty", "the code holds the control character U+0009"),
+    (" x", "the code starts or ends with blanks"),
+    ("", "the code is empty"),
+])
+def test_code_problem(code, problem):
+    from graph.values import code_problem
+
+    assert code_problem(code) == problem
