@@ -54,3 +54,17 @@ def test_bench_point_runs_on_a_small_grown_demo(capsys, clean_env):
     bench("bench_point").main(["--students", "200", "--runs", "1", "--searches", "20"])
     out = capsys.readouterr().out
     assert "iqa owner ZK-58" in out and "iqa trace MB-S01 --depth 2" in out and "2-char name fragment" in out
+
+
+def test_bench_core_times_the_check_of_an_existing_store(tmp_path, capsys):
+    from graph.stores.embedded import EmbeddedStore
+    from seed.demo import load_demo
+
+    path = tmp_path / "demo.sqlite"
+    with EmbeddedStore(path) as store:
+        load_demo(store)
+        nodes = store.count_nodes()
+    figures = bench("bench_core").check_only(path)
+    out = capsys.readouterr().out
+    assert figures["nodes"] == nodes and figures["check_cpu"] > 0 and figures["peak_mb"] > 0
+    assert "full check:" in out and "s CPU" in out and "load average" in out
