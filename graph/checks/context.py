@@ -170,7 +170,7 @@ class CheckContext:
         ``(edge, node at the other end)``, ordered by edge type then other node id; edges whose
         other end is not a node are left out."""
         nodes = self.nodes
-        wanted = sorted(self._out) if types is None else types
+        wanted = sorted(self._out) if types is None else types if len(types) == 1 else dict.fromkeys(types)
         props = self._edge_props
         out: list[tuple[Edge, Node]] = []
         if direction == "out" or direction == "both":

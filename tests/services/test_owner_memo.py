@@ -124,6 +124,8 @@ def test_context_answers_reads_like_the_subgraph(demo_store):
             assert flat(ctx.neighbors(nid, None, direction)) == flat(graph.neighbors(nid, None, direction))
             for t in types:
                 assert flat(ctx.neighbors(nid, (t,), direction)) == flat(graph.neighbors(nid, (t,), direction))
+            for several in (("led_by", "assigned_to", "led_by"), {"decomposes_to", "implemented_by"}):
+                assert flat(ctx.neighbors(nid, several, direction)) == flat(graph.neighbors(nid, several, direction))
         for t in types:
             assert ctx.out_ids(nid, t) == [n.id for _, n in graph.neighbors(nid, (t,), "out")]
             assert ctx.in_ids(nid, t) == [n.id for _, n in graph.neighbors(nid, (t,), "in")]
