@@ -212,6 +212,35 @@ def progress():
     return bar, report
 
 
+def _orjson_safe(data: Any) -> bool:
+    """True when orjson writes ``data`` exactly as ``json.dumps(indent=2, ensure_ascii=False)``
+    does: only dicts with text keys, lists, tuples, text, ints, booleans and None (floats are
+    written differently, ``1e-05`` / ``1e-5``; other keys and values are refused or converted)."""
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, dict):
+            for k, v in x.items():
+                if not isinstance(k, str):
+                    return False
+                stack.append(v)
+        elif isinstance(x, (list, tuple)):
+            stack.extend(x)
+        elif not (x is None or isinstance(x, (str, int))) or isinstance(x, float):
+            return False
+    return True
+
+
 def print_json(data: Any) -> None:
-    """``data`` as indented JSON (UTF-8, not ASCII-escaped) on standard output."""
+    """``data`` as indented JSON (UTF-8, not ASCII-escaped) on standard output: written by orjson
+    when it gives the same text (:func:`_orjson_safe`, ints within 64 bits), else by the standard
+    library."""
+    if _orjson_safe(data):
+        import orjson
+
+        try:
+            sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+            return
+        except TypeError:  # an integer beyond 64 bits
+            pass
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -102,16 +102,24 @@ class Subgraph:
                   direction: Direction = "out") -> list[tuple[Edge, Node]]:
         """Held edges at ``node_id`` whose far node is held, each with that node; ordered by
         (edge type, other node id) as the stores order them."""
-        wanted = None if types is None else set(types)
+        # A few types are looked up in the tuple itself (cheaper than building a set per call).
+        wanted = (None if types is None
+                  else types if isinstance(types, (tuple, list, set, frozenset)) and len(types) <= 4
+                  else set(types))
+        nodes = self.nodes
         out: list[tuple[Edge, Node]] = []
-        if direction in ("out", "both"):
+        if direction == "out" or direction == "both":
             for e in self._out.get(node_id, ()):
-                if (wanted is None or e.type in wanted) and e.target in self.nodes:
-                    out.append((e, self.nodes[e.target]))
-        if direction in ("in", "both"):
+                if wanted is None or e.type in wanted:
+                    n = nodes.get(e.target)
+                    if n is not None:
+                        out.append((e, n))
+        if direction == "in" or direction == "both":
             for e in self._in.get(node_id, ()):
-                if (wanted is None or e.type in wanted) and e.source in self.nodes:
-                    out.append((e, self.nodes[e.source]))
+                if wanted is None or e.type in wanted:
+                    n = nodes.get(e.source)
+                    if n is not None:
+                        out.append((e, n))
         if len(out) > 1:
             out.sort(key=lambda pair: (pair[0].type, pair[1].id))
         return out

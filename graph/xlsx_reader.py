@@ -25,7 +25,35 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from defusedxml.ElementTree import fromstring, iterparse
-from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
+
+#: A cell reference as a sheet's XML writes it: column letters, then the row number.
+_A1_REF = re.compile(r"([A-Za-z]{1,3})([0-9]+)")
+
+
+def get_column_letter(index: int) -> str:
+    """Column letters of a 1-based column ``index`` (1 → ``A``, 27 → ``AA``, 18278 → ``ZZZ``), as
+    ``openpyxl.utils.cell.get_column_letter`` gives them (here so that reading a workbook does not
+    import openpyxl). Raises ValueError outside 1–18278."""
+    if not 1 <= index <= 18278:
+        raise ValueError(f"Invalid column index {index}")
+    letters = ""
+    while index:
+        index, r = divmod(index - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def coordinate_to_tuple(ref: str) -> tuple[int, int]:
+    """``(row, column)``, both 1-based, of a cell reference such as ``B12`` (letters in either
+    case), as ``openpyxl.utils.cell.coordinate_to_tuple`` gives it. Raises ValueError for anything
+    else (absolute ``$`` references included) or a column past ``ZZZ``."""
+    m = _A1_REF.fullmatch(ref)
+    if m is None:
+        raise ValueError(f"{ref!r} is not a cell reference")
+    col = 0
+    for ch in m[1].upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m[2]), col
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from graph.errors import IngestError, Problem

@@ -3,9 +3,19 @@
 
 from ingest.loader import load_paths, load_sheets, load_sources
 from ingest.report import LoadReport
-from ingest.template import write_template
 
 #: The demo (seed/demo.py) loads its generated college and real seed folders as one load.
 load_demo_sources = load_sources
+
+
+def __getattr__(name: str):
+    """``write_template`` is imported on first use: it needs openpyxl, which a load of CSV files
+    or a check does not."""
+    if name == "write_template":
+        from ingest.template import write_template
+
+        return write_template
+    raise AttributeError(f"module 'ingest' has no attribute {name!r}")
+
 
 __all__ = ["LoadReport", "load_demo_sources", "load_paths", "load_sheets", "load_sources", "write_template"]

@@ -50,6 +50,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
+from graph.gcpause import gc_paused
 from graph.errors import IngestError, Problem
 from graph.model import Edge, Node
 from graph.store import GraphStore
@@ -128,6 +129,13 @@ def load_sources(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Ma
     are raised), nothing is written, and ``report.changes`` (``ingest.changes.LoadChanges``) lists
     the nodes that would be added or changed (with each changed field before and after) and the
     edges that would be added or removed; ``report.dry_run`` is true."""
+    with gc_paused():  # a load allocates objects that live until it ends: see graph.gcpause
+        return _load_sources(store, sheets, paths, partial, progress, source, limits, dry_run)
+
+
+def _load_sources(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Mapping | None,
+                  paths: Iterable[str | os.PathLike[str]], partial: bool, progress: Progress | None,
+                  source: str, limits: LimitsSection | None, dry_run: bool) -> LoadReport:
     progress = progress or _noop
     result = ReadResult() if sheets is None else _as_read_result(sheets, source)
     files = expand_paths(paths, WORKBOOK_SUFFIXES + RDF_SUFFIXES) if paths else []

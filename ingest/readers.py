@@ -216,7 +216,7 @@ def _numbered(rows: Iterable[Iterable[object]], spec: SheetSpec | None = None, w
 def _fill_merged(rows: list[list[object]], merged: list[tuple[int, int, int, int]], where: str,
                  header_of: Callable[[int], str], notes: list[Note]) -> None:
     """Give every cell of a merged range the value of its top-left cell, noting each range."""
-    from openpyxl.utils.cell import get_column_letter
+    from graph.xlsx_reader import get_column_letter  # openpyxl's answers, without importing it
 
     for r1, c1, r2, c2 in merged:
         if r1 > len(rows) or (r1 == r2 and c1 == c2):

@@ -25,8 +25,18 @@ def bench(name: str):
 def test_bench_vs_doorstop_runs_both_tools_on_the_same_small_chain(capsys, clean_env):
     figures = bench("bench_vs_doorstop").main(["--items", "300"])
     out = capsys.readouterr().out
-    assert set(figures) == {"iqa", "doorstop"} and all(s > 0 for s in figures.values())
+    assert set(figures) == {"iqa", "iqa_cpu", "doorstop", "doorstop_cpu"} and all(s > 0 for s in figures.values())
     assert "chain: 300 items" in out and "ratio doorstop / iqa" in out
+
+
+def test_bench_vs_doorstop_reuses_a_given_doorstop_timing(capsys, clean_env):
+    figures = bench("bench_vs_doorstop").main(["--items", "300", "--doorstop-wall", "50", "--doorstop-cpu", "20"])
+    out = capsys.readouterr().out
+    assert figures["doorstop"] == 50 and figures["doorstop_cpu"] == 20 and figures["iqa"] > 0
+    assert "an earlier run, given" in out and f"{20 / figures['iqa_cpu']:.0f}× CPU" in out
+    assert "load average" in out
+    with pytest.raises(SystemExit):
+        bench("bench_vs_doorstop").main(["--items", "300", "--doorstop-wall", "50"])
 
 
 def test_the_chain_has_the_same_links_in_both_forms(tmp_path):
@@ -44,3 +54,17 @@ def test_bench_point_runs_on_a_small_grown_demo(capsys, clean_env):
     bench("bench_point").main(["--students", "200", "--runs", "1", "--searches", "20"])
     out = capsys.readouterr().out
     assert "iqa owner ZK-58" in out and "iqa trace MB-S01 --depth 2" in out and "2-char name fragment" in out
+
+
+def test_bench_core_times_the_check_of_an_existing_store(tmp_path, capsys):
+    from graph.stores.embedded import EmbeddedStore
+    from seed.demo import load_demo
+
+    path = tmp_path / "demo.sqlite"
+    with EmbeddedStore(path) as store:
+        load_demo(store)
+        nodes = store.count_nodes()
+    figures = bench("bench_core").check_only(path)
+    out = capsys.readouterr().out
+    assert figures["nodes"] == nodes and figures["check_cpu"] > 0 and figures["peak_mb"] > 0
+    assert "full check:" in out and "s CPU" in out and "load average" in out

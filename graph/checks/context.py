@@ -6,21 +6,21 @@ from __future__ import annotations
 import datetime as _dt
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from operator import attrgetter
 from typing import Any
 
 from graph.model import Edge, Node
 from graph.services.chains import RESPONSIBLE_KINDS
-from graph.services.ownership import OwnerAnswer, owners_of
+from graph.services.ownership import OwnerAnswer, OwnerMemo
 from graph.store import GraphStore
 from graph.subgraph import Subgraph
-from graph.values import blank
+from graph.values import blank, date_or_none
 from ontology import Concept, Ontology, get_ontology
 
 
 class CheckContext:
-    """The ``store`` read once (``iter_nodes()`` and ``iter_edges()``: two store calls) into a
-    :class:`Subgraph`, the check date ``as_of`` and the ontology.
+    """The ``store`` read once (``iter_nodes()`` and ``iter_edges()``: two store calls) into
+    nodes by id and, per edge type, sorted id lists of each node's neighbours; the check date
+    ``as_of`` and the ontology.
 
     ``out_ids(id, type, kinds)`` / ``in_ids(...)`` list the node ids at the other end of outgoing /
     incoming edges of one type, optionally only of the given kinds, in id order. ``owner(node)``
@@ -35,25 +35,72 @@ class CheckContext:
         #: Node kind → properties whose change makes its links suspect (CH001; configuration).
         self.suspect_fields = dict(suspect_fields or {})
         self.onto = onto or get_ontology()
+        self._nodes: dict[str, Node] | None = None
         self._graph: Subgraph | None = None
         self._by_kind: dict[str, list[Node]] | None = None
-        self._out: dict[str, dict[str, list[Edge]]] | None = None
-        self._in: dict[str, dict[str, list[Edge]]] | None = None
+        self._out: dict[str, dict[str, list[str]]] = {}
+        self._in: dict[str, dict[str, list[str]]] = {}
+        self._edge_props: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._dates: dict[Any, _dt.date | None] = {}
         self._layers: dict[Any, Concept | None] = {}
         self._owners: dict[str, OwnerAnswer] = {}
+        self._owner_memo: OwnerMemo | None = None
+
+    # -- the snapshot ------------------------------------------------------------------------
+    def _read(self) -> dict[str, Node]:
+        """Read the store once: every node by id, and per edge type the ids at the other end of
+        each node's edges, sorted (what out_ids / in_ids return). No Edge object is kept: the
+        properties of the few edges that have any are kept by key, and ``neighbors`` makes the
+        Edge objects it returns."""
+        nodes = {n.id: n for n in self.store.iter_nodes()}
+        out: dict[str, dict[str, list[str]]] = {}
+        inc: dict[str, dict[str, list[str]]] = {}
+        props = self._edge_props
+        for e in self.store.iter_edges():
+            t, s, d = e.type, e.source, e.target
+            per = out.get(t)
+            if per is None:
+                out[t] = per = {}
+                inc[t] = {}
+            ids = per.get(s)
+            if ids is None:
+                per[s] = [d]
+            else:
+                ids.append(d)
+            per = inc[t]
+            ids = per.get(d)
+            if ids is None:
+                per[d] = [s]
+            else:
+                ids.append(s)
+            if e.props:
+                props[(s, t, d)] = e.props
+        for index in (out, inc):
+            for per_type in index.values():
+                for ids in per_type.values():
+                    if len(ids) > 1:
+                        ids.sort()
+        self._out, self._in = out, inc
+        self._nodes = nodes
+        return nodes
+
+    @property
+    def graph(self) -> Subgraph:
+        """The whole snapshot as a :class:`Subgraph` (built on first use; the rules do not need
+        it: they read the context's own index)."""
+        if self._graph is None:
+            nodes = self.nodes
+            self._graph = Subgraph(nodes.values(), (
+                Edge(s, t, d, dict(self._edge_props.get((s, t, d), {})))
+                for t, per in self._out.items() for s, ids in per.items() for d in ids))
+        return self._graph
 
     # -- nodes -------------------------------------------------------------------------------
     @property
-    def graph(self) -> Subgraph:
-        """The whole graph, read once."""
-        if self._graph is None:
-            self._graph = Subgraph.read(self.store)
-        return self._graph
-
-    @property
     def nodes(self) -> dict[str, Node]:
         """Every node by id."""
-        return self.graph.nodes
+        nodes = self._nodes
+        return nodes if nodes is not None else self._read()
 
     def of_kind(self, kind: str) -> list[Node]:
         """Every node of ``kind``, in id order."""
@@ -67,53 +114,33 @@ class CheckContext:
         return self._by_kind.get(kind, [])
 
     def node(self, node_id: str) -> Node:
-        return self.nodes[node_id]
+        """The node of this id (KeyError when the snapshot has none)."""
+        nodes = self._nodes
+        return (nodes if nodes is not None else self._read())[node_id]
 
     # -- edges -------------------------------------------------------------------------------
-    def _index(self) -> None:
-        # Edge objects only (the other end is edge.target / edge.source): one object per edge and
-        # direction keeps the index small, which matters at 300,000 edges.
-        out: dict[str, dict[str, list[Edge]]] = defaultdict(lambda: defaultdict(list))
-        inc: dict[str, dict[str, list[Edge]]] = defaultdict(lambda: defaultdict(list))
-        for e in self.graph.edges():
-            out[e.type][e.source].append(e)
-            inc[e.type][e.target].append(e)
-        by_target, by_source = attrgetter("target"), attrgetter("source")
-        for per_type in out.values():
-            for edges in per_type.values():
-                if len(edges) > 1:
-                    edges.sort(key=by_target)
-        for per_type in inc.values():
-            for edges in per_type.values():
-                if len(edges) > 1:
-                    edges.sort(key=by_source)
-        self._out, self._in = out, inc
-
-    def _edges(self, direction: str, node_id: str, edge_type: str) -> list[Edge]:
-        if self._out is None:
-            self._index()
-        index = self._out if direction == "out" else self._in
-        assert index is not None
+    def _ids(self, index: dict[str, dict[str, list[str]]], node_id: str, edge_type: str,
+             kinds: Collection[str] | None) -> list[str]:
         per_type = index.get(edge_type)
-        return per_type.get(node_id, []) if per_type is not None else []
-
-    def _ids(self, direction: str, node_id: str, edge_type: str, kinds: Collection[str] | None) -> list[str]:
-        edges = self._edges(direction, node_id, edge_type)
-        if not edges:
+        ids = per_type.get(node_id) if per_type is not None else None
+        if not ids:
             return []
-        ids = [e.target for e in edges] if direction == "out" else [e.source for e in edges]
         if kinds is None:
-            return ids
-        nodes = self.nodes
-        return [i for i in ids if nodes[i].kind in kinds]
+            return list(ids)
+        nodes = self._nodes
+        return [i for i in ids if nodes[i].kind in kinds]  # type: ignore[index]
 
     def out_ids(self, node_id: str, edge_type: str, kinds: Collection[str] | None = None) -> list[str]:
         """Targets of ``node_id -edge_type-> *`` (of the given kinds), in id order."""
-        return self._ids("out", node_id, edge_type, kinds)
+        if self._nodes is None:
+            self._read()
+        return self._ids(self._out, node_id, edge_type, kinds)
 
     def in_ids(self, node_id: str, edge_type: str, kinds: Collection[str] | None = None) -> list[str]:
         """Sources of ``* -edge_type-> node_id`` (of the given kinds), in id order."""
-        return self._ids("in", node_id, edge_type, kinds)
+        if self._nodes is None:
+            self._read()
+        return self._ids(self._in, node_id, edge_type, kinds)
 
     def lacking(self, kind: str, edge_type: str, direction: str = "out",
                 kinds: Collection[str] | None = None) -> Iterator[str]:
@@ -131,29 +158,63 @@ class CheckContext:
 
     def edges(self, edge_type: str) -> Iterator[tuple[str, str]]:
         """Every ``(source, target)`` of one edge type."""
-        if self._out is None:
-            self._index()
-        assert self._out is not None
-        for edges in self._out.get(edge_type, {}).values():
-            for e in edges:
-                yield e.source, e.target
+        if self._nodes is None:
+            self._read()
+        for source, targets in self._out.get(edge_type, {}).items():
+            for target in targets:
+                yield source, target
 
     def neighbors(self, node_id: str, types: Collection[str] | None = None,
                   direction: str = "out") -> list[tuple[Edge, Node]]:
-        """``GraphStore.neighbors`` answered from the snapshot (same result and order)."""
-        return self.graph.neighbors(node_id, types, direction)  # type: ignore[arg-type]
+        """``GraphStore.neighbors`` answered from the snapshot (same result and order): each
+        ``(edge, node at the other end)``, ordered by edge type then other node id; edges whose
+        other end is not a node are left out."""
+        nodes = self.nodes
+        wanted = sorted(self._out) if types is None else types if len(types) == 1 else dict.fromkeys(types)
+        props = self._edge_props
+        out: list[tuple[Edge, Node]] = []
+        if direction == "out" or direction == "both":
+            for t in wanted:
+                for d in self._out.get(t, {}).get(node_id, ()):
+                    n = nodes.get(d)
+                    if n is not None:
+                        out.append((Edge(node_id, t, d, dict(props.get((node_id, t, d), {}))), n))
+        if direction == "in" or direction == "both":
+            for t in wanted:
+                for s in self._in.get(t, {}).get(node_id, ()):
+                    n = nodes.get(s)
+                    if n is not None:
+                        out.append((Edge(s, t, node_id, dict(props.get((s, t, node_id), {}))), n))
+        if len(out) > 1:
+            out.sort(key=lambda pair: (pair[0].type, pair[1].id))
+        return out
 
     def get_node(self, node_id: str) -> Node | None:
         """``GraphStore.get_node`` answered from the snapshot."""
-        return self.graph.get_node(node_id)
+        return self.nodes.get(node_id)
 
     def owner(self, node: Node) -> OwnerAnswer:
         """The owner of ``node`` as ``ownership.owner_of`` gives it, computed from the snapshot once
-        per node."""
+        per node; the ancestors many nodes share are resolved once per check run
+        (``ownership.OwnerMemo``)."""
         own = self._owners.get(node.id)
         if own is None:
-            own = self._owners[node.id] = owners_of(self.graph, [node])[node.id]
+            if self._owner_memo is None:
+                self._owner_memo = OwnerMemo(self)
+            own = self._owners[node.id] = self._owner_memo.owner(node)
         return own
+
+    def date(self, value: Any) -> _dt.date | None:
+        """``values.date_or_none(value)``, memoised by value for the run (a college's deadlines
+        repeat a few dozen dates over hundreds of thousands of nodes)."""
+        key = (value.__class__, value)  # 1, 1.0 and True are equal keys but not the same value
+        try:
+            return self._dates[key]
+        except KeyError:
+            d = self._dates[key] = date_or_none(value)
+            return d
+        except TypeError:  # an unhashable value (a list): not memoised
+            return date_or_none(value)
 
     # -- vocabularies ------------------------------------------------------------------------
     def layer(self, node: Node) -> Concept | None:

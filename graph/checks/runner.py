@@ -11,6 +11,7 @@ from graph.checks.context import CheckContext
 from graph.checks.registry import RULES
 from graph.checks.report import CheckReport, Finding
 from graph.errors import AmbiguousIdError, NotFoundError, ValidationError
+from graph.gcpause import gc_paused
 from graph.model import Node
 from graph.services.ownership import ref
 from graph.services.resolve import suggest
@@ -58,7 +59,14 @@ def run_checks(store: GraphStore, *, rules: Iterable[str] | None = None, owner: 
     configured severity. ``owner``: keep only findings whose owner unit is this org unit (id, code
     or exact name); an unknown unit raises NotFoundError. ``as_of``: the check date for TK003 and
     SI004 (default today). Each finding's owner is ``owner_of(store, node)``, computed once per node.
+    The cyclic garbage collector is paused while the rules run (``graph.gcpause``).
     """
+    with gc_paused():
+        return _run_checks(store, rules=rules, owner=owner, as_of=as_of, config=config)
+
+
+def _run_checks(store: GraphStore, *, rules: Iterable[str] | None, owner: str | None,
+                as_of: _dt.date | None, config: RuleConfig | None) -> CheckReport:
     config = config or RuleConfig()
     as_of = as_of_or_default(as_of)
     selected = [rid for rid in _select(rules) if rid not in config.disabled]

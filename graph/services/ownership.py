@@ -120,10 +120,14 @@ def ownership_view(store: GraphStore, ids: Iterable[str], max_hops: int = 50) ->
 def owners_of(reader: GraphStore | Subgraph, nodes: Iterable[Node], max_hops: int = 50) -> dict[str, OwnerAnswer]:
     """The owner of each node (as :func:`owner_of`), by node id. From a store it reads
     :func:`ownership_view` (two calls, whatever the number of nodes); a :class:`Subgraph` that
-    already holds the graph around the nodes is used as it is."""
+    already holds the graph around the nodes is used as it is. The ancestors the nodes share are
+    resolved once (:class:`OwnerMemo`)."""
     nodes = list(nodes)
     view = reader if isinstance(reader, Subgraph) else ownership_view(reader, [n.id for n in nodes], max_hops)
-    return {n.id: _owner_in(view, n, max_hops) for n in nodes}
+    if len(nodes) == 1:
+        return {nodes[0].id: _owner_in(view, nodes[0], max_hops)}
+    memo = OwnerMemo(view, max_hops)
+    return {n.id: memo.owner(n) for n in nodes}
 
 
 def owner_of(store: GraphStore | Subgraph, node: Node, max_hops: int = 50) -> OwnerAnswer:
@@ -157,3 +161,118 @@ def _owner_in(view: Subgraph, node: Node, max_hops: int) -> OwnerAnswer:
                 return found
             queue.append((parent, path + [step], hops + 1))
     return OwnerAnswer(node.id)
+
+
+def _copy(ans: OwnerAnswer) -> OwnerAnswer:
+    """A copy of ``ans`` with its own ``chain`` list (the step dicts are shared, never mutated)."""
+    return OwnerAnswer(ans.node, ans.person, ans.post, ans.unit, ans.inherited_from, list(ans.chain))
+
+
+class OwnerMemo:
+    """Owners of many nodes of one snapshot — a :class:`Subgraph`, or anything answering
+    ``neighbors`` as a store does (the checks' context) — that does not change while the memo is
+    used, each answer identical to :func:`owner_of`'s, with the work shared between
+    nodes: every node's explicit owner and inheritance parents are computed once, and a node with
+    exactly one inheritance parent takes its parent's answer (memoised too) with one step put in
+    front of its chain — what the breadth-first walk of :func:`owner_of` finds through a single
+    parent. A node with several parents is walked breadth-first as :func:`owner_of` walks it, on
+    the memoised explicit owners. ``max_hops``: the same limit as :func:`owner_of`'s.
+
+    ``owner(node)`` returns a fresh :class:`OwnerAnswer` that the caller may change.
+    """
+
+    def __init__(self, view: Subgraph | Any, max_hops: int = 50):
+        self.view = view
+        self.max_hops = max_hops
+        self._explicit: dict[str, OwnerAnswer] = {}
+        self._parents: dict[str, list] = {}
+        #: node id → (answer, depth of the node it was found on: 0 explicit, -1 not found).
+        self._answers: dict[str, tuple[OwnerAnswer, int]] = {}
+
+    def _explicit_of(self, node: Node) -> OwnerAnswer:
+        own = self._explicit.get(node.id)
+        if own is None:
+            own = self._explicit[node.id] = explicit_owner(self.view, node)
+        return own
+
+    def _parents_of(self, node_id: str) -> list:
+        ps = self._parents.get(node_id)
+        if ps is None:
+            ps = self._parents[node_id] = inheritance_parents(self.view, node_id)
+        return ps
+
+    def owner(self, node: Node) -> OwnerAnswer:
+        """The owner of ``node`` as :func:`owner_of` answers it on the memo's view."""
+        ans, depth = self._resolve(node)
+        out = _copy(ans)
+        out.node = node.id
+        return out
+
+    def _resolve(self, node: Node) -> tuple[OwnerAnswer, int]:
+        done = self._answers.get(node.id)
+        if done is not None:
+            return done
+        # Climb the run of single-parent nodes without an explicit owner iteratively (no recursion
+        # limit), then resolve it from the top down.
+        run: list[tuple[Node, Any]] = []
+        on_run: set[str] = set()
+        current = node
+        while True:
+            if current.id in self._answers:
+                base = self._answers[current.id]
+                break
+            explicit = self._explicit_of(current)
+            if explicit.found:
+                base = self._answers[current.id] = (explicit, 0)
+                break
+            parents = self._parents_of(current.id)
+            if len(parents) != 1 or parents[0][1].id in on_run or parents[0][1].id == current.id:
+                # Several parents, none, or a cycle through single parents: the plain walk.
+                base = self._answers[current.id] = self._walk(current)
+                break
+            run.append((current, parents[0][0]))
+            on_run.add(current.id)
+            current = parents[0][1]
+        # ``base`` is the answer of ``current``; each node of the run (last first) is one step
+        # below the next.
+        above = current
+        for child, edge in reversed(run):
+            ans, depth = base
+            if depth >= 0 and depth + 1 <= self.max_hops:
+                step = (_step(child.id, edge.type, above.id) if edge.source == child.id
+                        else _step(child.id, "^" + edge.type, above.id))
+                found = _copy(ans)
+                found.node = child.id
+                found.inherited_from = ans.inherited_from or above.id
+                found.chain = [step] + ans.chain
+                base = (found, depth + 1)
+            else:
+                base = (OwnerAnswer(child.id), -1)
+            self._answers[child.id] = base
+            above = child
+        return self._answers[node.id]
+
+    def _walk(self, node: Node) -> tuple[OwnerAnswer, int]:
+        """:func:`_owner_in`'s breadth-first walk from ``node`` (which has no explicit owner), on
+        the memoised explicit owners and parents."""
+        seen = {node.id}
+        queue: deque[tuple[Node, list[dict[str, str]], int]] = deque([(node, [], 0)])
+        while queue:
+            current, path, hops = queue.popleft()
+            if hops >= self.max_hops:
+                continue
+            for edge, parent in self._parents_of(current.id):
+                if parent.id in seen:
+                    continue
+                seen.add(parent.id)
+                step = (_step(current.id, edge.type, parent.id) if edge.source == current.id
+                        else _step(current.id, "^" + edge.type, parent.id))
+                explicit = self._explicit_of(parent)
+                if explicit.found:
+                    found = _copy(explicit)
+                    found.node = node.id
+                    found.inherited_from = parent.id
+                    found.chain = path + [step] + explicit.chain
+                    return found, hops + 1
+                queue.append((parent, path + [step], hops + 1))
+        return OwnerAnswer(node.id), -1

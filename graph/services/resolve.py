@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from rapidfuzz import fuzz, process
-
 from graph.errors import AmbiguousIdError, NotFoundError
 from graph.model import Node
 from graph.store import GraphStore
@@ -18,6 +16,8 @@ def suggest(store: GraphStore, text: str, kind: str | None = None, n: int = 5) -
     id. The similarity is rapidfuzz's normalised Indel ratio, ``2·matches / (len(a) + len(b))``
     like difflib's ratio, computed in C++: a probe over 50,000 ids costs milliseconds for the
     matching, where two difflib passes took about a second."""
+    from rapidfuzz import fuzz, process  # imported here: only a miss needs it, not every command
+
     ids = sorted(node.id for node in store.iter_nodes(kind))
     codes = [i.split(":", 1)[1] for i in ids]
     out: list[str] = []

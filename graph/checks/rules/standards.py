@@ -8,7 +8,7 @@ from graph.checks.context import CheckContext
 from graph.checks.registry import rule
 from graph.formatting import indicator_value, is_percent_unit
 from graph.sources import BAOTOU
-from graph.values import (DIRECTION_ZH, PLACEHOLDERS, blank, breached, date_or_none, indicator_threshold,
+from graph.values import (DIRECTION_ZH, PLACEHOLDERS, blank, breached, indicator_threshold,
                           measured_or_none)
 
 @rule("SI001", "warning", "标准无指标", "standard without indicator",
@@ -92,7 +92,7 @@ def _si004(ctx: CheckContext):
         latest: tuple[_dt.date, str, float | bool] | None = None
         for mid in ctx.in_ids(i.id, "measurement_of", ("Measurement",)):
             m = ctx.node(mid)
-            d, v = date_or_none(m.props.get("date")), measured_or_none(m.props.get("value"))
+            d, v = ctx.date(m.props.get("date")), measured_or_none(m.props.get("value"))
             if d is None or v is None or d > as_of or isinstance(v, bool) != yes_no:
                 continue
             if latest is None or (d, mid) > (latest[0], latest[1]):

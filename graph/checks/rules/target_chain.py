@@ -9,7 +9,6 @@ from graph.checks.context import CheckContext
 from graph.checks.registry import rule
 from graph.services.chains import CHAIN_EDGES, CHAIN_KINDS, DOWN_EDGES, find_cycles
 from graph.sources import BAOTOU
-from graph.values import date_or_none
 
 @rule("TC001", "error", "孤立目标", "orphan target",
        "孤立目标：目标 {code}（{layer_zh}层面）既没有上级目标，也没有所属规划",
@@ -104,13 +103,13 @@ def _tc006(ctx: CheckContext):
     Unreadable or missing deadlines are not judged. One finding per node, naming every such parent."""
     for kind in ("Target", "Task"):
         for n in ctx.of_kind(kind):
-            due = date_or_none(n.props.get("deadline"))
+            due = ctx.date(n.props.get("deadline"))
             if due is None:
                 continue
             late: list[tuple[str, _dt.date]] = []
             for edge_type in CHAIN_EDGES:
                 for pid in ctx.in_ids(n.id, edge_type, CHAIN_KINDS):
-                    pdue = date_or_none(ctx.node(pid).props.get("deadline"))
+                    pdue = ctx.date(ctx.node(pid).props.get("deadline"))
                     if pdue is not None and due > pdue:
                         late.append((pid, pdue))
             if late:

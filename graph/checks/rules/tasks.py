@@ -5,7 +5,7 @@ from __future__ import annotations
 from graph.checks.context import CheckContext
 from graph.checks.registry import rule
 from graph.sources import TAISHAN
-from graph.values import blank, date_or_none
+from graph.values import blank
 
 @rule("TK001", "error", "孤立任务", "orphan task",
        "孤立任务：任务 {code} 既未关联目标，也没有上级任务",
@@ -44,7 +44,7 @@ def _tk003(ctx: CheckContext):
     deadline are not judged."""
     as_of = ctx.as_of
     for t in ctx.of_kind("Task"):
-        due = date_or_none(t.props.get("deadline"))
+        due = ctx.date(t.props.get("deadline"))
         status = t.props.get("status")
         if due is None or due >= as_of or status == "completed":
             continue
