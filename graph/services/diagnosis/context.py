@@ -21,6 +21,7 @@ without influence.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +95,25 @@ class DiagnosisContext(CheckContext):
         self._parents: dict[tuple[str, str], list[str]] = {}
 
     # -- walks -------------------------------------------------------------------------------
+    def neighbors(self, node_id: str, types: Collection[str] | None = None,
+                  direction: str = "out") -> list[tuple[Edge, Node]]:
+        """``GraphStore.neighbors`` answered from the snapshot (same result and order: by edge
+        type, then the other node's id; edges to a node not in the graph left out). With ``types``
+        given and one direction, read from the per-type adjacency index (already in that order)
+        instead of filtering and sorting every edge of the node: the diagnosis asks this about
+        300,000 times on a 20,000-student college."""
+        if types is None or direction not in ("out", "in") or isinstance(types, str):
+            return super().neighbors(node_id, types, direction)
+        nodes = self.nodes
+        out: list[tuple[Edge, Node]] = []
+        far = "target" if direction == "out" else "source"
+        for edge_type in sorted(set(types)):
+            for e in self._edges(direction, node_id, edge_type):
+                other = nodes.get(getattr(e, far))
+                if other is not None:
+                    out.append((e, other))
+        return out
+
     def rollup_children(self, node_id: str) -> list[tuple[Edge, str]]:
         """``(edge, child id)`` of each roll-up child, each child once (its first edge), in the
         order: DOWN_EDGES by type then child id, then measuring indicators, then based_on targets."""

@@ -45,10 +45,11 @@ from __future__ import annotations
 from graph.formatting import indicator_value, percent
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.model import Node
+from graph.model import Edge, Node
 from graph.checks import RULES, CheckReport, RuleConfig, run_checks
 from graph.values import date_or_none
 from graph.services.diagnosis.context import (GOAL_KINDS, TASK_KINDS, DiagnosisContext, NodeRef, rounded)
@@ -237,7 +238,7 @@ def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorSta
             found += task_warnings(ctx, task)
     found += low_warnings(ctx, rollup)
     if report is None and ctx.config.chain_rules:
-        report = run_checks(ctx.store, rules=ctx.config.chain_rules, as_of=ctx.as_of, config=rule_config)
+        report = run_checks(_checked_source(ctx), rules=ctx.config.chain_rules, as_of=ctx.as_of, config=rule_config)
     if report is not None:
         found += chain_warnings(ctx, report)
 
@@ -283,6 +284,31 @@ def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorSta
     reported.sort(key=DiagnosisWarning.sort_key)
     absorbed.sort(key=DiagnosisWarning.sort_key)
     return reported, absorbed
+
+
+class _Snapshot:
+    """The graph the diagnosis already read, as the bulk reads ``run_checks`` makes of a store
+    (``iter_nodes`` / ``iter_edges``, unsorted: the rules sort what they report)."""
+
+    def __init__(self, ctx: DiagnosisContext):
+        self._graph = ctx.graph
+
+    def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:
+        nodes = self._graph.nodes.values()
+        return iter(nodes) if kind is None else (n for n in nodes if n.kind == kind)
+
+    def iter_edges(self, type: str | None = None) -> Iterator[Edge]:
+        edges = self._graph.edges()
+        return iter(edges) if type is None else (e for e in edges if e.type == type)
+
+
+def _checked_source(ctx: DiagnosisContext) -> Any:
+    """What the chain rules run on: the diagnosis' own snapshot (no second read of the store),
+    unless a selected rule reads the store's journal (family CH: suspect links)."""
+    wanted = (str(r).strip().upper() for r in ctx.config.chain_rules)
+    if any(RULES[r].family == "CH" for r in wanted if r in RULES):
+        return ctx.store
+    return _Snapshot(ctx)
 
 
 def _endangered(ctx: DiagnosisContext, rollup: Rollup, w: DiagnosisWarning) -> None:
