@@ -8,8 +8,8 @@ wrapper and every refresh after another process committed). A result is served w
 generation is unchanged — an edit (API ``PATCH``, a load, a rollback) invalidates every result at
 once — and, on a store several processes write (``CAP_SHARED``: Neo4j served by several workers,
 whose writes do not pass through this process), for at most
-``ConcurrentStore.SHARED_MEMO_SECONDS`` as the store's memos. Two callers asking for the same
-missing result at once compute it once: the second waits for the first.
+``ConcurrentStore.SHARED_MEMO_SECONDS`` after it was computed, as the store's memos. Two callers
+asking for the same missing result at once compute it once: the second waits for the first.
 
 :func:`filter_report` narrows a cached full report to what ``run_checks`` would have returned for
 a selection of rules, one owner unit and one severity (the rules are independent of each other, so
@@ -43,11 +43,14 @@ class ResultCache:
     ``hits`` / ``misses`` count the answers (for benches and tests).
     """
 
-    def __init__(self, store: Any, max_entries: int = 8):
+    def __init__(self, store: Any, max_entries: int = 8, shared_seconds: float | None = None):
         if max_entries < 1:
             raise ValueError(f"max_entries must be >= 1, not {max_entries!r}")
         self.store = store
         self.max_entries = max_entries
+        #: How long a result is trusted on a store other processes write (seconds from the end of
+        #: its computation); default ``store.SHARED_MEMO_SECONDS``.
+        self.shared_seconds = store.SHARED_MEMO_SECONDS if shared_seconds is None else shared_seconds
         self._entries: OrderedDict[Hashable, tuple[int, float, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[Hashable, threading.Lock] = {}
@@ -58,7 +61,7 @@ class ResultCache:
         if entry is None or entry[0] != self.store.generation:
             return False
         shared = CAP_SHARED in getattr(self.store, "capabilities", frozenset())
-        return not (shared and time.monotonic() - entry[1] > self.store.SHARED_MEMO_SECONDS)
+        return not (shared and time.monotonic() - entry[1] > self.shared_seconds)
 
     def peek(self, key: Hashable) -> Any | None:
         """The valid result of ``key``, or None (nothing is computed)."""
