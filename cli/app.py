@@ -196,5 +196,21 @@ def progress():
 
 
 def print_json(data: Any) -> None:
-    """``data`` as indented JSON (UTF-8, not ASCII-escaped) on standard output."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """``data`` as indented JSON (UTF-8, not ASCII-escaped, two spaces: the text
+    ``json.dumps(data, ensure_ascii=False, indent=2)`` gives) on standard output. Encoded by orjson
+    (a 300 MB diagnosis in about a second instead of ten, without holding it twice as text); what
+    orjson refuses (an integer beyond 64 bits) is left to the standard library."""
+    import orjson
+
+    try:
+        body = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n"
+    except (orjson.JSONEncodeError, TypeError):
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(body.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    buffer.write(body)
+    buffer.flush()

@@ -10,6 +10,8 @@ once — and, on a store several processes write (``CAP_SHARED``: Neo4j served b
 whose writes do not pass through this process), for at most
 ``ConcurrentStore.SHARED_MEMO_SECONDS`` after it was computed, as the store's memos. Two callers
 asking for the same missing result at once compute it once: the second waits for the first.
+After a result is computed, everything alive is moved out of the garbage collector's generations
+(``gc.freeze``, see :data:`FREEZE`), so that later full collections stay short.
 
 :func:`filter_report` narrows a cached full report to what ``run_checks`` would have returned for
 a selection of rules, one owner unit and one severity (the rules are independent of each other, so
@@ -21,6 +23,8 @@ findings off the page.
 from __future__ import annotations
 
 import dataclasses
+import gc
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -33,6 +37,10 @@ from graph.services.paging import page_of
 from graph.store import CAP_SHARED, GraphStore
 
 T = TypeVar("T")
+
+#: Whether a freshly computed result is frozen out of the garbage collector's way (``gc.freeze``;
+#: environment ``IQA_GC_FREEZE=0`` turns it off, for benchmarks that compare).
+FREEZE = os.environ.get("IQA_GC_FREEZE", "1") != "0"
 
 
 class ResultCache:
@@ -91,6 +99,12 @@ class ResultCache:
                 generation = self.store.generation
                 self.misses += 1
             value = build()
+            if FREEZE:
+                # What is alive now — the result, the store's memos — leaves the collector's
+                # generations: a full collection no longer walks these millions of objects
+                # (seconds with every thread held: the latency spikes of point questions beside a
+                # check). The results are plain trees, freed by their reference counts when dropped.
+                gc.freeze()
             with self._lock:
                 self._entries[key] = (generation, time.monotonic(), value)
                 self._entries.move_to_end(key)

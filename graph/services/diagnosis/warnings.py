@@ -51,7 +51,7 @@ from typing import Any
 
 from graph.model import Edge, Node
 from graph.checks import RULES, CheckReport, RuleConfig, run_checks
-from graph.values import date_or_none
+from graph.services.diagnosis.tasks import date_or_none
 from graph.services.diagnosis.context import (GOAL_KINDS, TASK_KINDS, DiagnosisContext, NodeRef, rounded)
 from graph.services.diagnosis.indicators import IndicatorStatus
 from graph.services.diagnosis.rollup import Rollup
