@@ -178,7 +178,10 @@ def bench_api(store: Path, workdir: Path) -> dict[str, object]:
 
 def bench_ui(store: Path, workdir: Path) -> dict[str, tuple[float, float]]:
     """Each page's script time, first and second run, in one Streamlit process (AppTest)."""
+    from streamlit import config
     from streamlit.testing.v1 import AppTest
+
+    config.set_option("server.address", "127.0.0.1")  # as `iqa ui`: loopback, anonymous reads allowed
 
     os.environ.update({k: v for k, v in env_for(store).items() if k.startswith("IQA_")})
     os.environ["IQA_AUDIT_LOG"] = str(workdir / "audit.jsonl")
@@ -194,6 +197,8 @@ def bench_ui(store: Path, workdir: Path) -> dict[str, tuple[float, float]]:
             runs.append(time.perf_counter() - t)
             if at.exception:
                 raise SystemExit(f"{page}: {[e.value for e in at.exception]}")
+            if not at.metric:  # every one of these pages shows its counts: else it did not get that far
+                raise SystemExit(f"{page}: the page stopped early: {[str(e.value) for e in at.markdown][:3]}")
         times[page] = (runs[0], runs[1])
     return times
 

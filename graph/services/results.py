@@ -10,8 +10,9 @@ once — and, on a store several processes write (``CAP_SHARED``: Neo4j served b
 whose writes do not pass through this process), for at most
 ``ConcurrentStore.SHARED_MEMO_SECONDS`` after it was computed, as the store's memos. Two callers
 asking for the same missing result at once compute it once: the second waits for the first.
-After a result is computed, everything alive is moved out of the garbage collector's generations
-(``gc.freeze``, see :data:`FREEZE`), so that later full collections stay short.
+While a result is computed the cyclic garbage collector pauses, and afterwards everything alive is
+moved out of its generations (``gc.freeze``; see :data:`FREEZE` and ``_collector_paused``), so
+that no full collection holds every thread for seconds beside a whole-graph computation.
 
 :func:`filter_report` narrows a cached full report to what ``run_checks`` would have returned for
 a selection of rules, one owner unit and one severity (the rules are independent of each other, so
@@ -28,7 +29,8 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, Literal, TypeVar
 
 from graph.checks import CheckReport, RuleConfig
@@ -38,8 +40,8 @@ from graph.store import CAP_SHARED, GraphStore
 
 T = TypeVar("T")
 
-#: Whether a freshly computed result is frozen out of the garbage collector's way (``gc.freeze``;
-#: environment ``IQA_GC_FREEZE=0`` turns it off, for benchmarks that compare).
+#: Whether the garbage collector pauses while a result is computed and the result is then frozen
+#: out of its way (``gc.freeze``); environment ``IQA_GC_FREEZE=0`` turns both off (to compare).
 FREEZE = os.environ.get("IQA_GC_FREEZE", "1") != "0"
 
 
@@ -98,13 +100,8 @@ class ResultCache:
                     return entry[2]  # type: ignore[index]
                 generation = self.store.generation
                 self.misses += 1
-            value = build()
-            if FREEZE:
-                # What is alive now — the result, the store's memos — leaves the collector's
-                # generations: a full collection no longer walks these millions of objects
-                # (seconds with every thread held: the latency spikes of point questions beside a
-                # check). The results are plain trees, freed by their reference counts when dropped.
-                gc.freeze()
+            with _collector_paused():
+                value = build()
             with self._lock:
                 self._entries[key] = (generation, time.monotonic(), value)
                 self._entries.move_to_end(key)
@@ -117,6 +114,43 @@ class ResultCache:
         """Forget every result."""
         with self._lock:
             self._entries.clear()
+
+
+_paused = 0
+_paused_lock = threading.Lock()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """While a whole-graph result is built (millions of new objects), the cyclic garbage collector
+    is off — its full passes over the growing heap take a second or more with every thread held,
+    the latency spikes of point questions served beside a check — and afterwards what is alive
+    (the result, the store's memos) is frozen out of its generations (``gc.freeze``), so later
+    passes do not walk it again. The results are plain trees, freed by their reference counts when
+    dropped. Nested and concurrent builds share one pause. Nothing happens when :data:`FREEZE` is
+    off."""
+    global _paused
+    if not FREEZE:
+        yield
+        return
+    with _paused_lock:
+        _paused += 1
+        if _paused == 1:
+            was_enabled = gc.isenabled()
+            gc.disable()
+            _paused_state.append(was_enabled)
+    try:
+        yield
+    finally:
+        with _paused_lock:
+            _paused -= 1
+            if _paused == 0:
+                gc.freeze()
+                if _paused_state.pop():
+                    gc.enable()
+
+
+_paused_state: list[bool] = []
 
 
 def filter_report(report: CheckReport, store: GraphStore, *, rules: Iterable[str] | None = None,

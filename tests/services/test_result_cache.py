@@ -282,3 +282,23 @@ def test_after_random_edits_the_kept_findings_equal_a_full_check(edits):
                 assert iqa.diagnosis_data(as_of=AS_OF) == fresh, (backend, choice, pick)
         finally:
             store.close()
+
+
+def test_the_collector_pauses_during_a_build_and_the_result_is_frozen_after(monkeypatch):
+    import gc
+
+    import graph.services.results as results
+
+    monkeypatch.setattr(results, "FREEZE", True)
+    cache = ResultCache(_Gen())
+    seen = []
+    try:
+        before = gc.get_freeze_count()
+        value = cache.get("k", lambda: seen.append(gc.isenabled()) or [{"x": 1}])
+        assert seen == [False] and gc.isenabled()
+        assert gc.get_freeze_count() > before and value == [{"x": 1}]
+        monkeypatch.setattr(results, "FREEZE", False)
+        cache.get("j", lambda: seen.append(gc.isenabled()) or 1)
+        assert seen == [False, True]
+    finally:
+        gc.unfreeze()
