@@ -14,7 +14,8 @@ that the edit below does not change it):
 3. the UI's pages in process (streamlit's ``AppTest``: the page script's time on the server, not
    the browser's rendering): overview, checks and diagnosis, first run and second run.
 
-    python bench/bench_scale_ui.py --students 20000 [--teachers 1000] [--store PATH] [--skip-ui]
+    python bench/bench_scale_ui.py --students 20000 [--teachers 1000] [--store PATH]
+                                   [--skip-diagnose] [--skip-api] [--skip-ui]
 
 ``IQA_GC_FREEZE=0`` in the environment turns off the result cache's ``gc.freeze`` (to compare).
 """
@@ -210,6 +211,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("--store", type=Path, default=None, help="an existing store (copied; not changed)")
     parser.add_argument("--skip-ui", action="store_true")
     parser.add_argument("--skip-api", action="store_true")
+    parser.add_argument("--skip-diagnose", action="store_true")
     args = parser.parse_args(argv)
     figures: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -221,10 +223,11 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         else:
             build(store, args.students, args.teachers)
         print(f"store ready in {time.perf_counter() - t:.1f} s; load average {load_average()}")
-        d = time_diagnose(store, work)
-        figures["diagnose"] = d
-        print(f"iqa diagnose --format json: {d['wall']:.1f} s wall, {d['cpu']:.1f} s CPU, "
-              f"peak {d['peak_mb']:.0f} MB, {d['out_mb']:.1f} MB written; load average {load_average()}")
+        if not args.skip_diagnose:
+            d = time_diagnose(store, work)
+            figures["diagnose"] = d
+            print(f"iqa diagnose --format json: {d['wall']:.1f} s wall, {d['cpu']:.1f} s CPU, "
+                  f"peak {d['peak_mb']:.0f} MB, {d['out_mb']:.1f} MB written; load average {load_average()}")
         if not args.skip_api:
             api = bench_api(store, work)
             figures["api"] = api
