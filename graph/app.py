@@ -54,7 +54,8 @@ class Iqa:
     - ``results``: the ``graph.services.results.ResultCache`` of whole-graph results (the full
       check report per date, the diagnosis per date and settings), kept until the next write
       through ``store`` (or a refresh after another process wrote): every page of ``/checks`` or
-      ``/diagnosis`` after the first, and every UI page, is answered from it.
+      ``/diagnosis`` after the first, and every UI page, is answered from it; ``diagnoses``: the
+      same for the school's ``Diagnosis`` objects (each unit's is cut from it), fewer of them.
 
     Service calls (:meth:`check`, :meth:`diagnose`, :meth:`trace` …) are thin delegations to
     ``graph.services`` that pass the configuration; each reads under the store's shared lock, so it
@@ -80,6 +81,7 @@ class Iqa:
         self.store: ConcurrentStore = concurrent(raw)
         self.editor = Editor(self.store, AuditLog(self._audit_path()))
         self.results = ResultCache(self.store, max_entries=RESULTS_KEPT)
+        self.diagnoses = ResultCache(self.store, max_entries=DIAGNOSES_KEPT)
 
     def _watched_token_file(self):
         """The configuration file the tokens came from, or None (no file, or the tokens came from
@@ -141,6 +143,7 @@ class Iqa:
         self.store = concurrent(open_store(self.settings.store) if self.owns_store else old.inner)
         self.editor = Editor(self.store, self.editor.audit)
         self.results = ResultCache(self.store, max_entries=RESULTS_KEPT)
+        self.diagnoses = ResultCache(self.store, max_entries=DIAGNOSES_KEPT)
         if self.owns_store:
             old.close()
 
@@ -198,9 +201,9 @@ class Iqa:
     def _diagnosis(self, store: GraphStore, day: dt.date, unit: str | Node | None,
                    config: DiagnosisConfig) -> Diagnosis:
         """The diagnosis at ``day`` under ``config`` for the school or one unit: the school's is
-        kept in :attr:`results` until the next write, a unit's is cut from it (``restrict``)."""
+        kept in :attr:`diagnoses` until the next write, a unit's is cut from it (``restrict``)."""
         target = None if unit is None else (unit if isinstance(unit, Node) else resolve_unit(store, unit))
-        whole = self.results.get(("diagnosis", day, config),
+        whole = self.diagnoses.get(("diagnosis", day, config),
                                  lambda: diagnose(store, as_of=day, config=config, rule_config=self.rules))
         return whole if target is None else restrict(whole, target)
 
@@ -355,6 +358,9 @@ class Iqa:
 _log = logging.getLogger("iqa.auth")
 #: Whole-graph results :attr:`Iqa.results` keeps (the oldest-used is dropped beyond it).
 RESULTS_KEPT = 8
+#: School diagnoses :attr:`Iqa.diagnoses` keeps: each holds its graph snapshot (about 1.5 GB for a
+#: 100,000-student college), so only the last two dates or settings asked for.
+DIAGNOSES_KEPT = 2
 
 
 def _stamp(path) -> tuple[int, int, int] | None:

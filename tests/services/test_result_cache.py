@@ -166,7 +166,7 @@ def demo(request):
 @pytest.fixture
 def iqa(demo):
     core = Iqa(Settings(store=":memory:"), store=demo)
-    core.results.shared_seconds = 3600  # the fake Neo4j is "shared": no expiry within a test
+    core.results.shared_seconds = core.diagnoses.shared_seconds = 3600  # the fake Neo4j is "shared": no expiry here
     yield core
 
 
