@@ -184,6 +184,13 @@ def _word(key: str, **fields: Any) -> str:
 LOG_RATIO = 100
 
 
+def needs_log(values: list[float]) -> bool:
+    """True when the positive ``values`` differ by :data:`LOG_RATIO` × or more (a log scale then
+    keeps the small ones visible)."""
+    positive = [v for v in values if v and v > 0]
+    return bool(positive) and max(positive) >= LOG_RATIO * min(positive)
+
+
 def bar_spec(rows: list[tuple[str, float]], value_title: str, *, log: bool = False,
              unit: str = "") -> dict[str, Any]:
     """A Vega-Lite spec of horizontal bars, one per ``(name, value)`` in the given order (the
@@ -216,8 +223,7 @@ def ranked_bars(counts: dict[str, float], value_title: str, *, key: str, top: in
         if text:
             items = [kv for kv in items if text in str(kv[0]).casefold()]
     shown = items[:top]
-    positive = [v for _, v in shown if v and v > 0]
-    log = bool(positive) and max(positive) >= LOG_RATIO * min(positive)
+    log = needs_log([v for _, v in shown])
     if shown:
         st.vega_lite_chart(spec=bar_spec(shown, value_title, log=log, unit=unit), width="stretch")
     notes = []
