@@ -6,8 +6,10 @@ store and on the Neo4j store (fake driver)."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -164,8 +166,8 @@ def demo(request):
 
 
 @pytest.fixture
-def iqa(demo):
-    core = Iqa(Settings(store=":memory:"), store=demo)
+def iqa(demo, tmp_path):
+    core = Iqa(Settings(store=":memory:", audit_log=str(tmp_path / "audit.jsonl")), store=demo)
     core.results.shared_seconds = core.diagnoses.shared_seconds = 3600  # the fake Neo4j is "shared": no expiry here
     yield core
 
@@ -264,10 +266,15 @@ def _edit(iqa: Iqa, choice: int, pick: int, status) -> None:
 @given(st.lists(st.tuples(st.integers(0, 8), st.integers(0, 10_000), st.sampled_from(_STATUSES)),
                 min_size=1, max_size=6))
 def test_after_random_edits_the_kept_findings_equal_a_full_check(edits):
+    with tempfile.TemporaryDirectory() as tmp:
+        _random_edits(edits, Path(tmp))
+
+
+def _random_edits(edits, audit_dir: Path) -> None:
     for backend in ("embedded", "neo4j-fake"):
         store = _store(backend)
         try:
-            iqa = Iqa(Settings(store=":memory:"), store=store)
+            iqa = Iqa(Settings(store=":memory:", audit_log=str(audit_dir / f"{backend}.jsonl")), store=store)
             iqa.check(as_of=AS_OF)  # kept before the edits
             iqa.diagnosis_data(as_of=AS_OF)
             for choice, pick, status in edits:
