@@ -232,15 +232,25 @@ def _orjson_safe(data: Any) -> bool:
 
 
 def print_json(data: Any) -> None:
-    """``data`` as indented JSON (UTF-8, not ASCII-escaped) on standard output: written by orjson
-    when it gives the same text (:func:`_orjson_safe`, ints within 64 bits), else by the standard
-    library."""
+    """``data`` as indented JSON (UTF-8, not ASCII-escaped, two spaces: the text
+    ``json.dumps(data, ensure_ascii=False, indent=2)`` gives) on standard output. Encoded by orjson
+    when it gives that same text (:func:`_orjson_safe`; a 300 MB diagnosis in about a second
+    instead of ten, written as bytes without holding it twice as text), else by the standard
+    library (floats, non-text keys, integers beyond 64 bits)."""
     if _orjson_safe(data):
         import orjson
 
         try:
-            sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+            body = orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+        except (orjson.JSONEncodeError, TypeError):  # an integer beyond 64 bits
+            body = None
+        if body is not None:
+            buffer = getattr(sys.stdout, "buffer", None)
+            if buffer is None:
+                sys.stdout.write(body.decode("utf-8"))
+                return
+            sys.stdout.flush()
+            buffer.write(body)
+            buffer.flush()
             return
-        except TypeError:  # an integer beyond 64 bits
-            pass
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

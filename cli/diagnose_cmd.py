@@ -119,6 +119,8 @@ def diagnose(
         result = iqa.diagnose(as_of=as_of.date() if as_of else None, unit=unit, low_threshold=low,
                               judge_not_due=all_targets)
         data = result.to_dict()
+        del result
+        iqa.diagnoses.clear()  # one command: the graph snapshot behind the result is not needed to print it
         if compare is not None:
             data["compare"] = iqa.compare(compare, as_of=as_of.date() if as_of else None, unit=unit,
                                           low_threshold=low, judge_not_due=all_targets)

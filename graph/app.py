@@ -15,14 +15,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any, Literal
 
+from graph.asof import as_of_or_default
 from graph.auth import FailureLimiter, TokenRegistry, anonymous_read_allowed
-from graph.checks import CheckReport, RuleConfig
+from graph.checks import CheckReport, RuleConfig, resolve_unit
 from graph.model import Node
-from graph.services.diagnosis import Diagnosis, DiagnosisConfig, diagnose, scorecard
+from graph.services.diagnosis import Diagnosis, DiagnosisConfig, diagnose, restrict
 from graph.services.edit import AuditLog, ConcurrentStore, Editor, concurrent
 from graph.services.impact import impact
 from graph.services.ownership import OwnerAnswer, owner_of
 from graph.services.resolve import resolve_node
+from graph.services.results import ResultCache, filter_report
 from graph.services.search import check_report
 from graph.services.trace import trace
 from graph.errors import ConfigError
@@ -48,7 +50,12 @@ class Iqa:
       or a keyword argument), so a token removed from ``iqa.yaml`` stops working at once; a file
       that no longer reads gives no tokens at all until it is fixed (fail closed);
       :meth:`anonymous_read_for`: whether a request without a token may read;
-      ``auth_failures``: the ``FailureLimiter`` of failed authentications (429).
+      ``auth_failures``: the ``FailureLimiter`` of failed authentications (429);
+    - ``results``: the ``graph.services.results.ResultCache`` of whole-graph results (the full
+      check report per date, the diagnosis per date and settings), kept until the next write
+      through ``store`` (or a refresh after another process wrote): every page of ``/checks`` or
+      ``/diagnosis`` after the first, and every UI page, is answered from it; ``diagnoses``: the
+      same for the school's ``Diagnosis`` objects (each unit's is cut from it), fewer of them.
 
     Service calls (:meth:`check`, :meth:`diagnose`, :meth:`trace` …) are thin delegations to
     ``graph.services`` that pass the configuration; each reads under the store's shared lock, so it
@@ -73,6 +80,8 @@ class Iqa:
         raw = open_store(self.settings.store) if store is None else store
         self.store: ConcurrentStore = concurrent(raw)
         self.editor = Editor(self.store, AuditLog(self._audit_path()))
+        self.results = ResultCache(self.store, max_entries=RESULTS_KEPT)
+        self.diagnoses = ResultCache(self.store, max_entries=DIAGNOSES_KEPT)
 
     def _watched_token_file(self):
         """The configuration file the tokens came from, or None (no file, or the tokens came from
@@ -133,6 +142,8 @@ class Iqa:
         old = self.store
         self.store = concurrent(open_store(self.settings.store) if self.owns_store else old.inner)
         self.editor = Editor(self.store, self.editor.audit)
+        self.results = ResultCache(self.store, max_entries=RESULTS_KEPT)
+        self.diagnoses = ResultCache(self.store, max_entries=DIAGNOSES_KEPT)
         if self.owns_store:
             old.close()
 
@@ -153,9 +164,25 @@ class Iqa:
               severity: Literal["error", "warning"] | None = None, as_of: dt.date | None = None) -> CheckReport:
         """The consistency findings under the configured rules (``checks:``): ``rules`` restricts
         to these rule ids, ``owner`` to one org unit's findings, ``severity`` to one severity;
-        ``as_of`` is the check date (default today). Errors as ``graph.checks.run_checks``."""
+        ``as_of`` is the check date (default today). Errors as ``graph.checks.run_checks``, raised
+        before any rule runs.
+
+        The run of every enabled rule at a date is kept in :attr:`results` until the next write, and
+        a selection (``rules``, ``owner``, ``severity``) is taken from it — the same findings as a
+        run of the selection alone. Without a kept full run, a ``rules`` selection runs (and keeps)
+        only those rules. The report returned is the caller's own (its findings list is a copy)."""
+        day = as_of_or_default(as_of)
         with self.reading() as store:
-            return check_report(store, rules=rules, owner=owner, severity=severity, as_of=as_of, config=self.rules)
+            # refuse an unknown rule, severity or unit before computing anything
+            filter_report(CheckReport([], day, ()), store, rules=rules, owner=owner, severity=severity,
+                          config=self.rules)
+            full = self.results.peek(("check", day, None))
+            if full is None:
+                selected = None if rules is None else tuple(sorted({str(r).strip().upper() for r in rules}))
+                full = self.results.get(("check", day, selected),
+                                        lambda: check_report(store, rules=selected, as_of=day, config=self.rules))
+            report = filter_report(full, store, rules=rules, owner=owner, severity=severity, config=self.rules)
+        return dataclasses.replace(report, findings=list(report.findings))
 
     def diagnosis_config(self, **overrides: Any) -> DiagnosisConfig:
         """The diagnosis defaults with ``overrides`` (``DiagnosisConfig`` fields; None = default)."""
@@ -169,15 +196,37 @@ class Iqa:
         warnings. ``overrides``: ``DiagnosisConfig`` fields (``low_threshold``, ``judge_not_due`` …).
         NotFoundError / AmbiguousIdError for an unknown or ambiguous unit."""
         with self.reading() as store:
-            return diagnose(store, as_of=as_of, unit=unit, config=self.diagnosis_config(**overrides),
-                            rule_config=self.rules)
+            return self._diagnosis(store, as_of_or_default(as_of), unit, self.diagnosis_config(**overrides))
+
+    def _diagnosis(self, store: GraphStore, day: dt.date, unit: str | Node | None,
+                   config: DiagnosisConfig) -> Diagnosis:
+        """The diagnosis at ``day`` under ``config`` for the school or one unit: the school's is
+        kept in :attr:`diagnoses` until the next write, a unit's is cut from it (``restrict``)."""
+        target = None if unit is None else (unit if isinstance(unit, Node) else resolve_unit(store, unit))
+        whole = self.diagnoses.get(("diagnosis", day, config),
+                                 lambda: diagnose(store, as_of=day, config=config, rule_config=self.rules))
+        return whole if target is None else restrict(whole, target)
+
+    def diagnosis_data(self, *, as_of: dt.date | None = None, unit: str | None = None,
+                       **overrides: Any) -> dict[str, Any]:
+        """``diagnose(…).to_dict()`` (the documented JSON shape, plain data), kept in
+        :attr:`results` until the next write, so that each page of ``/diagnosis`` and each UI page
+        after the first costs no diagnosis. Arguments and errors as :meth:`diagnose`. The dict is
+        shared with later callers: do not change it."""
+        day = as_of_or_default(as_of)
+        config = self.diagnosis_config(**overrides)
+        with self.reading() as store:
+            target = None if unit is None else resolve_unit(store, unit)
+            key = ("diagnosis-data", day, target.id if target is not None else None, config)
+            return self.results.get(key, lambda: self._diagnosis(store, day, target, config).to_dict())
 
     def scorecard(self, unit: str | Node, *, as_of: dt.date | None = None, **overrides: Any) -> dict[str, Any]:
         """One org unit's scorecard (the shape of the diagnosis' ``scorecards[]``); errors as
         :meth:`diagnose`."""
         with self.reading() as store:
-            return scorecard(store, unit, as_of=as_of, config=self.diagnosis_config(**overrides),
-                             rule_config=self.rules)
+            target = unit if isinstance(unit, Node) else resolve_unit(store, unit)
+            return self._diagnosis(store, as_of_or_default(as_of), target,
+                                   self.diagnosis_config(**overrides)).scorecards[0]
 
     def export_rectification(self, dest: str | os.PathLike[str] | IO[bytes], *, unit: str | None = None,
                              as_of: dt.date | None = None, **overrides: Any) -> dict[str, Any]:
@@ -186,8 +235,7 @@ class Iqa:
         from graph.services.rectification.tasks import export_rectification  # openpyxl: only when a list is written
 
         with self.reading() as store:
-            d = diagnose(store, as_of=as_of, unit=unit, config=self.diagnosis_config(**overrides),
-                         rule_config=self.rules)
+            d = self._diagnosis(store, as_of_or_default(as_of), unit, self.diagnosis_config(**overrides))
             return export_rectification(store, dest, unit=unit, as_of=as_of, diagnosis=d)
 
     def trace(self, node: str | Node, direction: Literal["down", "up"] = "down",
@@ -308,6 +356,11 @@ class Iqa:
 
 
 _log = logging.getLogger("iqa.auth")
+#: Whole-graph results :attr:`Iqa.results` keeps (the oldest-used is dropped beyond it).
+RESULTS_KEPT = 8
+#: School diagnoses :attr:`Iqa.diagnoses` keeps: each holds its graph snapshot (about 1.5 GB for a
+#: 100,000-student college), so only the last two dates or settings asked for.
+DIAGNOSES_KEPT = 2
 
 
 def _stamp(path) -> tuple[int, int, int] | None:

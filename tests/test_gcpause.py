@@ -60,3 +60,17 @@ def test_overlapping_threads_restore_once_the_last_ends():
     release.set()
     t.join(10)
     assert gc.isenabled()
+
+
+def test_a_freeze_asked_inside_happens_when_the_last_block_ends():
+    """A result built inside a load's pause is frozen when the outer pause ends, not before (the
+    collector is still off meanwhile)."""
+    before = gc.get_freeze_count()
+    try:
+        with gc_paused():
+            with gc_paused(freeze=True):
+                kept = [object() for _ in range(1000)]  # noqa: F841 - alive when the pause ends
+            assert gc.get_freeze_count() == before and not gc.isenabled()
+        assert gc.get_freeze_count() > before and gc.isenabled()
+    finally:
+        gc.unfreeze()

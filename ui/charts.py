@@ -251,6 +251,74 @@ def status_legend() -> None:
             f" &nbsp; {chips}</div>")
 
 
+#: The words of :func:`ranked_bars`, (zh, en).
+_WORDS = {
+    "search": ("筛选名称", "Filter by name"),
+    "shown": ("显示 {shown} / {total} 项（按数量从多到少）", "Showing {shown} of {total} (largest first)"),
+    "log": ("对数刻度（数量相差上百倍）", "log scale (counts differ a hundredfold or more)"),
+}
+
+
+def _word(key: str, **fields: Any) -> str:
+    zh, en = _WORDS[key]
+    return (en if state.lang() == "en" else zh).format(**fields)
+
+
+#: Counts that differ by this factor or more are drawn on a log scale.
+LOG_RATIO = 100
+
+
+def needs_log(values: list[float]) -> bool:
+    """True when the positive ``values`` differ by :data:`LOG_RATIO` × or more (a log scale then
+    keeps the small ones visible)."""
+    positive = [v for v in values if v and v > 0]
+    return bool(positive) and max(positive) >= LOG_RATIO * min(positive)
+
+
+def bar_spec(rows: list[tuple[str, float]], value_title: str, *, log: bool = False,
+             unit: str = "") -> dict[str, Any]:
+    """A Vega-Lite spec of horizontal bars, one per ``(name, value)`` in the given order (the
+    caller ranks them), the value axis titled ``value_title`` (``unit`` appended, e.g. ``%``), on a
+    symmetric log scale when ``log`` (a zero stays drawable). Plain data only."""
+    axis = value_title + (f" ({unit})" if unit else "")
+    x: dict[str, Any] = {"field": "value", "type": "quantitative", "title": axis}
+    if log:
+        x["scale"] = {"type": "symlog"}
+    return {
+        "data": {"values": [{"name": name, "value": value} for name, value in rows]},
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {"y": {"field": "name", "type": "nominal", "sort": None, "title": None,
+                           "axis": {"labelLimit": 260}},
+                     "x": x},
+        "height": {"step": 20},
+    }
+
+
+def ranked_bars(counts: dict[str, float], value_title: str, *, key: str, top: int = 20,
+                unit: str = "", largest_first: bool = True) -> None:
+    """Draw ``counts`` (name → number) so that it stays readable with hundreds of names: the
+    ``top`` largest (smallest with ``largest_first=False``), a name filter when there are more
+    than ``top`` (widget ``key``), a caption saying how many are shown, and a log scale when the
+    shown values differ by :data:`LOG_RATIO` × or more (said in the caption)."""
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]) if largest_first else (kv[1], kv[0]))
+    total = len(items)
+    if total > top:
+        text = st.text_input(_word("search"), key=key, placeholder="…").strip().casefold()
+        if text:
+            items = [kv for kv in items if text in str(kv[0]).casefold()]
+    shown = items[:top]
+    log = needs_log([v for _, v in shown])
+    if shown:
+        st.vega_lite_chart(spec=bar_spec(shown, value_title, log=log, unit=unit), width="stretch")
+    notes = []
+    if total > top:
+        notes.append(_word("shown", shown=len(shown), total=total))
+    if log:
+        notes.append(_word("log"))
+    if notes:
+        st.caption(" · ".join(notes))
+
+
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 
 

@@ -6,7 +6,10 @@ Caching: the core object is a ``st.cache_resource`` per resolved settings (a :cl
 ``Iqa`` — its store a ``ConcurrentStore``, since Streamlit serves every session from its own
 thread — and a *generation* counter). Query results are ``st.cache_data`` keyed on ``(key,
 generation, arguments)``, ``key`` naming the settings; a load or a reload bumps the generation and
-clears them, so nothing stale is served after the data changed. No graph logic lives here: every
+clears them, so nothing stale is served after the data changed. They hold plain data only (dicts,
+lists: what the services return as JSON). The whole-graph results — the check report and the
+diagnosis — are not pickled into ``st.cache_data`` at all: the core object keeps them
+(``Iqa.results``, dropped on the next write), and every session reads them from there. No graph logic lives here: every
 answer comes from the core object or a ``graph.services`` function, and loads go through its
 ``Editor`` (audited).
 """
@@ -235,10 +238,28 @@ def stats(core_key: str, gen: int) -> dict[str, Any]:
     return _with_store(core_key, graph_stats)
 
 
-@st.cache_data(show_spinner=BUSY, max_entries=16)
 def check_report(core_key: str, gen: int, as_of: dt.date):
-    """``iqa.check(as_of=…)`` (a ``CheckReport``): the findings under the configured rules."""
+    """``iqa.check(as_of=…)`` (a ``CheckReport``): the findings under the configured rules.
+
+    Not a Streamlit cache: the core object keeps the run in its own result cache
+    (``Iqa.results``, shared by every session, dropped on the next write), so a page after the
+    first takes it from memory — no pickling of thousands of findings per hit, as ``st.cache_data``
+    would do."""
     return core(core_key).check(as_of=as_of)
+
+
+@st.cache_data(show_spinner=BUSY, max_entries=16)
+def check_summary(core_key: str, gen: int, as_of: dt.date) -> dict[str, Any]:
+    """``iqa.check(as_of=…).summary()`` (plain data: ``{"total", "errors", "warnings", "by_rule",
+    "by_unit", "as_of"}``)."""
+    return check_report(core_key, gen, as_of).summary()
+
+
+def diagnosis(core_key: str, gen: int, as_of: dt.date, low: float, unit: str | None) -> dict[str, Any]:
+    """``iqa.diagnosis_data(as_of=…, unit=…, low_threshold=low)``: the diagnosis as plain data
+    (the documented JSON shape), kept by the core object until the next write (not pickled per hit
+    as ``st.cache_data`` would). Do not change the dict: it is shared."""
+    return core(core_key).diagnosis_data(as_of=as_of, unit=unit, low_threshold=low)
 
 
 @st.cache_data(show_spinner=BUSY, max_entries=8)

@@ -13,7 +13,8 @@ from api.problems import ApiProblem
 from api.routes._common import IsoDate, Limit, Offset, UnitQuery, json
 from api.schemas import CheckReportOut
 from graph.checks import RULES
-from graph.services.paging import DEFAULT_LIMIT, paged
+from graph.services.paging import DEFAULT_LIMIT
+from graph.services.results import report_page
 
 router = APIRouter(tags=["checks"])
 
@@ -40,11 +41,12 @@ async def checks(
     "inherited_from"}], "summary": {"total", "errors", "warnings", "by_rule", "by_unit", "as_of"},
     "total", "limit", "offset"}`: `findings` holds one page (`limit` from `offset`), `summary` and
     `total` count them all. Rules switched off or re-graded in the configuration file's `checks:`
-    section are honoured. 404 / 409 for a `unit` naming no / several org units; 422 when `unit` and
+    section are honoured. The full run is computed once per date and kept until the next write, so
+    every page after the first (and every filter of the same date) is answered from it. 404 / 409 for a `unit` naming no / several org units; 422 when `unit` and
     its former name `owner` name different units."""
     if unit is not None and owner is not None and unit != owner:
         message = f"`unit` ({unit!r}) and its former name `owner` ({owner!r}) differ"
         raise ApiProblem(422, "invalid-input", message, title="Invalid input",
                          errors=[{"field": "query.owner", "message": message, "type": "conflicting_filters"}])
     report = await reads.call(iqa.check, rules=rule, owner=unit or owner, severity=severity, as_of=as_of, heavy=True)
-    return json(paged(report.to_dict(), "findings", limit, offset))
+    return json(report_page(report, limit, offset))

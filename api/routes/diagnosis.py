@@ -76,9 +76,10 @@ def get_diagnosis(iqa: IqaDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsO
     the warnings, `totals` each list, `summary` counts the whole diagnosis. Each warning is reported once, at its root cause, with the goals it endangers up
     to the school goal; the assessment follows 包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9 (事前 / 事中 / 事后) and the statuses
     the colours of 泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 (`legend`). With `unit`, only what that org unit owns (the
-    diagnosis itself is computed over the whole graph). 404 / 409 for a `unit` naming no / several
-    org units."""
-    d = iqa.diagnose(as_of=as_of, unit=unit, low_threshold=low_threshold, judge_not_due=judge_not_due).to_dict()
+    diagnosis itself is computed over the whole graph). The diagnosis is computed once per date and
+    settings and kept until the next write: every page after the first is answered from it. 404 /
+    409 for a `unit` naming no / several org units."""
+    d = iqa.diagnosis_data(as_of=as_of, unit=unit, low_threshold=low_threshold, judge_not_due=judge_not_due)
     return json(paged_diagnosis(d, limit, offset))
 
 
@@ -92,7 +93,7 @@ def get_report(iqa: IqaDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsOfQu
                low_threshold: LowQuery = 0.6, judge_not_due: NotDueQuery = False) -> Response:
     """The diagnosis report for the school or one `unit`: a self-contained HTML page (inline SVG
     charts, no scripts) or an xlsx workbook — the 诊改 section of the annual quality report."""
-    data = iqa.diagnose(as_of=as_of, unit=unit, low_threshold=low_threshold, judge_not_due=judge_not_due).to_dict()
+    data = iqa.diagnosis_data(as_of=as_of, unit=unit, low_threshold=low_threshold, judge_not_due=judge_not_due)
     name = f"诊断报告-{data['unit']['name'] if data['unit'] else '全校'}-{data['as_of']}.{format}"
     if format == "html":
         return Response(render_html(data), media_type="text/html; charset=utf-8")

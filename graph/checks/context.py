@@ -164,6 +164,17 @@ class CheckContext:
             for target in targets:
                 yield source, target
 
+    def iter_edges(self, type: str | None = None) -> Iterator[Edge]:
+        """``GraphStore.iter_edges`` answered from the snapshot: every edge (of one type), as new
+        Edge objects made from the index (by type, then source, then target)."""
+        if self._nodes is None:
+            self._read()
+        props = self._edge_props
+        for t in ([type] if type is not None else sorted(self._out)):
+            for s, targets in self._out.get(t, {}).items():
+                for d in targets:
+                    yield Edge(s, t, d, dict(props.get((s, t, d), {})))
+
     def neighbors(self, node_id: str, types: Collection[str] | None = None,
                   direction: str = "out") -> list[tuple[Edge, Node]]:
         """``GraphStore.neighbors`` answered from the snapshot (same result and order): each

@@ -58,6 +58,11 @@ _TEXT: dict[str, tuple[str, str]] = {
                   "at its root cause ({warnings} problems; {absorbed} more are folded into them), and adds its own "
                   "findings such as overdue tasks and indicators past their threshold. A unit's status "
                   "“warning” (red) means it has an error-level problem; an indicator's “warning threshold” is a value."),
+    "more_cards": ("显示需关注的 {shown} 个单位（共 {total} 个），全部单位见下表",
+                   "The {shown} units needing attention most (of {total}); every unit is in the table"),
+    "filter_units": ("筛选单位", "Filter units"),
+    "status": ("状态", "Status"),
+    "more_warnings": ("另有 {n} 条见下载的诊断报告", "{n} more in the downloaded report"),
     "hint": ("选择一个单位可查看其任务月度完成情况并下载其整改清单。",
              "Pick a unit to see its tasks month by month and download its rectification list."),
 }
@@ -70,11 +75,18 @@ def tt(key: str, **fields: Any) -> str:
 
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+#: Scorecards drawn as cards (those needing attention first); every unit is in the table below them.
+CARDS = 24
+#: Rows of the warnings table (the downloads hold them all).
+ROWS = 2000
+#: Card order: red (预警) first, then yellow, then the rest.
+_STATUS_ORDER = {"warning": 0, "incomplete": 1}
+
+
 def diagnosis(uri: str, gen: int, as_of: dt.date, low: float, unit: str | None) -> dict[str, Any]:
-    """``iqa.diagnose(as_of=…, unit=…, low_threshold=…).to_dict()``: the core object's diagnosis
-    under the configured rules (keyed on the settings and the generation)."""
-    return state.core(uri).diagnose(as_of=as_of, unit=unit, low_threshold=low).to_dict()
+    """The core object's diagnosis under the configured rules as plain data (``state.diagnosis``:
+    kept by the core object until the next write, shared by every session, never pickled)."""
+    return state.diagnosis(uri, gen, as_of, low, unit)
 
 
 def report_bytes(data: dict[str, Any], fmt: str) -> bytes:
@@ -120,7 +132,7 @@ m[2].metric(tt("errors"), summary["errors"])
 m[3].metric(tt("absorbed"), summary["absorbed"])
 m[4].metric(tt("on_schedule"), percent(summary["tasks"]["rate"]))
 if unit is None:
-    st.caption(tt("why_fewer", checks=state.check_report(uri, gen, as_of).summary()["total"],
+    st.caption(tt("why_fewer", checks=state.check_summary(uri, gen, as_of)["total"],
                   warnings=summary["warnings"], absorbed=summary["absorbed"]))
 
 d1, d2, d3 = st.columns(3)
@@ -138,7 +150,7 @@ else:
 
 st.subheader(tt("scorecards"))
 charts.status_legend()
-cards = data["scorecards"]
+cards = sorted(data["scorecards"], key=lambda c: _STATUS_ORDER.get(c["status"], 2))[:CARDS]  # stable: unit order within
 per_row = 4
 for start in range(0, len(cards), per_row):
     cols = st.columns(per_row)
@@ -152,6 +164,20 @@ for start in range(0, len(cards), per_row):
                        f"{percent((card.get('before') or {}).get('rate'))}")
             st.caption(f"{tt('warnings')} {card['warnings']['total']}（{tt('errors')} {card['warnings'].get('errors', 0)}）· "
                        f"{tt('indicators')} {card['indicators'].get('breach', 0)}/{card['indicators'].get('stale', 0)}")
+
+if len(data["scorecards"]) > CARDS:
+    st.caption(tt("more_cards", shown=len(cards), total=len(data["scorecards"])))
+    text = st.text_input(tt("filter_units"), key="diag_card_filter").strip().casefold()
+    every = [c for c in data["scorecards"] if not text or text in str(c["unit"]["name"]).casefold()]
+    st.dataframe(pd.DataFrame({
+        tt("unit"): [c["unit"]["name"] for c in every],
+        tt("status"): [state.label(c["status"]) for c in every],
+        tt("rate"): [None if c["achievement"] is None else round(100 * c["achievement"], 1) for c in every],
+        tt("on_schedule"): [None if c["tasks"].get("rate") is None else round(100 * c["tasks"]["rate"], 1) for c in every],
+        tt("warnings"): [c["warnings"]["total"] for c in every],
+        tt("errors"): [c["warnings"].get("errors", 0) for c in every],
+    }), hide_index=True, width="stretch", height=320)
+
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def comparison(uri: str, gen: int, point: str, as_of: dt.date, low: float, unit: str | None) -> dict[str, Any]:
@@ -185,7 +211,7 @@ st.subheader(tt("warning_list"))
 if data["warnings"]:
     rows = []
     en = state.lang() == "en"  # the warnings' labels and messages in the UI's language; names as stored
-    for w in data["warnings"]:
+    for w in data["warnings"][:ROWS]:
         rows.append({
             tt("kind"): w["label_en"] if en else w["label"], tt("problem"): w["message_en"] if en else w["message"],
             tt("owner"): widgets.owner_text(w["owner"]),
@@ -194,6 +220,8 @@ if data["warnings"]:
             tt("also"): ("; " if en else "；").join(a["message_en"] if en else a["message"] for a in w["absorbed"]),
         })
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if len(data["warnings"]) > ROWS:
+        st.caption(tt("more_warnings", n=len(data["warnings"]) - ROWS))
 else:
     st.success(tt("no_warnings"))
 

@@ -1,5 +1,7 @@
 """总览 Overview: counts by kind and layer; findings (as of today) by rule and by responsible unit;
-chain completeness per unit (share of its targets that reach a task with a named person)."""
+chain completeness per unit (share of its targets that reach a task with a named person). The
+charts stay readable with hundreds of units: the largest (or, for completeness, the lowest) 20 with
+a name filter, on a log scale where counts differ a hundredfold (``ui.charts.ranked_bars``)."""
 
 from __future__ import annotations
 
@@ -8,15 +10,14 @@ import streamlit as st
 
 from graph.checks import NO_UNIT_LABEL, RULES
 from ontology import get_ontology
-from ui import state, widgets
+from ui import charts, state, widgets
 from ui.state import label, t
 
 st.title(t("page_overview"))
 uri, gen = widgets.store_ready()
 stats = state.stats(uri, gen)
 today = state.as_of()
-report = state.check_report(uri, gen, today)
-summary = report.summary()
+summary = state.check_summary(uri, gen, today)
 
 cols = st.columns(5)
 cols[0].metric(t("nodes"), stats["nodes"])
@@ -28,9 +29,7 @@ cols[4].metric(t("warnings"), summary["warnings"])
 left, right = st.columns(2)
 with left:
     st.subheader(t("by_kind"))
-    by_kind = sorted(stats["by_kind"].items(), key=lambda kv: -kv[1])
-    kinds = pd.DataFrame({t("count"): [n for _, n in by_kind]}, index=[label(k) for k, _ in by_kind])
-    st.bar_chart(kinds, horizontal=True, sort=False, height=max(220, 26 * len(kinds)))
+    charts.ranked_bars({label(k): n for k, n in stats["by_kind"].items()}, t("count"), key="overview_kinds", top=40)
 with right:
     st.subheader(t("by_layer"))
     layers = state.uniq(layer for per_kind in stats["by_layer"].values() for layer in per_kind)
@@ -48,17 +47,15 @@ with left:
     st.subheader(t("findings_by_rule"))
     by_rule = {rid: n for rid, n in summary["by_rule"].items() if n}
     title = (lambda r: RULES[r].title_en) if state.lang() == "en" else (lambda r: RULES[r].title_zh)
-    rules = pd.DataFrame({t("count"): list(by_rule.values())}, index=[f"{r} {title(r)}" for r in by_rule])
-    if len(rules):
-        st.bar_chart(rules, horizontal=True, sort=False, height=max(220, 26 * len(rules)))
+    if by_rule:
+        charts.ranked_bars({f"{r} {title(r)}": n for r, n in by_rule.items()}, t("count"), key="overview_rules", top=60)
     else:
         st.success(t("no_findings"))
 with right:
     st.subheader(t("findings_by_unit"))
     by_unit = {(t("no_unit") if u == NO_UNIT_LABEL else u): n for u, n in summary["by_unit"].items()}
-    units = pd.DataFrame({t("count"): list(by_unit.values())}, index=list(by_unit))
-    if len(units):
-        st.bar_chart(units, horizontal=True, sort=False, height=max(220, 22 * len(units)))
+    if by_unit:
+        charts.ranked_bars(by_unit, t("count"), key="overview_units", top=20)
     else:
         st.success(t("no_findings"))
 
@@ -72,8 +69,10 @@ if rows:
         t("complete"): [r["complete"] for r in rows],
         t("targets"): [r["targets"] for r in rows],
     })
-    st.bar_chart(frame.set_index(label("OrgUnit"))[[t("share")]], horizontal=True, y_label="%", sort=False,
-                 height=max(220, 24 * len(frame)))
+    # the units furthest from complete first: with hundreds of units the chart shows the 20 lowest
+    # (and a name filter); the table below lists every unit
+    charts.ranked_bars(dict(zip(frame[label("OrgUnit")], frame[t("share")])), t("share"), key="overview_completeness",
+                       top=20, unit="%", largest_first=False)
     st.dataframe(frame, hide_index=True, width="stretch",
                  column_config={t("share"): st.column_config.ProgressColumn(t("share"), format="%.1f%%",
                                                                             min_value=0, max_value=100)})

@@ -16,6 +16,7 @@ Public API::
 
     diagnose(store, *, as_of=None, unit=None, config=None, rule_config=None) -> Diagnosis  # .to_dict(), .explain(id)
     scorecard(store, unit, *, as_of=None, config=None, rule_config=None) -> dict  # one scorecards[] entry
+    restrict(whole, unit) -> Diagnosis  # one unit's diagnosis cut from the school's
     achievement(store, node, *, as_of=None, config=None, depth=None) -> dict  # Rollup.explain
     indicator_status(store, indicator, as_of=None, config=None) -> IndicatorStatus
     task_status(task, on, *, warning_window_days=30) -> str; month_statuses(task, year, as_of) -> list
@@ -93,7 +94,7 @@ warning (``unit`` ``""`` / ``(无责任部门)`` for what has no owner), ordered
 """
 
 from graph.services.diagnosis.context import DiagnosisConfig, DiagnosisContext, edge_weight
-from graph.services.diagnosis.core import Diagnosis, achievement, diagnose, scorecard
+from graph.services.diagnosis.core import Diagnosis, achievement, diagnose, restrict, scorecard
 from graph.services.diagnosis.indicators import (
     IndicatorStatus,
     attainment,
@@ -107,5 +108,5 @@ from graph.services.diagnosis.warnings import CAUSES, KINDS, DiagnosisWarning
 __all__ = [
     "CAUSES", "KINDS", "Diagnosis", "DiagnosisConfig", "DiagnosisContext", "IndicatorStatus", "Rollup", "Score",
     "DiagnosisWarning", "achievement", "attainment", "diagnose", "edge_weight", "frequency_days", "indicator_status",
-    "month_statuses", "scorecard", "status_legend", "task_status",
+    "month_statuses", "restrict", "scorecard", "status_legend", "task_status",
 ]

@@ -111,10 +111,26 @@ def during(ctx: DiagnosisContext, rows: list[dict[str, Any]], year: int) -> dict
     out = []
     for uid in sorted(by_unit, key=ctx.unit_key):
         rs = by_unit[uid]
-        out.append({"unit": units[uid], "tasks": len(rs), "months": [_month_counts(rs, i) for i in range(12)],
+        out.append({"unit": units[uid], "tasks": len(rs), "months": _year_counts(rs),
                     "as_of": as_of_entry(rs)})
-    return {"year": year, "months": months, "school": [_month_counts(rows, i) for i in range(12)],
+    return {"year": year, "months": months, "school": _year_counts(rows),
             "as_of": as_of_entry(rows), "by_unit": out}
+
+
+def _year_counts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``[_month_counts(rows, i) for i in range(12)]`` in one pass over the rows."""
+    counts = [{s: 0 for s in STATUSES} for _ in range(12)]
+    for r in rows:
+        for month, s in zip(counts, r["months"]):
+            if s is not None:
+                month[s] += 1
+    out = []
+    for c in counts:
+        on = sum(c[s] for s in ON_SCHEDULE)
+        behind = sum(c[s] for s in BEHIND)
+        out.append({"counts": c, "on_schedule": on, "behind": behind,
+                    "rate": rounded(on / (on + behind)) if on + behind else None})
+    return out
 
 
 def after(ctx: DiagnosisContext, rollup: Rollup) -> dict[str, Any]:

@@ -27,7 +27,8 @@ from typing import Any
 from graph.model import Edge, Node
 from graph.services.chains import DOWN_EDGES
 from graph.checks import CheckContext
-from graph.values import date_or_none, number_or_none
+from graph.values import number_or_none
+from graph.services.diagnosis.tasks import date_or_none
 from graph.services.ownership import ref
 from graph.store import GraphStore
 

@@ -3,6 +3,7 @@ unit scorecards together (the JSON shape is documented in ``graph.services.diagn
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -185,8 +186,8 @@ def diagnose(store: GraphStore, *, as_of: dt.date | None = None, unit: str | Nod
     Everything is computed for the whole graph (a unit's warning may be absorbed by a root cause
     in another unit); ``unit`` then keeps the unit's own warnings, indicators, tasks, targets and
     scorecard. Raises NotFoundError / AmbiguousIdError for an unknown or ambiguous unit, and
-    ValidationError if ``config.chain_rules`` names an unknown rule. Reads the store once (plus
-    once more for the chain rules' ``run_checks``)."""
+    ValidationError if ``config.chain_rules`` names an unknown rule. Reads the store once (the
+    chain rules run on the same snapshot, unless one of them reads the store's journal)."""
     as_of = as_of_or_default(as_of)
     config = config or DiagnosisConfig()
     target_unit = None
@@ -210,8 +211,22 @@ def diagnose(store: GraphStore, *, as_of: dt.date | None = None, unit: str | Nod
     return d
 
 
+def restrict(whole: Diagnosis, unit: Node) -> Diagnosis:
+    """The diagnosis of one org unit cut from the school's ``whole`` diagnosis (what
+    ``diagnose(…, unit=unit)`` returns for the same store, date and settings); ``whole`` is left
+    as it was. ValidationError when ``unit`` is not an OrgUnit."""
+    if unit.kind != "OrgUnit":
+        raise ValidationError(f"{unit.id} is not an org unit")
+    if whole.unit is not None:
+        raise ValidationError("restrict() takes the whole school's diagnosis")
+    part = dataclasses.replace(whole, scorecards=list(whole.scorecards), key_indicators=list(whole.key_indicators))
+    _restrict(part, unit)
+    return part
+
+
 def _restrict(d: Diagnosis, unit: Node) -> None:
-    """Keep only what ``unit`` owns (see :func:`diagnose`)."""
+    """Keep only what ``unit`` owns (see :func:`diagnose`); every field it changes is given a new
+    value (the lists and dicts of ``d`` are not changed in place)."""
     ctx, uid = d.ctx, unit.id
     d.unit = ref(unit)
     d.warnings = [w for w in d.warnings if (w.unit or NO_UNIT)["id"] == uid]
@@ -257,4 +272,4 @@ def achievement(store: GraphStore, node: Node | str, *, as_of: dt.date | None = 
     return Rollup(ctx).explain(nid, depth)
 
 
-__all__ = ["Diagnosis", "achievement", "diagnose", "scorecard", "BEHIND", "ON_SCHEDULE"]
+__all__ = ["Diagnosis", "achievement", "diagnose", "restrict", "scorecard", "BEHIND", "ON_SCHEDULE"]

@@ -29,7 +29,7 @@ from typing import Any
 from graph.services.diagnosis.context import DiagnosisContext, edge_weight, rounded
 from graph.services.diagnosis.indicators import IndicatorStatus, status_in
 from graph.services.diagnosis.tasks import normalise_status, task_progress
-from graph.values import date_or_none
+from graph.services.diagnosis.tasks import date_or_none
 
 
 @dataclass

@@ -30,11 +30,25 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from graph.model import Node
-from graph.values import date_or_none, number_or_none
+from graph.values import date_or_none as _parse_date, number_or_none
 from ontology import get_ontology
+
+
+@lru_cache(maxsize=65536)
+def _date_of_text(text: str) -> dt.date | None:
+    return _parse_date(text)
+
+
+def date_or_none(value: object) -> dt.date | None:
+    """``graph.values.date_or_none``, remembered for text values: a college's tasks share a few
+    hundred deadlines, and reading a date is the costliest step of a task's monthly statuses."""
+    if isinstance(value, str):
+        return _date_of_text(value)
+    return _parse_date(value)
 
 #: Statuses counted as on schedule / behind schedule in the 事中 (progress) diagnosis.
 ON_SCHEDULE = frozenset({"normal", "completed", "not_started"})

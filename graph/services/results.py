@@ -1,0 +1,146 @@
+"""Whole-graph results kept until the data changes: the check report and the diagnosis that the API,
+the UI and the CLI ask for again and again (a page of ``/checks``, the next page, the same page in
+another session) are computed once per state of the store.
+
+:class:`ResultCache` keeps at most ``max_entries`` results, each stamped with the store's
+``generation`` (``graph.services.edit.ConcurrentStore``: it counts every write made through the
+wrapper and every refresh after another process committed). A result is served while the
+generation is unchanged — an edit (API ``PATCH``, a load, a rollback) invalidates every result at
+once — and, on a store several processes write (``CAP_SHARED``: Neo4j served by several workers,
+whose writes do not pass through this process), for at most
+``ConcurrentStore.SHARED_MEMO_SECONDS`` after it was computed, as the store's memos. Two callers
+asking for the same missing result at once compute it once: the second waits for the first.
+While a result is computed the cyclic garbage collector pauses, and afterwards everything alive is
+moved out of its generations (``graph.gcpause``: ``gc.freeze``), so
+that no full collection holds every thread for seconds beside a whole-graph computation.
+
+:func:`filter_report` narrows a cached full report to what ``run_checks`` would have returned for
+a selection of rules, one owner unit and one severity (the rules are independent of each other, so
+filtering the full run gives the same findings, in the same order, as running the selection);
+:func:`report_page` is ``paging.paged(report.to_dict(), "findings", …)`` without converting the
+findings off the page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, Literal, TypeVar
+
+from graph.checks import CheckReport, RuleConfig
+from graph.errors import ValidationError
+from graph.gcpause import gc_paused
+from graph.services.paging import page_of
+from graph.store import CAP_SHARED, GraphStore
+
+T = TypeVar("T")
+
+
+class ResultCache:
+    """Results by key, valid while ``store.generation`` is unchanged (module docstring).
+
+    ``store``: a ``ConcurrentStore`` (anything with ``generation``, ``capabilities`` and
+    ``SHARED_MEMO_SECONDS``); ``max_entries`` ≥ 1: the oldest-used result is dropped beyond it.
+    ``hits`` / ``misses`` count the answers (for benches and tests).
+    """
+
+    def __init__(self, store: Any, max_entries: int = 8, shared_seconds: float | None = None):
+        if max_entries < 1:
+            raise ValueError(f"max_entries must be >= 1, not {max_entries!r}")
+        self.store = store
+        self.max_entries = max_entries
+        #: How long a result is trusted on a store other processes write (seconds from the end of
+        #: its computation); default ``store.SHARED_MEMO_SECONDS``.
+        self.shared_seconds = store.SHARED_MEMO_SECONDS if shared_seconds is None else shared_seconds
+        self._entries: OrderedDict[Hashable, tuple[int, float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._building: dict[Hashable, threading.Lock] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def _valid(self, entry: tuple[int, float, Any] | None) -> bool:
+        if entry is None or entry[0] != self.store.generation:
+            return False
+        shared = CAP_SHARED in getattr(self.store, "capabilities", frozenset())
+        return not (shared and time.monotonic() - entry[1] > self.shared_seconds)
+
+    def peek(self, key: Hashable) -> Any | None:
+        """The valid result of ``key``, or None (nothing is computed)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            return entry[2] if self._valid(entry) else None
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        """The result of ``key``: the cached one while valid, else ``build()`` (kept). Call it
+        where no write can happen meanwhile (inside ``store.reading()``), so that the result is
+        stamped with the generation it was computed from. What ``build`` raises is raised (nothing
+        is kept)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if self._valid(entry):
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return entry[2]  # type: ignore[index]
+            gate = self._building.setdefault(key, threading.Lock())
+        with gate:  # one computation per key at a time; the others wait and take its result
+            with self._lock:
+                entry = self._entries.get(key)
+                if self._valid(entry):
+                    self._entries.move_to_end(key)
+                    self.hits += 1
+                    return entry[2]  # type: ignore[index]
+                generation = self.store.generation
+                self.misses += 1
+            with gc_paused(freeze=True):
+                value = build()
+            with self._lock:
+                self._entries[key] = (generation, time.monotonic(), value)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+                self._building.pop(key, None)
+            return value
+
+    def clear(self) -> None:
+        """Forget every result."""
+        with self._lock:
+            self._entries.clear()
+
+
+
+def filter_report(report: CheckReport, store: GraphStore, *, rules: Iterable[str] | None = None,
+                  owner: str | None = None, severity: Literal["error", "warning"] | None = None,
+                  config: RuleConfig | None = None) -> CheckReport:
+    """What ``graph.services.search.check_report(store, rules=…, owner=…, severity=…, config=…)``
+    returns, taken from ``report``, the full run of every enabled rule at the same date and
+    configuration. ValidationError for an unknown rule id or severity, NotFoundError /
+    AmbiguousIdError for an unknown or ambiguous ``owner`` unit (as ``run_checks``)."""
+    from graph.checks.runner import _select, resolve_unit
+    from graph.services.ownership import ref
+
+    if severity is not None and severity not in ("error", "warning"):
+        raise ValidationError(f"severity must be error or warning, not {severity!r}")
+    if rules is None and owner is None and severity is None:
+        return report
+    config = config or RuleConfig()
+    selected = tuple(rid for rid in _select(rules) if rid not in config.disabled)
+    unit = resolve_unit(store, owner) if owner is not None else None
+    wanted = set(selected)
+    findings = [f for f in report.findings
+                if f.rule in wanted and (unit is None or f.unit_id == unit.id)
+                and (severity is None or f.severity == severity)]
+    return dataclasses.replace(report, findings=findings, rules=selected, owner=ref(unit))
+
+
+def report_page(report: CheckReport, limit: int | None, offset: int = 0) -> dict[str, Any]:
+    """``{"findings": [one page], "summary": report.summary(), "total", "limit", "offset"}``: the
+    same answer as ``paging.paged(report.to_dict(), "findings", limit, offset)``, converting only
+    the page's findings. ValueError for a negative ``limit`` or ``offset``."""
+    return {"findings": [f.to_dict() for f in page_of(report.findings, limit, offset)],
+            "summary": report.summary(), "total": len(report.findings), "limit": limit, "offset": offset}
+
+
+__all__ = ["ResultCache", "filter_report", "report_page"]
