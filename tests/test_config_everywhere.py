@@ -120,13 +120,18 @@ def ui_page(page: str, **session: object):
 
 
 def chart_labels(at) -> set[str]:
-    """Every category label of the page's vega-lite charts (the index of the charted frames)."""
+    """Every category label of the page's vega-lite charts: the columns of the charted frames
+    (``st.bar_chart``) and of a spec's own data (``ui.charts.bar_spec``; streamlit sends it apart)."""
     import pyarrow as pa
 
     labels: set[str] = set()
     for chart in at.get("vega_lite_chart"):
         for dataset in chart.proto.datasets:
             table = pa.ipc.open_stream(io.BytesIO(dataset.data.data)).read_all()
+            for column in table.columns:
+                labels |= {str(v) for v in column.to_pylist()}
+        if chart.proto.HasField("data") and chart.proto.data.data:  # a spec's data.values, as Arrow
+            table = pa.ipc.open_stream(io.BytesIO(chart.proto.data.data)).read_all()
             for column in table.columns:
                 labels |= {str(v) for v in column.to_pylist()}
     return labels
