@@ -3,8 +3,8 @@
 (which applies the configuration's rule settings to the diagnosis), ``graph.services.rectification.tasks`` and
 ``graph.services.report``.
 
-    iqa diagnose [--unit U] [--as-of DATE] [--format table|json|xlsx|html] [-o FILE]
-    iqa rectify export [--unit U] [--as-of DATE] [-o FILE]
+    iqa diagnose [--unit U] [--as-of DATE] [--format table|json|xlsx|html] [-o FILE] [--lang zh|en]
+    iqa rectify export [--unit U] [--as-of DATE] [-o FILE] [--lang zh|en]
     iqa rectify import FILE [--partial]
 """
 
@@ -101,7 +101,7 @@ def diagnose(
     unit: Annotated[Optional[str], typer.Option("--unit", help="only this org unit (code, id or name)")] = None,
     as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="diagnosis date (default today)")] = None,
     fmt: Annotated[Literal["table", "json", "xlsx", "html"], typer.Option("--format", help="table | json | xlsx | html")] = "table",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for xlsx/html (default 诊断报告.xlsx / .html; - for standard output)")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for xlsx/html (default 诊断报告.xlsx / .html, with --lang en diagnosis-report.xlsx / .html; - for standard output)")] = None,
     low: Annotated[float, typer.Option("--low-threshold", min=0.0, max=1.0, help="achievement below this is low")] = 0.6,
     all_targets: Annotated[bool, typer.Option("--judge-not-due", help="judge low achievement on targets not yet due too")] = False,
     at: AtOption = None,
@@ -109,7 +109,8 @@ def diagnose(
         "--compare", metavar="DATE|REV|BASELINE",
         help="each unit's scorecard now beside the one then (achievement, warnings, tasks on schedule)")] = None,
     lang: Annotated[Literal["zh", "en"], typer.Option("--lang", help="zh | en: the language of the table's warning "
-                                                      "kinds and messages (json has both; names stay as stored)")] = "zh",
+                                                      "kinds and messages and of the html / xlsx report (json has "
+                                                      "both; names stay as stored)")] = "zh",
 ) -> None:
     """Responsibility-driven diagnosis: warnings once each at their root cause, with owner and the
     school goals at risk; achievement roll-up; before / during / after assessment (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9)."""
@@ -127,9 +128,9 @@ def diagnose(
     if fmt == "json":
         print_json(data)
     elif fmt in ("xlsx", "html"):
-        path = output or Path(f"诊断报告.{fmt}")
+        path = output or Path(f"{'diagnosis-report' if lang == 'en' else '诊断报告'}.{fmt}")
         with output_to(path) as dest:
-            write_report(data, dest, fmt)
+            write_report(data, dest, fmt, lang)
         err.print(f"wrote {shown(path)} ({data['summary']['warnings']} warnings, {len(data['scorecards'])} units, "
                   f"as of {data['as_of']})", markup=False, highlight=False)
     else:
@@ -147,14 +148,18 @@ app.add_typer(rectify, name="rectify")
 def rectify_export(
     unit: Annotated[Optional[str], typer.Option("--unit", help="only this org unit (code, id or name); default every unit")] = None,
     as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="diagnosis date (default today)")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .xlsx to write (default 整改清单[-unit].xlsx; - for standard output)")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .xlsx to write (default 整改清单[-unit].xlsx, with --lang en rectification-list[-unit].xlsx; - for standard output)")] = None,
+    lang: Annotated[Literal["zh", "en"], typer.Option("--lang", help="zh | en: the language of the headers, sheet "
+                                                      "titles, kinds, messages, suggested actions and statuses (names "
+                                                      "stay as stored; iqa rectify import reads both)")] = "zh",
 ) -> None:
     """Write the unit's rectification list: each warning with node, owner, suggested action and
-    deadline, and columns 整改措施 / 整改时限 / 责任人 / 状态 to fill in."""
+    deadline, and columns 整改措施 / 整改时限 / 责任人 / 状态 to fill in (in English with --lang en:
+    Rectification measure / Deadline for rectification / Responsible person / Status)."""
     with opened() as iqa:
-        path = output or _default_list(iqa.store, unit)
+        path = output or _default_list(iqa.store, unit, lang)
         with output_to(path) as dest:
-            info = iqa.export_rectification(dest, unit=unit, as_of=as_of.date() if as_of else None)
+            info = iqa.export_rectification(dest, unit=unit, as_of=as_of.date() if as_of else None, lang=lang)
     err.print(f"wrote {shown(path)} ({info['rows']} rows, {len(info['sheets'])} unit sheet(s), "
               f"as of {info['as_of']})", markup=False, highlight=False)
 
@@ -180,14 +185,15 @@ def rectify_import(
         console.print(f"[red]skipped:[/red] {located(p)}", highlight=False)
 
 
-def _default_list(store, unit: str | None) -> Path:
-    """``整改清单.xlsx``, or ``整改清单-<unit name>.xlsx`` for one unit (resolving the unit, which raises
-    NotFoundError for an unknown one)."""
+def _default_list(store, unit: str | None, lang: str = "zh") -> Path:
+    """``整改清单.xlsx``, or ``整改清单-<unit name>.xlsx`` for one unit (``rectification-list…`` in
+    English; resolving the unit, which raises NotFoundError for an unknown one)."""
+    stem = "rectification-list" if lang == "en" else "整改清单"
     if unit is None:
-        return Path("整改清单.xlsx")
+        return Path(f"{stem}.xlsx")
     from graph.checks import resolve_unit
 
     node = resolve_unit(store, unit)
     safe = "".join(ch if ch not in '\\/:*?"<>|' else "_" for ch in node.name)
-    return Path(f"整改清单-{safe}.xlsx")
+    return Path(f"{stem}-{safe}.xlsx")
 
