@@ -21,13 +21,15 @@ from rich.markup import escape
 
 from cli.app import AtOption, app, console, err, located, opened, output_to, print_json, shown
 from graph.formatting import percent
+from graph.services.report_text import status_label
 
 
 
-def _who(owner: dict[str, Any], inherited: str | None) -> str:
+def _who(owner: dict[str, Any], inherited: str | None, lang: str = "zh") -> str:
     parts = [escape(str(owner[k]["name"])) for k in ("unit", "post", "person") if owner.get(k)]
     text = " / ".join(parts) or "[red]—[/red]"
-    return text + (f" [dim](继承自 {escape(inherited)})[/dim]" if inherited else "")
+    said = "inherited from" if lang == "en" else "继承自"
+    return text + (f" [dim]({said} {escape(inherited)})[/dim]" if inherited else "")
 
 
 
@@ -57,10 +59,11 @@ def _print_compare(console, comparison: dict[str, Any]) -> None:
 
 
 def _print_table(console, data: dict[str, Any], lang: str = "zh") -> None:
-    """The terminal view of a diagnosis: summary, warnings (root causes; their kinds and messages
-    in English for ``lang="en"``), unit scorecards."""
+    """The terminal view of a diagnosis: summary, warnings (root causes; their kinds, messages and
+    the owner's inheritance in English for ``lang="en"``), unit scorecards (their status words in
+    ``lang``)."""
     s = data["summary"]
-    scope = escape(str(data["unit"]["name"])) if data.get("unit") else "全校"
+    scope = escape(str(data["unit"]["name"])) if data.get("unit") else ("whole school" if lang == "en" else "全校")
     console.rule(f"[bold]诊断 diagnosis: {escape(str(data.get('college') or ''))} {scope} — 截至 {data['as_of']}")
     head = Table(show_header=False, box=None)
     head.add_row("预警 warnings (按根源, once each)", f"{s['warnings']}（错误 {s['errors']}）")
@@ -79,7 +82,7 @@ def _print_table(console, data: dict[str, Any], lang: str = "zh") -> None:
         style = "bold red" if w["severity"] == "error" else "yellow"
         goals = escape("、".join(g["code"] for g in w["school_goals"])) or "—"
         label, message = (w["label_en"], w["message_en"]) if lang == "en" else (w["label"], w["message"])
-        table.add_row(str(i), f"[{style}]{escape(label)}[/]", escape(message), _who(w["owner"], w["owner_inherited_from"]),
+        table.add_row(str(i), f"[{style}]{escape(label)}[/]", escape(message), _who(w["owner"], w["owner_inherited_from"], lang),
                       goals, str(len(w["absorbed"])) if w["absorbed"] else "")
     console.print(table)
     legend = data["legend"]
@@ -89,7 +92,8 @@ def _print_table(console, data: dict[str, Any], lang: str = "zh") -> None:
     for c in data["scorecards"]:
         colour = legend.get(c["status"], {}).get("colour", "white")
         t = c["tasks"]
-        cards.add_row(escape(str(c["unit"]["name"])), f"[{colour}]● {escape(c['status_label'])}[/]", percent(c["achievement"]),
+        status = status_label(c["status"], legend, lang)
+        cards.add_row(escape(str(c["unit"]["name"])), f"[{colour}]● {escape(status)}[/]", percent(c["achievement"]),
                       percent((c.get("before") or {}).get("rate")), percent(t.get("rate")),
                       f"{c['indicators'].get('breach', 0)}/{c['indicators'].get('stale', 0)}",
                       f"{c['warnings']['total']}({c['warnings'].get('errors', 0)})")

@@ -247,3 +247,39 @@ def test_api_serves_the_english_report_and_list(demo_store, tmp_path):
         r = client.get("/api/v1/diagnosis/rectification", params=base)
         assert load_workbook(io.BytesIO(r.content)).sheetnames[0] == "汇总"
         assert client.get("/api/v1/diagnosis/report", params={**base, "lang": "fr"}).status_code == 422
+
+
+def test_the_diagnosis_table_in_english_words_the_scope_and_statuses(tmp_path):
+    from cli.main import app as cli
+
+    runner = CliRunner()
+    store = str(tmp_path / "demo.sqlite")
+    assert runner.invoke(cli, ["--store", store, "demo"]).exit_code == 0
+    wide = {"COLUMNS": "300"}
+    en = runner.invoke(cli, ["--store", store, "diagnose", "--as-of", "2025-12-31", "--lang", "en"], env=wide).stdout
+    zh = runner.invoke(cli, ["--store", store, "diagnose", "--as-of", "2025-12-31"], env=wide).stdout
+    statuses = {"en": set(re.findall(r"● (\w+(?: started)?)", en)), "zh": set(re.findall(r"● (\w+)", zh))}
+    assert statuses["en"] and statuses["en"] <= {"not started", "normal", "completed", "incomplete", "warning"}
+    assert statuses["zh"] and statuses["zh"] <= {"未开始", "正常", "已完成", "未完成", "预警"}
+    assert "whole school" in en.splitlines()[0]
+    assert "全校" in zh.splitlines()[0]
+
+
+def test_a_rectification_task_at_risk_is_exported_with_a_status_word_the_import_reads(demo_store, demo_diagnosis):
+    """A task's status 预警 (warning) is written as the status word, not the 预警值 threshold's label."""
+    from graph.model import Edge, Node
+    from graph.services.diagnosis import diagnose
+    from graph.stores.embedded import EmbeddedStore
+    from graph.services.rectification.tasks import rectification_code, rectification_rows
+
+    w = demo_diagnosis.warnings[0]
+    code = rectification_code(w)
+    store = EmbeddedStore(None)
+    store.upsert_nodes(list(demo_store.iter_nodes()) + [Node("RectificationTask", code, {
+        "name": "整改", "measure": "m", "deadline": "2026-03-31", "status": "warning"})])
+    store.upsert_edges(list(demo_store.iter_edges()) + [Edge(f"RectificationTask:{code}", "rectifies", w.node.id)])
+    d = diagnose(store, as_of=DEMO_AS_OF)
+    for lang, word in (("zh", "预警"), ("en", "warning")):
+        rows = [r for group in rectification_rows(d, lang).values() for r in group if r["编号"] == code]
+        assert [r["状态"] for r in rows] == [word]
+    store.close()
