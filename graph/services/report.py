@@ -32,7 +32,8 @@ from __future__ import annotations
 
 from graph.formatting import indicator_value, is_percent_unit, percent
 from graph.services.report_text import layer_label, level_label, localised_legend, month_label, text
-from graph.xlsx import DATE_FORMAT, PERCENT_FORMAT, append, print_setup, put, table_sheet, typed_value
+from graph.xlsx import (DATE_FORMAT, LINE_HEIGHT, PERCENT_FORMAT, append, lines_needed, print_setup, put, table_sheet,
+                        text_width, typed_value)
 
 import datetime as dt
 import html
@@ -45,7 +46,7 @@ import jinja2
 from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC','SimHei',sans-serif"
@@ -430,14 +431,41 @@ def _fill(hex_colour: str) -> PatternFill:
 D, P = DATE_FORMAT, PERCENT_FORMAT
 
 
+def _shown(value: Any, fmt: str | None) -> int:
+    """About how wide a value shows in a cell: a date 10, a rate 6, a number as written, text by width."""
+    if value is None or value == "":
+        return 0
+    if fmt == D or isinstance(value, (dt.date, dt.datetime)):
+        return 10
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return 6 if fmt == P else len(f"{value:g}")
+    return max(text_width(part) for part in str(value).split("\n"))
+
+
 def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], widths: dict[int, int] | None = None,
-           wrap: tuple[int, ...] = (), formats: dict[str, str] | None = None, print_columns: int | None = None):
+           wrap: tuple[int, ...] = (), formats: dict[str, str] | None = None, print_columns: int | None = None,
+           lang: str = "zh"):
     """A table sheet; ``formats`` by header name (dates: DATE_FORMAT, rates 0–1: PERCENT_FORMAT);
     columns without a width fitted to their contents, so that the text columns get the page;
-    ``print_columns``: only the first so many print."""
+    ``print_columns``: only the first so many print. In English (``lang="en"``) the headers are
+    longer than the values of their columns: such a column is fitted to its values (at least 8) and
+    its header wraps, so that the sheet prints as large as the Chinese one."""
     by_column = {headers.index(h) + 1: f for h, f in (formats or {}).items()}
-    return table_sheet(wb, title, headers, rows, widths=widths, wrap=wrap, formats=by_column, fit=True,
-                       print_columns=print_columns)
+    if lang == "en":
+        widths = dict(widths or {})
+        for i, header in enumerate(headers, start=1):
+            if i not in widths:
+                widest = max([_shown(r[i - 1], by_column.get(i)) for r in rows if i - 1 < len(r)] + [0])
+                widths[i] = max(8, min(30, widest + 2))
+    ws = table_sheet(wb, title, headers, rows, widths=widths, wrap=wrap, formats=by_column, fit=True,
+                     print_columns=print_columns)
+    if lang == "en":
+        lines = max(lines_needed(h, (widths or {}).get(i, 13)) for i, h in enumerate(headers, start=1))
+        if lines > 1:
+            for i in range(1, len(headers) + 1):
+                ws.cell(row=1, column=i).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[1].height = max(ws.row_dimensions[1].height or 0, LINE_HEIGHT * lines)
+    return ws
 
 
 def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes], lang: str = "zh") -> None:
@@ -507,7 +535,7 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes], 
                       T["parts_sep"].join(a[message_key] for a in w["absorbed"])])
     _sheet(wb, T["s_warnings"], T["x_warning_headers"], wrows,
            {3: 44, 4: 14, 5: 14, 6: 10, 7: 32, 9: 24, 10: 30, 12: 30, 14: 40}, wrap=(3, 4, 5, 7, 10, 14),
-           print_columns=7)
+           print_columns=7, lang=lang)
 
     sh = T["x_scorecard_headers"]
     sc = _sheet(wb, T["s_scorecards"], sh,
@@ -516,27 +544,27 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes], 
                   c["tasks"].get("total", 0), c["tasks"].get("on_schedule", 0), c["tasks"].get("behind", 0),
                   c["tasks"].get("rate"), c["indicators"].get("breach", 0), c["indicators"].get("stale", 0),
                   c["warnings"]["total"], c["warnings"].get("errors", 0), c["absorbed"]] for c in data["scorecards"]],
-                {1: 24}, formats={sh[2]: P, sh[4]: P, sh[8]: P})
+                {1: 24}, formats={sh[2]: P, sh[4]: P, sh[8]: P}, lang=lang)
     for i, c in enumerate(data["scorecards"], start=2):
         sc.cell(row=i, column=2).fill = _fill(c["colour"])
         sc.cell(row=i, column=2).font = Font(color="FFFFFF", bold=True)
     lh = T["x_layer_headers"]
     _sheet(wb, T["s_layers"], lh,
            [[layer_label(r.get("layer"), r["label"], lang), r["targets"], r["measured"], r["value"]] for r in after["by_layer"]],
-           formats={lh[3]: P})
+           formats={lh[3]: P}, lang=lang)
     th = T["x_target_headers"]
     _sheet(wb, T["s_targets"], th,
            [[t["code"], t["name"], layer_label(t["layer"], t["layer"], lang), t["unit"]["name"], t.get("deadline"),
              T["yes"] if t["due"] else T["no"], t["value"], t["basis"],
              T["parts_sep"].join(f"{c['id']} {c['value']}×{c['share']}" for c in t["children"])]
-            for t in after["targets"]], {2: 36, 9: 44}, wrap=(2, 9), formats={th[4]: D, th[6]: P})
+            for t in after["targets"]], {2: 36, 9: 44}, wrap=(2, 9), formats={th[4]: D, th[6]: P}, lang=lang)
     ih = T["x_indicator_headers"]
     _sheet(wb, T["s_indicators"], ih,
            [[i["code"], i["name"], i.get("unit"), i.get("direction"), i["target_value"], i["warning"],
              (i["latest"] or {}).get("date"), (i["latest"] or {}).get("value"), level_label(i, lang),
              T["x_stale"] if i["stale"] else "", i["attainment"], i["trend"]["change"], i["trend"]["slope"],
              (i["owner"]["unit"] or {}).get("name", ""), (i["owner"]["person"] or {}).get("name", "")]
-            for i in data["indicators"]], {2: 32}, wrap=(2,), formats={ih[6]: D, ih[10]: P})
+            for i in data["indicators"]], {2: 32}, wrap=(2,), formats={ih[6]: D, ih[10]: P}, lang=lang)
     months = data["assessment"]["during"]["months"]
     kh = T["x_task_headers"]
     ts = _sheet(wb, T["s_tasks"], kh + [month_label(m, lang) for m in months],
@@ -544,7 +572,7 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes], 
                   t.get("deadline"), legend.get(t["status_as_of"], {}).get("label", ""), t["unit"]["name"],
                   (t.get("person") or {}).get("name", "")] + [legend[s]["label"] if s else "" for s in t["months"]]
                  for t in data["tasks"]], {2: 24, 6: 12, **{8 + m: 5 for m in range(len(months))}}, wrap=(2, 6),
-                formats={kh[3]: D})
+                formats={kh[3]: D}, lang=lang)
     fills = {k: _fill(v["colour"]) for k, v in legend.items()}
     for r, t in enumerate(data["tasks"], start=2):
         for m, s in enumerate(t["months"]):
@@ -555,7 +583,7 @@ def report_xlsx(data: dict[str, Any], dest: str | os.PathLike[str] | IO[bytes], 
     bh = T["x_before_headers"]
     _sheet(wb, T["s_before"], bh,
            [[r["unit"]["name"], r["received"], r["decomposed"], r["rate"], T["list_sep"].join(m["code"] for m in r["missing"])]
-            for r in data["assessment"]["before"]["by_unit"]], {1: 24, 5: 60}, wrap=(5,), formats={bh[3]: P})
+            for r in data["assessment"]["before"]["by_unit"]], {1: 24, 5: 60}, wrap=(5,), formats={bh[3]: P}, lang=lang)
     wb.save(dest)
 
 
