@@ -3,8 +3,8 @@
 (which applies the configuration's rule settings to the diagnosis), ``graph.services.rectification.tasks`` and
 ``graph.services.report``.
 
-    iqa diagnose [--unit U] [--as-of DATE] [--format table|json|xlsx|html] [-o FILE]
-    iqa rectify export [--unit U] [--as-of DATE] [-o FILE]
+    iqa diagnose [--unit U] [--as-of DATE] [--format table|json|xlsx|html] [-o FILE] [--lang zh|en]
+    iqa rectify export [--unit U] [--as-of DATE] [-o FILE] [--lang zh|en]
     iqa rectify import FILE [--partial]
 """
 
@@ -21,13 +21,15 @@ from rich.markup import escape
 
 from cli.app import AtOption, app, console, err, located, opened, output_to, print_json, shown
 from graph.formatting import percent
+from graph.services.report_text import status_label
 
 
 
-def _who(owner: dict[str, Any], inherited: str | None) -> str:
+def _who(owner: dict[str, Any], inherited: str | None, lang: str = "zh") -> str:
     parts = [escape(str(owner[k]["name"])) for k in ("unit", "post", "person") if owner.get(k)]
     text = " / ".join(parts) or "[red]—[/red]"
-    return text + (f" [dim](继承自 {escape(inherited)})[/dim]" if inherited else "")
+    said = "inherited from" if lang == "en" else "继承自"
+    return text + (f" [dim]({said} {escape(inherited)})[/dim]" if inherited else "")
 
 
 
@@ -57,10 +59,11 @@ def _print_compare(console, comparison: dict[str, Any]) -> None:
 
 
 def _print_table(console, data: dict[str, Any], lang: str = "zh") -> None:
-    """The terminal view of a diagnosis: summary, warnings (root causes; their kinds and messages
-    in English for ``lang="en"``), unit scorecards."""
+    """The terminal view of a diagnosis: summary, warnings (root causes; their kinds, messages and
+    the owner's inheritance in English for ``lang="en"``), unit scorecards (their status words in
+    ``lang``)."""
     s = data["summary"]
-    scope = escape(str(data["unit"]["name"])) if data.get("unit") else "全校"
+    scope = escape(str(data["unit"]["name"])) if data.get("unit") else ("whole school" if lang == "en" else "全校")
     console.rule(f"[bold]诊断 diagnosis: {escape(str(data.get('college') or ''))} {scope} — 截至 {data['as_of']}")
     head = Table(show_header=False, box=None)
     head.add_row("预警 warnings (按根源, once each)", f"{s['warnings']}（错误 {s['errors']}）")
@@ -79,7 +82,7 @@ def _print_table(console, data: dict[str, Any], lang: str = "zh") -> None:
         style = "bold red" if w["severity"] == "error" else "yellow"
         goals = escape("、".join(g["code"] for g in w["school_goals"])) or "—"
         label, message = (w["label_en"], w["message_en"]) if lang == "en" else (w["label"], w["message"])
-        table.add_row(str(i), f"[{style}]{escape(label)}[/]", escape(message), _who(w["owner"], w["owner_inherited_from"]),
+        table.add_row(str(i), f"[{style}]{escape(label)}[/]", escape(message), _who(w["owner"], w["owner_inherited_from"], lang),
                       goals, str(len(w["absorbed"])) if w["absorbed"] else "")
     console.print(table)
     legend = data["legend"]
@@ -89,7 +92,8 @@ def _print_table(console, data: dict[str, Any], lang: str = "zh") -> None:
     for c in data["scorecards"]:
         colour = legend.get(c["status"], {}).get("colour", "white")
         t = c["tasks"]
-        cards.add_row(escape(str(c["unit"]["name"])), f"[{colour}]● {escape(c['status_label'])}[/]", percent(c["achievement"]),
+        status = status_label(c["status"], legend, lang)
+        cards.add_row(escape(str(c["unit"]["name"])), f"[{colour}]● {escape(status)}[/]", percent(c["achievement"]),
                       percent((c.get("before") or {}).get("rate")), percent(t.get("rate")),
                       f"{c['indicators'].get('breach', 0)}/{c['indicators'].get('stale', 0)}",
                       f"{c['warnings']['total']}({c['warnings'].get('errors', 0)})")
@@ -101,7 +105,7 @@ def diagnose(
     unit: Annotated[Optional[str], typer.Option("--unit", help="only this org unit (code, id or name)")] = None,
     as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="diagnosis date (default today)")] = None,
     fmt: Annotated[Literal["table", "json", "xlsx", "html"], typer.Option("--format", help="table | json | xlsx | html")] = "table",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for xlsx/html (default 诊断报告.xlsx / .html; - for standard output)")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="file for xlsx/html (default 诊断报告.xlsx / .html, with --lang en diagnosis-report.xlsx / .html; - for standard output)")] = None,
     low: Annotated[float, typer.Option("--low-threshold", min=0.0, max=1.0, help="achievement below this is low")] = 0.6,
     all_targets: Annotated[bool, typer.Option("--judge-not-due", help="judge low achievement on targets not yet due too")] = False,
     at: AtOption = None,
@@ -109,7 +113,8 @@ def diagnose(
         "--compare", metavar="DATE|REV|BASELINE",
         help="each unit's scorecard now beside the one then (achievement, warnings, tasks on schedule)")] = None,
     lang: Annotated[Literal["zh", "en"], typer.Option("--lang", help="zh | en: the language of the table's warning "
-                                                      "kinds and messages (json has both; names stay as stored)")] = "zh",
+                                                      "kinds and messages and of the html / xlsx report (json has "
+                                                      "both; names stay as stored)")] = "zh",
 ) -> None:
     """Responsibility-driven diagnosis: warnings once each at their root cause, with owner and the
     school goals at risk; achievement roll-up; before / during / after assessment (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9)."""
@@ -127,9 +132,9 @@ def diagnose(
     if fmt == "json":
         print_json(data)
     elif fmt in ("xlsx", "html"):
-        path = output or Path(f"诊断报告.{fmt}")
+        path = output or Path(f"{'diagnosis-report' if lang == 'en' else '诊断报告'}.{fmt}")
         with output_to(path) as dest:
-            write_report(data, dest, fmt)
+            write_report(data, dest, fmt, lang)
         err.print(f"wrote {shown(path)} ({data['summary']['warnings']} warnings, {len(data['scorecards'])} units, "
                   f"as of {data['as_of']})", markup=False, highlight=False)
     else:
@@ -147,14 +152,18 @@ app.add_typer(rectify, name="rectify")
 def rectify_export(
     unit: Annotated[Optional[str], typer.Option("--unit", help="only this org unit (code, id or name); default every unit")] = None,
     as_of: Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="diagnosis date (default today)")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .xlsx to write (default 整改清单[-unit].xlsx; - for standard output)")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="the .xlsx to write (default 整改清单[-unit].xlsx, with --lang en rectification-list[-unit].xlsx; - for standard output)")] = None,
+    lang: Annotated[Literal["zh", "en"], typer.Option("--lang", help="zh | en: the language of the headers, sheet "
+                                                      "titles, kinds, messages, suggested actions and statuses (names "
+                                                      "stay as stored; iqa rectify import reads both)")] = "zh",
 ) -> None:
     """Write the unit's rectification list: each warning with node, owner, suggested action and
-    deadline, and columns 整改措施 / 整改时限 / 责任人 / 状态 to fill in."""
+    deadline, and columns 整改措施 / 整改时限 / 责任人 / 状态 to fill in (in English with --lang en:
+    Rectification measure / Deadline for rectification / Responsible person / Status)."""
     with opened() as iqa:
-        path = output or _default_list(iqa.store, unit)
+        path = output or _default_list(iqa.store, unit, lang)
         with output_to(path) as dest:
-            info = iqa.export_rectification(dest, unit=unit, as_of=as_of.date() if as_of else None)
+            info = iqa.export_rectification(dest, unit=unit, as_of=as_of.date() if as_of else None, lang=lang)
     err.print(f"wrote {shown(path)} ({info['rows']} rows, {len(info['sheets'])} unit sheet(s), "
               f"as of {info['as_of']})", markup=False, highlight=False)
 
@@ -180,14 +189,15 @@ def rectify_import(
         console.print(f"[red]skipped:[/red] {located(p)}", highlight=False)
 
 
-def _default_list(store, unit: str | None) -> Path:
-    """``整改清单.xlsx``, or ``整改清单-<unit name>.xlsx`` for one unit (resolving the unit, which raises
-    NotFoundError for an unknown one)."""
+def _default_list(store, unit: str | None, lang: str = "zh") -> Path:
+    """``整改清单.xlsx``, or ``整改清单-<unit name>.xlsx`` for one unit (``rectification-list…`` in
+    English; resolving the unit, which raises NotFoundError for an unknown one)."""
+    stem = "rectification-list" if lang == "en" else "整改清单"
     if unit is None:
-        return Path("整改清单.xlsx")
+        return Path(f"{stem}.xlsx")
     from graph.checks import resolve_unit
 
     node = resolve_unit(store, unit)
     safe = "".join(ch if ch not in '\\/:*?"<>|' else "_" for ch in node.name)
-    return Path(f"整改清单-{safe}.xlsx")
+    return Path(f"{stem}-{safe}.xlsx")
 

@@ -229,14 +229,15 @@ class Iqa:
                                    self.diagnosis_config(**overrides)).scorecards[0]
 
     def export_rectification(self, dest: str | os.PathLike[str] | IO[bytes], *, unit: str | None = None,
-                             as_of: dt.date | None = None, **overrides: Any) -> dict[str, Any]:
-        """Write the rectification lists of the diagnosis (see :meth:`diagnose`) to ``dest``;
-        ``{"rows", "sheets", "as_of"}`` as ``graph.services.rectification.tasks.export_rectification``."""
+                             as_of: dt.date | None = None, lang: str = "zh", **overrides: Any) -> dict[str, Any]:
+        """Write the rectification lists of the diagnosis (see :meth:`diagnose`) to ``dest`` in
+        ``lang`` (``"zh"`` or ``"en"``; ValueError for another); ``{"rows", "sheets", "as_of"}`` as
+        ``graph.services.rectification.tasks.export_rectification``."""
         from graph.services.rectification.tasks import export_rectification  # openpyxl: only when a list is written
 
         with self.reading() as store:
             d = self._diagnosis(store, as_of_or_default(as_of), unit, self.diagnosis_config(**overrides))
-            return export_rectification(store, dest, unit=unit, as_of=as_of, diagnosis=d)
+            return export_rectification(store, dest, unit=unit, as_of=as_of, diagnosis=d, lang=lang)
 
     def trace(self, node: str | Node, direction: Literal["down", "up"] = "down",
               depth: int | None = None) -> dict[str, Any]:

@@ -191,3 +191,27 @@ def test_the_diagnosis_workbook_prints_readable_pages(tmp_path):
     xlsx = out / "diagnosis.xlsx"
     report_xlsx(diagnose(store, as_of=demo_as_of()).to_dict(), xlsx)
     assert len(_print(xlsx, out)) >= len(load_workbook(xlsx).sheetnames)
+
+
+def test_the_english_rectification_list_and_diagnosis_workbook_print_readable_pages(tmp_path):
+    """The same two workbooks in English (``lang="en"``: longer headers, narrower text) print as
+    readably: A4 landscape, the unit's list on one page, every report sheet on its pages."""
+    from test_diag_rectify import AS_OF, NO_CHAIN, college
+
+    from graph.services.diagnosis import diagnose
+    from graph.services.rectification.tasks import export_rectification
+    from graph.services.report import report_xlsx
+    from graph.stores.embedded import EmbeddedStore
+    from seed.demo import demo_as_of, load_demo
+
+    out = _artefacts(tmp_path)
+    listed = out / "rectification-en.xlsx"
+    export_rectification(college(), listed, unit="D02", as_of=AS_OF, config=NO_CHAIN, lang="en")
+    ws = load_workbook(listed)["机械系"]
+    assert ws.print_area == f"'机械系'!$A$1:$J${ws.max_row}" and ws["A1"].value == "Code"
+    assert len(_print(listed, out)) == 2
+    store = EmbeddedStore(None)
+    load_demo(store)
+    book = out / "diagnosis-en.xlsx"
+    report_xlsx(diagnose(store, as_of=demo_as_of()).to_dict(), book, "en")
+    assert len(_print(book, out)) >= len(load_workbook(book).sheetnames)

@@ -1,5 +1,7 @@
 """Diagnosis: ``GET /diagnosis`` (the whole diagnosis or one unit's), ``GET /diagnosis/report`` (the
-report as HTML or xlsx) and ``GET /units/{unit_id}/scorecard``. Thin: every answer comes from
+report as HTML or xlsx), ``GET /diagnosis/rectification`` (the rectification list to fill in, as
+``iqa rectify export``) and ``GET /units/{unit_id}/scorecard``; the files in Chinese or English
+(``lang``). Thin: every answer comes from
 the core object (``graph.app.Iqa``, which runs the diagnosis under the configured rule settings)
 and ``graph.services.report``."""
 
@@ -16,7 +18,7 @@ from api.problems import problem_responses
 from api.routes._common import IsoDate, Limit, Offset, UnitQuery, attachment, json
 from api.schemas import DiagnosisOut, ScorecardOut
 from graph.services.paging import DEFAULT_LIMIT, paged_diagnosis
-from graph.services.report import render_html, report_xlsx
+from graph.services.report import write_report
 
 router = APIRouter(tags=["diagnosis"])
 
@@ -25,6 +27,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AsOfQuery = Annotated[IsoDate | None, Query(description="the diagnosis date (default today)")]
 LowQuery = Annotated[float, Query(ge=0, le=1, description="an achievement rate below this is low (default 0.6)")]
 NotDueQuery = Annotated[bool, Query(description="judge low achievement on targets not yet due too")]
+LangQuery = Annotated[Literal["zh", "en"], Query(
+    description="zh (default) or en: headings, headers, sheet titles, status words and the warnings' kinds, messages "
+                "and suggested actions; names, codes and free text stay as stored")]
 
 _WARNING_EXAMPLE = {
     "id": "task_overdue:Task:RW-9903", "kind": "task_overdue", "label": "任务逾期", "rule": None,
@@ -90,16 +95,38 @@ def get_diagnosis(iqa: IqaDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsO
                        **problem_responses(401, 404, 409, 422)})
 def get_report(iqa: IqaDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsOfQuery = None,
                format: Annotated[Literal["html", "xlsx"], Query(description="html (self-contained page) or xlsx")] = "html",
-               low_threshold: LowQuery = 0.6, judge_not_due: NotDueQuery = False) -> Response:
+               low_threshold: LowQuery = 0.6, judge_not_due: NotDueQuery = False, lang: LangQuery = "zh") -> Response:
     """The diagnosis report for the school or one `unit`: a self-contained HTML page (inline SVG
-    charts, no scripts) or an xlsx workbook — the 诊改 section of the annual quality report."""
+    charts, no scripts) or an xlsx workbook — the 诊改 section of the annual quality report — in
+    Chinese or, with `lang=en`, English (as `iqa diagnose --format html|xlsx --lang en`)."""
     data = iqa.diagnosis_data(as_of=as_of, unit=unit, low_threshold=low_threshold, judge_not_due=judge_not_due)
-    name = f"诊断报告-{data['unit']['name'] if data['unit'] else '全校'}-{data['as_of']}.{format}"
-    if format == "html":
-        return Response(render_html(data), media_type="text/html; charset=utf-8")
     buffer = io.BytesIO()
-    report_xlsx(data, buffer)
+    write_report(data, buffer, format, lang)
+    if format == "html":
+        return Response(buffer.getvalue(), media_type="text/html; charset=utf-8")
+    if lang == "en":
+        name = f"diagnosis-report-{data['unit']['name'] if data['unit'] else 'school'}-{data['as_of']}.{format}"
+    else:
+        name = f"诊断报告-{data['unit']['name'] if data['unit'] else '全校'}-{data['as_of']}.{format}"
     return Response(buffer.getvalue(), media_type=XLSX, headers=attachment(name))
+
+
+@router.get("/diagnosis/rectification", summary="The rectification list to fill in (xlsx)",
+            responses={200: {"description": "the workbook", "content": {XLSX: {"schema": {"type": "string",
+                                                                                      "format": "binary"}}}},
+                       **problem_responses(401, 404, 409, 422)})
+def get_rectification(iqa: IqaDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsOfQuery = None,
+                      low_threshold: LowQuery = 0.6, judge_not_due: NotDueQuery = False,
+                      lang: LangQuery = "zh") -> Response:
+    """The rectification list of the diagnosis (as `iqa rectify export`): a summary sheet and one
+    sheet per responsible unit, each warning with its node, owner, suggested action and deadline and
+    the columns the unit fills in; in English with `lang=en`. `iqa rectify import` reads the filled-in
+    list in either language. 404 / 409 for a `unit` naming no / several org units."""
+    buffer = io.BytesIO()
+    info = iqa.export_rectification(buffer, unit=unit, as_of=as_of, lang=lang, low_threshold=low_threshold,
+                                    judge_not_due=judge_not_due)
+    stem = "rectification-list" if lang == "en" else "整改清单"
+    return Response(buffer.getvalue(), media_type=XLSX, headers=attachment(f"{stem}-{info['as_of']}.xlsx"))
 
 
 @router.get("/units/{unit_id}/scorecard", summary="A unit's diagnosis scorecard", response_model=ScorecardOut,

@@ -105,3 +105,11 @@ def test_the_page_compares_with_an_earlier_revision(monkeypatch, tmp_path):
     assert not at.exception, [e.value for e in at.exception]
     frames = [df.value for df in at.dataframe if "达成度变化" in df.value.columns]
     assert frames and len(frames[0]) >= 1 and "按期任务变化" in frames[0].columns
+
+
+def test_in_english_the_task_grid_is_english(monkeypatch, tmp_path, demo_path):
+    at = run_page(monkeypatch, tmp_path, demo_path, lang="en", unit="OrgUnit:XB01")
+    grids = [h.proto.body for h in at.get("html") if "<table>" in h.proto.body]
+    assert grids and "<th>Task</th><th>Kind</th><th>Deadline</th>" in grids[0] and "完成时限" not in grids[0]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download the report (HTML)", "Download the report (xlsx)", "Download the rectification list"]

@@ -89,18 +89,27 @@ def diagnosis(uri: str, gen: int, as_of: dt.date, low: float, unit: str | None) 
     return state.diagnosis(uri, gen, as_of, low, unit)
 
 
-def report_bytes(data: dict[str, Any], fmt: str) -> bytes:
+def report_bytes(data: dict[str, Any], fmt: str, lang: str = "zh") -> bytes:
+    """The diagnosis report (``html`` or ``xlsx``) in ``lang``, as ``iqa diagnose --format … --lang``."""
     from graph.services.report import write_report
 
     buffer = io.BytesIO()
-    write_report(data, buffer, fmt)
+    write_report(data, buffer, fmt, lang)
     return buffer.getvalue()
 
 
-def list_bytes(as_of: dt.date, low: float, unit: str) -> bytes:
+def list_bytes(as_of: dt.date, low: float, unit: str, lang: str = "zh") -> bytes:
+    """The unit's rectification list in ``lang``, as ``iqa rectify export --lang``."""
     buffer = io.BytesIO()
-    state.core().export_rectification(buffer, unit=unit, as_of=as_of, low_threshold=low)
+    state.core().export_rectification(buffer, unit=unit, as_of=as_of, low_threshold=low, lang=lang)
     return buffer.getvalue()
+
+
+def file_names(unit_name: str | None, as_of: dt.date, lang: str) -> tuple[str, str]:
+    """The downloads' file stems in ``lang``: (report, rectification list)."""
+    if lang == "en":
+        return f"diagnosis-report-{unit_name or 'school'}-{as_of.isoformat()}", f"rectification-list-{unit_name}-{as_of.isoformat()}"
+    return f"诊断报告-{unit_name or '全校'}-{as_of.isoformat()}", f"整改清单-{unit_name}-{as_of.isoformat()}"
 
 
 def badge(card: dict[str, Any]) -> str:
@@ -136,15 +145,18 @@ if unit is None:
                   warnings=summary["warnings"], absorbed=summary["absorbed"]))
 
 d1, d2, d3 = st.columns(3)
-d1.download_button(tt("download_html"), data=lambda: report_bytes(data, "html"), mime="text/html",
-                   file_name=f"诊断报告-{names.get(unit, '全校')}-{as_of.isoformat()}.html", key="diag_html")
-d2.download_button(tt("download_xlsx"), data=lambda: report_bytes(data, "xlsx"),
+# the downloads in the UI's language (names as stored), through the same writers as the CLI and the API
+lang = state.lang()
+report_name, list_name = file_names(names.get(unit, unit) if unit is not None else None, as_of, lang)
+d1.download_button(tt("download_html"), data=lambda: report_bytes(data, "html", lang), mime="text/html",
+                   file_name=f"{report_name}.html", key="diag_html")
+d2.download_button(tt("download_xlsx"), data=lambda: report_bytes(data, "xlsx", lang),
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   file_name=f"诊断报告-{names.get(unit, '全校')}-{as_of.isoformat()}.xlsx", key="diag_xlsx")
+                   file_name=f"{report_name}.xlsx", key="diag_xlsx")
 if unit is not None:
-    d3.download_button(tt("download_list"), data=lambda: list_bytes(as_of, low, unit),
+    d3.download_button(tt("download_list"), data=lambda: list_bytes(as_of, low, unit, lang),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       file_name=f"整改清单-{names.get(unit, unit)}-{as_of.isoformat()}.xlsx", key="diag_list")
+                       file_name=f"{list_name}.xlsx", key="diag_list")
 else:
     d3.caption(tt("hint"))
 
@@ -197,7 +209,7 @@ if len(revisions) > 1:
 
         result = comparison(uri, gen, point, as_of, low, unit)
         st.caption(tt("compare_caption", rev=result["rev"], then=result["then_as_of"], now=result["as_of"]))
-        st.dataframe(pd.DataFrame(compare_rows(result), columns=COMPARE_HEADERS[state.lang()]),
+        st.dataframe(pd.DataFrame(compare_rows(result, state.lang()), columns=COMPARE_HEADERS[state.lang()]),
                      hide_index=True, width="stretch")
 
 layers = data["assessment"]["after"]["by_layer"]
@@ -231,6 +243,6 @@ if unit is not None:
     st.subheader(tt("tasks"))
     chosen, more = key_tasks(data["tasks"], limit=30)
     # Every data string in the grid is HTML-escaped by task_grid_html; st.html sanitises it again.
-    st.html(task_grid_html(chosen, data["assessment"]["during"]["months"], data["legend"]))
+    st.html(task_grid_html(chosen, data["assessment"]["during"]["months"], data["legend"], state.lang()))
     if more:
         st.caption(tt("more_tasks", n=more))

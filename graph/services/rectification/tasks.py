@@ -26,6 +26,17 @@ else 责任部门, else the person's unit). Those three edge types are replaced 
 整改措施 is empty are skipped (counted in ``unfilled``). Rectification tasks are tracked like tasks
 (``diagnosis.tasks``): one due and not 已完成 is itself a warning (整改逾期).
 
+**Languages** (``lang``): ``"zh"`` (default) writes the Chinese headers above; ``"en"`` writes the
+same workbook in English — the sheet ``Summary`` (:data:`SUMMARY_COLUMNS_EN`), the headers of
+:data:`COLUMNS_EN` (Code, Severity, Problem, … in the same order), severities ``error`` /
+``warning``, the warnings' kinds, messages and suggested actions in English (the diagnosis'
+``label_en``, ``message_en``, ``suggestion_en``) and the status words of the ontology in English
+(``not started`` …); names, codes and the filled-in text stay as stored. The import reads either:
+it finds its columns by header in both languages (:data:`HEADER_KEYS`) and status words in both;
+the task's ``name`` takes the Chinese kind of the warning when the list gives its English kind, so
+an English list and a Chinese one give the same task (``finding`` keeps the problem text as
+written in the list).
+
 Errors: a problem in any filled row (unknown node, person or unit, unreadable date or status, no
 owner at all) raises ``IngestError`` listing every located problem (``file sheet!row:column``) and
 writes nothing, unless ``partial=True``: then the good rows are written and the report lists the
@@ -48,10 +59,10 @@ from graph.settings import LimitsSection
 
 from graph.errors import IngestError, IqaError, Problem
 from graph.model import Edge, Node
-from graph.checks import NO_UNIT_LABEL, resolve_unit
+from graph.checks import NO_UNIT_LABEL, RULES, resolve_unit
 from graph.services.diagnosis import Diagnosis, DiagnosisConfig, diagnose
 from graph.services.diagnosis.tasks import normalise_status
-from graph.services.diagnosis.warnings import DiagnosisWarning
+from graph.services.diagnosis.warnings import KINDS, KINDS_EN, DiagnosisWarning
 from graph.services.ownership import owner_of
 from graph.store import GraphStore
 from graph.values import BadValue, parse_date
@@ -78,6 +89,21 @@ _WRAP_COLUMNS = ("编号", "预警类型", "问题描述", "名称", "责任部�
 _TAGS = {"indicator_breach": "BREACH", "indicator_stale": "STALE", "task_overdue": "OVERDUE",
          "task_at_risk": "RISK", "low_achievement": "LOW", "rectification_overdue": "LATE"}
 _SEVERITY_ZH = {"error": "错误", "warning": "警告"}
+#: The English header of each column (and of the summary sheet's), by its Chinese header.
+COLUMNS_EN: dict[str, str] = {
+    "编号": "Code", "严重程度": "Severity", "问题描述": "Problem", "责任岗位": "Responsible post",
+    "建议措施": "Suggested action", "建议时限": "Suggested deadline", "整改措施": "Rectification measure",
+    "整改时限": "Deadline for rectification", "责任人": "Responsible person", "状态": "Status",
+    "预警编号": "Warning id", "预警类型": "Warning type", "节点": "Node", "名称": "Name", "责任部门": "Responsible unit",
+    "部门编号": "Unit code", "危及学校目标": "School goals at risk", "关联预警": "Related warnings",
+    "诊断日期": "Diagnosis date"}
+SUMMARY_SHEET_EN = "Summary"
+SUMMARY_COLUMNS_EN = ("Responsible unit", "Unit code", "Warnings", "Sheet")
+NO_UNIT_LABEL_EN = "(no responsible unit)"
+#: Header as written (either language, case-insensitive for English) → the column's key (its
+#: Chinese header), for the import.
+HEADER_KEYS: dict[str, str] = {**{zh: zh for zh in COLUMNS_EN}, **{en.casefold(): zh for zh, en in COLUMNS_EN.items()}}
+_LANGS = ("zh", "en")
 _PERSON_WITH_CODE = re.compile(r"^(.*?)\s*[（(]\s*([^（）()]+?)\s*[）)]$")
 
 
@@ -96,13 +122,24 @@ def suggested_deadline(as_of: dt.date, severity: str) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _person_text(node: Node | None) -> str:
-    return f"{node.name}（{node.code}）" if node is not None else ""
+def _person_text(node: Node | None, lang: str = "zh") -> str:
+    if node is None:
+        return ""
+    return f"{node.name} ({node.code})" if lang == "en" else f"{node.name}（{node.code}）"
 
 
-def rectification_rows(diagnosis: Diagnosis) -> dict[str, list[dict[str, Any]]]:
+def _check_lang(lang: str) -> None:
+    if lang not in _LANGS:
+        raise ValueError(f"unknown language {lang!r} (use zh or en)")
+
+
+def rectification_rows(diagnosis: Diagnosis, lang: str = "zh") -> dict[str, list[dict[str, Any]]]:
     """The rows of the lists, by owner unit id (``""`` for warnings without a unit), units ordered
-    by name with ``""`` last; each row is ``{column: value}`` over :data:`COLUMNS`."""
+    by name with ``""`` last; each row is ``{column: value}`` over :data:`COLUMNS` (keys always the
+    Chinese headers; the words in ``lang``, ``"zh"`` or ``"en"``, module docstring). ValueError for
+    another language."""
+    _check_lang(lang)
+    en = lang == "en"
     ctx = diagnosis.ctx
     groups: dict[str, list[dict[str, Any]]] = {}
     names: dict[str, str] = {}
@@ -118,19 +155,22 @@ def rectification_rows(diagnosis: Diagnosis) -> dict[str, list[dict[str, Any]]]:
         if existing is not None:
             measure = str(existing.props.get("measure") or "")
             deadline = str(existing.props.get("deadline") or "")
-            status = ctx.onto.label(normalise_status(existing.props.get("status")) or "not_started")
+            status = ctx.onto.concept("TaskStatuses", normalise_status(existing.props.get("status")) or "not_started")
+            status = (status.labels.en if en else status.labels.zh) if status is not None else ""
             assigned = [n for _, n in ctx.neighbors(existing.id, ("assigned_to",), "out") if n.kind == "Person"]
             person = assigned[0] if assigned else person
         groups.setdefault(key, []).append({
-            "编号": code, "预警编号": w.id, "预警类型": w.label, "严重程度": _SEVERITY_ZH.get(w.severity, w.severity),
-            "问题描述": w.message, "节点": w.node.id, "名称": w.node.name,
+            "编号": code, "预警编号": w.id, "预警类型": w.label_en if en else w.label,
+            "严重程度": w.severity if en else _SEVERITY_ZH.get(w.severity, w.severity),
+            "问题描述": (w.message_en or w.message) if en else w.message, "节点": w.node.id, "名称": w.node.name,
             "责任部门": unit.name if unit else "", "部门编号": unit.code if unit else "",
             "责任岗位": own.post.name if own and own.post else "",
-            "危及学校目标": "、".join(f"{g['code']} {g['name']}" for g in w.school_goals),
-            "关联预警": "；".join(a["message"] for a in w.absorbed),
-            "建议措施": w.suggestion, "建议时限": suggested_deadline(diagnosis.as_of, w.severity).isoformat(),
-            "整改措施": measure, "整改时限": deadline, "责任人": _person_text(person),
-            "状态": status or "未开始", "诊断日期": diagnosis.as_of.isoformat(),
+            "危及学校目标": ("; " if en else "、").join(f"{g['code']} {g['name']}" for g in w.school_goals),
+            "关联预警": ("; " if en else "；").join(a["message_en" if en else "message"] for a in w.absorbed),
+            "建议措施": w.suggestion_en if en else w.suggestion,
+            "建议时限": suggested_deadline(diagnosis.as_of, w.severity).isoformat(),
+            "整改措施": measure, "整改时限": deadline, "责任人": _person_text(person, lang),
+            "状态": status or ("not started" if en else "未开始"), "诊断日期": diagnosis.as_of.isoformat(),
         })
     order = sorted(groups, key=lambda k: (k == "", names[k], k))
     return {k: groups[k] for k in order}
@@ -138,28 +178,34 @@ def rectification_rows(diagnosis: Diagnosis) -> dict[str, list[dict[str, Any]]]:
 
 def export_rectification(store: GraphStore, dest: str | os.PathLike[str] | IO[bytes], *, unit: str | None = None,
                          as_of: dt.date | None = None, config: DiagnosisConfig | None = None,
-                         diagnosis: Diagnosis | None = None) -> dict[str, Any]:
+                         diagnosis: Diagnosis | None = None, lang: str = "zh") -> dict[str, Any]:
     """Write the rectification lists of a diagnosis (``diagnosis``, else ``diagnose(store, as_of=,
-    unit=, config=)``) to ``dest`` (a path or a binary file object). Returns ``{"rows", "sheets":
-    {unit id: sheet title}, "as_of"}``. Raises as ``diagnose`` does for an unknown unit."""
+    unit=, config=)``) to ``dest`` (a path or a binary file object), in ``lang`` (``"zh"``, default,
+    or ``"en"``: module docstring). Returns ``{"rows", "sheets": {unit id: sheet title}, "as_of"}``.
+    Raises as ``diagnose`` does for an unknown unit; ValueError for another language (before
+    anything is computed or written)."""
+    _check_lang(lang)
+    en = lang == "en"
     d = diagnosis or diagnose(store, as_of=as_of, unit=unit, config=config)
-    groups = rectification_rows(d)
+    groups = rectification_rows(d, lang)
+    headers = [COLUMNS_EN[c] for c in COLUMNS] if en else list(COLUMNS)
+    summary_sheet = SUMMARY_SHEET_EN if en else SUMMARY_SHEET
     wb = Workbook()
-    taken = {SUMMARY_SHEET.casefold()}
+    taken = {summary_sheet.casefold()}
     sheets: dict[str, str] = {}
     summary_rows = []
     fill = [i for i, col in enumerate(COLUMNS, start=1) if col in FILL_COLUMNS]
     widths = {i: _WIDTHS.get(col, 14) for i, col in enumerate(COLUMNS, start=1)}
     for key, rows in groups.items():
-        label = rows[0]["责任部门"] or NO_UNIT_LABEL
+        label = rows[0]["责任部门"] or (NO_UNIT_LABEL_EN if en else NO_UNIT_LABEL)
         title = sheet_title(label, taken)
         sheets[key] = title
         summary_rows.append([label, rows[0]["部门编号"], len(rows), title])
-        table_sheet(wb, title, COLUMNS, ([r[c] for c in COLUMNS] for r in rows), widths=widths,
+        table_sheet(wb, title, headers, ([r[c] for c in COLUMNS] for r in rows), widths=widths,
                     wrap=[i for i, c in enumerate(COLUMNS, start=1) if c in _WRAP_COLUMNS], fill=fill, freeze="B2",
                     formats={i: DATE_FORMAT for i, c in enumerate(COLUMNS, start=1) if c in DATE_COLUMNS},
                     print_columns=len(PRINTED))
-    table_sheet(wb, SUMMARY_SHEET, SUMMARY_COLUMNS, summary_rows, widths=(30, 14, 8, 32), use_active=True)
+    table_sheet(wb, summary_sheet, SUMMARY_COLUMNS_EN if en else SUMMARY_COLUMNS, summary_rows, widths=(30, 14, 8, 32), use_active=True)
     wb.save(dest)
     return {"rows": sum(len(r) for r in groups.values()), "sheets": sheets, "as_of": d.as_of.isoformat()}
 
@@ -222,9 +268,17 @@ def _unit_from(store: GraphStore, code: str, name: str) -> Node | None:
     return None
 
 
-def _rows(source: str | os.PathLike[str] | IO[bytes], where: str) -> list[tuple[str, int, dict[str, Any]]]:
-    """``(sheet title, row number, {column: value})`` of every list sheet (one with 编号 and 整改措施).
-    The workbook is checked against the default limits first (:func:`check_xlsx`)."""
+def _header_key(header: str) -> str:
+    """The column key (Chinese header) of a header as written, in either language; else the header."""
+    return HEADER_KEYS.get(header, HEADER_KEYS.get(header.casefold(), header))
+
+
+def _rows(source: str | os.PathLike[str] | IO[bytes],
+          where: str) -> list[tuple[str, int, dict[str, Any], dict[str, str]]]:
+    """``(sheet title, row number, {column key: value}, {column key: header as written})`` of every
+    list sheet (one with 编号 / Code and 整改措施 / Rectification measure, in either language:
+    :data:`HEADER_KEYS`). The workbook is checked against the default limits first
+    (:func:`check_xlsx`)."""
     limits = LimitsSection()
     check_xlsx(source, where, limits)
     out = []
@@ -240,14 +294,26 @@ def _rows(source: str | os.PathLike[str] | IO[bytes], where: str) -> list[tuple[
             header = rows[0] if rows else None
             if not header:
                 continue
-            cols = {_text(h): i for i, h in enumerate(header) if _text(h)}
+            written = {_header_key(_text(h)): _text(h) for h in header if _text(h)}
+            cols = {_header_key(_text(h)): i for i, h in enumerate(header) if _text(h)}
             if "整改措施" not in cols or ("编号" not in cols and "节点" not in cols):
                 continue
             for number, values in enumerate(rows[1:], start=2):
                 cells = {c: values[i] if i < len(values) else None for c, i in cols.items()}
                 if any(_text(v) for v in cells.values()):
-                    out.append((title, number, cells))
+                    out.append((title, number, cells, written))
     return out
+
+
+def _kind_zh(warning_id: str, written: str) -> str:
+    """The warning kind as the task name gives it: ``written`` (the list's 预警类型), but the Chinese
+    kind when ``written`` is the English kind of the warning ``warning_id`` (an English list)."""
+    kind = warning_id.split(":", 1)[0] if warning_id else ""
+    if kind in KINDS_EN and written.casefold() == KINDS_EN[kind][0].casefold():
+        return KINDS[kind][0]
+    if kind in RULES and written.casefold() == RULES[kind].title_en.casefold():
+        return RULES[kind].title_zh
+    return written
 
 
 def import_rectification(store: GraphStore, source: str | os.PathLike[str] | IO[bytes], *,
@@ -260,8 +326,13 @@ def import_rectification(store: GraphStore, source: str | os.PathLike[str] | IO[
     planned: list[tuple[Node, list[Edge]]] = []
     seen: set[str] = set()
     label = Path(where).name if isinstance(source, (str, os.PathLike)) and not name else where
-    for title, number, cells in _rows(source, where):
+    for title, number, cells, written in _rows(source, where):
         loc = f"{label} {title}!{number}"
+
+        def at(column: str, loc: str = loc, written: dict[str, str] = written) -> str:
+            """The location of a cell, named by its header as the list writes it."""
+            return f"{loc}:{written.get(column, column)}"
+
         measure = _text(cells.get("整改措施"))
         if not measure:
             report.unfilled += 1
@@ -269,15 +340,15 @@ def import_rectification(store: GraphStore, source: str | os.PathLike[str] | IO[
         problems: list[Problem] = []
         node = store.get_node(_text(cells.get("节点")))
         if node is None:
-            problems.append(Problem(f"{loc}:节点", f"no node {_text(cells.get('节点'))!r} in the store"))
+            problems.append(Problem(at("节点"), f"no node {_text(cells.get('节点'))!r} in the store"))
         code = _text(cells.get("编号"))
         wid = _text(cells.get("预警编号"))
         if not code and node is not None:
             code = f"ZG-{node.kind}-{node.code}-{wid.split(':', 1)[0] or 'FIX'}"
         if not code:
-            problems.append(Problem(f"{loc}:编号", "required cell is empty"))
+            problems.append(Problem(at("编号"), "required cell is empty"))
         elif code in seen:
-            problems.append(Problem(f"{loc}:编号", f"{code} appears twice in the workbook"))
+            problems.append(Problem(at("编号"), f"{code} appears twice in the workbook"))
         seen.add(code)
         deadline = None
         for col in ("整改时限", "建议时限"):
@@ -286,23 +357,24 @@ def import_rectification(store: GraphStore, source: str | os.PathLike[str] | IO[
                 try:
                     deadline = parse_date(raw)
                 except BadValue as exc:
-                    problems.append(Problem(f"{loc}:{col}", str(exc)))
+                    problems.append(Problem(at(col), str(exc)))
                 break
-        if deadline is None and not any(p.location.endswith(("整改时限", "建议时限")) for p in problems):
-            problems.append(Problem(f"{loc}:整改时限", "required cell is empty"))
+        if deadline is None and not any(p.location in (at("整改时限"), at("建议时限")) for p in problems):
+            problems.append(Problem(at("整改时限"), "required cell is empty"))
         status_text = _text(cells.get("状态"))
         status = normalise_status(status_text) if status_text else "not_started"
         if status is None:
-            problems.append(Problem(f"{loc}:状态", f"unknown status {status_text!r} (未开始/正常/已完成/未完成/预警)"))
+            problems.append(Problem(at("状态"), f"unknown status {status_text!r} (未开始/正常/已完成/未完成/预警, or not started/"
+                                                          "normal/completed/incomplete/warning)"))
         person = None
         person_text = _text(cells.get("责任人"))
         try:
             person = _resolve_person(store, person_text) if person_text else None
         except IqaError as exc:
-            problems.append(Problem(f"{loc}:责任人", str(exc)))
+            problems.append(Problem(at("责任人"), str(exc)))
         else:
             if person_text and person is None:
-                problems.append(Problem(f"{loc}:责任人", f"no person {person_text!r} (write the 工号 or the exact name)"))
+                problems.append(Problem(at("责任人"), f"no person {person_text!r} (write the 工号 or the exact name)"))
         if node is not None and not person_text:
             person = owner_of(store, node).person
         unit = _unit_from(store, _text(cells.get("部门编号")), _text(cells.get("责任部门")))
@@ -310,12 +382,12 @@ def import_rectification(store: GraphStore, source: str | os.PathLike[str] | IO[
             units = [n for _, n in store.neighbors(person.id, ("part_of",), "out") if n.kind == "OrgUnit"]
             unit = units[0] if units else None
         if unit is None and person is None and node is not None:
-            problems.append(Problem(f"{loc}:责任人", "no responsible person and no responsible unit"))
+            problems.append(Problem(at("责任人"), "no responsible person and no responsible unit"))
         if problems:
             report.problems += problems
             continue
         assert node is not None
-        props = {"name": f"整改：{_text(cells.get('预警类型')) or '问题'}（{node.name}）",
+        props = {"name": f"整改：{_kind_zh(wid, _text(cells.get('预警类型'))) or '问题'}（{node.name}）",
                  "finding": _text(cells.get("问题描述")), "measure": measure, "deadline": deadline,
                  "status": status, "warning_id": wid or None, "warning_kind": wid.split(":", 1)[0] if wid else None,
                  "diagnosed_on": _text(cells.get("诊断日期")) or None}
@@ -346,5 +418,6 @@ def import_rectification(store: GraphStore, source: str | os.PathLike[str] | IO[
     return report
 
 
-__all__ = ["COLUMNS", "FILL_COLUMNS", "ImportReport", "SUMMARY_COLUMNS", "SUMMARY_SHEET", "export_rectification",
+__all__ = ["COLUMNS", "COLUMNS_EN", "FILL_COLUMNS", "HEADER_KEYS", "NO_UNIT_LABEL_EN", "SUMMARY_COLUMNS_EN",
+           "SUMMARY_SHEET_EN", "ImportReport", "SUMMARY_COLUMNS", "SUMMARY_SHEET", "export_rectification",
            "import_rectification", "rectification_code", "rectification_rows", "suggested_deadline"]
