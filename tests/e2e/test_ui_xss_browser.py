@@ -99,7 +99,7 @@ def _body_has(*texts: str):
 
 
 def _hover_until_tooltip(driver, canvas, wanted: str, timeout: float = 120) -> str:
-    """Move the mouse over ``canvas`` on a grid (the tree's root sits in its left part) until an
+    """Move the mouse over ``canvas`` (the drawing's svg or canvas element) on a grid (the tree's root sits in its left part) until an
     ECharts tooltip shows ``wanted``; returns the tooltip's inner HTML. Fails after ``timeout``."""
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
@@ -125,7 +125,8 @@ def test_names_with_script_stay_text_on_the_trace_page_and_its_tooltip(hostile_u
     browser.get(f"{hostile_ui}/trace?node={TARGET}")
     # the header, the owner line and the drawing have arrived, payloads shown as text
     wait.until(_body_has("目标" + IMG, "组织" + IFRAME, "谭立" + MARKDOWN + IMG, "任务状态"))
-    canvas = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".echarts-container canvas"))[0]
+    # the drawing (ECharts renders SVG: ui.charts.draw; a canvas would do as well for the hover)
+    canvas = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".echarts-container svg, .echarts-container canvas"))[0]
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
     _assert_inert(browser)
 
