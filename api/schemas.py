@@ -557,3 +557,112 @@ class DiagnosisOut(_Open):
                                                             "tasks, targets (assessment.after.targets)")
     limit: int | None = Field(None, description="page size asked for")
     offset: int | None = Field(None, description="index of the first item of each paged list")
+
+
+# ------------------------------------------------------------------------------ change over time
+# The shapes of graph/history/timeline.py and graph/history/suspect.py (docs/history.md); the
+# examples are the routes' own (api/routes/history.py).
+FieldChange = list[PropValue | dict[str, Any]]  # [before, after]: a property's value or null
+
+
+class FileRef(BaseModel):
+    name: str
+    sha256: str
+
+
+class RevisionCounts(BaseModel):
+    nodes_added: int
+    nodes_changed: int
+    nodes_removed: int
+    edges_added: int
+    edges_removed: int
+
+
+class RevisionOut(BaseModel):
+    rev: int
+    at: str = Field(description="UTC time, ISO 8601 with milliseconds and Z")
+    who: str
+    source: str = Field(description="what wrote it: a load, an upload, `node.patch <id>`, an import, a review")
+    files: list[FileRef]
+    changes: RevisionCounts
+
+
+class RevisionsOut(BaseModel):
+    revisions: list[RevisionOut]
+
+
+class EdgeKey(BaseModel):
+    source: str
+    type: str
+    target: str
+
+
+class ReviewMark(BaseModel):
+    parent: str
+    by: str | None
+
+
+class NodeVersion(BaseModel):
+    rev: int
+    at: str
+    who: str
+    source: str
+    op: Literal["added", "changed", "removed"]
+    fields: dict[str, FieldChange] = Field(description="property → [before, after]")
+    edges_added: list[EdgeKey]
+    edges_removed: list[EdgeKey]
+    reviews: list[ReviewMark]
+
+
+class NodeHistoryOut(BaseModel):
+    id: str
+    versions: list[NodeVersion]
+
+
+class ChangedNode(BaseModel):
+    id: str
+    fields: dict[str, FieldChange]
+
+
+class DiffNodes(BaseModel):
+    added: list[str]
+    removed: list[str]
+    changed: list[ChangedNode]
+
+
+class DiffEdges(BaseModel):
+    added: list[EdgeKey]
+    removed: list[EdgeKey]
+
+
+class DiffOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    start: int = Field(alias="from")
+    end: int = Field(alias="to")
+    nodes: DiffNodes
+    edges: DiffEdges
+
+
+class SuspectLink(BaseModel):
+    child: str
+    parent: str
+    type: str
+    rev: int = Field(description="the revision that changed the parent")
+    fields: list[str] = Field(description="the parent's changed trigger fields")
+
+
+class SuspectOut(SuspectLink):
+    name: str | None
+    parent_name: str | None
+    owner: dict[str, Ref | None] = Field(description='{"unit", "person"}: where the review is routed')
+
+
+class SuspectsOut(BaseModel):
+    suspects: list[SuspectOut]
+
+
+class ReviewOut(BaseModel):
+    child: str
+    reviewed: list[SuspectLink]
+    rev: int | None = Field(description="the review's revision; null when nothing was suspect")

@@ -88,7 +88,7 @@ def get_diagnosis(iqa: IqaDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsO
     return json(paged_diagnosis(d, limit, offset))
 
 
-@router.get("/diagnosis/report", summary="The diagnosis report (HTML or xlsx)",
+@router.get("/diagnosis/report", summary="The diagnosis report (HTML or xlsx)", response_class=Response,
             responses={200: {"description": "the report file",
                              "content": {"text/html": {"schema": {"type": "string"}},
                                          XLSX: {"schema": {"type": "string", "format": "binary"}}}},
@@ -111,7 +111,7 @@ def get_report(iqa: IqaDep, _: ReaderAuth, unit: UnitQuery = None, as_of: AsOfQu
     return Response(buffer.getvalue(), media_type=XLSX, headers=attachment(name))
 
 
-@router.get("/diagnosis/rectification", summary="The rectification list to fill in (xlsx)",
+@router.get("/diagnosis/rectification", summary="The rectification list to fill in (xlsx)", response_class=Response,
             responses={200: {"description": "the workbook", "content": {XLSX: {"schema": {"type": "string",
                                                                                       "format": "binary"}}}},
                        **problem_responses(401, 404, 409, 422)})

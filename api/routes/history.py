@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from api.deps import EditorAuth, IqaDep, ReaderAuth, ReadsDep
 from api.problems import problem_responses
 from api.routes._common import NodeRef, json
+from api.schemas import DiffOut, NodeHistoryOut, ReviewOut, RevisionsOut, SuspectsOut
 
 router = APIRouter(tags=["history"])
 
@@ -45,7 +46,8 @@ def _ok(name: str, *errors: int) -> dict:
 
 
 
-@router.get("/revisions", summary="The revisions, newest first", responses=_ok("revisions", 401, 422))
+@router.get("/revisions", summary="The revisions, newest first", response_model=RevisionsOut,
+            responses=_ok("revisions", 401, 422))
 async def revisions(iqa: IqaDep, reads: ReadsDep, _: ReaderAuth) -> JSONResponse:
     """Every write to the graph — a load, an upload, an edit, an import, a review — as one revision:
     `{"revisions": [{"rev", "at", "who", "source", "files": [{"name", "sha256"}], "changes":
@@ -53,7 +55,8 @@ async def revisions(iqa: IqaDep, reads: ReadsDep, _: ReaderAuth) -> JSONResponse
     return json(await reads.call(iqa.log))
 
 
-@router.get("/nodes/{node_id:path}/history", summary="Each version of a node", responses=_ok("history", 401, 404, 409, 422))
+@router.get("/nodes/{node_id:path}/history", summary="Each version of a node", response_model=NodeHistoryOut,
+            responses=_ok("history", 401, 404, 409, 422))
 async def node_history(node_id: NodeRef, iqa: IqaDep, reads: ReadsDep, _: ReaderAuth) -> JSONResponse:
     """`{"id", "versions": [{"rev", "at", "who", "source", "op", "fields": {property: [before,
     after]}, "edges_added", "edges_removed", "reviews"}]}`, oldest first; also for a node since
@@ -61,7 +64,8 @@ async def node_history(node_id: NodeRef, iqa: IqaDep, reads: ReadsDep, _: Reader
     return json(await reads.call(iqa.history, node_id))
 
 
-@router.get("/diff", summary="What changed between two revisions", responses=_ok("diff", 401, 404, 422))
+@router.get("/diff", summary="What changed between two revisions", response_model=DiffOut,
+            responses=_ok("diff", 401, 404, 422))
 async def diff(iqa: IqaDep, reads: ReadsDep, _: ReaderAuth,
                start: Annotated[str | None, Query(alias="from", max_length=200,
                                                   description="revision, date or baseline; default the one before the latest")] = None,
@@ -73,7 +77,8 @@ async def diff(iqa: IqaDep, reads: ReadsDep, _: ReaderAuth,
     return json(await reads.call(iqa.diff, start, end, heavy=True))
 
 
-@router.get("/suspects", summary="Suspect links (CH001) to review", responses=_ok("suspects", 401, 404, 409, 422))
+@router.get("/suspects", summary="Suspect links (CH001) to review", response_model=SuspectsOut,
+            responses=_ok("suspects", 401, 404, 409, 422))
 async def suspects(iqa: IqaDep, reads: ReadsDep, _: ReaderAuth,
                    unit: Annotated[str | None, Query(max_length=200, description="only links routed to this org unit "
                                                                                  "(id, code or exact name)")] = None,
@@ -83,7 +88,7 @@ async def suspects(iqa: IqaDep, reads: ReadsDep, _: ReaderAuth,
     return json({"suspects": await reads.call(iqa.suspects, unit=unit, heavy=True)})
 
 
-@router.post("/nodes/{node_id:path}/review", summary="Mark a node's suspect links reviewed",
+@router.post("/nodes/{node_id:path}/review", summary="Mark a node's suspect links reviewed", response_model=ReviewOut,
              responses=_ok("review", 401, 403, 404, 409, 422))
 async def review(node_id: NodeRef, iqa: IqaDep, who: EditorAuth,
                  parent: Annotated[str | None, Query(alias="from", max_length=300,

@@ -36,3 +36,27 @@ def test_an_edit_is_a_revision_and_makes_the_children_suspect_until_reviewed(cli
 def test_unknown_points_and_nodes_are_404(client):
     assert_problem(client.get(f"{API}/diff", params={"from": "no-such-baseline"}, headers=RD), 404)
     assert_problem(client.get(f"{API}/nodes/Target:NOPE/history", headers=RD), 404)
+
+
+def test_every_history_answer_is_exactly_its_documented_model(client):
+    """The five routes' real answers after an edit and a review parse as the response models their
+    OpenAPI entries name, and dump back to the same JSON (no field undocumented or mistyped)."""
+    from api.schemas import DiffOut, NodeHistoryOut, ReviewOut, RevisionsOut, SuspectsOut
+
+    assert client.patch(f"{API}/nodes/{PARENT}", json={"props": {"name": "新的学校目标"}}, headers=ED).status_code == 200
+    suspects = client.get(f"{API}/suspects", headers=RD)
+    child = suspects.json()["suspects"][0]["child"]
+    answers = {
+        ("/revisions", "get"): (client.get(f"{API}/revisions", headers=RD), RevisionsOut),
+        ("/nodes/{node_id}/history", "get"): (client.get(f"{API}/nodes/{PARENT}/history", headers=RD), NodeHistoryOut),
+        ("/diff", "get"): (client.get(f"{API}/diff", headers=RD), DiffOut),
+        ("/suspects", "get"): (suspects, SuspectsOut),
+        ("/nodes/{node_id}/review", "post"): (client.post(f"{API}/nodes/{child}/review", headers=ED), ReviewOut),
+    }
+    spec = client.app.openapi()
+    for (path, method), (response, model) in answers.items():
+        assert response.status_code == 200, response.text
+        data = response.json()
+        assert model.model_validate(data).model_dump(by_alias=True) == data, path
+        schema = spec["paths"][API + path][method]["responses"]["200"]
+        assert schema["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{model.__name__}"}
