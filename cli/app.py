@@ -122,19 +122,34 @@ def fail(exc: IqaError) -> typer.Exit:
 
 @contextmanager
 def output_to(path: Path) -> Iterator[Path | io.BytesIO]:
-    """Where a command writes its file: ``path`` — created private (0600) when new, since the
-    files name people (``graph.files.private_file``) — or for ``-`` a buffer sent to standard
-    output when the block ends (``-o -``: the result on stdout, the status line on stderr)."""
-    if str(path) != "-":
-        from graph.files import private_file
-
-        yield private_file(path)
+    """Where a command writes its file. For a path: a new private (0600) file beside it — the
+    files name people (``graph.files``) — that replaces ``path`` when the block ends, so a failed
+    write leaves neither an empty nor a half-written file (an existing ``path`` keeps its mode:
+    the administrator's choice). For ``-``: a buffer sent to standard output when the block ends
+    (``-o -``: the result on stdout, the status line on stderr). OSError when the folder cannot be
+    written."""
+    if str(path) == "-":
+        buffer = io.BytesIO()
+        yield buffer
+        sys.stdout.flush()
+        sys.stdout.buffer.write(buffer.getvalue())
+        sys.stdout.buffer.flush()
         return
-    buffer = io.BytesIO()
-    yield buffer
-    sys.stdout.flush()
-    sys.stdout.buffer.write(buffer.getvalue())
-    sys.stdout.buffer.flush()
+    import os
+    import tempfile
+
+    path = Path(path)
+    # mkstemp creates the file 0600; the suffix is kept so that writers choosing a format by it agree
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=f".part{path.suffix}")
+    os.close(fd)
+    part = Path(name)
+    try:
+        yield part
+        if path.exists():
+            os.chmod(part, path.stat().st_mode & 0o777)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def shown(path: Path) -> str:

@@ -305,7 +305,8 @@ def export(
     with opened() as iqa:
         text = export_graphml(iqa.store) if fmt == "graphml" else export_rdf(iqa.store, fmt)
     if output and str(output) != "-":
-        output.write_text(text, encoding="utf-8")
+        with output_to(output) as dest:
+            dest.write_text(text, encoding="utf-8")  # type: ignore[union-attr]  # a path: not "-"
         err.print(f"wrote {output}", markup=False, highlight=False)
     else:
         sys.stdout.write(text)

@@ -87,7 +87,39 @@ def test_files_the_cli_writes_are_private(tmp_path, monkeypatch):
         load_demo(iqa.store)
     monkeypatch.chdir(tmp_path)
     for args, name in ((["export", "--format", "xlsx", "-o"], "all.xlsx"),
-                       (["check", "--exit-zero", "--format", "xlsx", "-o"], "list.xlsx")):
+                       (["export", "--format", "ttl", "-o"], "all.ttl"),
+                       (["check", "--exit-zero", "--format", "xlsx", "-o"], "list.xlsx"),
+                       (["rectify", "export", "-o"], "rect.xlsx"),
+                       (["diagnose", "--format", "html", "-o"], "report.html")):
         result = CliRunner().invoke(app, ["--store", store, *args, name])
         assert result.exit_code == 0, result.output
         assert stat.S_IMODE(os.stat(tmp_path / name).st_mode) == 0o600, name
+    # an existing file keeps its mode (the administrator's choice) when it is written again
+    os.chmod(tmp_path / "all.ttl", 0o640)
+    assert CliRunner().invoke(app, ["--store", store, "export", "--format", "ttl", "-o", "all.ttl"]).exit_code == 0
+    assert stat.S_IMODE(os.stat(tmp_path / "all.ttl").st_mode) == 0o640
+    assert (tmp_path / "all.ttl").read_text(encoding="utf-8").startswith("@prefix")
+
+
+def test_a_failed_write_leaves_no_file_and_keeps_the_old_one(tmp_path, monkeypatch):
+    """A command that fails while writing its file leaves no empty or partial file behind, and a
+    file written before stays as it was."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from graph.app import Iqa
+    from graph.settings import Settings
+    from seed.demo import load_demo
+
+    store = str(tmp_path / "s.sqlite")
+    with Iqa(Settings(store=store, audit_log=str(tmp_path / "a.jsonl"))) as iqa:
+        load_demo(iqa.store)
+    monkeypatch.chdir(tmp_path)
+    before = set(tmp_path.iterdir())
+    result = CliRunner().invoke(app, ["--store", store, "rectify", "export", "--unit", "没有这个单位", "-o", "x.xlsx"])
+    assert result.exit_code == 5, result.output
+    assert set(tmp_path.iterdir()) == before  # neither x.xlsx nor a leftover part file
+    (tmp_path / "x.xlsx").write_bytes(b"the list of last week")
+    result = CliRunner().invoke(app, ["--store", store, "rectify", "export", "--unit", "没有这个单位", "-o", "x.xlsx"])
+    assert result.exit_code == 5 and (tmp_path / "x.xlsx").read_bytes() == b"the list of last week"
+    assert set(tmp_path.iterdir()) == before | {tmp_path / "x.xlsx"}
