@@ -16,6 +16,7 @@ from graph.services.trace import node_summary, trace
 from graph.store import GraphStore
 from graph.stores.embedded import EmbeddedStore
 from graph.errors import ValidationError
+from graph.model import Edge, Node
 from graph.subgraph import Subgraph
 from seed.demo import load_demo
 
@@ -128,3 +129,25 @@ def test_count_neighbors_counts_what_neighbors_lists(college):
         store.count_neighbors(ids, ("no_such_edge",))
     with pytest.raises(ValidationError):
         store.count_neighbors(ids, DOWN_EDGES, "sideways")  # type: ignore[arg-type]
+
+
+def test_trace_and_count_neighbors_on_every_backend(any_store):
+    """The default ``count_neighbors`` (the Neo4j store's) and the embedded one give the same cut."""
+    targets = [Node("Target", "S1", {"name": "学校目标", "layer": "school"})]
+    targets += [Node("Target", f"M{i}", {"name": f"专业目标{i}", "layer": "major"}) for i in range(3)]
+    targets += [Node("Target", f"M{i}-{j}", {"name": f"子目标{i}{j}", "layer": "major"}) for i in range(3) for j in range(2)]
+    any_store.upsert_nodes([*targets, Node("OrgUnit", "U1", {"name": "教务处"})])
+    any_store.upsert_edges([Edge("Target:S1", "decomposes_to", f"Target:M{i}") for i in range(3)]
+                           + [Edge(f"Target:M{i}", "decomposes_to", f"Target:M{i}-{j}") for i in range(3) for j in range(2)]
+                           + [Edge("Target:M0", "decomposes_to", "Target:M1-0"), Edge("Target:S1", "led_by", "OrgUnit:U1")])
+    whole = Subgraph.read(any_store)
+    root = whole.get_node("Target:S1")
+    for depth in (0, 1, 2):
+        got = trace(any_store, root, "down", depth)
+        assert got == reference(whole, root, "down", depth)
+        assert got["owner"]["unit"] == {"id": "OrgUnit:U1", "name": "教务处"}
+    assert trace(any_store, root, "down", 1)["children"][0]["truncated"] == 3
+    ids = list(whole.nodes)
+    for direction in ("out", "in", "both"):
+        assert any_store.count_neighbors(ids, DOWN_EDGES, direction) == {
+            i: n for i in ids if (n := len(whole.neighbors(i, DOWN_EDGES, direction)))}
