@@ -2,7 +2,8 @@
 
 Starts ``iqa serve`` (uvicorn, one process) on 127.0.0.1 over a store holding the generated
 college, then drives it with 50 concurrent clients (keep-alive connections), in two modes, and
-prints, per endpoint, p50 / p99 latency (ms) and throughput (requests/s):
+prints, per endpoint, p50 / p99 latency (ms), throughput (requests/s) and the server's CPU
+milliseconds per request (user + system, from ``/proc``: the fairer figure on a shared machine):
 
 - saturated: each client sends its next request as soon as the last one is answered (a closed
   loop). One process serves one request at a time, so with 50 clients every request waits behind
@@ -97,6 +98,15 @@ def build_store(path: Path, students: int, teachers: int, existing: Path | None 
     return load_s, ids
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds the process ``pid`` has used (Linux ``/proc``; NaN elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
 def start_server(store: Path, port: int, workdir: Path, clients: int = 50) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("IQA_")}
     # uvicorn counts connections and running requests against api.limit_concurrency (64 by
@@ -133,6 +143,18 @@ async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, path:
     return int(head.split(b" ", 2)[1])
 
 
+async def _get_again(port: int, conn: list, path: str) -> int:
+    """:func:`_get` on the connection ``conn`` holds (``[reader, writer]``); when the server has
+    closed it meanwhile (uvicorn closes a kept-alive connection idle for 5 s, which a paced client
+    sending every few seconds meets), once more on a new connection, put in ``conn``."""
+    try:
+        return await _get(conn[0], conn[1], path)
+    except (asyncio.IncompleteReadError, ConnectionError):
+        conn[1].close()
+        conn[:] = await asyncio.open_connection(HOST, port)
+        return await _get(conn[0], conn[1], path)
+
+
 async def drive(port: int, paths: list[str], clients: int) -> tuple[list[float], float, int]:
     """Send every path once over ``clients`` concurrent keep-alive connections (a minimal HTTP/1.1
     client, so that the load generator, sharing the machine, is not what is measured); returns
@@ -145,7 +167,7 @@ async def drive(port: int, paths: list[str], clients: int) -> tuple[list[float],
 
     async def client() -> None:
         nonlocal failures
-        reader, writer = await asyncio.open_connection(HOST, port)
+        conn = list(await asyncio.open_connection(HOST, port))
         try:
             while True:
                 try:
@@ -153,11 +175,11 @@ async def drive(port: int, paths: list[str], clients: int) -> tuple[list[float],
                 except asyncio.QueueEmpty:
                     return
                 t = time.perf_counter()
-                status = await _get(reader, writer, path)
+                status = await _get_again(port, conn, path)
                 latencies.append(time.perf_counter() - t)
                 failures += status != 200
         finally:
-            writer.close()
+            conn[1].close()
 
     t0 = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
@@ -175,18 +197,18 @@ async def drive_paced(port: int, paths: list[str], clients: int, rate: float) ->
 
     async def client(k: int) -> None:
         nonlocal failures
-        reader, writer = await asyncio.open_connection(HOST, port)
+        conn = list(await asyncio.open_connection(HOST, port))
         try:
             for i in range(k, len(paths), clients):
                 due = start + i / rate
                 delay = due - loop.time()
                 if delay > 0:
                     await asyncio.sleep(delay)
-                status = await _get(reader, writer, paths[i])
+                status = await _get_again(port, conn, paths[i])
                 latencies.append(loop.time() - due)
                 failures += status != 200
         finally:
-            writer.close()
+            conn[1].close()
 
     t0 = time.perf_counter()
     await asyncio.gather(*(client(k) for k in range(clients)))
@@ -238,20 +260,25 @@ def main() -> None:
             endpoints = [(label, paths) for label, paths in (("owner", owner), ("trace up", trace_up),
                                                               ("trace down", trace_down), ("search", search))
                          if label in wanted]
-            print(f"{'endpoint':<22} {'mode':<18} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>7} {'load':>5}")
+            print(f"{'endpoint':<22} {'mode':<18} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>7} {'load':>5} "
+                  f"{'CPU ms/req':>10}")
             for label, paths in endpoints:
                 name = f"trace down depth={args.depth}" if label == "trace down" else label
                 asyncio.run(drive(port, paths[: args.clients], args.clients))  # warm up
+                cpu = cpu_seconds(proc.pid)
                 latencies, wall, failures = asyncio.run(drive(port, paths, args.clients))
+                cpu = (cpu_seconds(proc.pid) - cpu) / max(1, len(latencies)) * 1000
                 throughput = len(latencies) / wall
                 print(f"{name:<22} {'saturated':<18} {pct(latencies, 0.5):>8.1f} {pct(latencies, 0.99):>8.1f} "
-                      f"{throughput:>8.0f} {failures:>7} {os.getloadavg()[0]:>5.1f}")
+                      f"{throughput:>8.0f} {failures:>7} {os.getloadavg()[0]:>5.1f} {cpu:>10.1f}")
                 rate = args.rate or max(0.5, throughput / 2)
                 count = args.paced_requests or max(args.clients, min(n, int(rate * 20)))
+                cpu = cpu_seconds(proc.pid)
                 latencies, wall, failures = asyncio.run(drive_paced(port, paths[:count], args.clients, rate))
+                cpu = (cpu_seconds(proc.pid) - cpu) / max(1, len(latencies)) * 1000
                 print(f"{name:<22} {f'paced {rate:.1f} req/s':<18} {pct(latencies, 0.5):>8.1f} "
                       f"{pct(latencies, 0.99):>8.1f} {len(latencies) / wall:>8.0f} {failures:>7} "
-                      f"{os.getloadavg()[0]:>5.1f}")
+                      f"{os.getloadavg()[0]:>5.1f} {cpu:>10.1f}")
         finally:
             proc.terminate()
             proc.wait(timeout=30)

@@ -92,6 +92,19 @@ class GraphStore(ABC):
         ``max_depth`` hops, all its edges that match a step (so the services can walk the answer
         as they would walk the store). One call; on Neo4j one Cypher statement."""
 
+    def count_neighbors(self, ids: Iterable[str], types: Collection[str],
+                        direction: Direction = "out") -> dict[str, int]:
+        """How many edges of ``types`` each node of ``ids`` has (outgoing, incoming or both), as
+        many as :meth:`neighbors` would list, in one call and, where the store can, without reading
+        the nodes at the other end: ``{id: count}``, nodes with no such edge and unknown ids left
+        out. Raises ValidationError as :meth:`traverse` does for an unknown edge type or direction.
+        Default: a traversal of one hop (:meth:`traverse`), counted."""
+        ids = list(dict.fromkeys(ids))
+        wanted = sorted(set(types))
+        sub = self.traverse(ids, [(t, direction) for t in wanted], 1)
+        counts = {i: len(sub.neighbors(i, wanted, direction)) for i in ids}
+        return {i: n for i, n in counts.items() if n}
+
     def get_node_for_update(self, node_id: str) -> Node | None:
         """The node with this id, or None, read for a read–modify–write: inside ``transaction()``
         a store shared between processes (:data:`CAP_SHARED`) locks the node until the transaction

@@ -117,16 +117,59 @@ def ownership_view(store: GraphStore, ids: Iterable[str], max_hops: int = 50) ->
     return up.merge(store.traverse(list(up.nodes), OWNER_STEPS, OWNER_REACH))
 
 
+def owners_view(store: GraphStore, nodes: list[Node], max_hops: int = 50) -> Subgraph:
+    """A view on which the owner answers of ``nodes`` are those of :func:`ownership_view`, read
+    in two to four store calls whatever the number of nodes but reading less when many nodes
+    name their own owner (a trace's tasks): first the owner edges around every node
+    (:data:`OWNER_STEPS`); then, only for the nodes that name no owner, their inheritance
+    ancestors (``chains.PARENT_STEPS``, at most ``max_hops`` levels) and the owner edges around
+    those ancestors not yet read. A node that names an owner never looks at its parents, and
+    whatever else the view holds reads the same for every node that is asked about (each such
+    node's owner edges and parents are all read), so every answer is the same."""
+    return _owners_view(store, nodes, max_hops)[0]
+
+
+def _owners_view(store: GraphStore, nodes: list[Node], max_hops: int) -> tuple[Subgraph, dict[str, OwnerAnswer]]:
+    """:func:`owners_view` and the explicit owners it found on the way (``{id: answer}``, the
+    nodes that name an owner; the same answers on the whole view, so :class:`OwnerMemo` may
+    start from them)."""
+    view = store.traverse([n.id for n in nodes], OWNER_STEPS, OWNER_REACH)
+    explicit: dict[str, OwnerAnswer] = {}
+    heirs = []
+    for n in nodes:
+        if n.id in view.nodes:
+            own = explicit_owner(view, n)
+            if own.found:
+                explicit[n.id] = own
+            else:
+                heirs.append(n.id)
+    if heirs:
+        up = store.traverse(heirs, PARENT_STEPS, max_hops)
+        rest = [i for i in up.nodes if view.depth.get(i) != 0]  # owner edges not yet read from these
+        view.merge(up)
+        if rest:
+            view.merge(store.traverse(rest, OWNER_STEPS, OWNER_REACH))
+    return view, explicit
+
+
 def owners_of(reader: GraphStore | Subgraph, nodes: Iterable[Node], max_hops: int = 50) -> dict[str, OwnerAnswer]:
     """The owner of each node (as :func:`owner_of`), by node id. From a store it reads
-    :func:`ownership_view` (two calls, whatever the number of nodes); a :class:`Subgraph` that
-    already holds the graph around the nodes is used as it is. The ancestors the nodes share are
-    resolved once (:class:`OwnerMemo`)."""
+    :func:`ownership_view` for one node (two calls) and :func:`owners_view` for several (two to
+    four calls, whatever their number); a :class:`Subgraph` that already holds the graph around
+    the nodes is used as it is. The ancestors the nodes share are resolved once
+    (:class:`OwnerMemo`)."""
     nodes = list(nodes)
-    view = reader if isinstance(reader, Subgraph) else ownership_view(reader, [n.id for n in nodes], max_hops)
+    explicit: dict[str, OwnerAnswer] = {}
+    if isinstance(reader, Subgraph):
+        view = reader
+    elif len(nodes) == 1:
+        view = ownership_view(reader, [nodes[0].id], max_hops)
+    else:
+        view, explicit = _owners_view(reader, nodes, max_hops)
     if len(nodes) == 1:
         return {nodes[0].id: _owner_in(view, nodes[0], max_hops)}
     memo = OwnerMemo(view, max_hops)
+    memo._explicit.update(explicit)
     return {n.id: memo.owner(n) for n in nodes}
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from graph.model import Node
-from graph.services.chains import DOWN_STEPS, UP_STEPS, children, parents
+from graph.services.chains import DOWN_EDGES, DOWN_STEPS, UP_STEPS, children, parents
 from graph.services.paging import page_of
 from graph.services.ownership import OwnerAnswer, owners_of
 from graph.store import GraphStore
@@ -45,25 +45,37 @@ def trace(store: GraphStore, node: Node, direction: Literal["down", "up"] = "dow
     ``limit`` (None = all) shows at most that many children (parents going up) under each node,
     the root's starting at ``offset``; the rest are counted in ``truncated``.
 
-    Reads the store in three calls whatever the size: one traversal of the chain (one level
-    beyond ``depth``, to count what was cut) and two for the owners of the nodes shown."""
+    Reads the store in a few calls whatever the size: one traversal of the chain down to
+    ``depth``, one count of the edges leaving its last level (what was cut:
+    :meth:`GraphStore.count_neighbors`, no node read), and two to four for the owners of the nodes
+    shown (:func:`graph.services.ownership.owners_of`)."""
     key = "children" if direction == "down" else "parents"
-    chain = store.traverse([node.id], DOWN_STEPS if direction == "down" else UP_STEPS,
-                           None if depth is None else depth + 1)
+    chain = store.traverse([node.id], DOWN_STEPS if direction == "down" else UP_STEPS, depth)
     step = children if direction == "down" else parents
-    shown = [n for nid, n in chain.nodes.items() if depth is None or chain.depth[nid] <= depth]
+    shown = list(chain.nodes.values())
+    # The nodes of the last level: their edges onward were not read, only counted.
+    last = [] if depth is None else [nid for nid, d in chain.depth.items() if d >= depth]
+    cut = store.count_neighbors(last, DOWN_EDGES, "out" if direction == "down" else "in") if last else {}
     owners = owners_of(store, shown)
     seen: set[str] = set()
+
+    def n_next(nid: str) -> int:
+        """How many children (parents) ``nid`` has: counted on the last level, else as read."""
+        d = chain.depth.get(nid)
+        if depth is not None and d is not None and d >= depth:
+            return cut.get(nid, 0)
+        return len(step(chain, nid))
 
     def visit(n: Node, level: int) -> dict[str, Any]:
         seen.add(n.id)
         entry = node_summary(n, owners[n.id])
-        nxt = step(chain, n.id)
         if depth is not None and level >= depth:
             entry[key] = []
-            if nxt:
-                entry["truncated"] = len(nxt)
+            count = n_next(n.id)
+            if count:
+                entry["truncated"] = count
             return entry
+        nxt = step(chain, n.id)
         shown_nxt = nxt if limit is None else page_of(nxt, limit, offset if level == 0 else 0)
         if len(shown_nxt) < len(nxt):
             entry["truncated"] = len(nxt) - len(shown_nxt)
@@ -81,7 +93,7 @@ def trace(store: GraphStore, node: Node, direction: Literal["down", "up"] = "dow
     root = chain.nodes.get(node.id, node)
     tree = visit(root, 0)
     if limit is not None:
-        tree.update(total=len(step(chain, root.id)), limit=limit, offset=offset)
+        tree.update(total=n_next(root.id), limit=limit, offset=offset)
     return tree
 
 

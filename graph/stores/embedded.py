@@ -82,6 +82,11 @@ BUSY_TIMEOUT = 5.0
 #: Nodes kept decoded between point reads (the cache is emptied when it holds more, on every
 #: write or rollback, and when another process has committed).
 NODE_CACHE_SIZE = 100_000
+#: Rows a whole-table read (``iter_nodes``, ``iter_edges``) takes from SQLite at a time.
+BULK_CHUNK = 2000
+#: Idle read connections a file store keeps for whole-table reads (more are opened when more
+#: such reads run at once, and closed when they end).
+BULK_POOL = 4
 
 
 def _kind(exc: sqlite3.Error) -> str:
@@ -155,9 +160,11 @@ class EmbeddedStore(GraphStore):
 
     Raises StoreError when the file is not an iqa-graph store or was written by a newer schema. A
     file (or folder) that cannot be written is opened read-only (``read_only``): reads work, writes
-    raise StoreReadOnlyError. One object may be shared by threads: each read holds the object's
-    lock while SQLite answers, and a transaction holds it until it ends (so no other thread of the
-    process sees a write half done).
+    raise StoreReadOnlyError. One object may be shared by threads: each point read holds the
+    object's lock while SQLite answers, and a transaction holds it until it ends (so no other
+    thread of the process sees a write half done). Whole-table reads (``iter_nodes``,
+    ``iter_edges``) of a file store run on read-only connections of their own, each one snapshot,
+    and never hold the lock: a check reading the graph does not hold up an owner question.
     """
 
     capabilities = frozenset({CAP_TRANSACTIONS, CAP_PERSISTENT})
@@ -169,6 +176,10 @@ class EmbeddedStore(GraphStore):
         self.location = str(self.path) if self.path else ":memory:"
         self._depth = 0
         self._lock = threading.RLock()
+        self._owner: int | None = None  # the thread whose transaction is open (see _bulk_rows)
+        #: Idle read-only connections for whole-table reads (file stores only; see _bulk_rows).
+        self._pool: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self._version: int | None = None
         self._nodes: dict[str, Node] = {}  # id → Node decoded by a point read (see _cached)
@@ -310,6 +321,62 @@ class EmbeddedStore(GraphStore):
             except sqlite3.Error as exc:
                 raise _store_error(self.path, exc) from exc
 
+    def _bulk_rows(self, sql: str, params: tuple = ()) -> Iterator[tuple]:
+        """The rows of one whole-table query, streamed :data:`BULK_CHUNK` at a time without the
+        object's lock, so that point reads of other threads go on meanwhile.
+
+        On a file store the query runs on a read-only connection of its own (a pool of them,
+        see :data:`BULK_POOL`): one SQLite statement, hence one read transaction and one
+        consistent snapshot of the last commit (WAL lets it read beside a writer); a write
+        committed while the rows stream is not seen. Inside a transaction of the calling thread
+        the rows come from the transaction's connection instead (it sees its own writes), read
+        under the lock as :meth:`_rows` reads; so does the in-memory store (one database, one
+        connection). SQLite failures as StoreError."""
+        if self._db is None:
+            raise StoreError(f"{self.location}: the store is closed")
+        if self.path is None or (self._depth and self._owner == threading.get_ident()):
+            yield from self._rows(sql, params)
+            return
+        db = self._take_reader()
+        cur = None
+        try:
+            try:
+                cur = db.execute(sql, params)
+                rows = cur.fetchmany(BULK_CHUNK)
+            except sqlite3.Error as exc:
+                raise _store_error(self.path, exc) from exc
+            while rows:
+                yield from rows
+                try:
+                    rows = cur.fetchmany(BULK_CHUNK)
+                except sqlite3.Error as exc:
+                    raise _store_error(self.path, exc) from exc
+        finally:
+            if cur is not None:
+                cur.close()  # ends the statement, hence its read transaction
+            self._give_reader(db)
+
+    def _take_reader(self) -> sqlite3.Connection:
+        """An idle read-only connection of the pool, or a new one."""
+        with self._pool_lock:
+            if self._pool:
+                return self._pool.pop()
+        assert self.path is not None
+        uri = f"file:{urllib.parse.quote(str(self.path.resolve()))}?mode=ro"
+        try:
+            return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
+                                   timeout=BUSY_TIMEOUT)
+        except sqlite3.Error as exc:
+            raise _store_error(self.path, exc) from exc
+
+    def _give_reader(self, db: sqlite3.Connection) -> None:
+        """Return a read connection to the pool (closed when the pool is full or the store is)."""
+        with self._pool_lock:
+            if self._db is not None and len(self._pool) < BULK_POOL:
+                self._pool.append(db)
+                return
+        db.close()
+
     def _cached(self) -> dict[str, Node]:
         """The decoded-node cache, replaced by an empty one first when another connection has
         committed since it was made (one pragma; inside a transaction the cache is replaced by each
@@ -372,6 +439,10 @@ class EmbeddedStore(GraphStore):
             if self._db is not None:
                 self._db.close()
                 self._db = None
+            with self._pool_lock:
+                idle, self._pool = self._pool, []
+            for db in idle:
+                db.close()
 
     # -- transactions ----------------------------------------------------------------------
     @contextmanager
@@ -390,6 +461,7 @@ class EmbeddedStore(GraphStore):
         try:
             self._depth += 1
             if self._depth == 1:
+                self._owner = threading.get_ident()
                 try:
                     if self.read_only:
                         raise StoreReadOnlyError(f"{self.path}: the store is read-only (the file or its folder "
@@ -402,11 +474,13 @@ class EmbeddedStore(GraphStore):
                             self._nodes_version = version
                 except sqlite3.Error as exc:
                     self._depth -= 1
+                    self._owner = None
                     if db.in_transaction:
                         db.execute("ROLLBACK")
                     raise _store_error(self.path, exc) from exc
                 except BaseException:
                     self._depth -= 1
+                    self._owner = None
                     raise
             try:
                 yield
@@ -428,6 +502,8 @@ class EmbeddedStore(GraphStore):
                     self._rollback()
                     raise _store_error(self.path, exc) from exc
         finally:
+            if self._depth == 0:
+                self._owner = None
             self._lock.release()
 
     def _rollback(self) -> None:
@@ -710,15 +786,40 @@ class EmbeddedStore(GraphStore):
             out.sort(key=lambda pair: (pair[0].type, pair[1].id))
         return out
 
-    def traverse(self, seeds: Iterable[str], steps: Collection[Step],
-                 max_depth: int | None = None) -> Subgraph:
-        """Breadth first, one level at a time: per level one query for the outgoing and one for the
-        incoming edges of every node of the level, and one for the nodes newly reached."""
-        for et, direction in steps:  # refuse what Neo4j refuses, with the same words
+    def _check_steps(self, steps: Collection[Step]) -> None:
+        """Refuse what Neo4j refuses, with the same words: ValidationError for an unknown edge
+        type or direction."""
+        for et, direction in steps:
             if et not in self.onto.edge_types:
                 raise ValidationError(f"unknown edge type {et!r} (known: {', '.join(sorted(self.onto.edge_types))})")
             if direction not in ("out", "in", "both"):
                 raise ValidationError(f"unknown direction {direction!r} (use out, in or both)")
+
+    def count_neighbors(self, ids: Iterable[str], types: Collection[str],
+                        direction: Direction = "out") -> dict[str, int]:
+        """See :meth:`GraphStore.count_neighbors`: one ``GROUP BY`` query per side over the edge
+        indexes; no node and no property is read."""
+        ids = list(dict.fromkeys(ids))
+        wanted = sorted(set(types))
+        self._check_steps([(t, direction) for t in wanted])
+        out: dict[str, int] = {}
+        if not ids or not wanted:
+            return out
+        level, typed = _ids(ids), _ids(wanted)
+        sides = [col for col, on in (("source", direction in ("out", "both")),
+                                     ("target", direction in ("in", "both"))) if on]
+        with self._lock:  # both sides see the same data within this process
+            for col in sides:  # a column name of this list, never user text
+                for nid, n in self._rows(f"SELECT {col}, count(*) FROM edges WHERE {col} {_IN_IDS} "
+                                         f"AND type {_IN_IDS} GROUP BY {col}", (level, typed)):
+                    out[nid] = out.get(nid, 0) + n
+        return out
+
+    def traverse(self, seeds: Iterable[str], steps: Collection[Step],
+                 max_depth: int | None = None) -> Subgraph:
+        """Breadth first, one level at a time: per level one query for the outgoing and one for the
+        incoming edges of every node of the level, and one for the nodes newly reached."""
+        self._check_steps(steps)
         out_types = sorted({et for et, d in steps if d in ("out", "both")})
         in_types = sorted({et for et, d in steps if d in ("in", "both")})
         sg = Subgraph()
@@ -755,18 +856,22 @@ class EmbeddedStore(GraphStore):
         return sg
 
     def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:
+        """See :meth:`GraphStore.iter_nodes`. Streamed from one snapshot without blocking the
+        point reads of other threads (:meth:`_bulk_rows`)."""
         if kind is None:
-            rows = self._rows(f"SELECT {_NODE_COLS} FROM nodes ORDER BY id")
+            rows = self._bulk_rows(f"SELECT {_NODE_COLS} FROM nodes ORDER BY id")
         else:
-            rows = self._rows(f"SELECT {_NODE_COLS} FROM nodes WHERE kind=? ORDER BY id", (kind,))
+            rows = self._bulk_rows(f"SELECT {_NODE_COLS} FROM nodes WHERE kind=? ORDER BY id", (kind,))
         for k, c, p in rows:
             yield Node(k, c, _load(p))
 
     def iter_edges(self, type: str | None = None) -> Iterator[Edge]:
+        """See :meth:`GraphStore.iter_edges`. Streamed from one snapshot without blocking the
+        point reads of other threads (:meth:`_bulk_rows`)."""
         if type is None:
-            rows = self._rows("SELECT source, type, target, props FROM edges")
+            rows = self._bulk_rows("SELECT source, type, target, props FROM edges")
         else:
-            rows = self._rows("SELECT source, type, target, props FROM edges WHERE type=?", (type,))
+            rows = self._bulk_rows("SELECT source, type, target, props FROM edges WHERE type=?", (type,))
         for s, t, tgt, p in rows:
             yield Edge(s, t, tgt, _props(p))
 
