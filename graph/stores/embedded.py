@@ -435,14 +435,18 @@ class EmbeddedStore(GraphStore):
         return True
 
     def close(self) -> None:
+        """Close the store. The idle read connections are closed before the main one, so that the
+        main connection is the file's last: SQLite then checkpoints the write-ahead log into the
+        file and removes it — the file alone holds every commit (a copy of it is a backup). A bulk
+        read still running in another thread closes its connection when it ends."""
         with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
             with self._pool_lock:
                 idle, self._pool = self._pool, []
             for db in idle:
                 db.close()
+            if self._db is not None:
+                self._db.close()
+                self._db = None
 
     # -- transactions ----------------------------------------------------------------------
     @contextmanager

@@ -148,3 +148,20 @@ def test_the_in_memory_store_streams_under_its_lock():
         assert len(list(s.iter_nodes())) == 4
     assert [n.id for n in s.iter_nodes()][-1] == "Target:Z99"
     assert s._pool == []
+
+
+def test_after_close_the_file_alone_holds_every_commit(tmp_path):
+    """Bulk reads open read connections beside the main one; closing the store closes them first,
+    so the write-ahead log is checkpointed into the file and removed: a copy of the file alone (a
+    backup, another process's copy) has every node."""
+    import shutil
+
+    path = tmp_path / "s.sqlite"
+    with EmbeddedStore(path) as store:
+        store.upsert_nodes([Node("OrgUnit", f"D{i:03d}", {"name": f"部门{i}"}) for i in range(300)])
+        assert sum(1 for _ in store.iter_nodes()) == 300  # a bulk read: a pooled read connection
+        assert sum(1 for _ in store.iter_edges()) == 0
+    assert not (tmp_path / "s.sqlite-wal").exists()
+    shutil.copy(path, tmp_path / "copy.sqlite")
+    with EmbeddedStore(tmp_path / "copy.sqlite") as copy:
+        assert copy.count_nodes("OrgUnit") == 300
