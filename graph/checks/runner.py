@@ -38,6 +38,12 @@ def resolve_unit(store: GraphStore, text: str) -> Node:
     raise NotFoundError(f"no org unit {text!r}" + (f"; did you mean {', '.join(hints)}?" if hints else ""), hints)
 
 
+def selected_rules(rules: Iterable[str] | None, config: RuleConfig) -> list[str]:
+    """The rule ids a check of ``rules`` (None: every rule; one id or several, any case) runs
+    under ``config``: known, enabled, sorted. ValidationError naming unknown ids."""
+    return [rid for rid in _select(rules) if rid not in config.disabled]
+
+
 def _select(rules: Iterable[str] | None) -> list[str]:
     if rules is None:
         return list(RULES)
@@ -69,7 +75,7 @@ def _run_checks(store: GraphStore, *, rules: Iterable[str] | None, owner: str | 
                 as_of: _dt.date | None, config: RuleConfig | None) -> CheckReport:
     config = config or RuleConfig()
     as_of = as_of_or_default(as_of)
-    selected = [rid for rid in _select(rules) if rid not in config.disabled]
+    selected = selected_rules(rules, config)
     unit = resolve_unit(store, owner) if owner is not None else None
     ctx = CheckContext(store, as_of, suspect_fields=config.suspect_fields)
     findings: list[Finding] = []

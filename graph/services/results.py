@@ -73,25 +73,31 @@ class ResultCache:
             entry = self._entries.get(key)
             return entry[2] if self._valid(entry) else None
 
+    def _hit(self, key: Hashable) -> tuple[Any] | None:
+        """``(result,)`` when ``key`` holds a valid result (counted as a hit), else None. Call
+        under ``self._lock``."""
+        entry = self._entries.get(key)
+        if not self._valid(entry):
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        return (entry[2],)  # type: ignore[index]
+
     def get(self, key: Hashable, build: Callable[[], T]) -> T:
         """The result of ``key``: the cached one while valid, else ``build()`` (kept). Call it
         where no write can happen meanwhile (inside ``store.reading()``), so that the result is
         stamped with the generation it was computed from. What ``build`` raises is raised (nothing
         is kept)."""
         with self._lock:
-            entry = self._entries.get(key)
-            if self._valid(entry):
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return entry[2]  # type: ignore[index]
+            hit = self._hit(key)
+            if hit is not None:
+                return hit[0]
             gate = self._building.setdefault(key, threading.Lock())
         with gate:  # one computation per key at a time; the others wait and take its result
             with self._lock:
-                entry = self._entries.get(key)
-                if self._valid(entry):
-                    self._entries.move_to_end(key)
-                    self.hits += 1
-                    return entry[2]  # type: ignore[index]
+                hit = self._hit(key)
+                if hit is not None:
+                    return hit[0]
                 generation = self.store.generation
                 self.misses += 1
             with gc_paused(freeze=True):
@@ -118,7 +124,7 @@ def filter_report(report: CheckReport, store: GraphStore, *, rules: Iterable[str
     returns, taken from ``report``, the full run of every enabled rule at the same date and
     configuration. ValidationError for an unknown rule id or severity, NotFoundError /
     AmbiguousIdError for an unknown or ambiguous ``owner`` unit (as ``run_checks``)."""
-    from graph.checks.runner import _select, resolve_unit
+    from graph.checks.runner import resolve_unit, selected_rules
     from graph.services.ownership import ref
 
     if severity is not None and severity not in ("error", "warning"):
@@ -126,7 +132,7 @@ def filter_report(report: CheckReport, store: GraphStore, *, rules: Iterable[str
     if rules is None and owner is None and severity is None:
         return report
     config = config or RuleConfig()
-    selected = tuple(rid for rid in _select(rules) if rid not in config.disabled)
+    selected = tuple(selected_rules(rules, config))
     unit = resolve_unit(store, owner) if owner is not None else None
     wanted = set(selected)
     findings = [f for f in report.findings

@@ -1,6 +1,7 @@
 """No xlsx the system writes holds a formula that came from the data (OWASP "CSV Injection"):
 names that start with = + - @ or a tab load as text and come out as text, in the check's
-rectification lists, the diagnosis' rectification lists and the diagnosis workbook."""
+rectification lists, the diagnosis' rectification lists and the diagnosis workbook, in both
+languages; and names that are HTML stay text in the diagnosis report."""
 
 from __future__ import annotations
 
@@ -52,19 +53,41 @@ def _assert_inert(path: Path, expected_texts: list[str]) -> None:
     assert all(c.data_type != "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
 
 
-def test_check_rectification_lists_write_payloads_as_text(poisoned, tmp_path):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_check_rectification_lists_write_payloads_as_text(poisoned, tmp_path, lang):
     path = tmp_path / "checks.xlsx"
-    findings_to_xlsx(run_checks(poisoned, as_of=AS_OF), path)
+    findings_to_xlsx(run_checks(poisoned, as_of=AS_OF), path, lang=lang)
     _assert_inert(path, PAYLOADS[:3])
 
 
-def test_diagnosis_exports_write_payloads_as_text(poisoned, tmp_path):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_diagnosis_exports_write_payloads_as_text(poisoned, tmp_path, lang):
     rect = tmp_path / "rect.xlsx"
-    export_rectification(poisoned, rect, as_of=AS_OF)
+    export_rectification(poisoned, rect, as_of=AS_OF, lang=lang)
     _assert_inert(rect, [PAYLOADS[0]])
     report = tmp_path / "report.xlsx"
-    write_report(diagnose(poisoned, as_of=AS_OF).to_dict(), report, "xlsx")
+    write_report(diagnose(poisoned, as_of=AS_OF).to_dict(), report, "xlsx", lang)
     _assert_inert(report, [PAYLOADS[0], PAYLOADS[3]])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_html_report_shows_markup_in_names_as_text(tmp_path, lang):
+    """Names that are HTML reach the diagnosis report (both languages) as text: escaped, never as
+    elements or attributes."""
+    from graph.services.report import render_html
+
+    img, script = "<img src=x onerror=alert(1)>", "</style><script>alert(2)</script>"
+    store = EmbeddedStore(None)
+    load_sheets(store, {
+        "部门": [{"编号": "D1", "名称": img}],
+        "目标": [{"编号": "T1", "名称": script, "层面": "学校", "牵头部门": "D1"},
+                 {"编号": "T2", "名称": img + "2", "层面": "部门", "上级目标": "T1", "牵头部门": "D1"}],
+        "任务": [{"编号": "K1", "名称": script + "3", "对应目标": "T2", "牵头部门": "D1", "完成时限": "2025-06-30",
+                  "状态": "未完成"}],
+    })
+    html = render_html(diagnose(store, as_of=AS_OF).to_dict(), lang=lang)
+    assert "<img" not in html and "<script" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
 def test_a_sheet_title_from_a_unit_name_is_sanitised():
