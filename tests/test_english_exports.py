@@ -52,16 +52,20 @@ def test_the_rectification_workbook_in_english_keeps_the_names(demo):
     findings_to_xlsx(report, en, lang="en")
     zh_sheets, en_sheets = _sheets(zh.getvalue()), _sheets(en.getvalue())
     assert list(zh_sheets)[0] == "汇总" and list(en_sheets)[0] == "Summary"
-    assert en_sheets["Summary"][0] == ("Responsible unit", "Errors", "Warnings", "Sheet")
+    assert en_sheets["Summary"][0] == ("Responsible unit", "Unit code", "Errors", "Warnings", "Total", "Sheet")
     # the unit sheets keep the units' (Chinese) names; their rows are the same findings, in English
     assert list(zh_sheets)[1:] == list(en_sheets)[1:]
     unit = list(en_sheets)[1]
-    assert zh_sheets[unit][0] == COLUMNS and en_sheets[unit][0] == COLUMNS_EN
+    assert zh_sheets[unit][0] == COLUMNS and en_sheets[unit][0] == tuple(COLUMNS_EN[c] for c in COLUMNS)
     first = next(f for f in report.findings if (f.unit_name or "") == unit)
-    row = en_sheets[unit][1]
-    assert row[:4] == (first.rule, first.severity, first.node, first.name)  # the name as stored
-    assert row[4] == first.message_en and row[7] == SUGGESTIONS_EN[first.rule]
-    assert zh_sheets[unit][1][4] == first.message and zh_sheets[unit][1][7] == RULES[first.rule].suggestion_zh
+    row = dict(zip(COLUMNS, en_sheets[unit][1]))
+    zh_row = dict(zip(COLUMNS, zh_sheets[unit][1]))
+    assert (row["预警编号"], row["严重程度"], row["节点"], row["名称"]) == (f"{first.rule}:{first.node}", first.severity,
+                                                                 first.node, first.name)  # the name as stored
+    assert row["问题描述"] == first.message_en and row["建议措施"] == SUGGESTIONS_EN[first.rule]
+    assert row["预警类型"] == RULES[first.rule].title_en and row["状态"] == "not started"
+    assert zh_row["问题描述"] == first.message and zh_row["建议措施"] == RULES[first.rule].suggestion_zh
+    assert zh_row["预警类型"] == RULES[first.rule].title_zh and zh_row["状态"] == "未开始"
 
 
 def test_iqa_check_lang_en_writes_the_english_workbook_and_refuses_other_languages(tmp_path):
@@ -72,7 +76,7 @@ def test_iqa_check_lang_en_writes_the_english_workbook_and_refuses_other_languag
     done = runner.invoke(cli, ["--store", store, "check", "--format", "xlsx", "--lang", "en", "-o", str(out)])
     assert done.exit_code == 1, done.output  # the demo has errors
     sheets = _sheets(out.read_bytes())
-    assert list(sheets)[0] == "Summary" and sheets[list(sheets)[1]][0] == COLUMNS_EN
+    assert list(sheets)[0] == "Summary" and sheets[list(sheets)[1]][0] == tuple(COLUMNS_EN[c] for c in COLUMNS)
     found = json.loads(runner.invoke(cli, ["--store", store, "check", "--format", "json", "--exit-zero"]).stdout)
     first = found["findings"][0]
     wide = {"COLUMNS": "400"}

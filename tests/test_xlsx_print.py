@@ -79,8 +79,10 @@ def test_check_rectification_lists_format_the_deadline_column():
     findings_to_xlsx(CheckReport(findings=[f], as_of=dt.date(2025, 12, 31), rules=("RS002",)), buf)
     buf.seek(0)
     ws = load_workbook(buf)["教务处"]
-    _assert_prints(ws)
+    _assert_prints(ws, freeze="B2")  # the rectification list's layout: 编号 stays in view
     assert ws.cell(row=2, column=COLUMNS.index("整改时限") + 1).number_format == DATE_FORMAT
+    assert ws.cell(row=2, column=COLUMNS.index("建议时限") + 1).value == dt.datetime(2026, 1, 31)
+    assert ws.print_area == "'教务处'!$A$1:$J$2"  # the ten printed columns
     assert ws.row_dimensions[2].height and ws.row_dimensions[2].height > LINE_HEIGHT
 
 

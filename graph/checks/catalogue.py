@@ -206,8 +206,10 @@ The finding's `inherited_from` names the node the owner came from. A finding who
 owner, explicit or inherited, is listed under `(无责任部门)`.
 
 Grouped by owner unit, the findings are each unit's **rectification list** (整改清单):
-`iqa check --format xlsx` writes one workbook with a summary sheet (汇总) and one sheet per unit
-(rule, severity, node, name, problem, unit, person, suggested action, deadline to fill in), and
+`iqa check --format xlsx` writes one workbook with a summary sheet (汇总) and one sheet per unit, in
+the format of every rectification list (the one `iqa rectify export` writes: code, severity,
+problem, suggested action and suggested deadline, the columns the unit fills in, and the rule,
+node and owner; docs/exports.md), so a filled-in list loads back with `iqa rectify import`; and
 `iqa check --owner UNIT` keeps one unit's findings.
 
 ## Layers

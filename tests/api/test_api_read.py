@@ -349,9 +349,11 @@ def test_export_xlsx_is_the_rectification_workbook(client, store):
     assert "filename*=UTF-8''" in r.headers["content-disposition"]
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames[0] == "汇总"
-    summary = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
+    header, *summary = wb["汇总"].iter_rows(values_only=True)
     report = run_checks(store, as_of=as_of)
-    assert sum(row[1] + row[2] for row in summary) == report.summary()["total"]
+    assert header[2:5] == ("错误", "警告", "合计")
+    assert sum(row[2] for row in summary) == report.summary()["errors"]
+    assert sum(row[4] for row in summary) == report.summary()["total"]
 
 
 def test_export_errors(client):

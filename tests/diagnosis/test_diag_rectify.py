@@ -166,3 +166,37 @@ def test_problems_write_nothing_unless_partial():
 def test_unreadable_workbook():
     with pytest.raises(IngestError):
         import_rectification(college(), io.BytesIO(b"not a workbook"))
+
+
+def test_a_check_findings_list_has_the_same_format_and_imports_as_tasks(tmp_path):
+    """One format (docs/exports.md): `iqa check --format xlsx` writes the layout `iqa rectify export`
+    writes, and `iqa rectify import` turns a filled-in finding into a rectification task."""
+    from graph.checks import RULES, run_checks
+    from graph.services.rectification.findings import findings_to_xlsx
+
+    store = college()
+    report = run_checks(store, as_of=AS_OF)
+    finding = next(f for f in report.findings if f.unit_id == "OrgUnit:D02")
+    checks = io.BytesIO()
+    findings_to_xlsx(report, checks)
+    checks.seek(0)
+    listed = load_workbook(export(store))
+    found = load_workbook(checks)
+    assert found.sheetnames[0] == SUMMARY_SHEET
+    assert [c.value for c in found[SUMMARY_SHEET][1]] == [c.value for c in listed[SUMMARY_SHEET][1]]
+    assert [c.value for c in found["机械系"][1]] == [c.value for c in listed["机械系"][1]] == list(COLUMNS)
+    code = f"ZG-{finding.node.replace(':', '-', 1)}-{finding.rule}"
+    checks.seek(0)
+    filled = fill(checks, "机械系", **{code: {"整改措施": "补齐分解链", "整改时限": "2026-01-15"}})
+    path = tmp_path / "检查整改清单.xlsx"
+    path.write_bytes(filled.getvalue())
+    done = import_rectification(store, path)
+    assert done.created == [f"RectificationTask:{code}"] and done.problems == []
+    rt = store.get_node(f"RectificationTask:{code}")
+    assert rt.props["warning_id"] == f"{finding.rule}:{finding.node}" and rt.props["warning_kind"] == finding.rule
+    assert rt.props["name"] == f"整改：{RULES[finding.rule].title_zh}（{finding.name}）"
+    assert (rt.props["measure"], rt.props["deadline"], rt.props["status"]) == ("补齐分解链", "2026-01-15", "not_started")
+    out = {(e.type, n.id) for e, n in store.neighbors(rt.id, direction="out")}
+    assert ("rectifies", finding.node) in out and ("led_by", "OrgUnit:D02") in out
+    # the other rows were not filled in: skipped, counted
+    assert done.unfilled == len(report.findings) - 1

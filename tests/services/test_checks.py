@@ -600,23 +600,30 @@ def test_xlsx_has_summary_and_one_sheet_per_unit(tmp_path, any_store):
     lists = rectification_lists(report)
     d01 = lists["OrgUnit:D01"]
     d01_errors = sum(1 for f in d01 if f.severity == "error")
-    assert summary[0][:3] == ["责任部门", "错误", "警告"]
-    assert summary[1][:3] == ["教务处", d01_errors, len(d01) - d01_errors]
-    assert summary[2][:3] == ["质控办", 0, 1]
-    assert summary[3][:3] == [NO_UNIT_LABEL, 0, 1]
+    assert summary[0] == ["责任部门", "部门编号", "错误", "警告", "合计", "工作表"]
+    assert summary[1] == ["教务处", "D01", d01_errors, len(d01) - d01_errors, len(d01), "教务处"]
+    assert summary[2] == ["质控办", "D02", 0, 1, 1, "质控办"]
+    assert summary[3] == [NO_UNIT_LABEL, None, 0, 1, 1, NO_UNIT_LABEL]
 
+    # every list has the rectification list's 19 columns (one format with `iqa rectify export`)
     rows = [list(r) for r in wb["质控办"].iter_rows(values_only=True)]
     assert tuple(rows[0]) == COLUMNS
-    assert rows[0] == ["规则", "严重程度", "节点", "名称", "问题描述", "责任部门", "责任人", "建议措施", "整改时限"]
+    assert rows[0][:10] == ["编号", "严重程度", "问题描述", "责任岗位", "建议措施", "建议时限", "整改措施", "整改时限", "责任人", "状态"]
     assert len(rows) == 2
-    rule, severity, node, name, message, unit, person, suggestion, deadline = rows[1]
-    assert (rule, severity, node, name, unit) == ("SI001", "警告", "Standard:S9", "无指标标准", "质控办")
-    assert "S9" in message and suggestion == RULES["SI001"].suggestion_zh and deadline is None and person is None
+    row = dict(zip(rows[0], rows[1]))
+    assert (row["编号"], row["预警编号"], row["预警类型"]) == ("ZG-Standard-S9-SI001", "SI001:Standard:S9", RULES["SI001"].title_zh)
+    assert (row["严重程度"], row["节点"], row["名称"], row["责任部门"], row["部门编号"]) == ("警告", "Standard:S9", "无指标标准", "质控办", "D02")
+    assert "S9" in row["问题描述"] and row["建议措施"] == RULES["SI001"].suggestion_zh
+    # a warning: the month-end two months after the check date (2025-10-01); the date cells are dates
+    assert row["建议时限"] == dt.datetime(2025, 12, 31) and row["诊断日期"] == dt.datetime(2025, 10, 1)
+    assert row["整改措施"] is None and row["整改时限"] is None and row["责任人"] is None and row["状态"] == "未开始"
 
-    d01_rows = [list(r) for r in wb["教务处"].iter_rows(min_row=2, values_only=True)]
-    assert [(r[0], r[2]) for r in d01_rows] == [(f.rule, f.node) for f in d01]
-    t7 = next(r for r in d01_rows if r[2] == "Target:T7")
-    assert t7[5] == "教务处" and t7[6] == "张三"  # inherited from T1
+    d01_rows = [dict(zip(rows[0], r)) for r in wb["教务处"].iter_rows(min_row=2, values_only=True)]
+    assert [(r["预警编号"], r["节点"]) for r in d01_rows] == [(f"{f.rule}:{f.node}", f.node) for f in d01]
+    t7 = next(r for r in d01_rows if r["节点"] == "Target:T7")
+    assert t7["责任部门"] == "教务处" and t7["责任人"] == "张三（E01）"  # inherited from T1
+    first_error = next(r for r in d01_rows if r["严重程度"] == "错误")
+    assert first_error["建议时限"] == dt.datetime(2025, 11, 30)  # an error: one month
 
 
 def test_xlsx_sheet_names_are_valid_and_unique(any_store):

@@ -195,7 +195,7 @@ def test_checks_download_is_the_rectification_workbook(open_page, demo_store):
     report = select_findings(run_checks(demo_store, as_of=demo_as_of()), rules=["IS001"])
     wb = load_workbook(io.BytesIO(xlsx_bytes(report)))
     assert wb.sheetnames == ["汇总", "保卫处", "后勤管理处"]
-    assert [c.value for c in wb["后勤管理处"][1]][:3] == ["规则", "严重程度", "节点"]
+    assert [c.value for c in wb["后勤管理处"][1]][:3] == ["编号", "严重程度", "问题描述"]  # the rectification list's columns
 
 
 def test_checks_default_date_is_today(open_page):

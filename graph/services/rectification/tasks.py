@@ -8,16 +8,18 @@ are its rectification list.
 
 **Export** (:func:`export_rectification`): one row per reported warning of the diagnosis (root
 causes only: an absorbed warning is named in 关联预警 of the row that explains it), grouped by the
-warning's owner unit: a ``汇总`` sheet (责任部门, 部门编号, 预警数, 工作表) and one sheet per unit
-titled with the unit's name (``rectification.sheet_title``), columns :data:`COLUMNS`. The unit fills
+warning's owner unit, in the one layout of every rectification list (``rectification.workbook``:
+a ``汇总`` sheet, one sheet per unit titled with the unit's name, columns :data:`COLUMNS`). The unit fills
 in 整改措施, 整改时限 and 责任人 (and later 状态); 建议时限, 整改时限 and 诊断日期 are date cells
 (yyyy-mm-dd; a date typed in or ISO text is read back alike); 建议时限 pre-fills 整改时限's default: the month-end
 one month after the diagnosis date for an error, two months for a warning (our rule). A warning that
 already has a rectification task is exported with that task's measure, deadline, person and status.
 
-**Import** (:func:`import_rectification`): every row whose 整改措施 is filled becomes the node
+**Import** (:func:`import_rectification`): every row whose 整改措施 is filled — in this list or in
+the check findings' list of the same layout (``rectification.findings``) — becomes the node
 ``RectificationTask:<编号>`` (编号 is ``ZG-<kind>-<code>-<tag>``, derived from the warning, so a
-re-import updates the same node: importing the same file twice changes nothing) with properties
+re-import updates the same node: importing the same file twice changes nothing; a check finding
+and the diagnosis' warning of the same rule on the same node give the same 编号) with properties
 ``name``, ``finding``, ``measure``, ``deadline`` (ISO), ``status`` (TaskStatuses notation, default
 ``not_started``), ``warning_id``, ``warning_kind``, ``diagnosed_on``, and the edges
 ``-rectifies->`` the node of the warning, ``-assigned_to->`` the 责任人 (a Person, by 工号, exact
@@ -45,15 +47,12 @@ rest. An unreadable file raises ``IngestError`` too. Writing the export propagat
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-
-from openpyxl import Workbook
 
 from graph.settings import LimitsSection
 
@@ -66,60 +65,20 @@ from graph.services.diagnosis.warnings import KINDS, KINDS_EN, DiagnosisWarning
 from graph.services.ownership import owner_of
 from graph.store import GraphStore
 from graph.values import BadValue, parse_date
-from graph.xlsx import DATE_FORMAT, sheet_title, table_sheet
+from graph.services.rectification.workbook import (
+    COLUMNS, COLUMNS_EN, FILL_COLUMNS, HEADER_KEYS, NO_UNIT_LABEL_EN, PRINTED, SEVERITY_ZH, SUMMARY_COLUMNS,
+    SUMMARY_COLUMNS_EN, SUMMARY_SHEET, SUMMARY_SHEET_EN, check_lang, suggested_deadline, task_code, write_lists)
 from graph.xlsx_reader import check_xlsx, open_xlsx
 
-SUMMARY_SHEET = "汇总"
-SUMMARY_COLUMNS = ("责任部门", "部门编号", "预警数", "工作表")
-#: The columns of a unit's list: first the ten that print (:data:`PRINTED`: what the unit reads and
-#: fills in on paper), then those kept for the import and for sorting and filtering on screen.
-PRINTED = ("编号", "严重程度", "问题描述", "责任岗位", "建议措施", "建议时限", "整改措施", "整改时限", "责任人", "状态")
-COLUMNS = PRINTED + ("预警编号", "预警类型", "节点", "名称", "责任部门", "部门编号", "危及学校目标", "关联预警", "诊断日期")
-#: The columns the unit fills in.
-FILL_COLUMNS = ("整改措施", "整改时限", "责任人", "状态")
-# Widths in Excel characters (a CJK character counts two): the printed ten add up to 146, which a
-# landscape A4 page takes at about three quarters (tests/test_xlsx_print.py measures the printed type).
-_WIDTHS = {"编号": 18, "严重程度": 6, "问题描述": 30, "责任岗位": 10, "建议措施": 22, "建议时限": 10, "整改措施": 24,
-           "整改时限": 10, "责任人": 10, "状态": 6,
-           "预警编号": 26, "名称": 28, "危及学校目标": 32, "关联预警": 32, "节点": 22}
-#: Columns written as dates (yyyy-mm-dd cells) and the columns whose text wraps.
-DATE_COLUMNS = ("建议时限", "整改时限", "诊断日期")
-_WRAP_COLUMNS = ("编号", "预警类型", "问题描述", "名称", "责任部门", "责任岗位", "危及学校目标", "关联预警", "建议措施", "整改措施",
-                 "责任人")
 _TAGS = {"indicator_breach": "BREACH", "indicator_stale": "STALE", "task_overdue": "OVERDUE",
          "task_at_risk": "RISK", "low_achievement": "LOW", "rectification_overdue": "LATE"}
-_SEVERITY_ZH = {"error": "错误", "warning": "警告"}
-#: The English header of each column (and of the summary sheet's), by its Chinese header.
-COLUMNS_EN: dict[str, str] = {
-    "编号": "Code", "严重程度": "Severity", "问题描述": "Problem", "责任岗位": "Responsible post",
-    "建议措施": "Suggested action", "建议时限": "Suggested deadline", "整改措施": "Rectification measure",
-    "整改时限": "Deadline for rectification", "责任人": "Responsible person", "状态": "Status",
-    "预警编号": "Warning id", "预警类型": "Warning type", "节点": "Node", "名称": "Name", "责任部门": "Responsible unit",
-    "部门编号": "Unit code", "危及学校目标": "School goals at risk", "关联预警": "Related warnings",
-    "诊断日期": "Diagnosis date"}
-SUMMARY_SHEET_EN = "Summary"
-SUMMARY_COLUMNS_EN = ("Responsible unit", "Unit code", "Warnings", "Sheet")
-NO_UNIT_LABEL_EN = "(no responsible unit)"
-#: Header as written (either language, case-insensitive for English) → the column's key (its
-#: Chinese header), for the import.
-HEADER_KEYS: dict[str, str] = {**{zh: zh for zh in COLUMNS_EN}, **{en.casefold(): zh for zh, en in COLUMNS_EN.items()}}
-_LANGS = ("zh", "en")
 _PERSON_WITH_CODE = re.compile(r"^(.*?)\s*[（(]\s*([^（）()]+?)\s*[）)]$")
 
 
 def rectification_code(warning: DiagnosisWarning) -> str:
     """The code of the rectification task of ``warning``: ``ZG-<node kind>-<node code>-<tag>``,
     tag = the rule id of a chain warning, else BREACH / STALE / OVERDUE / RISK / LOW / LATE."""
-    tag = warning.rule if warning.kind == "chain" else _TAGS[warning.kind]
-    return f"ZG-{warning.node.kind}-{warning.node.code}-{tag}"
-
-
-def suggested_deadline(as_of: dt.date, severity: str) -> dt.date:
-    """Month-end one (error) or two (warning) months after ``as_of``."""
-    months = 1 if severity == "error" else 2
-    y, m = divmod(as_of.month - 1 + months, 12)
-    year, month = as_of.year + y, m + 1
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return task_code(warning.node.id, warning.rule if warning.kind == "chain" else _TAGS[warning.kind])
 
 
 def _person_text(node: Node | None, lang: str = "zh") -> str:
@@ -128,17 +87,12 @@ def _person_text(node: Node | None, lang: str = "zh") -> str:
     return f"{node.name} ({node.code})" if lang == "en" else f"{node.name}（{node.code}）"
 
 
-def _check_lang(lang: str) -> None:
-    if lang not in _LANGS:
-        raise ValueError(f"unknown language {lang!r} (use zh or en)")
-
-
 def rectification_rows(diagnosis: Diagnosis, lang: str = "zh") -> dict[str, list[dict[str, Any]]]:
     """The rows of the lists, by owner unit id (``""`` for warnings without a unit), units ordered
     by name with ``""`` last; each row is ``{column: value}`` over :data:`COLUMNS` (keys always the
     Chinese headers; the words in ``lang``, ``"zh"`` or ``"en"``, module docstring). ValueError for
     another language."""
-    _check_lang(lang)
+    check_lang(lang)
     en = lang == "en"
     ctx = diagnosis.ctx
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -161,7 +115,7 @@ def rectification_rows(diagnosis: Diagnosis, lang: str = "zh") -> dict[str, list
             person = assigned[0] if assigned else person
         groups.setdefault(key, []).append({
             "编号": code, "预警编号": w.id, "预警类型": w.label_en if en else w.label,
-            "严重程度": w.severity if en else _SEVERITY_ZH.get(w.severity, w.severity),
+            "严重程度": w.severity if en else SEVERITY_ZH.get(w.severity, w.severity),
             "问题描述": (w.message_en or w.message) if en else w.message, "节点": w.node.id, "名称": w.node.name,
             "责任部门": unit.name if unit else "", "部门编号": unit.code if unit else "",
             "责任岗位": own.post.name if own and own.post else "",
@@ -184,29 +138,10 @@ def export_rectification(store: GraphStore, dest: str | os.PathLike[str] | IO[by
     or ``"en"``: module docstring). Returns ``{"rows", "sheets": {unit id: sheet title}, "as_of"}``.
     Raises as ``diagnose`` does for an unknown unit; ValueError for another language (before
     anything is computed or written)."""
-    _check_lang(lang)
-    en = lang == "en"
+    check_lang(lang)
     d = diagnosis or diagnose(store, as_of=as_of, unit=unit, config=config)
     groups = rectification_rows(d, lang)
-    headers = [COLUMNS_EN[c] for c in COLUMNS] if en else list(COLUMNS)
-    summary_sheet = SUMMARY_SHEET_EN if en else SUMMARY_SHEET
-    wb = Workbook()
-    taken = {summary_sheet.casefold()}
-    sheets: dict[str, str] = {}
-    summary_rows = []
-    fill = [i for i, col in enumerate(COLUMNS, start=1) if col in FILL_COLUMNS]
-    widths = {i: _WIDTHS.get(col, 14) for i, col in enumerate(COLUMNS, start=1)}
-    for key, rows in groups.items():
-        label = rows[0]["责任部门"] or (NO_UNIT_LABEL_EN if en else NO_UNIT_LABEL)
-        title = sheet_title(label, taken)
-        sheets[key] = title
-        summary_rows.append([label, rows[0]["部门编号"], len(rows), title])
-        table_sheet(wb, title, headers, ([r[c] for c in COLUMNS] for r in rows), widths=widths,
-                    wrap=[i for i, c in enumerate(COLUMNS, start=1) if c in _WRAP_COLUMNS], fill=fill, freeze="B2",
-                    formats={i: DATE_FORMAT for i, c in enumerate(COLUMNS, start=1) if c in DATE_COLUMNS},
-                    print_columns=len(PRINTED))
-    table_sheet(wb, summary_sheet, SUMMARY_COLUMNS_EN if en else SUMMARY_COLUMNS, summary_rows, widths=(30, 14, 8, 32), use_active=True)
-    wb.save(dest)
+    sheets = write_lists(groups, dest, lang)
     return {"rows": sum(len(r) for r in groups.values()), "sheets": sheets, "as_of": d.as_of.isoformat()}
 
 
@@ -418,6 +353,6 @@ def import_rectification(store: GraphStore, source: str | os.PathLike[str] | IO[
     return report
 
 
-__all__ = ["COLUMNS", "COLUMNS_EN", "FILL_COLUMNS", "HEADER_KEYS", "NO_UNIT_LABEL_EN", "SUMMARY_COLUMNS_EN",
+__all__ = ["COLUMNS", "COLUMNS_EN", "FILL_COLUMNS", "HEADER_KEYS", "NO_UNIT_LABEL_EN", "PRINTED", "SUMMARY_COLUMNS_EN",
            "SUMMARY_SHEET_EN", "ImportReport", "SUMMARY_COLUMNS", "SUMMARY_SHEET", "export_rectification",
            "import_rectification", "rectification_code", "rectification_rows", "suggested_deadline"]
