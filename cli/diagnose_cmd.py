@@ -59,35 +59,50 @@ def _print_compare(console, comparison: dict[str, Any]) -> None:
 
 
 def _print_table(console, data: dict[str, Any], lang: str = "zh") -> None:
-    """The terminal view of a diagnosis: summary, warnings (root causes; their kinds, messages and
-    the owner's inheritance in English for ``lang="en"``), unit scorecards (their status words in
-    ``lang``)."""
+    """The terminal view of a diagnosis: summary, warnings (root causes), unit scorecards. Chinese
+    with English beside it by default; ``lang="en"``: English only — headers, the warnings' kinds,
+    messages and the owner's inheritance, the scorecards' status words (names as stored)."""
+    en = lang == "en"
+
+    def say(zh: str, english: str) -> str:
+        return english if en else f"{zh} {english}"
+
     s = data["summary"]
-    scope = escape(str(data["unit"]["name"])) if data.get("unit") else ("whole school" if lang == "en" else "全校")
-    console.rule(f"[bold]诊断 diagnosis: {escape(str(data.get('college') or ''))} {scope} — 截至 {data['as_of']}")
+    scope = escape(str(data["unit"]["name"])) if data.get("unit") else ("whole school" if en else "全校")
+    as_of = f"as of {data['as_of']}" if en else f"截至 {data['as_of']}"
+    console.rule(f"[bold]{say('诊断', 'diagnosis')}: {escape(str(data.get('college') or ''))} {scope} — {as_of}")
     head = Table(show_header=False, box=None)
-    head.add_row("预警 warnings (按根源, once each)", f"{s['warnings']}（错误 {s['errors']}）")
-    head.add_row("按类型 by kind", "  ".join(f"{k} {n}" for k, n in s["by_kind"].items()) or "—")
-    head.add_row("合并的连带预警 absorbed", str(s["absorbed"]))
-    head.add_row("学校目标达成度 school achievement", percent(s["school_achievement"]))
-    head.add_row("任务按期推进率 tasks on schedule", percent(s["tasks"]["rate"]))
-    head.add_row("质控指标 indicators", f"预警 {s['indicators']['breach']}，未达目标 {s['indicators']['watch']}，"
-                                       f"过期 {s['indicators']['stale']} / {s['indicators']['total']}")
-    head.add_row("单位 units", str(s["units"]))
+    ind = s["indicators"]
+    head.add_row(say("预警", "warnings (按根源, once each)") if not en else "warnings (at their root causes, once each)",
+                 f"{s['warnings']} ({s['errors']} errors)" if en else f"{s['warnings']}（错误 {s['errors']}）")
+    head.add_row(say("按类型", "by kind"), "  ".join(f"{k} {n}" for k, n in s["by_kind"].items()) or "—")
+    head.add_row(say("合并的连带预警", "absorbed"), str(s["absorbed"]))
+    head.add_row(say("学校目标达成度", "school achievement"), percent(s["school_achievement"]))
+    head.add_row(say("任务按期推进率", "tasks on schedule"), percent(s["tasks"]["rate"]))
+    head.add_row(say("质控指标", "indicators"),
+                 f"warning {ind['breach']}, below target {ind['watch']}, stale {ind['stale']} / {ind['total']}" if en
+                 else f"预警 {ind['breach']}，未达目标 {ind['watch']}，过期 {ind['stale']} / {ind['total']}")
+    head.add_row(say("单位", "units"), str(s["units"]))
     console.print(head)
-    table = Table(title=f"预警 warnings: {s['warnings']}", show_lines=False)
-    for col in ("#", "类型 kind", "问题 (根源 root cause)", "责任 unit / post / person", "危及学校目标 school goals", "连带"):
+    table = Table(title=f"{say('预警', 'warnings')}: {s['warnings']}", show_lines=False)
+    for col in (("#", "kind", "problem (root cause)", "unit / post / person", "school goals at risk", "absorbed") if en else
+                ("#", "类型 kind", "问题 (根源 root cause)", "责任 unit / post / person", "危及学校目标 school goals", "连带")):
         table.add_column(col, overflow="fold")
     for i, w in enumerate(data["warnings"], 1):
         style = "bold red" if w["severity"] == "error" else "yellow"
-        goals = escape("、".join(g["code"] for g in w["school_goals"])) or "—"
-        label, message = (w["label_en"], w["message_en"]) if lang == "en" else (w["label"], w["message"])
+        goals = escape(("; " if en else "、").join(g["code"] for g in w["school_goals"])) or "—"
+        label, message = (w["label_en"], w["message_en"]) if en else (w["label"], w["message"])
         table.add_row(str(i), f"[{style}]{escape(label)}[/]", escape(message), _who(w["owner"], w["owner_inherited_from"], lang),
                       goals, str(len(w["absorbed"])) if w["absorbed"] else "")
     console.print(table)
     legend = data["legend"]
-    cards = Table(title="单位记分卡 unit scorecards (泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 colours)")
-    for col in ("单位 unit", "状态", "达成度", "事前分解率", "按期推进率", "指标预警/过期", "预警(错误)"):
+    from graph.services.report_text import TEXT
+
+    cards = Table(title=f"unit scorecards (colours of {TEXT['en']['taishan']}, figure 13)" if en else
+                  "单位记分卡 unit scorecards (泰山职业技术学院《内部质量保证体系建设与运行实施方案》图13 colours)")
+    for col in (("unit", "status", "achievement", "decomposed before", "on schedule", "indicator warning/stale",
+                 "warnings (errors)") if en else
+                ("单位 unit", "状态", "达成度", "事前分解率", "按期推进率", "指标预警/过期", "预警(错误)")):
         cards.add_column(col, overflow="fold")
     for c in data["scorecards"]:
         colour = legend.get(c["status"], {}).get("colour", "white")

@@ -192,8 +192,8 @@ def check(
         else:
             summary = report.summary()
             listed = report.findings if all_ else report.findings[:limit]
-            console.print(summary_table(summary, RULES))
-            console.print(unit_summary_table(summary, None if all_ else CHECK_UNIT_LIMIT))
+            console.print(summary_table(summary, RULES, lang))
+            console.print(unit_summary_table(summary, None if all_ else CHECK_UNIT_LIMIT, lang))
             console.print(findings_table([f.to_dict() for f in listed], lang=lang))
             line = shown_line(len(listed), len(report.findings))
             if line:

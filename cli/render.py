@@ -123,9 +123,12 @@ def owner_panel(console: Console, answer: dict[str, Any]) -> None:
 
 def findings_table(findings: list[dict[str, Any]], limit: int | None = None, lang: str = "zh") -> Table:
     """Findings (``Finding.to_dict()`` shapes) as a table: rule, severity, node, message (``message``,
-    or ``message_en`` for ``lang="en"``), responsible unit and person."""
-    table = Table(title="检查结果 findings", show_lines=False)
-    for col in ("规则 rule", "级别", "节点 node", "问题 message", "责任部门 unit", "责任人"):
+    or ``message_en`` for ``lang="en"``), responsible unit and person; headers in Chinese and English,
+    or English only for ``lang="en"``."""
+    en = lang == "en"
+    table = Table(title="findings" if en else "检查结果 findings", show_lines=False)
+    for col in (("rule", "severity", "node", "message", "unit", "person") if en else
+                ("规则 rule", "级别", "节点 node", "问题 message", "责任部门 unit", "责任人")):
         table.add_column(col, overflow="fold")
     for f in findings[:limit] if limit else findings:
         owner = f.get("owner") or {}
@@ -140,32 +143,37 @@ def findings_table(findings: list[dict[str, Any]], limit: int | None = None, lan
     return table
 
 
-def summary_table(summary: dict[str, Any], rules: dict[str, Any]) -> Table:
-    """Findings per rule with severity and the English message head."""
-    table = Table(title=f"检查汇总 check summary (as of {summary.get('as_of')})")
-    table.add_column("规则 rule")
-    table.add_column("级别")
-    table.add_column("数量", justify="right")
-    table.add_column("说明 description", overflow="fold")
+def summary_table(summary: dict[str, Any], rules: dict[str, Any], lang: str = "zh") -> Table:
+    """Findings per rule (``summary["by_rule"]``) with the rule's severity and title (Chinese, or
+    English for ``lang="en"``, with English headers only)."""
+    en = lang == "en"
+    table = Table(title=f"{'' if en else '检查汇总 '}check summary (as of {summary.get('as_of')})")
+    for col in (("rule", "severity", "count", "title") if en else ("规则 rule", "级别", "数量", "说明 description")):
+        table.add_column(col, justify="right" if col in ("数量", "count") else "left",
+                         overflow="fold" if col in ("说明 description", "title") else "ellipsis")
     for rule_id, n in sorted(summary["by_rule"].items()):
         r = rules.get(rule_id)
         sev = getattr(r, "severity", "")
-        title = getattr(r, "title_zh", "") or getattr(r, "title", "")
+        title = (getattr(r, "title_en", "") if en else getattr(r, "title_zh", "")) or getattr(r, "title", "")
         table.add_row(rule_id, f"[{SEVERITY_STYLE.get(sev, '')}]{sev}[/]", str(n), title)
     table.add_row("", "", f"[bold]{summary['total']}[/bold]", f"errors {summary['errors']}, warnings {summary['warnings']}")
     return table
 
 
-def unit_summary_table(summary: dict[str, Any], limit: int | None = None) -> Table:
+def unit_summary_table(summary: dict[str, Any], limit: int | None = None, lang: str = "zh") -> Table:
     """Findings per responsible unit (``summary["by_unit"]``, most first); ``limit`` keeps the first
-    n units and a last row counts the units and findings left out."""
+    n units and a last row counts the units and findings left out. ``lang="en"``: English headers
+    only, and the findings without a unit under ``(no responsible unit)``."""
+    from graph.checks import NO_UNIT_LABEL
+
+    en = lang == "en"
     by_unit = list(summary.get("by_unit", {}).items())
     shown = by_unit if limit is None else by_unit[:limit]
-    table = Table(title=f"按责任部门 by unit ({len(by_unit)} units)")
-    table.add_column("责任部门 unit", overflow="fold")
-    table.add_column("数量", justify="right")
+    table = Table(title=f"{'' if en else '按责任部门 '}by unit ({len(by_unit)} units)")
+    table.add_column("unit" if en else "责任部门 unit", overflow="fold")
+    table.add_column("count" if en else "数量", justify="right")
     for unit, n in shown:
-        table.add_row(escape(unit), str(n))
+        table.add_row(escape("(no responsible unit)" if en and unit == NO_UNIT_LABEL else unit), str(n))
     rest = by_unit[len(shown):]
     if rest:
         table.add_row(f"[dim]… {len(rest)} more units[/dim]", f"[dim]{sum(n for _, n in rest)}[/dim]")

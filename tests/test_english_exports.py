@@ -84,6 +84,10 @@ def test_iqa_check_lang_en_writes_the_english_workbook_and_refuses_other_languag
     zh = runner.invoke(cli, ["--store", store, "check", "--exit-zero", "--limit", "1"], env=wide)
     assert first["message_en"][:30] in en.stdout and first["message_en"][:30] not in zh.stdout
     assert first["message"][:12] in zh.stdout
+    # the tables' headers and the rules' titles follow the language too (the data stays as stored)
+    assert RULES["TC001"].title_en in en.stdout and RULES["TC001"].title_zh not in en.stdout
+    assert not {"规则", "数量", "检查汇总", "责任部门", "无责任部门"} & set(re.findall(r"[\u4e00-\u9fff]+", en.stdout))
+    assert "规则 rule" in zh.stdout and RULES["TC001"].title_zh in zh.stdout
     assert runner.invoke(cli, ["--store", store, "check", "--lang", "fr"]).exit_code == 2
     # iqa diagnose --lang en: the warnings' kinds and messages in English in the table
     data = json.loads(runner.invoke(cli, ["--store", store, "diagnose", "--format", "json"]).stdout)
@@ -92,6 +96,10 @@ def test_iqa_check_lang_en_writes_the_english_workbook_and_refuses_other_languag
     zh = runner.invoke(cli, ["--store", store, "diagnose"], env={"COLUMNS": "400"})
     assert en.exit_code == 0 and w["label_en"] in en.stdout and w["message_en"][:25] in en.stdout
     assert w["message_en"][:25] not in zh.stdout and w["message"][:10] in zh.stdout
+    # its headings and headers in English only; in Chinese with English beside them
+    assert "unit scorecards" in en.stdout and "as of" in en.stdout
+    assert not {"截至", "按类型", "单位记分卡", "事前分解率", "危及学校目标"} & set(re.findall(r"[\u4e00-\u9fff]+", en.stdout))
+    assert "单位记分卡 unit scorecards" in zh.stdout and "截至" in zh.stdout
 
 
 def test_the_api_exports_the_english_workbook(demo):
