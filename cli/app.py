@@ -203,7 +203,7 @@ def opened_files(paths: list[Path], **overrides: Any) -> Iterator[Iqa]:
 
     try:
         config = load_settings(**state.options, **overrides)
-        store = EmbeddedStore(None)
+        store = EmbeddedStore(None, search_index=False)  # checked, then dropped: no search index
         loaded = load_paths(store, paths, limits=config.limits)
         for warning in loaded.to_dict().get("warnings", []):
             err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)

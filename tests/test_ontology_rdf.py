@@ -70,3 +70,30 @@ def test_export_uses_the_ontology_namespace_and_concepts(mem_store):
     ttl = export_rdf(mem_store, "ttl")
     assert "@prefix iqa: <https://w3id.org/iqa-graph/ontology#>" in ttl
     assert "iqa:school" in ttl and "iqa:warning_status" in ttl
+
+
+def test_the_compiled_ontology_is_the_turtle_file_read_and_stale_copies_are_ignored(tmp_path, monkeypatch):
+    """ontology/iqa.compiled.json (what start-up reads instead of parsing iqa.ttl) holds what the
+    Turtle file gives; regenerate it with `python -m ontology.compile` when this fails."""
+    import json
+
+    from ontology import loader
+
+    assert loader.COMPILED_PATH.read_text(encoding="utf-8") == loader.compiled_text(), (
+        "ontology/iqa.compiled.json is stale; regenerate it with: python -m ontology.compile")
+    parsed = loader.load_ontology()
+    data = json.loads(loader.COMPILED_PATH.read_text(encoding="utf-8"))
+    assert loader.from_compiled(data) == parsed
+    assert len(loader.from_compiled(data).graph) == len(parsed.graph)  # the graph is parsed on demand
+    # a copy stamped for another Turtle file is not used: the Turtle file is read
+    stale = tmp_path / "iqa.compiled.json"
+    stale.write_text(json.dumps({**data, "ttl_sha256": "0" * 64, "kinds": {}}), encoding="utf-8")
+    monkeypatch.setattr(loader, "COMPILED_PATH", stale)
+    loader.get_ontology.cache_clear()
+    try:
+        assert loader.get_ontology().kinds == parsed.kinds
+        stale.write_text("{not json", encoding="utf-8")
+        loader.get_ontology.cache_clear()
+        assert loader.get_ontology().kinds == parsed.kinds
+    finally:
+        loader.get_ontology.cache_clear()

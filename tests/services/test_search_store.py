@@ -141,3 +141,16 @@ def test_nodes_written_without_the_index_get_it_on_the_next_open_for_writing(tmp
     with EmbeddedStore(path) as s:
         assert _ids(search_nodes(s, "招生")) == (2, ["Task:RW-1", "Task:RW-2"])
         assert _ids(search_nodes(s, "宣传")) == (1, ["Task:RW-2"])
+
+
+def test_an_in_memory_store_without_the_index_searches_by_a_scan_with_the_same_answers():
+    """`iqa check PATH…` loads files into a throwaway store that keeps no search index; its
+    search (nobody's today, but the interface's) still answers as the indexed store's."""
+    indexed, bare = EmbeddedStore(None), EmbeddedStore(None, search_index=False)
+    load_demo(indexed)
+    load_demo(bare)
+    assert bare._rows("SELECT count(*) FROM node_text")[0][0] == 0  # nothing indexed
+    for q in ["MB-S01", "zk-5", "招生", "率", "Task:RW", ""]:
+        assert _ids(search_nodes(bare, q, limit=20)) == _ids(search_nodes(indexed, q, limit=20)), q
+    with pytest.raises(ValueError):
+        EmbeddedStore("x.sqlite", search_index=False)
