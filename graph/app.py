@@ -24,8 +24,7 @@ from graph.services.edit import AuditLog, ConcurrentStore, Editor, concurrent
 from graph.services.impact import impact
 from graph.services.ownership import OwnerAnswer, owner_of
 from graph.services.resolve import resolve_node
-from graph.services.results import ResultCache, filter_report
-from graph.services.search import check_report
+from graph.services.results import ResultCache, filter_report, kept_check
 from graph.services.trace import trace
 from graph.errors import ConfigError
 from graph.settings import Settings, load_config_file, load_settings
@@ -179,8 +178,7 @@ class Iqa:
             full = self.results.peek(("check", day, None))
             if full is None:
                 selected = None if rules is None else tuple(sorted({str(r).strip().upper() for r in rules}))
-                full = self.results.get(("check", day, selected),
-                                        lambda: check_report(store, rules=selected, as_of=day, config=self.rules))
+                full = kept_check(self.results, store, rules=selected, as_of=day, config=self.rules)
             report = filter_report(full, store, rules=rules, owner=owner, severity=severity, config=self.rules)
         return dataclasses.replace(report, findings=list(report.findings))
 
