@@ -172,6 +172,12 @@ class ResultCache:
                 self._building.pop(key, None)
             return value
 
+    def updatable(self, key: Hashable) -> bool:
+        """Whether the state of ``key``'s result is kept (``get_updatable`` can bring it up to date
+        rather than compute it)."""
+        with self._lock:
+            return key in self._states
+
     def clear(self) -> None:
         """Forget every result."""
         with self._lock:

@@ -344,3 +344,21 @@ def test_a_failed_update_is_computed_afresh(demo_items, tmp_path, monkeypatch):
             assert report.to_dict() == run_checks(s, as_of=AS_OF, config=iqa.rules).to_dict()
     finally:
         store.close()
+
+
+def test_a_selection_after_an_edit_brings_the_kept_full_run_up_to_date(demo_items, tmp_path):
+    store = _store(demo_items)
+    try:
+        iqa = Iqa(Settings(store=":memory:", audit_log=str(tmp_path / "audit.jsonl")), store=store)
+        iqa.check(as_of=AS_OF)
+        edge = next(iqa.store.iter_edges("implemented_by"))
+        iqa.editor.delete_edge(*edge.key, who="t")
+        selection = iqa.check(as_of=AS_OF, rules=["TC002", "TK001"])
+        assert (iqa.results.misses, iqa.results.updates) == (1, 1)
+        with iqa.reading() as s:
+            assert selection.to_dict() == run_checks(s, rules=["TC002", "TK001"], as_of=AS_OF,
+                                                     config=iqa.rules).to_dict()
+        iqa.check(as_of=AS_OF)
+        assert (iqa.results.misses, iqa.results.updates) == (1, 1)  # served as kept
+    finally:
+        store.close()
