@@ -11,7 +11,8 @@ below followed by ``GET /checks?limit=50`` (timed: wall, and the server's CPU se
 - ``DELETE /edges`` and ``PUT /edges``: a target's lead unit (``led_by``: an owner edge);
 - ``DELETE /edges`` and ``PUT /edges``: a target's implementing task (``implemented_by``: a chain
   edge);
-- ``PATCH /nodes/{unit}``: an org unit's name (every finding it owns reads it);
+- ``PATCH /nodes/{unit}``: the name of the org unit with the most edges (every finding it owns
+  reads it; its neighbours are judged again);
 - ``POST /load``: a one-row ``目标.csv`` (a new school target).
 
     python bench/bench_recheck.py --store PATH [--no-verify] [--edits status,owner,...]
@@ -68,19 +69,26 @@ def fresh_digest(store: Path, as_of: dt.date) -> str:
 
 def picks(store: Path) -> dict[str, object]:
     """What the edits change: a task in status ``normal``, a target's ``led_by`` edge and one of
-    its ``implemented_by`` edges, an org unit."""
+    its ``implemented_by`` edges, the org unit with the most edges (the most neighbours to judge again)."""
     from graph.stores.embedded import EmbeddedStore
 
     with EmbeddedStore(store) as s:
         task = next(n for n in s.iter_nodes("Task") if n.props.get("status") == "normal")
         led = next(e for e in s.iter_edges("led_by") if e.source.startswith("Target:"))
         impl = next(e for e in s.iter_edges("implemented_by"))
-        unit = next(s.iter_nodes("OrgUnit"))
-    return {"task": task.id, "led": led, "impl": impl, "unit": unit.id}
+        edges_at: dict[str, int] = {}
+        for e in s.iter_edges():
+            for end in (e.source, e.target):
+                if end.startswith("OrgUnit:"):
+                    edges_at[end] = edges_at.get(end, 0) + 1
+        unit = max(sorted(edges_at), key=lambda u: edges_at[u])
+    return {"task": task.id, "led": led, "impl": impl, "unit": unit, "unit_edges": edges_at[unit]}
 
 
 def run(store: Path, workdir: Path, edits: list[str], verify: bool) -> list[dict[str, object]]:
     chosen = picks(store)
+    print(f"edits: task {chosen['task']}, owner edge {chosen['led'].key}, chain edge {chosen['impl'].key}, "
+          f"unit {chosen['unit']} ({chosen['unit_edges']} edges)", flush=True)
     token = "iqa_" + secrets.token_hex(16)
     port = free_port()
     log = open(workdir / "serve.log", "w", encoding="utf-8")  # noqa: SIM115 (closed below)
