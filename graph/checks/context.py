@@ -262,21 +262,20 @@ class CheckContext:
 
     # -- bringing the snapshot up to date (graph.checks.incremental) -------------------------------
     def patch(self, store: GraphStore, nodes: Collection[str], deleted: Collection[str],
-              edges: Collection[tuple[str, str, str]]) -> tuple[set[str], set[tuple[str, str, str]]]:
+              edges: Collection[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
         """Bring the snapshot up to date after writes that touched ``nodes`` (ids written or
         deleted), of which ``deleted`` were deleted (with their edges; maybe written again since),
         and the edges ``edges`` (``(source, type, target)`` written or deleted): each is read again
         from ``store`` (``get_nodes``, ``get_edge``) and the nodes, the per-kind lists and the
-        adjacency are changed to match. Returns ``(neighbours, edges touched)``: the ids at the
-        other end of every edge of a node of ``nodes`` (before and after), and the keys of the edges
-        dropped with deleted nodes plus ``edges``. The derived memos that depend on the graph (the
-        owners, the Subgraph) are dropped; call ``reset_owners`` too when the owners may change."""
+        adjacency are changed to match. Returns the edges touched: the keys of the edges dropped
+        with deleted nodes, and ``edges``. LookupError when an edge read ends at a node neither the
+        snapshot nor ``nodes`` holds (read the store afresh then). The Subgraph built from the
+        snapshot is dropped; call ``reset_owners`` too when the owners may change."""
         if self._nodes is None:
             self._read()
         index = self._nodes
         assert index is not None
         touched: set[tuple[str, str, str]] = set(edges)
-        neighbours: set[str] = set()
         for nid in deleted:  # their edges went with them (re-added ones are among ``edges``)
             for key in self._edges_at(nid):
                 touched.add(key)
@@ -302,15 +301,8 @@ class CheckContext:
                 self._add_edge(key, e.props)
             else:  # an end the snapshot does not hold: the caller must read the store afresh
                 raise LookupError(f"edge {key} ends at a node the snapshot does not hold")
-        for key in touched:
-            neighbours.add(key[0])
-            neighbours.add(key[2])
-        for nid in nodes:
-            for key in self._edges_at(nid):
-                neighbours.add(key[0])
-                neighbours.add(key[2])
         self._graph = None
-        return neighbours, touched
+        return touched
 
     def reset_owners(self) -> None:
         """Forget every owner answer (the next ``owner`` uses a fresh ``OwnerMemo``)."""

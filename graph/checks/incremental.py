@@ -7,15 +7,16 @@ in tests/services/test_result_cache.py compares the two after random edits).
 
 Locality (:data:`LOCALITY`), declared per rule from its code:
 
-- ``LOCAL`` (a tuple of steps, usually empty): the finding on a node ``n`` depends only on ``n``'s
-  properties, ``n``'s edges and the properties of its direct neighbours (kinds and codes are part
-  of the id and never change). After a change, the *affected* nodes are the nodes written or
-  deleted, the ends of every edge written or deleted (those removed with a deleted node included)
-  and every neighbour of a node written or deleted (before and after). The rule runs with
-  ``of_kind`` narrowed to the affected nodes — plus the nodes reached from them over the declared
-  steps, for a rule that iterates one kind and reports on another (IS001 iterates institution items
-  and reports on what they include) — and its findings on the affected nodes are replaced by the
-  ones it yields on them.
+- :class:`Local`: the finding on a node ``n`` depends only on ``n``'s properties, ``n``'s edges,
+  the kinds and codes of its neighbours (part of their ids, never changed) and the properties of
+  the neighbours over the declared ``reads`` steps (RS002 reads its lead units' names, TC004 its
+  parent targets' layers, TC006 its parents' deadlines, SI004 its measurements). After a change the
+  *affected* nodes are the nodes written or deleted, the ends of every edge written or deleted
+  (those removed with a deleted node included) and, for a rule that reads neighbours, the nodes that
+  reach a written node over those steps. The rule runs with ``of_kind`` narrowed to the affected
+  nodes — plus the nodes reached from them over the declared ``iterates`` steps, for a rule that
+  iterates one kind and reports on another (IS001 iterates institution items and reports on what
+  they include) — and its findings on the affected nodes are replaced by the ones it yields on them.
 - ``CYCLES`` (TC005): cycles along ``DOWN_EDGES``. Kept when no such edge changed; when the graph
   had no cycle and every such edge still present after the change leads to no path back to its
   source, there is still none (a removal cannot make a cycle); otherwise it runs in full.
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from graph.asof import as_of_or_default
@@ -53,17 +55,36 @@ from graph.store import GraphStore
 ALWAYS = "always"
 CYCLES = "cycles"
 REACH = "reach"
-#: Rule id → its locality (module docstring): a tuple of (edge type, direction) steps for a local
-#: rule (empty: it reports on the nodes it iterates), or ALWAYS / CYCLES / REACH.
+
+
+@dataclass(frozen=True)
+class Local:
+    """The locality of a rule that judges each node on its own (module docstring): its finding on
+    a node reads that node's properties and edges, the kinds and codes of its neighbours (part of
+    their ids: they never change) and, besides, the properties of the neighbours over ``reads``
+    (``(edge type, direction)`` steps from the judged node). ``iterates``: steps from a judged node
+    to the nodes the rule iterates to judge it, when those are not the judged node itself (IS001
+    iterates institution items and reports on what they include)."""
+
+    reads: tuple[tuple[str, str], ...] = ()
+    iterates: tuple[tuple[str, str], ...] = ()
+
+
+#: Rule id → its locality (module docstring): a :class:`Local`, or ALWAYS / CYCLES / REACH.
 LOCALITY: dict[str, Any] = {
     "CH001": ALWAYS,
-    "DG001": (), "DU001": (), "DU002": (),
-    "IS001": (("includes", "in"),), "IS002": (), "IS003": (), "IS004": (),
-    "PL001": (), "RS001": (), "RS002": (),
-    "SI001": (), "SI002": (), "SI003": (), "SI004": (),
-    "TC001": (), "TC002": (), "TC003": (), "TC004": (), "TC005": CYCLES, "TC006": (), "TC007": (),
-    "TC008": REACH,
-    "TK001": (), "TK002": (), "TK003": (),
+    "DG001": Local(), "DU001": Local(), "DU002": Local(),
+    "IS001": Local(iterates=(("includes", "in"),)), "IS002": Local(), "IS003": Local(), "IS004": Local(),
+    "PL001": Local(), "RS001": Local(),
+    "RS002": Local(reads=(("led_by", "out"),)),  # the lead units' names
+    "SI001": Local(), "SI002": Local(), "SI003": Local(),
+    "SI004": Local(reads=(("measurement_of", "in"),)),  # the measurements' dates and values
+    "TC001": Local(), "TC002": Local(), "TC003": Local(),
+    "TC004": Local(reads=(("decomposes_to", "in"),)),  # the parent targets' layers
+    "TC005": CYCLES,
+    "TC006": Local(reads=(("decomposes_to", "in"), ("implemented_by", "in"))),  # the parents' deadlines
+    "TC007": Local(), "TC008": REACH,
+    "TK001": Local(), "TK002": Local(), "TK003": Local(),
 }
 
 #: Edge types an owner answer reads (its own owner edges, then its inheritance parents').
@@ -129,8 +150,11 @@ class LiveCheck:
         ctx = self.ctx
         ctx.store = store
         changed = set(changes.nodes)
-        neighbours, touched = ctx.patch(store, changed, set(changes.deleted), set(changes.edges))
-        affected = changed | neighbours
+        touched = ctx.patch(store, changed, set(changes.deleted), set(changes.edges))
+        # Judged again by every local rule: the nodes written or deleted and the ends of the edges
+        # written or deleted; by a rule that reads neighbours' properties, also the nodes that
+        # read a written node so.
+        base = changed | {k[0] for k in touched} | {k[2] for k in touched}
         types = {t for _, t, _ in touched}
         nodes = ctx.nodes
         owners_moved = bool(types & OWNER_EDGE_TYPES) or any(n.partition(":")[0] in OWNER_KINDS for n in changed)
@@ -139,9 +163,15 @@ class LiveCheck:
         redone: set[str] = set()  # rules whose findings are all new
         for rid in self.selected:
             loc = LOCALITY.get(rid, ALWAYS)
-            if isinstance(loc, tuple):
+            if isinstance(loc, Local):
+                affected = set(base)
+                for edge_type, direction in loc.reads:  # x -step-> c: walk back from each written c
+                    back = ctx.out_ids if direction == "in" else ctx.in_ids
+                    for nid in changed:
+                        if nid in nodes:
+                            affected.update(back(nid, edge_type))
                 scope = set(affected)
-                for edge_type, direction in loc:
+                for edge_type, direction in loc.iterates:
                     step = ctx.in_ids if direction == "in" else ctx.out_ids
                     for nid in affected:
                         if nid in nodes:
@@ -236,4 +266,4 @@ def _reaches(ctx: CheckContext, start: str, goal: str) -> bool:
     return False
 
 
-__all__ = ["ALWAYS", "CYCLES", "LOCALITY", "LiveCheck", "REACH"]
+__all__ = ["ALWAYS", "CYCLES", "LOCALITY", "LiveCheck", "Local", "REACH"]
