@@ -387,3 +387,24 @@ def test_a_selection_after_an_edit_brings_the_kept_full_run_up_to_date(demo_item
         assert (iqa.results.misses, iqa.results.updates) == (1, 1)  # served as kept
     finally:
         store.close()
+
+
+def test_suspect_links_read_the_history_only_of_changed_parents_that_have_links(monkeypatch):
+    """A unit renamed (it links to nothing as a parent) costs CH001 no read of its history."""
+    from graph.history.model import journal_of
+    from graph.history.suspect import suspect_links
+
+    nodes = [_n("Target:P"), _n("Target:Q"), _n("OrgUnit:U")]
+    store = ConcurrentStore(EmbeddedStore(None))
+    try:
+        store.upsert_nodes(nodes)
+        store.upsert_edges([Edge("Target:P", "decomposes_to", "Target:Q"), Edge("Target:Q", "led_by", "OrgUnit:U")])
+        store.upsert_nodes([_n("OrgUnit:U", name="改名"), _n("Target:P", deadline="2025-06-30")])
+        journal = journal_of(store)
+        asked: list[list[str]] = []
+        real = journal.changes_touching
+        monkeypatch.setattr(journal, "changes_touching", lambda ids: asked.append(sorted(ids)) or real(ids))
+        links = suspect_links(store.inner)
+        assert [(s.child, s.parent) for s in links] == [("Target:Q", "Target:P")] and asked == [["Target:P"]]
+    finally:
+        store.close()
