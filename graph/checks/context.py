@@ -47,7 +47,7 @@ class CheckContext:
         self._owners: dict[str, OwnerAnswer] = {}
         self._owner_memo: OwnerMemo | None = None
         #: While set (``focused``): kind → the only nodes ``of_kind`` returns.
-        self._focus: dict[str, list[Node]] | None = None
+        self._focus: _FocusByKind | None = None
 
     # -- the snapshot ------------------------------------------------------------------------
     def _read(self) -> dict[str, Node]:
@@ -365,14 +365,25 @@ class _Focus:
         self.ctx, self.ids = ctx, ids
 
     def __enter__(self) -> CheckContext:
-        nodes = self.ctx.nodes
-        by_kind: dict[str, list[Node]] = defaultdict(list)
-        for nid in sorted(self.ids):
-            n = nodes.get(nid)
-            if n is not None:
-                by_kind[n.kind].append(n)
-        self.ctx._focus = by_kind
+        self.ctx._focus = _FocusByKind(self.ctx.nodes, self.ids)
         return self.ctx
 
     def __exit__(self, *exc: object) -> None:
         self.ctx._focus = None
+
+
+class _FocusByKind(dict):
+    """kind → the nodes of ``ids`` of that kind, in id order; each kind listed on first ``get``
+    (a node's kind is the part of its id before the first colon)."""
+
+    def __init__(self, nodes: Mapping[str, Node], ids: Collection[str]):
+        super().__init__()
+        self._nodes, self._ids = nodes, ids
+
+    def get(self, kind: str, default: Any = None) -> list[Node]:  # type: ignore[override]
+        found = dict.get(self, kind)
+        if found is None:
+            prefix = kind + ":"
+            nodes = self._nodes
+            found = self[kind] = [nodes[i] for i in sorted(i for i in self._ids if i.startswith(prefix) and i in nodes)]
+        return found
