@@ -14,6 +14,12 @@ While a result is computed the cyclic garbage collector pauses, and afterwards e
 moved out of its generations (``graph.gcpause``: ``gc.freeze``), so
 that no full collection holds every thread for seconds beside a whole-graph computation.
 
+A result that can be brought up to date (:meth:`ResultCache.get_updatable`; the check report, via
+:func:`kept_check` and ``graph.checks.incremental.LiveCheck``) keeps its state beside it: after a
+write through the wrapper, the store's ``changes_since`` says which nodes and edges the writes
+touched and the state is updated from them instead of computing the result again; when that is
+unknown (another process wrote, a ``clear``, a big load, a shared store) it is computed afresh.
+
 :func:`filter_report` narrows a cached full report to what ``run_checks`` would have returned for
 a selection of rules, one owner unit and one severity (the rules are independent of each other, so
 filtering the full run gives the same findings, in the same order, as running the selection);
