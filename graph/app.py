@@ -24,8 +24,7 @@ from graph.services.edit import AuditLog, ConcurrentStore, Editor, concurrent
 from graph.services.impact import impact
 from graph.services.ownership import OwnerAnswer, owner_of
 from graph.services.resolve import resolve_node
-from graph.services.results import ResultCache, filter_report
-from graph.services.search import check_report
+from graph.services.results import ResultCache, filter_report, kept_check
 from graph.services.trace import trace
 from graph.errors import ConfigError
 from graph.settings import Settings, load_config_file, load_settings
@@ -169,8 +168,10 @@ class Iqa:
 
         The run of every enabled rule at a date is kept in :attr:`results` until the next write, and
         a selection (``rules``, ``owner``, ``severity``) is taken from it — the same findings as a
-        run of the selection alone. Without a kept full run, a ``rules`` selection runs (and keeps)
-        only those rules. The report returned is the caller's own (its findings list is a copy)."""
+        run of the selection alone. After a small write the kept run is brought up to date from
+        what the write touched (``graph.services.results.kept_check``). Without a kept full run
+        (nor one to bring up to date), a ``rules`` selection runs (and keeps) only those rules.
+        The report returned is the caller's own (its findings list is a copy)."""
         day = as_of_or_default(as_of)
         with self.reading() as store:
             # refuse an unknown rule, severity or unit before computing anything
@@ -179,8 +180,9 @@ class Iqa:
             full = self.results.peek(("check", day, None))
             if full is None:
                 selected = None if rules is None else tuple(sorted({str(r).strip().upper() for r in rules}))
-                full = self.results.get(("check", day, selected),
-                                        lambda: check_report(store, rules=selected, as_of=day, config=self.rules))
+                if self.results.updatable(("check", day, None)):
+                    selected = None  # bringing the full run up to date is cheaper than a selection afresh
+                full = kept_check(self.results, store, rules=selected, as_of=day, config=self.rules)
             report = filter_report(full, store, rules=rules, owner=owner, severity=severity, config=self.rules)
         return dataclasses.replace(report, findings=list(report.findings))
 

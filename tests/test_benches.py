@@ -68,3 +68,12 @@ def test_bench_core_times_the_check_of_an_existing_store(tmp_path, capsys):
     out = capsys.readouterr().out
     assert figures["nodes"] == nodes and figures["check_cpu"] > 0 and figures["peak_mb"] > 0
     assert "full check:" in out and "s CPU" in out and "load average" in out
+
+
+@pytest.mark.slow
+def test_bench_recheck_runs_every_edit_on_a_small_grown_demo(capsys, clean_env):
+    rows = bench("bench_recheck").main(["--students", "100"])
+    out = capsys.readouterr().out
+    assert [r["after"] for r in rows] == ["(first: full run)", *bench("bench_recheck").EDITS]
+    assert all(r["same_as_full_run"] for r in rows) and "after=load" in out
+    assert rows[-1]["total"] > 0

@@ -3,6 +3,7 @@ date and the ontology's vocabularies."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -45,6 +46,8 @@ class CheckContext:
         self._layers: dict[Any, Concept | None] = {}
         self._owners: dict[str, OwnerAnswer] = {}
         self._owner_memo: OwnerMemo | None = None
+        #: While set (``focused``): kind → the only nodes ``of_kind`` returns.
+        self._focus: _FocusByKind | None = None
 
     # -- the snapshot ------------------------------------------------------------------------
     def _read(self) -> dict[str, Node]:
@@ -103,7 +106,9 @@ class CheckContext:
         return nodes if nodes is not None else self._read()
 
     def of_kind(self, kind: str) -> list[Node]:
-        """Every node of ``kind``, in id order."""
+        """Every node of ``kind``, in id order (inside ``focused(ids)``: only those of ``ids``)."""
+        if self._focus is not None:
+            return self._focus.get(kind, [])
         if self._by_kind is None:
             by_kind: dict[str, list[Node]] = defaultdict(list)
             for n in self.nodes.values():
@@ -254,3 +259,131 @@ class CheckContext:
 
     def code(self, node_id: str) -> str:
         return self.nodes[node_id].code
+
+    # -- bringing the snapshot up to date (graph.checks.incremental) -------------------------------
+    def patch(self, store: GraphStore, nodes: Collection[str], deleted: Collection[str],
+              edges: Collection[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        """Bring the snapshot up to date after writes that touched ``nodes`` (ids written or
+        deleted), of which ``deleted`` were deleted (with their edges; maybe written again since),
+        and the edges ``edges`` (``(source, type, target)`` written or deleted): each is read again
+        from ``store`` (``get_nodes``, ``get_edge``) and the nodes, the per-kind lists and the
+        adjacency are changed to match. Returns the edges touched: the keys of the edges dropped
+        with deleted nodes, and ``edges``. LookupError when an edge read ends at a node neither the
+        snapshot nor ``nodes`` holds (read the store afresh then). The Subgraph built from the
+        snapshot is dropped; call ``reset_owners`` too when the owners may change."""
+        if self._nodes is None:
+            self._read()
+        index = self._nodes
+        assert index is not None
+        touched: set[tuple[str, str, str]] = set(edges)
+        for nid in deleted:  # their edges went with them (re-added ones are among ``edges``)
+            for key in self._edges_at(nid):
+                touched.add(key)
+                self._drop_edge(key)
+        fresh = store.get_nodes(list(nodes)) if nodes else {}
+        for nid in nodes:
+            new, old = fresh.get(nid), index.get(nid)
+            if new is None:
+                if old is not None:
+                    for key in self._edges_at(nid):  # deleted although not listed as deleted
+                        touched.add(key)
+                        self._drop_edge(key)
+                    del index[nid]
+                    self._bucket_set(old, None)
+            else:
+                index[nid] = new
+                self._bucket_set(new, new)
+        for key in edges:
+            e = store.get_edge(*key)
+            if e is None:
+                self._drop_edge(key)
+            elif e.source in index and e.target in index:
+                self._add_edge(key, e.props)
+            else:  # an end the snapshot does not hold: the caller must read the store afresh
+                raise LookupError(f"edge {key} ends at a node the snapshot does not hold")
+        self._graph = None
+        return touched
+
+    def reset_owners(self) -> None:
+        """Forget every owner answer (the next ``owner`` uses a fresh ``OwnerMemo``)."""
+        self._owners = {}
+        self._owner_memo = None
+
+    def _edges_at(self, node_id: str) -> list[tuple[str, str, str]]:
+        out = [(node_id, t, d) for t, per in self._out.items() for d in per.get(node_id, ())]
+        out += [(s, t, node_id) for t, per in self._in.items() for s in per.get(node_id, ())]
+        return out
+
+    def _drop_edge(self, key: tuple[str, str, str]) -> None:
+        s, t, d = key
+        for index, a, b in ((self._out, s, d), (self._in, d, s)):
+            ids = index.get(t, {}).get(a)
+            if ids is not None:
+                i = bisect.bisect_left(ids, b)
+                if i < len(ids) and ids[i] == b:
+                    del ids[i]
+                if not ids:
+                    del index[t][a]
+        self._edge_props.pop(key, None)
+
+    def _add_edge(self, key: tuple[str, str, str], props: Mapping[str, Any]) -> None:
+        s, t, d = key
+        for index, a, b in ((self._out, s, d), (self._in, d, s)):
+            ids = index.setdefault(t, {}).setdefault(a, [])
+            i = bisect.bisect_left(ids, b)
+            if i == len(ids) or ids[i] != b:
+                ids.insert(i, b)
+        if props:
+            self._edge_props[key] = dict(props)
+        else:
+            self._edge_props.pop(key, None)
+
+    def _bucket_set(self, node: Node, new: Node | None) -> None:
+        """Put ``new`` in place of the node of ``node.id`` in the per-kind lists (None: remove)."""
+        if self._by_kind is None:
+            return
+        bucket = self._by_kind.setdefault(node.kind, [])
+        i = bisect.bisect_left(bucket, node.id, key=lambda n: n.id)
+        present = i < len(bucket) and bucket[i].id == node.id
+        if new is None:
+            if present:
+                del bucket[i]
+        elif present:
+            bucket[i] = new
+        else:
+            bucket.insert(i, new)
+
+    def focused(self, ids: Collection[str]) -> _Focus:
+        """A context manager: inside it ``of_kind`` (and so ``lacking``) returns only the nodes of
+        ``ids`` that exist, in id order — what a rule that judges each node on its own iterates when
+        only those nodes are to be judged again."""
+        return _Focus(self, ids)
+
+
+class _Focus:
+    def __init__(self, ctx: CheckContext, ids: Collection[str]):
+        self.ctx, self.ids = ctx, ids
+
+    def __enter__(self) -> CheckContext:
+        self.ctx._focus = _FocusByKind(self.ctx.nodes, self.ids)
+        return self.ctx
+
+    def __exit__(self, *exc: object) -> None:
+        self.ctx._focus = None
+
+
+class _FocusByKind(dict):
+    """kind → the nodes of ``ids`` of that kind, in id order; each kind listed on first ``get``
+    (a node's kind is the part of its id before the first colon)."""
+
+    def __init__(self, nodes: Mapping[str, Node], ids: Collection[str]):
+        super().__init__()
+        self._nodes, self._ids = nodes, ids
+
+    def get(self, kind: str, default: Any = None) -> list[Node]:  # type: ignore[override]
+        found = dict.get(self, kind)
+        if found is None:
+            prefix = kind + ":"
+            nodes = self._nodes
+            found = self[kind] = [nodes[i] for i in sorted(i for i in self._ids if i.startswith(prefix) and i in nodes)]
+        return found

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from graph.asof import as_of_or_default
 from graph.checks.config import RuleConfig
 from graph.checks.context import CheckContext
-from graph.checks.registry import RULES
+from graph.checks.registry import RULES, Rule
 from graph.checks.report import CheckReport, Finding
 from graph.errors import AmbiguousIdError, NotFoundError, ValidationError
 from graph.gcpause import gc_paused
@@ -56,6 +56,22 @@ def _select(rules: Iterable[str] | None) -> list[str]:
     return sorted(set(wanted))
 
 
+def make_finding(ctx: CheckContext, rule: Rule, severity: str, node_id: str, args: dict) -> Finding:
+    """The finding of ``rule`` on node ``node_id`` (KeyError when ``ctx`` has no such node) with the
+    ``args`` its function yielded: the messages formatted, the owner from ``ctx.owner``."""
+    node = ctx.node(node_id)
+    kind_zh, kind_en = ctx.kind_labels(node.kind)
+    fmt = {"id": node.id, "code": node.code, "name": node.name, "kind_zh": kind_zh,
+           "kind_en": kind_en.lower(), **args}
+    own = ctx.owner(node)
+    return Finding(
+        rule=rule.id, severity=severity, node=node.id, name=node.name,
+        message=rule.message_zh.format(**fmt), message_en=rule.message_en.format(**fmt),
+        owner={"unit": ref(own.unit), "person": ref(own.person)},
+        inherited_from=own.inherited_from,
+    )
+
+
 def run_checks(store: GraphStore, *, rules: Iterable[str] | None = None, owner: str | None = None,
                as_of: _dt.date | None = None, config: RuleConfig | None = None) -> CheckReport:
     """Run the consistency rules (docs/rules.md) over ``store`` and return a :class:`CheckReport`.
@@ -83,17 +99,7 @@ def _run_checks(store: GraphStore, *, rules: Iterable[str] | None, owner: str | 
         rule = RULES[rid]
         severity = config.severity_of(rule)
         for node_id, args in rule.fn(ctx):
-            node = ctx.node(node_id)
-            kind_zh, kind_en = ctx.kind_labels(node.kind)
-            fmt = {"id": node.id, "code": node.code, "name": node.name, "kind_zh": kind_zh,
-                   "kind_en": kind_en.lower(), **args}
-            own = ctx.owner(node)
-            findings.append(Finding(
-                rule=rid, severity=severity, node=node.id, name=node.name,
-                message=rule.message_zh.format(**fmt), message_en=rule.message_en.format(**fmt),
-                owner={"unit": ref(own.unit), "person": ref(own.person)},
-                inherited_from=own.inherited_from,
-            ))
+            findings.append(make_finding(ctx, rule, severity, node_id, args))
     if unit is not None:
         findings = [f for f in findings if f.unit_id == unit.id]
     findings.sort(key=Finding.sort_key)

@@ -79,16 +79,25 @@ def suspect_links(store: GraphStore, fields: Mapping[str, Sequence[str]] | None 
             reviewed[(c.other, c.type, c.node)] = c.rev
     if not changed:
         return []
+    sources = [t for t, end in LINKS.items() if end == "source"]
+    targets = [t for t, end in LINKS.items() if end == "target"]
+    # Only the changed parents that have links matter: the history of the others (an org unit
+    # renamed, with tens of thousands of edges recorded) is not read.
+    links_of: dict[str, list[tuple[str, str]]] = {}
+    for parent in changed:
+        links = [(e.type, n.id) for e, n in store.neighbors(parent, sources, "out")]
+        links += [(e.type, n.id) for e, n in store.neighbors(parent, targets, "in")]
+        if links:
+            links_of[parent] = links
+    if not links_of:
+        return []
     made: dict[tuple[str, str, str], int] = {}
-    for c in journal.changes_touching(list(changed)):
+    for c in journal.changes_touching(list(links_of)):
         if c.kind == EDGE and c.op == ADDED:
             made[(c.node, c.type, c.other)] = c.rev
     out: list[SuspectLink] = []
-    sources = [t for t, end in LINKS.items() if end == "source"]
-    targets = [t for t, end in LINKS.items() if end == "target"]
-    for parent, revs in changed.items():
-        links = [(e.type, n.id) for e, n in store.neighbors(parent, sources, "out")]
-        links += [(e.type, n.id) for e, n in store.neighbors(parent, targets, "in")]
+    for parent, links in links_of.items():
+        revs = changed[parent]
         for type_, kid in links:
             if child is not None and kid != child:
                 continue

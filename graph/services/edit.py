@@ -45,7 +45,9 @@ import os
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections import deque
 from contextlib import contextmanager
+from dataclasses import dataclass, field as _field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -162,6 +164,62 @@ def merge_patch(props: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[st
     return merged
 
 
+@dataclass
+class ChangeSet:
+    """What writes touched: ``nodes`` (ids written or deleted), ``deleted`` (ids deleted — their
+    edges went with them; a deleted id may have been written again since), ``edges`` (``(source,
+    type, target)`` keys written or deleted). It over-approximates — a write later undone (its
+    transaction rolled back), a node written with the same content, are still listed — so a reader
+    re-reads what it names from the store. ``unknown``: the writes are not known one by one (a
+    ``clear``, a refresh after another process wrote, more than :attr:`LIMIT` ids): treat
+    everything as changed."""
+
+    nodes: set[str] = _field(default_factory=set)
+    deleted: set[str] = _field(default_factory=set)
+    edges: set[tuple[str, str, str]] = _field(default_factory=set)
+    unknown: bool = False
+
+    #: Ids (nodes + edges) beyond which a change set stops listing them and becomes ``unknown``.
+    LIMIT = 2000
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.edges)
+
+    def _check_size(self) -> None:
+        if len(self) > self.LIMIT:
+            self.forget()
+
+    def forget(self) -> None:
+        """Become ``unknown`` (the ids are dropped)."""
+        self.unknown = True
+        self.nodes, self.deleted, self.edges = set(), set(), set()
+
+    def add_nodes(self, ids: Iterable[str], *, deleted: bool = False) -> None:
+        if self.unknown:
+            return
+        ids = list(ids)
+        self.nodes.update(ids)
+        if deleted:
+            self.deleted.update(ids)
+        self._check_size()
+
+    def add_edges(self, keys: Iterable[tuple[str, str, str]]) -> None:
+        if self.unknown:
+            return
+        self.edges.update(keys)
+        self._check_size()
+
+    def update(self, other: ChangeSet) -> None:
+        """Add what ``other`` lists (``unknown`` when either is)."""
+        if self.unknown or other.unknown:
+            self.forget()
+            return
+        self.nodes |= other.nodes
+        self.deleted |= other.deleted
+        self.edges |= other.edges
+        self._check_size()
+
+
 class ConcurrentStore(GraphStore):
     """A :class:`GraphStore` safe to share between threads: every read method runs under the shared
     lock, every write and ``transaction()`` under the exclusive one (``lock``). Iterators are read
@@ -172,12 +230,16 @@ class ConcurrentStore(GraphStore):
     ``memo(key, build)`` keeps one value (an index, say) per key until the next write — and, on a
     store other processes write too (``CAP_SHARED``: Neo4j served by several workers), for at most
     :attr:`SHARED_MEMO_SECONDS`, since their writes do not pass through this wrapper.
+    ``changes_since(generation)`` says what the writes since then touched (a :class:`ChangeSet`),
+    when it is known.
 
     The lock serialises the threads of ONE process. Across processes, :class:`Editor` relies on
     the store: ``get_node_for_update`` inside ``transaction()`` locks the node in the database."""
 
     #: How long a memo is trusted on a store shared between processes.
     SHARED_MEMO_SECONDS = 2.0
+    #: How many generations ``changes_since`` can look back.
+    CHANGES_KEPT = 256
 
     def __init__(self, inner: GraphStore):
         self.inner = inner
@@ -189,6 +251,9 @@ class ConcurrentStore(GraphStore):
         self._memo: dict[str, tuple[int, float, Any]] = {}
         self._shared = CAP_SHARED in inner.capabilities
         self._memo_lock = threading.Lock()
+        #: (generation, what the writes that made it touched), the last CHANGES_KEPT generations.
+        self._changes: deque[tuple[int, ChangeSet]] = deque(maxlen=self.CHANGES_KEPT)
+        self._pending = ChangeSet()  # what the writes under way touched (the writer's own)
         journal = journal_of(inner)
         #: Turns each transaction's writes into one revision of the store's journal (graph/history).
         self.recorder: Recorder | None = Recorder(inner, journal) if journal is not None else None
@@ -212,6 +277,7 @@ class ConcurrentStore(GraphStore):
         if not self.stale():
             return False
         with self._writing():
+            self._pending.forget()  # another process wrote: what, this one does not know
             return self.inner.refresh()
 
     def memo(self, key: str, build: Callable[[], Any]) -> Any:
@@ -234,6 +300,28 @@ class ConcurrentStore(GraphStore):
                 yield
             finally:
                 self.generation += 1
+                self._changes.append((self.generation, self._pending))
+                self._pending = ChangeSet()
+
+    def changes_since(self, generation: int) -> ChangeSet | None:
+        """What the writes through this wrapper after ``generation`` touched (one ChangeSet, a
+        new object), or None when that is not known: the store is shared with other processes
+        (``CAP_SHARED``), ``generation`` is older than the last :attr:`CHANGES_KEPT` generations or
+        not one of this wrapper, or a write was not tracked id by id (``ChangeSet.unknown``: a
+        ``clear``, a refresh, a big load). Call it under ``reading()`` (no write meanwhile)."""
+        if self._shared or generation > self.generation:
+            return None
+        out = ChangeSet()
+        if generation == self.generation:
+            return out
+        kept = [c for g, c in self._changes if g > generation]
+        if len(kept) != self.generation - generation:
+            return None
+        for c in kept:
+            out.update(c)
+            if out.unknown:
+                return None
+        return out
 
     # -- writes (each one transaction, so the recorder writes its revision with it) -----------
     def upsert_nodes(self, nodes: Iterable[Node]) -> int:
@@ -241,6 +329,7 @@ class ConcurrentStore(GraphStore):
             nodes = list(nodes)
             if self.recorder is not None:
                 self.recorder.nodes_written(nodes)
+            self._pending.add_nodes(n.id for n in nodes)
             written = self.inner.upsert_nodes(nodes)
             if self.recorder is not None:
                 self.recorder.nodes_done(nodes)
@@ -251,6 +340,7 @@ class ConcurrentStore(GraphStore):
             edges = list(edges)
             if self.recorder is not None:
                 self.recorder.edges_written(edges)
+            self._pending.add_edges(e.key for e in edges)
             written = self.inner.upsert_edges(edges)
             if self.recorder is not None:
                 self.recorder.edges_done(edges)
@@ -260,18 +350,21 @@ class ConcurrentStore(GraphStore):
         with self.transaction():
             if self.recorder is not None and self.inner.get_node(node_id) is not None:
                 self.recorder.node_deleting(node_id)
+            self._pending.add_nodes([node_id], deleted=True)
             return self.inner.delete_node(node_id)
 
     def delete_edge(self, source: str, type: str, target: str) -> bool:
         with self.transaction():
             if self.recorder is not None and self.inner.get_edge(source, type, target) is not None:
                 self.recorder.edge_deleting((source, type, target))
+            self._pending.add_edges([(source, type, target)])
             return self.inner.delete_edge(source, type, target)
 
     def clear(self) -> None:
         with self.transaction():
             if self.recorder is not None:
                 self.recorder.clearing()
+            self._pending.forget()
             self.inner.clear()
 
     @contextmanager
@@ -756,5 +849,5 @@ class Editor:
         return result
 
 
-__all__ = ["AuditLog", "ConcurrentStore", "ConflictError", "Editor", "FieldValidationError", "ReadWriteLock",
+__all__ = ["AuditLog", "ChangeSet", "ConcurrentStore", "ConflictError", "Editor", "FieldValidationError", "ReadWriteLock",
            "VersionConflictError", "concurrent", "node_version", "parse_etags", "prepare_node", "utc_now"]

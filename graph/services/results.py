@@ -14,6 +14,12 @@ While a result is computed the cyclic garbage collector pauses, and afterwards e
 moved out of its generations (``graph.gcpause``: ``gc.freeze``), so
 that no full collection holds every thread for seconds beside a whole-graph computation.
 
+A result that can be brought up to date (:meth:`ResultCache.get_updatable`; the check report, via
+:func:`kept_check` and ``graph.checks.incremental.LiveCheck``) keeps its state beside it: after a
+write through the wrapper, the store's ``changes_since`` says which nodes and edges the writes
+touched and the state is updated from them instead of computing the result again; when that is
+unknown (another process wrote, a ``clear``, a big load, a shared store) it is computed afresh.
+
 :func:`filter_report` narrows a cached full report to what ``run_checks`` would have returned for
 a selection of rules, one owner unit and one severity (the rules are independent of each other, so
 filtering the full run gives the same findings, in the same order, as running the selection);
@@ -24,6 +30,8 @@ findings off the page.
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -37,6 +45,7 @@ from graph.services.paging import page_of
 from graph.store import CAP_SHARED, GraphStore
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 
 class ResultCache:
@@ -44,7 +53,8 @@ class ResultCache:
 
     ``store``: a ``ConcurrentStore`` (anything with ``generation``, ``capabilities`` and
     ``SHARED_MEMO_SECONDS``); ``max_entries`` ≥ 1: the oldest-used result is dropped beyond it.
-    ``hits`` / ``misses`` count the answers (for benches and tests).
+    ``hits`` / ``misses`` / ``updates`` count the answers: kept, computed, brought up to date
+    (:meth:`get_updatable`) (for benches and tests).
     """
 
     def __init__(self, store: Any, max_entries: int = 8, shared_seconds: float | None = None):
@@ -58,8 +68,13 @@ class ResultCache:
         self._entries: OrderedDict[Hashable, tuple[int, float, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[Hashable, threading.Lock] = {}
+        #: key → (generation, state) of results ``get_updatable`` can bring up to date.
+        self._states: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+        #: How many such states are kept (each may hold a whole snapshot of the graph).
+        self.max_states = 1
         self.hits = 0
         self.misses = 0
+        self.updates = 0
 
     def _valid(self, entry: tuple[int, float, Any] | None) -> bool:
         if entry is None or entry[0] != self.store.generation:
@@ -110,11 +125,89 @@ class ResultCache:
                 self._building.pop(key, None)
             return value
 
+    def get_updatable(self, key: Hashable, build: Callable[[], tuple[T, Any]],
+                      update: Callable[[Any, Any], tuple[T, Any] | None]) -> T:
+        """As :meth:`get`, for a result that can be brought up to date after small writes instead
+        of being computed again. ``build()`` returns ``(result, state)``; the state of the most
+        recent such results (:attr:`max_states`) is kept beside them. When the result is stale and
+        its state kept, and the store says what the writes since touched
+        (``store.changes_since(generation)``: a ``graph.services.edit.ChangeSet``, None when
+        unknown), ``update(state, changes)`` is asked first: ``(result, state)``, or None when it
+        cannot (then ``build()`` runs). ``update`` may change ``state`` in place; if it raises, the
+        state is dropped and ``build()`` runs. ``updates`` counts the results brought up to date."""
+        with self._lock:
+            hit = self._hit(key)
+            if hit is not None:
+                return hit[0]
+            gate = self._building.setdefault(key, threading.Lock())
+        with gate:
+            with self._lock:
+                hit = self._hit(key)
+                if hit is not None:
+                    return hit[0]
+                generation = self.store.generation
+                kept = self._states.pop(key, None)
+            made: tuple[T, Any] | None = None
+            with gc_paused(freeze=True):
+                changes_since = getattr(self.store, "changes_since", None)
+                changes = changes_since(kept[0]) if kept is not None and changes_since is not None else None
+                if changes is not None:
+                    try:
+                        made = update(kept[1], changes)  # type: ignore[index]
+                    except Exception:  # noqa: BLE001 - correctness first: compute afresh
+                        _log.warning("bringing %r up to date failed; computing it afresh", key, exc_info=True)
+                        made = None
+                if made is None:
+                    with self._lock:
+                        self.misses += 1
+                    made = build()
+                else:
+                    with self._lock:
+                        self.updates += 1
+            value, state = made
+            with self._lock:
+                self._entries[key] = (generation, time.monotonic(), value)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.max_entries:
+                    dropped, _ = self._entries.popitem(last=False)
+                    self._states.pop(dropped, None)
+                self._states[key] = (generation, state)
+                self._states.move_to_end(key)
+                while len(self._states) > self.max_states:
+                    self._states.popitem(last=False)
+                self._building.pop(key, None)
+            return value
+
+    def updatable(self, key: Hashable) -> bool:
+        """Whether the state of ``key``'s result is kept (``get_updatable`` can bring it up to date
+        rather than compute it)."""
+        with self._lock:
+            return key in self._states
+
     def clear(self) -> None:
         """Forget every result."""
         with self._lock:
             self._entries.clear()
+            self._states.clear()
 
+
+
+def kept_check(cache: ResultCache, store: GraphStore, *, rules: tuple[str, ...] | None, as_of: _dt.date,
+               config: RuleConfig) -> CheckReport:
+    """``run_checks(store, rules=rules, as_of=as_of, config=config)``, kept in ``cache`` under
+    ``("check", as_of, rules)`` until the next write, and after small writes brought up to date from
+    what they touched (``graph.checks.incremental.LiveCheck``) rather than computed again. Call it
+    inside ``store.reading()`` (``store``: the store it yields). Errors as ``run_checks``."""
+    from graph.checks.incremental import LiveCheck
+
+    def build() -> tuple[CheckReport, LiveCheck]:
+        live = LiveCheck(store, rules=rules, as_of=as_of, config=config)
+        return live.report, live
+
+    def update(live: LiveCheck, changes: Any) -> tuple[CheckReport, LiveCheck] | None:
+        return (live.report, live) if live.update(store, changes) else None
+
+    return cache.get_updatable(("check", as_of, rules), build, update)
 
 
 def filter_report(report: CheckReport, store: GraphStore, *, rules: Iterable[str] | None = None,
@@ -149,4 +242,4 @@ def report_page(report: CheckReport, limit: int | None, offset: int = 0) -> dict
             "summary": report.summary(), "total": len(report.findings), "limit": limit, "offset": offset}
 
 
-__all__ = ["ResultCache", "filter_report", "report_page"]
+__all__ = ["ResultCache", "filter_report", "kept_check", "report_page"]

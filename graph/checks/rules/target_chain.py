@@ -145,17 +145,37 @@ def _tc008(ctx: CheckContext):
     """TC008: a school-layer target from which no Task is reachable downward over
     ``decomposes_to`` / ``implemented_by`` among plans, targets and tasks. Computed once for the
     whole graph by walking up from every task (each node visited once, so cycles are harmless)."""
+    reach = task_reach(ctx)
+    for t in ctx.of_kind("Target"):
+        if tc008_broken(ctx, t, reach):
+            yield t.id, {}
+
+
+def task_reach(ctx: CheckContext) -> set[str]:
+    """The ids of every Task and of every plan, target or task from which a Task is reachable
+    downward over ``decomposes_to`` / ``implemented_by`` (what TC008 judges with)."""
     reach: set[str] = set()
-    queue = deque(t.id for t in ctx.of_kind("Task"))
-    reach.update(queue)
+    grow_reach(ctx, reach, [t.id for t in ctx.of_kind("Task")])
+    return reach
+
+
+def grow_reach(ctx: CheckContext, reach: set[str], seeds: list[str]) -> set[str]:
+    """Add ``seeds`` to ``reach`` and walk up from them (``in_ids`` over the chain edges, from
+    plans, targets and tasks), adding every node not yet in it; returns the ids added."""
+    added = {s for s in seeds if s not in reach}
+    reach.update(added)
+    queue = deque(added)
     while queue:
         nid = queue.popleft()
         for edge_type in CHAIN_EDGES:
             for pid in ctx.in_ids(nid, edge_type, CHAIN_KINDS):
                 if pid not in reach:
                     reach.add(pid)
+                    added.add(pid)
                     queue.append(pid)
-    top = ctx.top_layer
-    for t in ctx.of_kind("Target"):
-        if ctx.layer(t) == top and t.id not in reach:
-            yield t.id, {}
+    return added
+
+
+def tc008_broken(ctx: CheckContext, target, reach: set[str]) -> bool:
+    """Whether TC008 reports ``target`` (a Target node): on the school layer and not in ``reach``."""
+    return ctx.layer(target) == ctx.top_layer and target.id not in reach
