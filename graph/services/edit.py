@@ -322,6 +322,10 @@ class ConcurrentStore(GraphStore):
             edges = list(self.inner.iter_edges(type))
         yield from edges
 
+    def read_graph(self):
+        with self.lock.read():
+            return self.inner.read_graph()
+
     def traverse(self, seeds, steps, max_depth=None):
         with self.lock.read():
             return self.inner.traverse(seeds, steps, max_depth)

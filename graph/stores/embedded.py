@@ -31,7 +31,7 @@ from graph.errors import (NotFoundError, StoreBusyError, StoreError, StoreFullEr
                           ValidationError)
 from graph.files import private_file
 from graph.model import Edge, Node, validate_edge, validate_node
-from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
+from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphRead, GraphStore
 from graph.stores.embedded_journal import EmbeddedJournal, create_schema
 from graph.subgraph import Step, Subgraph
 from graph.textsearch import kind_token, norm, short_doc, short_query
@@ -878,6 +878,75 @@ class EmbeddedStore(GraphStore):
             rows = self._bulk_rows("SELECT source, type, target, props FROM edges WHERE type=?", (type,))
         for s, t, tgt, p in rows:
             yield Edge(s, t, tgt, _props(p))
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A connection for several whole-table statements that must see one state of the store.
+
+        On a file store: a read-only connection of the pool inside one read transaction (``BEGIN``
+        … ``COMMIT``: every statement reads the same commit, beside writers, without the object's
+        lock). Inside a transaction of the calling thread, and on the in-memory store: the main
+        connection under the lock (as :meth:`_bulk_rows`). SQLite failures as StoreError."""
+        if self._db is None:
+            raise StoreError(f"{self.location}: the store is closed")
+        try:
+            if self.path is None or (self._depth and self._owner == threading.get_ident()):
+                with self._lock:
+                    yield self._db
+                return
+            db = self._take_reader()
+            try:
+                db.execute("BEGIN")
+                try:
+                    yield db
+                finally:
+                    if db.in_transaction:
+                        db.execute("COMMIT")  # a read transaction: nothing to write, ends the snapshot
+            finally:
+                self._give_reader(db)
+        except sqlite3.Error as exc:
+            raise _store_error(self.path, exc) from exc
+
+    def read_graph(self) -> GraphRead:
+        """See :meth:`GraphStore.read_graph`. One read transaction (:meth:`_snapshot`): the nodes
+        in id order, then every edge row in table order (as :meth:`iter_edges` streams them: the
+        adjacency lists' keys come in the same order) as plain tuples — no Edge object, no
+        generator per row; the props of an edge are decoded only when it has any."""
+        loads = _load
+        nodes: dict[str, Node] = {}
+        out: dict[str, dict[str, list[str]]] = {}
+        inc: dict[str, dict[str, list[str]]] = {}
+        props: dict[tuple[str, str, str], dict] = {}
+        with self._snapshot() as db:
+            for k, c, p in db.execute(f"SELECT {_NODE_COLS} FROM nodes ORDER BY id"):
+                n = Node(k, c, loads(p))
+                nodes[n.id] = n
+            for s, t, d, p in db.execute("SELECT source, type, target, props FROM edges ORDER BY rowid"):
+                per = out.get(t)
+                if per is None:
+                    out[t] = per = {}
+                    inc[t] = {}
+                ids = per.get(s)
+                if ids is None:
+                    per[s] = [d]
+                else:
+                    ids.append(d)
+                per = inc[t]
+                ids = per.get(d)
+                if ids is None:
+                    per[d] = [s]
+                else:
+                    ids.append(s)
+                if p != "{}":
+                    value = loads(p)
+                    if value:
+                        props[(s, t, d)] = value
+        for index in (out, inc):
+            for per_type in index.values():
+                for ids in per_type.values():
+                    if len(ids) > 1:
+                        ids.sort()
+        return GraphRead(nodes, out, inc, props)
 
     def count_nodes(self, kind: str | None = None) -> int:
         if kind is None:
