@@ -154,21 +154,24 @@ class CheckContext:
         other end is not a node are left out."""
         nodes = self.nodes
         wanted = sorted(self._out) if types is None else types if len(types) == 1 else dict.fromkeys(types)
-        props = self._edge_props
+        props = self._edge_props  # usually empty: then no key is made per edge
         out: list[tuple[Edge, Node]] = []
         if direction == "out" or direction == "both":
             for t in wanted:
                 for d in self._out.get(t, {}).get(node_id, ()):
                     n = nodes.get(d)
                     if n is not None:
-                        out.append((Edge(node_id, t, d, dict(props.get((node_id, t, d), {}))), n))
+                        p = props.get((node_id, t, d)) if props else None
+                        out.append((Edge(node_id, t, d, dict(p) if p else {}), n))
         if direction == "in" or direction == "both":
             for t in wanted:
                 for s in self._in.get(t, {}).get(node_id, ()):
                     n = nodes.get(s)
                     if n is not None:
-                        out.append((Edge(s, t, node_id, dict(props.get((s, t, node_id), {}))), n))
-        if len(out) > 1:
+                        p = props.get((s, t, node_id)) if props else None
+                        out.append((Edge(s, t, node_id, dict(p) if p else {}), n))
+        # one type in one direction: already in id order (the index lists are sorted)
+        if len(out) > 1 and (direction == "both" or len(wanted) > 1):
             out.sort(key=lambda pair: (pair[0].type, pair[1].id))
         return out
 
