@@ -189,6 +189,28 @@ class GraphStore(ABC):
         out, inc, props = adjacency((e.source, e.type, e.target, e.props) for e in self.iter_edges())
         return GraphRead(nodes, out, inc, props)
 
+    def count_nodes_by(self, prop: str) -> dict[tuple[str, Any], int]:
+        """How many nodes per ``(kind, value of the property prop)``: ``{(kind, value): n}``, the
+        value as ``node.props.get(prop)`` (None when the node has none; a list value as a tuple).
+        Keys in the order of their first node by id. Errors as :meth:`iter_nodes`.
+
+        Default: one :meth:`iter_nodes` pass. A backend may count without reading the nodes into
+        Python (the embedded store: one ``GROUP BY``)."""
+        counts: dict[tuple[str, Any], int] = {}
+        for node in self.iter_nodes():
+            value = node.props.get(prop)
+            key = (node.kind, tuple(value) if isinstance(value, list) else value)
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def count_edges_by_type(self) -> dict[str, int]:
+        """How many edges of each type: ``{type: n}`` (types with none left out; in no particular
+        order). Default: one :meth:`iter_edges` pass; the embedded store counts in SQL."""
+        counts: dict[str, int] = {}
+        for e in self.iter_edges():
+            counts[e.type] = counts.get(e.type, 0) + 1
+        return counts
+
     @abstractmethod
     def count_nodes(self, kind: str | None = None) -> int:
         """How many nodes (of one kind)."""
