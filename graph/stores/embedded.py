@@ -907,7 +907,10 @@ class EmbeddedStore(GraphStore):
                     if db.in_transaction:
                         db.execute("COMMIT")  # a read transaction: nothing to write, ends the snapshot
             finally:
-                self._give_reader(db)
+                if db.in_transaction:  # the end failed: not fit for the pool
+                    db.close()
+                else:
+                    self._give_reader(db)
         except sqlite3.Error as exc:
             raise _store_error(self.path, exc) from exc
 
