@@ -191,8 +191,9 @@ class GraphStore(ABC):
 
     def count_nodes_by(self, prop: str) -> dict[tuple[str, Any], int]:
         """How many nodes per ``(kind, value of the property prop)``: ``{(kind, value): n}``, the
-        value as ``node.props.get(prop)`` (None when the node has none; a list value as a tuple).
-        Keys in the order of their first node by id. Errors as :meth:`iter_nodes`.
+        value as ``node.props.get(prop)`` (None when the node has none; a list value as a tuple;
+        an object value, or a list holding one, raises TypeError: it cannot be a key). Keys in the
+        order of their first node by id. Errors as :meth:`iter_nodes`.
 
         Default: one :meth:`iter_nodes` pass. A backend may count without reading the nodes into
         Python (the embedded store: one ``GROUP BY``)."""

@@ -956,23 +956,37 @@ class EmbeddedStore(GraphStore):
         return GraphRead(nodes, out, inc, props)
 
     def count_nodes_by(self, prop: str) -> dict[tuple[str, Any], int]:
-        """See :meth:`GraphStore.count_nodes_by`: one ``GROUP BY`` over the nodes' JSON (the
-        property's JSON type and value; the path is a parameter), no node decoded in Python except
-        those whose value is an array or an object (rare). A property name that is not a plain
-        word is counted by the default (a Python pass)."""
+        """See :meth:`GraphStore.count_nodes_by`: one ``GROUP BY`` over the nodes' JSON for text,
+        booleans, null and missing values (the JSON path is a parameter); the nodes whose value
+        is a number, an array or an object (rare) are decoded in Python, so that every value is
+        the one ``node.props.get`` gives (SQLite would turn an integer beyond 64 bits into a
+        float). A property name that is not a plain word is counted by the default (a Python
+        pass). Both streamed beside point reads, as :meth:`iter_nodes`."""
         if not _PLAIN_KEY.fullmatch(prop):
             return super().count_nodes_by(prop)
         path = f'$."{prop}"'
-        rows = self._bulk_rows(  # streamed beside point reads, as iter_nodes
-            "SELECT kind, json_type(props, ?1) AS jt, json_extract(props, ?1) AS v, count(*), min(id) "
-            "FROM nodes GROUP BY kind, jt, v ORDER BY 5", (path,))
-        counts: dict[tuple[str, Any], int] = {}
-        for kind, jtype, value, n, _first in rows:
+        decoded = "('integer', 'real', 'array', 'object')"
+        groups: list[tuple[str, str, Any, int]] = []  # (first id, kind, value, n)
+        for kind, jtype, value, n, first in self._bulk_rows(
+                "SELECT kind, json_type(props, ?1) AS jt, json_extract(props, ?1) AS v, count(*), min(id) "
+                f"FROM nodes WHERE jt IS NULL OR jt NOT IN {decoded} GROUP BY kind, jt, v", (path,)):
             if jtype == "true" or jtype == "false":
                 value = jtype == "true"
-            elif jtype == "array" or jtype == "object":
-                value = _load(value)
-                value = tuple(value) if isinstance(value, list) else value
+            groups.append((first, kind, value, n))
+        others: dict[tuple[str, Any], list] = {}
+        for nid, kind, text in self._bulk_rows(
+                f"SELECT id, kind, props FROM nodes WHERE json_type(props, ?1) IN {decoded} ORDER BY id", (path,)):
+            value = _load(text).get(prop)
+            key = (kind, tuple(value) if isinstance(value, list) else value)
+            seen = others.get(key)
+            if seen is None:
+                others[key] = [nid, 1]
+            else:
+                seen[1] += 1
+        groups += [(first, kind, value, n) for (kind, value), (first, n) in others.items()]
+        groups.sort(key=lambda g: g[0])
+        counts: dict[tuple[str, Any], int] = {}
+        for _first, kind, value, n in groups:
             key = (kind, value)
             counts[key] = counts.get(key, 0) + n
         return counts

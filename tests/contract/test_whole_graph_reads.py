@@ -81,17 +81,20 @@ def test_read_graph_of_the_demo_is_the_generic_reads(tmp_path):
 def test_counts_are_the_generic_counts(any_store):
     _small(any_store)
     any_store.upsert_nodes([Node("Task", "K4", {"name": "x", "score": 1}), Node("Task", "K5", {"name": "y", "score": True}),
-                            Node("Task", "K6", {"name": "z", "score": None}), Node("Task", "K7", {"name": "w", "score": 0})])
+                            Node("Task", "K6", {"name": "z", "score": None}), Node("Task", "K7", {"name": "w", "score": 0}),
+                            Node("Task", "K8", {"name": "v", "score": 2 ** 70}), Node("Task", "K9", {"name": "u", "score": 0.1 + 0.2})])
     for prop in ("layer", "score", "name", "missing"):
         fast, plain = any_store.count_nodes_by(prop), GraphStore.count_nodes_by(any_store, prop)
         assert list(fast.items()) == list(plain.items()), prop
         assert [type(k[1]) for k in fast] == [type(k[1]) for k in plain], prop
     layers = any_store.count_nodes_by("layer")
-    assert layers[("Target", "school")] == 1 and layers[("Target", None)] == 1 and layers[("Task", None)] == 6
+    assert layers[("Target", "school")] == 1 and layers[("Target", None)] == 1 and layers[("Task", None)] == 8
     scores = any_store.count_nodes_by("score")
     assert scores[("Task", 1)] == 2  # 1 and True are one key, as in a dict of the values
     assert scores[("Task", ("a", 2))] == 1 and scores[("Task", 1.5)] == 1 and scores[("Task", "")] == 1
     assert scores[("Task", 0)] == 1 and scores[("Task", None)] == 1
+    assert scores[("Task", 2 ** 70)] == 1 and scores[("Task", 0.1 + 0.2)] == 1
+    assert [k for k in scores if k[1] == 2 ** 70][0][1].__class__ is int  # not turned into a float
     assert any_store.count_edges_by_type() == GraphStore.count_edges_by_type(any_store)
     assert any_store.count_edges_by_type()["implemented_by"] == 4
 
