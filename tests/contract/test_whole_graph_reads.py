@@ -94,7 +94,6 @@ def test_counts_are_the_generic_counts(any_store):
     assert scores[("Task", ("a", 2))] == 1 and scores[("Task", 1.5)] == 1 and scores[("Task", "")] == 1
     assert scores[("Task", 0)] == 1 and scores[("Task", None)] == 1
     assert scores[("Task", 2 ** 70)] == 1 and scores[("Task", 0.1 + 0.2)] == 1
-    assert [k for k in scores if k[1] == 2 ** 70][0][1].__class__ is int  # not turned into a float
     assert any_store.count_edges_by_type() == GraphStore.count_edges_by_type(any_store)
     assert any_store.count_edges_by_type()["implemented_by"] == 4
 
