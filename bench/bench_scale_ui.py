@@ -16,6 +16,7 @@ that the edit below does not change it):
 
     python bench/bench_scale_ui.py --students 20000 [--teachers 1000] [--store PATH]
                                    [--skip-diagnose] [--skip-api] [--skip-ui]
+                                   [--pages overview,checks,diagnosis]
 
 ``IQA_GC_PAUSE=0`` in the environment turns off the collector pause and ``gc.freeze`` (graph.gcpause), to compare.
 """
@@ -43,6 +44,8 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 HOST = "127.0.0.1"
+#: The UI pages timed (``--pages`` picks some, in this order).
+PAGES = ("overview", "checks", "diagnosis")
 
 
 def load_average() -> str:
@@ -177,8 +180,11 @@ def bench_api(store: Path, workdir: Path) -> dict[str, object]:
     return out
 
 
-def bench_ui(store: Path, workdir: Path) -> dict[str, tuple[float, float]]:
-    """Each page's script time, first and second run, in one Streamlit process (AppTest)."""
+def bench_ui(store: Path, workdir: Path,
+             pages: tuple[str, ...] = PAGES) -> dict[str, tuple[float, float, float, float]]:
+    """Each page's script time, first and second run, in one Streamlit process (AppTest): ``{page:
+    (first s, second s, first CPU s, second CPU s)}`` (CPU: this process's, user + system — the
+    page scripts run in it)."""
     from streamlit import config
     from streamlit.testing.v1 import AppTest
 
@@ -187,20 +193,21 @@ def bench_ui(store: Path, workdir: Path) -> dict[str, tuple[float, float]]:
     os.environ.update({k: v for k, v in env_for(store).items() if k.startswith("IQA_")})
     os.environ["IQA_AUDIT_LOG"] = str(workdir / "audit.jsonl")
     os.chdir(workdir)
-    times: dict[str, tuple[float, float]] = {}
-    for page in ("overview", "checks", "diagnosis"):
-        runs = []
+    times: dict[str, tuple[float, float, float, float]] = {}
+    for page in pages:
+        runs, cpus = [], []
         for _ in range(2):
             at = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=1800)
             at.switch_page(f"views/{page}.py")
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             at.run()
             runs.append(time.perf_counter() - t)
+            cpus.append(time.process_time() - c)
             if at.exception:
                 raise SystemExit(f"{page}: {[e.value for e in at.exception]}")
             if not at.metric:  # every one of these pages shows its counts: else it did not get that far
                 raise SystemExit(f"{page}: the page stopped early: {[str(e.value) for e in at.markdown][:3]}")
-        times[page] = (runs[0], runs[1])
+        times[page] = (runs[0], runs[1], cpus[0], cpus[1])
     return times
 
 
@@ -212,6 +219,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("--skip-ui", action="store_true")
     parser.add_argument("--skip-api", action="store_true")
     parser.add_argument("--skip-diagnose", action="store_true")
+    parser.add_argument("--pages", default=",".join(PAGES),
+                        help=f"UI pages to time, comma-separated (default {','.join(PAGES)})")
     args = parser.parse_args(argv)
     figures: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -241,10 +250,15 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
                     print(f"{name}: {value * 1000:.0f} ms")
             print(f"load average {load_average()}")
         if not args.skip_ui:
-            ui = bench_ui(store, work)
+            pages = tuple(p.strip() for p in args.pages.split(",") if p.strip())
+            unknown = [p for p in pages if p not in PAGES]
+            if unknown:
+                parser.error(f"unknown page(s) {', '.join(unknown)}; known: {', '.join(PAGES)}")
+            ui = bench_ui(store, work, pages)
             figures["ui"] = ui
-            for page, (first, second) in ui.items():
-                print(f"UI {page}: first {first:.2f} s, second {second:.2f} s")
+            for page, (first, second, first_cpu, second_cpu) in ui.items():
+                print(f"UI {page}: first {first:.2f} s ({first_cpu:.2f} s CPU), "
+                      f"second {second:.2f} s ({second_cpu:.2f} s CPU)")
             print(f"load average {load_average()}")
     return figures
 

@@ -229,8 +229,13 @@ def progress():
 
 def _orjson_safe(data: Any) -> bool:
     """True when orjson writes ``data`` exactly as ``json.dumps(indent=2, ensure_ascii=False)``
-    does: only dicts with text keys, lists, tuples, text, ints, booleans and None (floats are
-    written differently, ``1e-05`` / ``1e-5``; other keys and values are refused or converted)."""
+    does: only dicts with text keys, lists, tuples, text, ints, booleans, None and floats whose
+    text is the same in both (``0.6667``, ``11830.0``; not ``1e-05``, which orjson writes ``1e-5``,
+    nor NaN: each distinct float is compared once); other keys and values are refused or
+    converted."""
+    import orjson
+
+    floats: dict[float, bool] = {}
     stack = [data]
     while stack:
         x = stack.pop()
@@ -241,7 +246,19 @@ def _orjson_safe(data: Any) -> bool:
                 stack.append(v)
         elif isinstance(x, (list, tuple)):
             stack.extend(x)
-        elif not (x is None or isinstance(x, (str, int))) or isinstance(x, float):
+        elif isinstance(x, float):
+            same = floats.get(x)
+            if same is None:
+                text = float.__repr__(x)
+                try:
+                    same = orjson.dumps(x).decode() == text
+                except (orjson.JSONEncodeError, TypeError):
+                    same = False
+                if x == x:  # NaN is never a key found again
+                    floats[x] = same
+            if not same:
+                return False
+        elif not (x is None or isinstance(x, (str, int))):
             return False
     return True
 

@@ -10,17 +10,70 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
-from typing import ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from graph.model import Edge, Node
 from graph.subgraph import Direction, Step, Subgraph
 
-__all__ = ["CAP_PERSISTENT", "CAP_SHARED", "CAP_TRANSACTIONS", "Direction", "GraphStore", "Step", "Subgraph"]
+__all__ = ["CAP_PERSISTENT", "CAP_SHARED", "CAP_TRANSACTIONS", "Direction", "GraphRead", "GraphStore", "Step",
+           "Subgraph", "adjacency"]
 
 #: Capability flags a backend may declare (the contract suite skips what a backend lacks).
 CAP_TRANSACTIONS = "transactions"  # writes inside transaction() are all-or-nothing
 CAP_PERSISTENT = "persistent"  # data survives close() and reopen
 CAP_SHARED = "shared"  # other processes may write the same data meanwhile (a database server)
+
+#: Per edge type, node id → the ids at the other end of its edges of that type, sorted.
+Index = dict[str, dict[str, list[str]]]
+
+
+class GraphRead(NamedTuple):
+    """The whole graph as the whole-graph readers (the check, the diagnosis) hold it
+    (:meth:`GraphStore.read_graph`).
+
+    - ``nodes``: every node by id, in id order;
+    - ``out``: ``{edge type: {source id: [target ids, sorted]}}``;
+    - ``inc``: ``{edge type: {target id: [source ids, sorted]}}``;
+    - ``edge_props``: ``{(source, type, target): props}`` for the edges whose props are not empty
+      (most edges have none).
+    """
+
+    nodes: dict[str, Node]
+    out: Index
+    inc: Index
+    edge_props: dict[tuple[str, str, str], dict[str, Any]]
+
+
+def adjacency(edges: Iterable[tuple[str, str, str, dict[str, Any]]]) -> tuple[Index, Index, dict]:
+    """``(out, inc, edge_props)`` of :class:`GraphRead` from ``(source, type, target, props)``
+    tuples in any order (each edge once)."""
+    out: Index = {}
+    inc: Index = {}
+    props: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for s, t, d, p in edges:
+        per = out.get(t)
+        if per is None:
+            out[t] = per = {}
+            inc[t] = {}
+        ids = per.get(s)
+        if ids is None:
+            per[s] = [d]
+        else:
+            ids.append(d)
+        per = inc[t]
+        ids = per.get(d)
+        if ids is None:
+            per[d] = [s]
+        else:
+            ids.append(s)
+        if p:
+            props[(s, t, d)] = p
+    for index in (out, inc):
+        for per_type in index.values():
+            for ids in per_type.values():
+                if len(ids) > 1:
+                    ids.sort()
+    return out, inc, props
 
 
 class GraphStore(ABC):
@@ -123,6 +176,41 @@ class GraphStore(ABC):
     @abstractmethod
     def iter_edges(self, type: str | None = None) -> Iterator[Edge]:
         """Every edge, or every edge of one type."""
+
+    def read_graph(self) -> GraphRead:
+        """The whole graph at once, for the readers of every node and edge (the check, the
+        diagnosis): nodes by id and the edges as sorted adjacency lists per type (see
+        :class:`GraphRead`); no Edge object is made. The result belongs to the caller.
+
+        Default: :meth:`iter_nodes` and :meth:`iter_edges` (two reads). A backend may answer
+        faster, from one snapshot (the embedded store: one read transaction, the adjacency lists
+        read in index order). Errors as those reads (StoreError)."""
+        nodes = {n.id: n for n in self.iter_nodes()}
+        out, inc, props = adjacency((e.source, e.type, e.target, e.props) for e in self.iter_edges())
+        return GraphRead(nodes, out, inc, props)
+
+    def count_nodes_by(self, prop: str) -> dict[tuple[str, Any], int]:
+        """How many nodes per ``(kind, value of the property prop)``: ``{(kind, value): n}``, the
+        value as ``node.props.get(prop)`` (None when the node has none; a list value as a tuple;
+        an object value, or a list holding one, raises TypeError: it cannot be a key). Keys in the
+        order of their first node by id. Errors as :meth:`iter_nodes`.
+
+        Default: one :meth:`iter_nodes` pass. A backend may count without reading the nodes into
+        Python (the embedded store: one ``GROUP BY``)."""
+        counts: dict[tuple[str, Any], int] = {}
+        for node in self.iter_nodes():
+            value = node.props.get(prop)
+            key = (node.kind, tuple(value) if isinstance(value, list) else value)
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def count_edges_by_type(self) -> dict[str, int]:
+        """How many edges of each type: ``{type: n}`` (types with none left out; in no particular
+        order). Default: one :meth:`iter_edges` pass; the embedded store counts in SQL."""
+        counts: dict[str, int] = {}
+        for e in self.iter_edges():
+            counts[e.type] = counts.get(e.type, 0) + 1
+        return counts
 
     @abstractmethod
     def count_nodes(self, kind: str | None = None) -> int:

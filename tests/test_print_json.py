@@ -20,6 +20,8 @@ CASES = [
     [],
     "text",
     0,
+    {"rates": [0.5, 0.6667, 11830.0, -0.0, 0.1, 0.0001, 123456.789], "again": 0.5},  # both write these alike
+    {"nan": float("nan")}, {"inf": [0.5, float("inf")]}, {"late": [0.5] * 3 + [1e-05]},  # ... not these
 ]
 
 
@@ -32,3 +34,5 @@ def test_same_text_as_the_standard_library(data, capsys):
 def test_the_fast_path_is_taken_only_for_plain_data():
     assert _orjson_safe(CASES[0]) and _orjson_safe(CASES[1]) and _orjson_safe(CASES[2])
     assert not _orjson_safe(CASES[3]) and not _orjson_safe(CASES[4])
+    assert _orjson_safe(CASES[10])
+    assert not any(_orjson_safe(c) for c in CASES[11:])

@@ -18,9 +18,9 @@ from graph.checks.config import ChecksSection, RuleConfig
 from graph.checks.context import CheckContext
 from graph.checks.registry import RULES, SEVERITIES, SEVERITY_LABELS_ZH, Rule
 from graph.checks.report import NO_UNIT_LABEL, CheckReport, Finding
-from graph.checks.runner import resolve_unit, run_checks
+from graph.checks.runner import resolve_unit, run_checks, run_rules
 
 __all__ = [
     "ChecksSection", "RULES", "Rule", "RuleConfig", "Finding", "CheckReport", "CheckContext", "NO_UNIT_LABEL",
-    "SEVERITIES", "SEVERITY_LABELS_ZH", "run_checks", "resolve_unit",
+    "SEVERITIES", "SEVERITY_LABELS_ZH", "run_checks", "run_rules", "resolve_unit",
 ]

@@ -19,9 +19,8 @@ from ontology import Concept, Ontology, get_ontology
 
 
 class CheckContext:
-    """The ``store`` read once (``iter_nodes()`` and ``iter_edges()``: two store calls) into
-    nodes by id and, per edge type, sorted id lists of each node's neighbours; the check date
-    ``as_of`` and the ontology.
+    """The ``store`` read once (``read_graph()``) into nodes by id and, per edge type, sorted id
+    lists of each node's neighbours; the check date ``as_of`` and the ontology.
 
     ``out_ids(id, type, kinds)`` / ``in_ids(...)`` list the node ids at the other end of outgoing /
     incoming edges of one type, optionally only of the given kinds, in id order. ``owner(node)``
@@ -51,41 +50,14 @@ class CheckContext:
 
     # -- the snapshot ------------------------------------------------------------------------
     def _read(self) -> dict[str, Node]:
-        """Read the store once: every node by id, and per edge type the ids at the other end of
-        each node's edges, sorted (what out_ids / in_ids return). No Edge object is kept: the
-        properties of the few edges that have any are kept by key, and ``neighbors`` makes the
-        Edge objects it returns."""
-        nodes = {n.id: n for n in self.store.iter_nodes()}
-        out: dict[str, dict[str, list[str]]] = {}
-        inc: dict[str, dict[str, list[str]]] = {}
-        props = self._edge_props
-        for e in self.store.iter_edges():
-            t, s, d = e.type, e.source, e.target
-            per = out.get(t)
-            if per is None:
-                out[t] = per = {}
-                inc[t] = {}
-            ids = per.get(s)
-            if ids is None:
-                per[s] = [d]
-            else:
-                ids.append(d)
-            per = inc[t]
-            ids = per.get(d)
-            if ids is None:
-                per[d] = [s]
-            else:
-                ids.append(s)
-            if e.props:
-                props[(s, t, d)] = e.props
-        for index in (out, inc):
-            for per_type in index.values():
-                for ids in per_type.values():
-                    if len(ids) > 1:
-                        ids.sort()
-        self._out, self._in = out, inc
-        self._nodes = nodes
-        return nodes
+        """Read the store once (``GraphStore.read_graph``: one call, one snapshot on the embedded
+        store): every node by id, and per edge type the ids at the other end of each node's edges,
+        sorted (what out_ids / in_ids return). No Edge object is kept: the properties of the few
+        edges that have any are kept by key, and ``neighbors`` makes the Edge objects it returns."""
+        g = self.store.read_graph()
+        self._out, self._in, self._edge_props = g.out, g.inc, g.edge_props
+        self._nodes = g.nodes
+        return g.nodes
 
     @property
     def graph(self) -> Subgraph:
@@ -187,21 +159,24 @@ class CheckContext:
         other end is not a node are left out."""
         nodes = self.nodes
         wanted = sorted(self._out) if types is None else types if len(types) == 1 else dict.fromkeys(types)
-        props = self._edge_props
+        props = self._edge_props  # usually empty: then no key is made per edge
         out: list[tuple[Edge, Node]] = []
         if direction == "out" or direction == "both":
             for t in wanted:
                 for d in self._out.get(t, {}).get(node_id, ()):
                     n = nodes.get(d)
                     if n is not None:
-                        out.append((Edge(node_id, t, d, dict(props.get((node_id, t, d), {}))), n))
+                        p = props.get((node_id, t, d)) if props else None
+                        out.append((Edge(node_id, t, d, dict(p) if p else {}), n))
         if direction == "in" or direction == "both":
             for t in wanted:
                 for s in self._in.get(t, {}).get(node_id, ()):
                     n = nodes.get(s)
                     if n is not None:
-                        out.append((Edge(s, t, node_id, dict(props.get((s, t, node_id), {}))), n))
-        if len(out) > 1:
+                        p = props.get((s, t, node_id)) if props else None
+                        out.append((Edge(s, t, node_id, dict(p) if p else {}), n))
+        # one type in one direction: already in id order (the index lists are sorted)
+        if len(out) > 1 and (direction == "both" or len(wanted) > 1):
             out.sort(key=lambda pair: (pair[0].type, pair[1].id))
         return out
 

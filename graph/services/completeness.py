@@ -13,6 +13,7 @@ from typing import Any
 from graph.asof import default_as_of
 from graph.services.chains import DOWN_EDGES
 from graph.checks import CheckContext
+from graph.gcpause import gc_paused
 from graph.store import GraphStore
 
 
@@ -60,8 +61,14 @@ def chain_completeness(store: GraphStore) -> list[dict[str, Any]]:
         [{"unit": {"id", "name"} or None, "targets": n, "complete": m, "share": m / n}]
 
     ordered by share (lowest first), then unit name; targets with no owner unit form the row
-    whose ``unit`` is None, last."""
-    ctx = CheckContext(store, default_as_of())
+    whose ``unit`` is None, last. The cyclic garbage collector is paused meanwhile
+    (``graph.gcpause``: the snapshot and the owners are hundreds of thousands of objects that
+    live until the end)."""
+    with gc_paused():
+        return _completeness(CheckContext(store, default_as_of()))
+
+
+def _completeness(ctx: CheckContext) -> list[dict[str, Any]]:
     reach = reaches_named_task(ctx)
     rows: dict[str, dict[str, Any]] = {}
     for target in ctx.of_kind("Target"):

@@ -415,6 +415,18 @@ class ConcurrentStore(GraphStore):
             edges = list(self.inner.iter_edges(type))
         yield from edges
 
+    def count_nodes_by(self, prop):
+        with self.lock.read():
+            return self.inner.count_nodes_by(prop)
+
+    def count_edges_by_type(self):
+        with self.lock.read():
+            return self.inner.count_edges_by_type()
+
+    def read_graph(self):
+        with self.lock.read():
+            return self.inner.read_graph()
+
     def traverse(self, seeds, steps, max_depth=None):
         with self.lock.read():
             return self.inner.traverse(seeds, steps, max_depth)

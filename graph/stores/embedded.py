@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import threading
 import urllib.parse
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -31,7 +33,7 @@ from graph.errors import (NotFoundError, StoreBusyError, StoreError, StoreFullEr
                           ValidationError)
 from graph.files import private_file
 from graph.model import Edge, Node, validate_edge, validate_node
-from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphStore
+from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphRead, GraphStore
 from graph.stores.embedded_journal import EmbeddedJournal, create_schema
 from graph.subgraph import Step, Subgraph
 from graph.textsearch import kind_token, norm, short_doc, short_query
@@ -151,6 +153,8 @@ def _ids(values: Iterable[str]) -> str:
 
 
 _NODE_COLS = "kind, code, props"
+#: A property name that may be put in a JSON path (``$."name"``) as is.
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _IN_IDS = "IN (SELECT value FROM json_each(?))"
 
 
@@ -886,6 +890,118 @@ class EmbeddedStore(GraphStore):
             rows = self._bulk_rows("SELECT source, type, target, props FROM edges WHERE type=?", (type,))
         for s, t, tgt, p in rows:
             yield Edge(s, t, tgt, _props(p))
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A connection for several whole-table statements that must see one state of the store.
+
+        On a file store: a read-only connection of the pool inside one read transaction (``BEGIN``
+        … ``COMMIT``: every statement reads the same commit, beside writers, without the object's
+        lock). Inside a transaction of the calling thread, and on the in-memory store: the main
+        connection under the lock (as :meth:`_bulk_rows`). SQLite failures as StoreError."""
+        if self._db is None:
+            raise StoreError(f"{self.location}: the store is closed")
+        try:
+            if self.path is None or (self._depth and self._owner == threading.get_ident()):
+                with self._lock:
+                    yield self._db
+                return
+            db = self._take_reader()
+            try:
+                db.execute("BEGIN")
+                try:
+                    yield db
+                finally:
+                    if db.in_transaction:
+                        db.execute("COMMIT")  # a read transaction: nothing to write, ends the snapshot
+            finally:
+                if db.in_transaction:  # the end failed: not fit for the pool
+                    db.close()
+                else:
+                    self._give_reader(db)
+        except sqlite3.Error as exc:
+            raise _store_error(self.path, exc) from exc
+
+    def read_graph(self) -> GraphRead:
+        """See :meth:`GraphStore.read_graph`. One read transaction (:meth:`_snapshot`): the nodes
+        in id order, then every edge row in table order (as :meth:`iter_edges` streams them: the
+        adjacency lists' keys come in the same order) as plain tuples — no Edge object, no
+        generator per row; the props of an edge are decoded only when it has any."""
+        loads = _load
+        nodes: dict[str, Node] = {}
+        out: dict[str, dict[str, list[str]]] = {}
+        inc: dict[str, dict[str, list[str]]] = {}
+        props: dict[tuple[str, str, str], dict] = {}
+        with self._snapshot() as db:
+            for k, c, p in db.execute(f"SELECT {_NODE_COLS} FROM nodes ORDER BY id"):
+                n = Node(k, c, loads(p))
+                nodes[n.id] = n
+            for s, t, d, p in db.execute("SELECT source, type, target, props FROM edges ORDER BY rowid"):
+                per = out.get(t)
+                if per is None:
+                    out[t] = per = {}
+                    inc[t] = {}
+                ids = per.get(s)
+                if ids is None:
+                    per[s] = [d]
+                else:
+                    ids.append(d)
+                per = inc[t]
+                ids = per.get(d)
+                if ids is None:
+                    per[d] = [s]
+                else:
+                    ids.append(s)
+                if p != "{}":
+                    value = loads(p)
+                    if value:
+                        props[(s, t, d)] = value
+        for index in (out, inc):
+            for per_type in index.values():
+                for ids in per_type.values():
+                    if len(ids) > 1:
+                        ids.sort()
+        return GraphRead(nodes, out, inc, props)
+
+    def count_nodes_by(self, prop: str) -> dict[tuple[str, Any], int]:
+        """See :meth:`GraphStore.count_nodes_by`: one ``GROUP BY`` over the nodes' JSON for text,
+        booleans, null and missing values (the JSON path is a parameter); the nodes whose value
+        is a number, an array or an object (rare) are decoded in Python, so that every value is
+        the one ``node.props.get`` gives (SQLite would turn an integer beyond 64 bits into a
+        float). A property name that is not a plain word is counted by the default (a Python
+        pass). Both streamed beside point reads, as :meth:`iter_nodes`."""
+        if not _PLAIN_KEY.fullmatch(prop):
+            return super().count_nodes_by(prop)
+        path = f'$."{prop}"'
+        decoded = "('integer', 'real', 'array', 'object')"
+        groups: list[tuple[str, str, Any, int]] = []  # (first id, kind, value, n)
+        for kind, jtype, value, n, first in self._bulk_rows(
+                "SELECT kind, json_type(props, ?1) AS jt, json_extract(props, ?1) AS v, count(*), min(id) "
+                f"FROM nodes WHERE jt IS NULL OR jt NOT IN {decoded} GROUP BY kind, jt, v", (path,)):
+            if jtype == "true" or jtype == "false":
+                value = jtype == "true"
+            groups.append((first, kind, value, n))
+        others: dict[tuple[str, Any], list] = {}
+        for nid, kind, text in self._bulk_rows(
+                f"SELECT id, kind, props FROM nodes WHERE json_type(props, ?1) IN {decoded} ORDER BY id", (path,)):
+            value = _load(text).get(prop)
+            key = (kind, tuple(value) if isinstance(value, list) else value)
+            seen = others.get(key)
+            if seen is None:
+                others[key] = [nid, 1]
+            else:
+                seen[1] += 1
+        groups += [(first, kind, value, n) for (kind, value), (first, n) in others.items()]
+        groups.sort(key=lambda g: g[0])
+        counts: dict[tuple[str, Any], int] = {}
+        for _first, kind, value, n in groups:
+            key = (kind, value)
+            counts[key] = counts.get(key, 0) + n
+        return counts
+
+    def count_edges_by_type(self) -> dict[str, int]:
+        """See :meth:`GraphStore.count_edges_by_type` (one ``GROUP BY``)."""
+        return dict(self._bulk_rows("SELECT type, count(*) FROM edges GROUP BY type"))
 
     def count_nodes(self, kind: str | None = None) -> int:
         if kind is None:

@@ -68,14 +68,30 @@ def task_rows(ctx: DiagnosisContext, year: int) -> list[dict[str, Any]]:
     {"id", "name"} | null}``, in id order."""
     window = ctx.config.warning_window_days
     rows = []
+    # The statuses depend only on four properties, which a college repeats over thousands of tasks:
+    # computed once per distinct combination, and the twelve months' list shared by the rows (they
+    # are read, never changed).
+    memo: dict[tuple, tuple[str | None, str, list[str | None]]] = {}
     for kind in TASK_KINDS:
         for t in ctx.of_kind(kind):
             own = ctx.owner(t)
+            props = t.props
+            values = (props.get("status"), props.get("deadline"), props.get("start"), props.get("completed_on"))
+            try:
+                key = tuple((v.__class__, v) for v in values)  # 1, 1.0 and True are equal keys, not values
+                statuses = memo.get(key)
+            except TypeError:  # an unhashable value (a list): not memoised
+                key, statuses = None, None
+            if statuses is None:
+                statuses = (normalise_status(values[0]), task_status(t, ctx.as_of, warning_window_days=window),
+                            month_statuses(t, year, ctx.as_of, warning_window_days=window))
+                if key is not None:
+                    memo[key] = statuses
             rows.append({
-                "id": t.id, "kind": t.kind, "code": t.code, "name": t.name, "task_kind": t.props.get("task_kind"),
-                "deadline": t.props.get("deadline"), "status": normalise_status(t.props.get("status")),
-                "status_as_of": task_status(t, ctx.as_of, warning_window_days=window),
-                "months": month_statuses(t, year, ctx.as_of, warning_window_days=window),
+                "id": t.id, "kind": t.kind, "code": t.code, "name": t.name, "task_kind": props.get("task_kind"),
+                "deadline": props.get("deadline"), "status": statuses[0],
+                "status_as_of": statuses[1],
+                "months": statuses[2],
                 "unit": ({"id": own.unit.id, "name": own.unit.name} if own.unit else NO_UNIT),
                 "person": {"id": own.person.id, "name": own.person.name} if own.person else None,
             })

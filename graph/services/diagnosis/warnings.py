@@ -45,12 +45,11 @@ from __future__ import annotations
 from graph.formatting import indicator_value, percent
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.model import Edge, Node
-from graph.checks import RULES, CheckReport, RuleConfig, run_checks
+from graph.model import Node
+from graph.checks import RULES, CheckReport, RuleConfig, run_checks, run_rules
 from graph.services.diagnosis.tasks import date_or_none
 from graph.services.diagnosis.context import (GOAL_KINDS, TASK_KINDS, DiagnosisContext, NodeRef, rounded)
 from graph.services.diagnosis.indicators import IndicatorStatus
@@ -290,7 +289,7 @@ def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorSta
             found += task_warnings(ctx, task)
     found += low_warnings(ctx, rollup)
     if report is None and ctx.config.chain_rules:
-        report = run_checks(_checked_source(ctx), rules=ctx.config.chain_rules, as_of=ctx.as_of, config=rule_config)
+        report = _chain_report(ctx, rule_config)
     if report is not None:
         found += chain_warnings(ctx, report)
 
@@ -338,29 +337,16 @@ def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorSta
     return reported, absorbed
 
 
-class _Snapshot:
-    """The graph the diagnosis already read, as the bulk reads ``run_checks`` makes of a store
-    (``iter_nodes`` / ``iter_edges``, unsorted: the rules sort what they report), answered from the
-    context's own index (no Subgraph copy)."""
-
-    def __init__(self, ctx: DiagnosisContext):
-        self._ctx = ctx
-
-    def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:
-        nodes = self._ctx.nodes.values()
-        return iter(nodes) if kind is None else (n for n in nodes if n.kind == kind)
-
-    def iter_edges(self, type: str | None = None) -> Iterator[Edge]:
-        return self._ctx.iter_edges(type)
-
-
-def _checked_source(ctx: DiagnosisContext) -> Any:
-    """What the chain rules run on: the diagnosis' own snapshot (no second read of the store),
-    unless a selected rule reads the store's journal (family CH: suspect links)."""
-    wanted = (str(r).strip().upper() for r in ctx.config.chain_rules)
+def _chain_report(ctx: DiagnosisContext, rule_config: RuleConfig | None) -> CheckReport:
+    """The findings of ``ctx.config.chain_rules`` at ``ctx.as_of`` under ``rule_config``: run on
+    the diagnosis' own snapshot (``run_rules``: no second read of the store, the owners already
+    found reused), unless a selected rule reads the store's journal (family CH: suspect links),
+    which runs on the store (``run_checks``)."""
+    rules = ctx.config.chain_rules
+    wanted = (str(r).strip().upper() for r in rules)
     if any(RULES[r].family == "CH" for r in wanted if r in RULES):
-        return ctx.store
-    return _Snapshot(ctx)
+        return run_checks(ctx.store, rules=rules, as_of=ctx.as_of, config=rule_config)
+    return run_rules(ctx, rules=rules, config=rule_config)
 
 
 def _endangered(ctx: DiagnosisContext, rollup: Rollup, w: DiagnosisWarning) -> None:
