@@ -19,7 +19,7 @@ from typing import Any, Literal
 from graph.model import Node
 from graph.services.chains import DOWN_EDGES, DOWN_STEPS, UP_STEPS, children, parents
 from graph.services.paging import page_of
-from graph.services.ownership import OwnerAnswer, owners_of
+from graph.services.ownership import KeptOwners, OwnerAnswer, owners_of
 from graph.store import GraphStore
 
 
@@ -38,12 +38,15 @@ def node_summary(node: Node, own: OwnerAnswer) -> dict[str, Any]:
 
 
 def trace(store: GraphStore, node: Node, direction: Literal["down", "up"] = "down",
-          depth: int | None = None, limit: int | None = None, offset: int = 0) -> dict[str, Any]:
+          depth: int | None = None, limit: int | None = None, offset: int = 0,
+          kept: KeptOwners | None = None) -> dict[str, Any]:
     """The chain below (``down``) or above (``up``) ``node`` as a nested dict, at most ``depth``
     levels (None = all). Raises nothing for a leaf: it simply has an empty list.
 
     ``limit`` (None = all) shows at most that many children (parents going up) under each node,
-    the root's starting at ``offset``; the rest are counted in ``truncated``.
+    the root's starting at ``offset``; the rest are counted in ``truncated``. ``kept``: owner
+    answers kept from earlier calls on this state of the store (:func:`owners_of`); the answer is
+    the same with or without.
 
     Reads the store in a few calls whatever the size: one traversal of the chain down to
     ``depth``, one count of the edges leaving the nodes shown on its last level (what was cut:
@@ -79,7 +82,7 @@ def trace(store: GraphStore, node: Node, direction: Literal["down", "up"] = "dow
     # The nodes shown on the last level: their edges onward were not read, only counted.
     last = [] if depth is None else [n.id for n in full if chain.depth.get(n.id, -1) >= depth]
     cut = store.count_neighbors(last, DOWN_EDGES, "out" if direction == "down" else "in") if last else {}
-    owners = owners_of(store, full)
+    owners = owners_of(store, full, kept=kept)
     seen: set[str] = set()
 
     def n_next(nid: str) -> int:
