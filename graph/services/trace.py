@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from graph.gcpause import gc_paused
 from graph.model import Node
 from graph.services.chains import DOWN_EDGES, DOWN_STEPS, UP_STEPS, children, parents
 from graph.services.paging import page_of
@@ -52,7 +53,18 @@ def trace(store: GraphStore, node: Node, direction: Literal["down", "up"] = "dow
     ``depth``, one count of the edges leaving the nodes shown on its last level (what was cut:
     :meth:`GraphStore.count_neighbors`, no node read), and two to four for the owners of the nodes
     shown in full (:func:`graph.services.ownership.owners_of`) — not of every node read: with
-    ``limit``, a trace to depth 3 from a school target reads ~1,400 nodes and shows ~280."""
+    ``limit``, a trace to depth 3 from a school target reads ~1,400 nodes and shows ~280.
+
+    The cyclic garbage collector is paused meanwhile (``graph.gcpause``): the chain read, the owners
+    and the answer are alive until it is sent and hold no cycles, and each collection triggered
+    by their allocation walked all of them again (on the largest trace of the 20,000-student
+    college, 21,000 nodes read, 45–180 ms of ~250–430 ms)."""
+    with gc_paused():
+        return _trace(store, node, direction, depth, limit, offset, kept)
+
+
+def _trace(store: GraphStore, node: Node, direction: Literal["down", "up"], depth: int | None,
+           limit: int | None, offset: int, kept: KeptOwners | None) -> dict[str, Any]:
     key = "children" if direction == "down" else "parents"
     chain = store.traverse([node.id], DOWN_STEPS if direction == "down" else UP_STEPS, depth)
     step = children if direction == "down" else parents
@@ -115,10 +127,16 @@ def trace(store: GraphStore, node: Node, direction: Literal["down", "up"] = "dow
         entry[key] = out
         return entry
 
-    tree = visit(root, 0)
-    if limit is not None:
-        tree.update(total=n_next(root.id), limit=limit, offset=offset)
-    return tree
+    try:
+        tree = visit(root, 0)
+        if limit is not None:
+            tree.update(total=n_next(root.id), limit=limit, offset=offset)
+        return tree
+    finally:
+        # ``plan`` and ``visit`` call themselves through their closure cells: a reference cycle
+        # that would keep the whole chain read alive until the collector found it. Emptying the
+        # cells lets it go as soon as the answer is returned.
+        plan = visit = None  # type: ignore[assignment]
 
 
 def walk_trace(tree: dict[str, Any], key: str = "children"):

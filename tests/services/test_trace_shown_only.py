@@ -53,3 +53,30 @@ def test_owners_and_cut_counts_are_asked_only_for_the_nodes_shown(college, monke
             last = {e["id"] for e in walk_trace(tree) if not e.get("ref") and read.depth[e["id"]] >= depth}
             assert [set(c) for c in counted] == ([last] if last else [])
     assert left_out > 0 or depth == 0  # the limit left nodes of the chain out of the answer
+
+
+def test_the_chain_read_is_freed_when_the_trace_returns_without_the_collector(college, monkeypatch):
+    """``trace``'s recursive helpers referred to themselves (a reference cycle holding the whole
+    chain read): it stayed alive until a collection found it. Now reference counting frees it."""
+    import gc
+    import weakref
+
+    store, whole = college
+    chains: list[weakref.ref] = []
+    real = store.traverse
+
+    def traverse(*args, **kwargs):
+        sg = real(*args, **kwargs)
+        chains.append(weakref.ref(sg))
+        return sg
+
+    monkeypatch.setattr(store, "traverse", traverse)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        tree = trace(store, whole.get_node("Target:MB-S01"), "down", 2, 3)
+        assert tree["children"] and chains
+        assert all(ref() is None for ref in chains)  # every subgraph read is gone already
+    finally:
+        if was:
+            gc.enable()
