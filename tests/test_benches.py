@@ -68,3 +68,13 @@ def test_bench_core_times_the_check_of_an_existing_store(tmp_path, capsys):
     out = capsys.readouterr().out
     assert figures["nodes"] == nodes and figures["check_cpu"] > 0 and figures["peak_mb"] > 0
     assert "full check:" in out and "s CPU" in out and "load average" in out
+
+
+def test_bench_api_runs_on_a_small_college(capsys, clean_env):
+    bench("bench_api").main(["--students", "200", "--teachers", "10", "--requests", "60", "--clients", "5",
+                             "--endpoints", "owner,trace down", "--rate", "30"])
+    out = capsys.readouterr().out
+    for line in ("owner                  saturated", "owner                  paced 30.0 req/s",
+                 "trace down depth=3     saturated", "trace down depth=3     paced 30.0 req/s"):
+        assert line in out
+    assert "server peak memory" in out and "CPU ms/req" in out
