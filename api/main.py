@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         finally:
             del app.state.iqa
             iqa.close()
+            thaw_on_shutdown()
 
     app = FastAPI(
         title="iqa-graph API",
@@ -162,7 +163,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
 def freeze_start_up() -> None:
     """Move everything alive once the app has started — modules, the ontology, the routes and their
-    models, ~130,000 objects — out of the cyclic collector's generations (``gc.collect`` then
+    models, ~120,000 objects — out of the cyclic collector's generations (``gc.collect`` then
     ``gc.freeze``). None of it is ever garbage, but every full collection walked all of it again:
     ~75 ms of CPU during which every thread of the server waits, the spikes of a point question's
     latency under load (docs/performance.md). Later full collections walk only what was made after
@@ -170,6 +171,14 @@ def freeze_start_up() -> None:
     if gcpause.ENABLED:
         gc.collect()
         gc.freeze()
+
+
+def thaw_on_shutdown() -> None:
+    """Undo :func:`freeze_start_up` when the app stops (``gc.unfreeze``): what was frozen can be
+    collected again — what matters where one process starts many apps (the tests), not in a
+    server. Does nothing when ``IQA_GC_PAUSE=0``; raises nothing."""
+    if gcpause.ENABLED:
+        gc.unfreeze()
 
 
 def _document_gate_statuses(schema: dict[str, Any]) -> None:

@@ -1,7 +1,7 @@
 """The app's start-up moves what is alive then (modules, the ontology, the routes and their models)
 out of the cyclic collector's generations, so a full collection while requests run does not walk it
-again (the latency spikes of point questions under load, docs/performance.md); ``IQA_GC_PAUSE=0``
-turns it off like the other collector pauses."""
+again (the latency spikes of point questions under load, docs/performance.md), and its shutdown
+moves it back; ``IQA_GC_PAUSE=0`` turns it off like the other collector pauses."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def test_start_up_freezes_what_is_alive(store, monkeypatch):
             frozen = gc.get_freeze_count()
             assert frozen > 10_000  # the modules, the app and the store's objects at least
             assert client.get(f"{API}/health").status_code == 200
+        assert gc.get_freeze_count() == 0  # thawed when the app stopped: collectable again
     finally:
         gc.unfreeze()
 
