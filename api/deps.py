@@ -33,6 +33,7 @@ from graph.app import Iqa
 from graph.auth import ANONYMOUS_READER, PROXY_HEADERS, Principal, Role
 from graph.checks import RuleConfig
 from graph.services.edit import ConcurrentStore, Editor
+from graph.services.ownership import KeptOwners
 from graph.settings import Settings
 from graph.store import GraphStore
 
@@ -93,6 +94,12 @@ class Reads:
     def memo(self, key: str, build: Callable[[], T]) -> T:
         """``ConcurrentStore.memo``: one value per key until the next write (call inside a read)."""
         return self.store.memo(key, build)
+
+    def kept_owners(self) -> KeptOwners:
+        """The owner answers kept for the current state of the store (``graph.services.ownership.
+        KeptOwners``, a :meth:`memo`: dropped at the next write, or when another process has
+        committed); the owner and trace routes share them. Call inside a read."""
+        return self.memo("owner-answers", KeptOwners)
 
 
 async def _reads(state: IqaDep) -> Reads:

@@ -3,7 +3,8 @@
 Starts ``iqa serve`` (uvicorn, one process) on 127.0.0.1 over a store holding the generated
 college, then drives it with 50 concurrent clients (keep-alive connections), in two modes, and
 prints, per endpoint, p50 / p99 latency (ms), throughput (requests/s) and the server's CPU
-milliseconds per request (user + system, from ``/proc``: the fairer figure on a shared machine):
+milliseconds per request (user + system, from ``/proc``: the fairer figure on a shared machine),
+then the server's peak memory:
 
 - saturated: each client sends its next request as soon as the last one is answered (a closed
   loop). One process serves one request at a time, so with 50 clients every request waits behind
@@ -215,7 +216,18 @@ async def drive_paced(port: int, paths: list[str], clients: int, rate: float) ->
     return latencies, time.perf_counter() - t0, failures
 
 
-def main() -> None:
+def peak_memory_mb(pid: int) -> float:
+    """The peak resident memory (MB) of the process ``pid`` so far (Linux ``/proc``; NaN elsewhere)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return float("nan")
+
+
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--students", type=int, default=20000)
     ap.add_argument("--teachers", type=int, default=1000)
@@ -229,7 +241,7 @@ def main() -> None:
                     "many as 20 s at the rate, at most --requests)")
     ap.add_argument("--endpoints", default="owner,trace up,trace down,search",
                     help="comma-separated subset of: owner, trace up, trace down, search")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     rng = random.Random(7)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -279,6 +291,7 @@ def main() -> None:
                 print(f"{name:<22} {f'paced {rate:.1f} req/s':<18} {pct(latencies, 0.5):>8.1f} "
                       f"{pct(latencies, 0.99):>8.1f} {len(latencies) / wall:>8.0f} {failures:>7} "
                       f"{os.getloadavg()[0]:>5.1f} {cpu:>10.1f}")
+            print(f"\nserver peak memory {peak_memory_mb(proc.pid):.0f} MB (one process; its caches included)")
         finally:
             proc.terminate()
             proc.wait(timeout=30)

@@ -50,14 +50,16 @@ class Subgraph:
     def add(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = ()) -> Subgraph:
         """Add nodes and edges (an edge whose endpoints are not held is kept: its far node may be
         added later). Returns self."""
+        held, held_edges, out, in_ = self.nodes, self._edges, self._out, self._in
         for n in nodes:
-            self.nodes[n.id] = n
+            held[n.id] = n
         for e in edges:
-            if e.key in self._edges:
+            key = (e.source, e.type, e.target)  # ``Edge.key``, built once
+            if key in held_edges:
                 continue
-            self._edges[e.key] = e
-            self._out[e.source].append(e)
-            self._in[e.target].append(e)
+            held_edges[key] = e
+            out[e.source].append(e)
+            in_[e.target].append(e)
         self._by_code = None
         return self
 

@@ -77,3 +77,13 @@ def test_bench_recheck_runs_every_edit_on_a_small_grown_demo(capsys, clean_env):
     assert [r["after"] for r in rows] == ["(first: full run)", *bench("bench_recheck").EDITS]
     assert all(r["same_as_full_run"] for r in rows) and "after=load" in out
     assert rows[-1]["total"] > 0
+
+
+def test_bench_api_runs_on_a_small_college(capsys, clean_env):
+    bench("bench_api").main(["--students", "200", "--teachers", "10", "--requests", "60", "--clients", "5",
+                             "--endpoints", "owner,trace down", "--rate", "30"])
+    out = capsys.readouterr().out
+    for line in ("owner                  saturated", "owner                  paced 30.0 req/s",
+                 "trace down depth=3     saturated", "trace down depth=3     paced 30.0 req/s"):
+        assert line in out
+    assert "server peak memory" in out and "CPU ms/req" in out

@@ -26,7 +26,8 @@ async def indicator_owner(node_id: NodeRef, reads: ReadsDep, _: ReaderAuth) -> J
     is inherited from the nearest node up the chain (an indicator: what it measures), named in
     `inherited_from`. `chain` lists every edge walked (`^edge`: walked against its direction).
     Parts nobody is responsible for are null."""
-    return json(await reads(lambda store: owner_of(store, resolve_node(store, node_id)).to_dict()))
+    return json(await reads(lambda store: owner_of(store, resolve_node(store, node_id),
+                                                   kept=reads.kept_owners()).to_dict()))
 
 
 @router.get("/owners/{node_id:path}/items", summary="What a unit or person owns", response_model=OwnedItems,

@@ -42,7 +42,8 @@ async def trace(
     has `"truncated": n` (children not shown). The root also has `"total"` (its children in all),
     `"limit"` and `"offset"`."""
     unbounded = direction == "down" and (depth is None or depth > 3)  # may walk much of the graph
-    return json(await reads(lambda store: run_trace(store, resolve_node(store, node_id), direction, depth, limit, offset),
+    return json(await reads(lambda store: run_trace(store, resolve_node(store, node_id), direction, depth, limit, offset,
+                                                    kept=reads.kept_owners()),
                             heavy=unbounded))
 
 

@@ -1,0 +1,82 @@
+"""Trace looks up owners, and counts the edges cut at the depth limit, only for the nodes its answer
+shows in full — not for every node of the chain it read (with ``limit`` most of them are left
+out). The answers stay those of the whole-graph reference (tests/services/test_trace_reads_less.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+import graph.services.trace as trace_module
+from graph.services.trace import trace, walk_trace
+from graph.stores.embedded import EmbeddedStore
+from graph.subgraph import Subgraph
+from seed.demo import load_demo
+
+
+@pytest.fixture(scope="module")
+def college(tmp_path_factory) -> tuple[EmbeddedStore, Subgraph]:
+    store = EmbeddedStore(tmp_path_factory.mktemp("college") / "s.sqlite")
+    load_demo(store, students=300)
+    return store, Subgraph.read(store)
+
+
+@pytest.mark.parametrize("depth,limit", [(3, 3), (2, 2), (1, 1), (0, 5), (None, 2)])
+def test_owners_and_cut_counts_are_asked_only_for_the_nodes_shown(college, monkeypatch, depth, limit):
+    store, whole = college
+    asked: list[list[str]] = []
+    counted: list[list[str]] = []
+    real_owners_of, real_count = trace_module.owners_of, store.count_neighbors
+
+    def owners_of(reader, nodes, *args, **kwargs):
+        nodes = list(nodes)
+        asked.append([n.id for n in nodes])
+        return real_owners_of(reader, nodes, *args, **kwargs)
+
+    def count_neighbors(ids, *args, **kwargs):
+        ids = list(ids)
+        counted.append(ids)
+        return real_count(ids, *args, **kwargs)
+
+    monkeypatch.setattr(trace_module, "owners_of", owners_of)
+    monkeypatch.setattr(store, "count_neighbors", count_neighbors)
+    roots = [whole.get_node("Target:MB-S01"), *[n for n in whole.iter_nodes("Plan")][:1]]
+    left_out = 0
+    for root in roots:
+        asked.clear()
+        counted.clear()
+        tree = trace(store, root, "down", depth, limit)
+        shown = [e["id"] for e in walk_trace(tree) if not e.get("ref")]
+        assert len(asked) == 1 and asked[0] == shown  # each shown node once, in the answer's order
+        read = store.traverse([root.id], trace_module.DOWN_STEPS, depth)
+        left_out += len(read.nodes) - len(shown)
+        if depth is not None:
+            last = {e["id"] for e in walk_trace(tree) if not e.get("ref") and read.depth[e["id"]] >= depth}
+            assert [set(c) for c in counted] == ([last] if last else [])
+    assert left_out > 0 or depth == 0  # the limit left nodes of the chain out of the answer
+
+
+def test_the_chain_read_is_freed_when_the_trace_returns_without_the_collector(college, monkeypatch):
+    """``trace``'s recursive helpers referred to themselves (a reference cycle holding the whole
+    chain read): it stayed alive until a collection found it. Now reference counting frees it."""
+    import gc
+    import weakref
+
+    store, whole = college
+    chains: list[weakref.ref] = []
+    real = store.traverse
+
+    def traverse(*args, **kwargs):
+        sg = real(*args, **kwargs)
+        chains.append(weakref.ref(sg))
+        return sg
+
+    monkeypatch.setattr(store, "traverse", traverse)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        tree = trace(store, whole.get_node("Target:MB-S01"), "down", 2, 3)
+        assert tree["children"] and chains
+        assert all(ref() is None for ref in chains)  # every subgraph read is gone already
+    finally:
+        if was:
+            gc.enable()
