@@ -213,6 +213,18 @@ def opened_files(paths: list[Path], **overrides: Any) -> Iterator[Iqa]:
         raise fail(exc) from None
 
 
+@contextmanager
+def busy(what: str) -> Iterator[None]:
+    """A spinner on standard error saying ``what`` runs, from the first moment (a whole-graph
+    command on a big college works for many seconds before it can print anything); nothing when
+    standard error is not a terminal, so scripts and pipes see only the result."""
+    if not err.is_terminal:
+        yield
+        return
+    with err.status(escape(what), spinner="dots"):
+        yield
+
+
 def progress():
     """A rich progress bar and the ``(stage, done, total)`` callback ingest reports to."""
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

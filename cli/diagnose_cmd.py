@@ -19,7 +19,7 @@ from rich.table import Table
 
 from rich.markup import escape
 
-from cli.app import AtOption, app, console, err, located, opened, output_to, print_json, shown
+from cli.app import AtOption, app, busy, console, err, located, opened, output_to, print_json, shown
 from graph.formatting import percent
 from graph.services.report_text import status_label
 
@@ -136,8 +136,9 @@ def diagnose(
     from graph.services.report import write_report
 
     with opened(at=at) as iqa:
-        result = iqa.diagnose(as_of=as_of.date() if as_of else None, unit=unit, low_threshold=low,
-                              judge_not_due=all_targets)
+        with busy(f"diagnosing {iqa.store.location}: reading the graph, judging targets, tasks and indicators…"):
+            result = iqa.diagnose(as_of=as_of.date() if as_of else None, unit=unit, low_threshold=low,
+                                  judge_not_due=all_targets)
         data = result.to_dict()
         del result
         iqa.diagnoses.clear()  # one command: the graph snapshot behind the result is not needed to print it

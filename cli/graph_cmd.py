@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Optional
 import typer
 from rich.markup import escape
 
-from cli.app import EXIT_FINDINGS, AtOption, app, console, err, fail, located, opened, opened_files, output_to, print_json, progress, settings, shown
+from cli.app import EXIT_FINDINGS, AtOption, app, busy, console, err, fail, located, opened, opened_files, output_to, print_json, progress, settings, shown
 from graph.errors import IqaError
 
 
@@ -178,7 +178,9 @@ def check(
 
     day = as_of.date() if as_of else None
     with _checked_iqa(paths, at) as iqa:
-        report = iqa.check(rules=rule, owner=owner, as_of=day)
+        what = ", ".join(str(p) for p in paths) if paths else iqa.store.location
+        with busy(f"checking {what}: reading the graph, running the rules…"):
+            report = iqa.check(rules=rule, owner=owner, as_of=day)
         if fmt == "json":
             print_json(report.to_dict())
         elif fmt == "xlsx":

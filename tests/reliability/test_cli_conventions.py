@@ -123,3 +123,24 @@ def test_a_failed_write_leaves_no_file_and_keeps_the_old_one(tmp_path, monkeypat
     result = CliRunner().invoke(app, ["--store", store, "rectify", "export", "--unit", "没有这个单位", "-o", "x.xlsx"])
     assert result.exit_code == 5 and (tmp_path / "x.xlsx").read_bytes() == b"the list of last week"
     assert set(tmp_path.iterdir()) == before | {tmp_path / "x.xlsx"}
+
+
+def test_a_whole_graph_command_says_at_once_that_it_works_on_a_terminal_only(monkeypatch):
+    """`iqa check` / `iqa diagnose` show a spinner on standard error from the first moment when it
+    is a terminal, and print nothing extra into a pipe (what scripts read stays the result)."""
+    import io
+
+    from rich.console import Console
+
+    import cli.app as cli_app
+
+    shown = io.StringIO()
+    monkeypatch.setattr(cli_app, "err", Console(file=shown, force_terminal=True, width=100))
+    with cli_app.busy("checking big.sqlite: reading the graph"):
+        pass
+    assert "checking big.sqlite: reading the graph" in shown.getvalue()
+    piped = io.StringIO()
+    monkeypatch.setattr(cli_app, "err", Console(file=piped, force_terminal=False, width=100))
+    with cli_app.busy("checking big.sqlite"):
+        pass
+    assert piped.getvalue() == ""
