@@ -141,6 +141,8 @@ def _load_sources(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | M
     files = expand_paths(paths, WORKBOOK_SUFFIXES + RDF_SUFFIXES) if paths else []
     rdf_nodes: list[Node] = []
     rdf_edges: list[Edge] = []
+    if files:  # told before the first file is read: a big workbook takes a while to read
+        progress("read", 0, len(files))
     for i, f in enumerate(files):
         if f.lower().endswith(RDF_SUFFIXES):
             from graph.rdf import read_rdf  # only needed for RDF input
@@ -199,6 +201,8 @@ def load_stream(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Map
         known = KnownNodes(store.iter_nodes())
         result = ReadResult() if sheets is None else _as_read_result(sheets, source)
         files = expand_paths(paths, WORKBOOK_SUFFIXES) if paths else []
+        if files:
+            progress("read", 0, len(files))
         for i, f in enumerate(files):
             result.extend(read_file(f))
             progress("read", i + 1, len(files))
