@@ -182,7 +182,8 @@ def load_stream(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Map
                 paths: Iterable[str | os.PathLike[str]] = (),
                 batches: Iterable[Mapping[str, list[Mapping[str, object]]]] = (), *, total: int = 0,
                 progress: Progress | None = None, source: str = "<memory>") -> LoadReport:
-    """``sheets`` and the files of ``paths`` loaded as ONE load (as :func:`load_sources`), then
+    """``sheets`` and the workbooks and CSV files of ``paths`` (no RDF; read within the default
+    limits) loaded as ONE load (as :func:`load_sources`), then
     each of ``batches`` (``{sheet name: [row dict]}``, as :func:`load_sheets` takes them) loaded
     after it, batch by batch, all in ONE transaction: on IngestError (or any exception, e.g. from
     the iterator making the batches) nothing is written. Only one batch's rows are in memory at a
