@@ -66,11 +66,35 @@ def short_grams(*texts: str) -> str:
     shorter than three characters, below the trigram index's reach."""
     grams: set[str] = set()
     for text in texts:
-        for i, ch in enumerate(text):
-            grams.add(f"u{ord(ch):x}")
-            if i + 1 < len(text):
-                grams.add(f"b{ord(ch):x}x{ord(text[i + 1]):x}")
+        grams.update(map(_one_gram, text))
+        grams.update(map(_two_gram, text, text[1:]))
     return " ".join(sorted(grams))
+
+
+#: Tokens made so far (character or pair → token): a bulk load indexes the same few thousand
+#: characters and pairs again and again. Bounded: beyond _GRAMS_KEPT entries, tokens are made anew.
+_ONE: dict[str, str] = {}
+_TWO: dict[str, str] = {}
+_GRAMS_KEPT = 200_000
+
+
+def _one_gram(ch: str) -> str:
+    token = _ONE.get(ch)
+    if token is None:
+        token = f"u{ord(ch):x}"
+        if len(_ONE) < _GRAMS_KEPT:
+            _ONE[ch] = token
+    return token
+
+
+def _two_gram(a: str, b: str) -> str:
+    pair = a + b
+    token = _TWO.get(pair)
+    if token is None:
+        token = f"b{ord(a):x}x{ord(b):x}"
+        if len(_TWO) < _GRAMS_KEPT:
+            _TWO[pair] = token
+    return token
 
 
 def short_doc(nid: str, code: str, name: str) -> str:

@@ -1,7 +1,7 @@
 """Workbook ingest: read the quality office's ``.xlsx`` / ``.csv`` workbooks (the contract in
 ``docs/workbook.md``), check them, and load them into a graph store in one transaction."""
 
-from ingest.loader import load_paths, load_sheets, load_sources
+from ingest.loader import load_paths, load_sheets, load_sources, load_stream
 from ingest.report import LoadReport
 
 #: The demo (seed/demo.py) loads its generated college and real seed folders as one load.
@@ -18,4 +18,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'ingest' has no attribute {name!r}")
 
 
-__all__ = ["LoadReport", "load_demo_sources", "load_paths", "load_sheets", "load_sources", "write_template"]
+__all__ = ["LoadReport", "load_demo_sources", "load_paths", "load_sheets", "load_sources", "load_stream", "write_template"]

@@ -59,7 +59,7 @@ from graph.settings import LimitsSection
 from ingest.readers import RDF_SUFFIXES, WORKBOOK_SUFFIXES, RawSheet, ReadResult, expand_paths, read_file, read_mapping
 from ingest.report import LoadReport, SheetCount
 from ingest.changes import plan_changes
-from ingest.resolve import Outcome, Resolver
+from ingest.resolve import KnownNodes, Outcome, Resolver
 
 #: ``progress(stage, done, total)``; stages: ``read`` (files), ``parse`` (rows), ``check``, ``write``.
 Progress = Callable[[str, int, int], None]
@@ -141,6 +141,8 @@ def _load_sources(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | M
     files = expand_paths(paths, WORKBOOK_SUFFIXES + RDF_SUFFIXES) if paths else []
     rdf_nodes: list[Node] = []
     rdf_edges: list[Edge] = []
+    if files:  # told before the first file is read: a big workbook takes a while to read
+        progress("read", 0, len(files))
     for i, f in enumerate(files):
         if f.lower().endswith(RDF_SUFFIXES):
             from graph.rdf import read_rdf  # only needed for RDF input
@@ -176,11 +178,69 @@ def _parse(result: ReadResult, progress: Progress) -> tuple[list[ParsedRow], lis
     return rows, problems, in_bad_sheets
 
 
+def load_stream(store: GraphStore, sheets: ReadResult | Iterable[RawSheet] | Mapping | None,
+                paths: Iterable[str | os.PathLike[str]] = (),
+                batches: Iterable[Mapping[str, list[Mapping[str, object]]]] = (), *, total: int = 0,
+                progress: Progress | None = None, source: str = "<memory>") -> LoadReport:
+    """``sheets`` and the workbooks and CSV files of ``paths`` (no RDF; read within the default
+    limits) loaded as ONE load (as :func:`load_sources`), then
+    each of ``batches`` (``{sheet name: [row dict]}``, as :func:`load_sheets` takes them) loaded
+    after it, batch by batch, all in ONE transaction: on IngestError (or any exception, e.g. from
+    the iterator making the batches) nothing is written. Only one batch's rows are in memory at a
+    time, so a college of any size can be loaded as it is generated.
+
+    Each batch is resolved against the store as the loads before it left it: its rows may
+    reference any node loaded before (by code, then by name) or in the same batch, never a later
+    batch; a code loaded again by a later batch is a re-load (its row is the truth), not a
+    duplicate. ``progress(stage, done, total)``: the stages of the first load, then ``load`` after
+    each batch, ``done`` counting the batches' rows out of ``total`` (0: not known).
+
+    Returns one LoadReport for everything (sheet counts summed per file and sheet). Not
+    partial, not a dry run."""
+    progress = progress or _noop
+    with gc_paused(), store.transaction():
+        known = KnownNodes(store.iter_nodes())
+        result = ReadResult() if sheets is None else _as_read_result(sheets, source)
+        files = expand_paths(paths, WORKBOOK_SUFFIXES) if paths else []
+        if files:
+            progress("read", 0, len(files))
+        for i, f in enumerate(files):
+            result.extend(read_file(f))
+            progress("read", i + 1, len(files))
+        report = _load(store, result, [], [], False, progress, known=known)
+        done = 0
+        progress("load", done, total)
+        for batch in batches:
+            part = _load(store, read_mapping(batch, source), [], [], False, _noop, known=known)
+            _merge(report, part)
+            done += part.rows
+            progress("load", done, max(total, done))
+    return report
+
+
+def _merge(report: LoadReport, part: LoadReport) -> None:
+    """Add ``part`` (a later load of the same transaction) into ``report``."""
+    counts = {(s.file, s.sheet): s for s in report.sheets}
+    for s in part.sheets:
+        if (s.file, s.sheet) in counts:
+            counts[(s.file, s.sheet)].rows += s.rows
+            counts[(s.file, s.sheet)].skipped += s.skipped
+        else:
+            report.sheets.append(s)
+            counts[(s.file, s.sheet)] = s
+    report.files += [f for f in part.files if f not in report.files]
+    for name in ("nodes_loaded", "nodes_written", "nodes_created", "edges_loaded", "edges_written",
+                 "edges_removed"):
+        setattr(report, name, getattr(report, name) + getattr(part, name))
+    report.warnings += part.warnings
+    report.normalised += part.normalised
+
+
 def _load(store: GraphStore, result: ReadResult, rdf_nodes: list[Node], rdf_edges: list[Edge],
-          partial: bool, progress: Progress, dry_run: bool = False) -> LoadReport:
+          partial: bool, progress: Progress, dry_run: bool = False, known: KnownNodes | None = None) -> LoadReport:
     report = LoadReport(files=list(result.files), warnings=list(result.warnings), partial=partial, dry_run=dry_run)
     rows, sheet_level, in_bad_sheets = _parse(result, progress)
-    resolver = Resolver(rows, store, rdf_nodes)
+    resolver = Resolver(rows, store, rdf_nodes, known=known)
     skip: set[int] = set(in_bad_sheets) if partial else set()
     problems = list(sheet_level)
     while True:
@@ -200,6 +260,9 @@ def _load(store: GraphStore, result: ReadResult, rdf_nodes: list[Node], rdf_edge
                                       rdf_edges + [Edge(s, t, d) for s, t, d in outcome.add], outcome.remove)
     else:
         _write(store, outcome, rdf_nodes, rdf_edges, progress)
+        if known is not None:
+            known.add(rdf_nodes)
+            known.add(outcome.nodes.values())
     skipped = Counter(id(rows[i].sheet) for i in skip)
     report.sheets = [SheetCount(s.file, s.title, len(s.rows), skipped[id(s)]) for s in result.sheets]
     report.problems = problems

@@ -77,17 +77,57 @@ class _Entry:
     owned: frozenset[str]
 
 
-class Resolver:
-    """Resolves ``rows`` against ``store`` (read once) and the nodes of RDF files loaded in the
-    same load (``external_nodes``, written before the rows)."""
+class KnownNodes:
+    """The store's nodes as a load resolves references against them: ``stored`` (id → Node) and
+    ``names`` ((kind, name) → ids, in the order the nodes were added). :meth:`add` keeps it up to
+    date with the nodes a load wrote, so that loads following each other in one transaction
+    (``ingest.loader.load_stream``) read the store once, not once per load."""
 
-    def __init__(self, rows: list[ParsedRow], store: GraphStore, external_nodes: Iterable[Node] = ()):
+    def __init__(self, nodes: Iterable[Node] = ()):
+        self.stored: dict[str, Node] = {}
+        self.names: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.add(nodes)
+
+    def add(self, nodes: Iterable[Node]) -> None:
+        """Record ``nodes`` as stored (a node already known is replaced, its name updated)."""
+        stored, names = self.stored, self.names
+        for n in nodes:
+            name = n.props.get("name")
+            before = stored.get(n.id)
+            if before is not None:
+                old = before.props.get("name")
+                if old == name:
+                    stored[n.id] = n
+                    continue
+                if old is not None:
+                    ids = names[(before.kind, str(old))]
+                    ids.remove(n.id)
+                    if not ids:
+                        del names[(before.kind, str(old))]
+            stored[n.id] = n
+            if name is not None:
+                names[(n.kind, str(name))].append(n.id)
+
+
+class Resolver:
+    """Resolves ``rows`` against ``store`` (read once; or ``known``, what a :class:`KnownNodes`
+    says the store holds) and the nodes of RDF files loaded in the same load (``external_nodes``,
+    written before the rows)."""
+
+    def __init__(self, rows: list[ParsedRow], store: GraphStore, external_nodes: Iterable[Node] = (),
+                 known: KnownNodes | None = None):
         self.rows = rows
         self.store = store
-        self.stored: dict[str, Node] = {n.id: n for n in store.iter_nodes()}
+        if known is None:
+            known = KnownNodes(store.iter_nodes())
+        self.stored: dict[str, Node] = known.stored
         self.external: dict[str, Node] = {n.id: n for n in external_nodes}
-        self.known: dict[str, Node] = self.stored | self.external
-        self.known_names: dict[tuple[str, str], list[str]] = defaultdict(list)
+        if not self.external:
+            self.known: dict[str, Node] = self.stored
+            self.known_names: dict[tuple[str, str], list[str]] = known.names
+            return
+        self.known = self.stored | self.external
+        self.known_names = defaultdict(list)
         for nid, n in self.known.items():
             if n.props.get("name") is not None:
                 self.known_names[(n.kind, str(n.props["name"]))].append(nid)

@@ -40,21 +40,24 @@ def load_demo(store: GraphStore, progress=None, as_of: dt.date | None = None, st
     passes today, so the demo reads the same on any day; see ``build_demo_college``).
     ``students`` / ``teachers`` > 0 grow the demo college by that many generated students and
     teachers (``seed.synthetic.grow_college``; teachers None: one per 20 students), keeping every
-    code of the plain demo. ``progress(stage, done, total)`` as ingest reports it.
+    code of the plain demo. The generated rows are made and loaded in batches
+    (``seed.synthetic.iter_grown`` into ``ingest.load_stream``), in the same transaction as the
+    demo college: only one batch of rows is in memory at a time. ``progress(stage, done, total)``
+    as ingest reports it: the demo college's stages, then ``load`` after each batch of generated
+    rows.
 
     Returns the ingest LoadReport. Raises IngestError if the seed data were inconsistent (a bug),
     ValueError for a negative count.
     """
-    from ingest import load_demo_sources
+    from ingest import load_stream
 
     from seed.demo_college import build_demo_college
+    from seed.synthetic import grown_rows, iter_grown
 
     sheets = build_demo_college(as_of or demo_as_of())
-    if students or teachers:
-        from seed.synthetic import grow_college
-
-        sheets = grow_college(sheets, students, teachers, progress=progress)
-    return load_demo_sources(store, sheets, [REAL_DIR / n for n in DEMO_REAL_TABLES], progress=progress)
+    batches = iter_grown(sheets, students, teachers) if students or teachers else ()
+    return load_stream(store, sheets, [REAL_DIR / n for n in DEMO_REAL_TABLES], batches,
+                       total=grown_rows(students, teachers), progress=progress)
 
 
 def demo_as_of() -> dt.date:

@@ -76,6 +76,7 @@ import time
 from datetime import date
 from pathlib import Path
 from random import Random
+from collections.abc import Iterator, Mapping
 
 Value = str | int | float | date
 Row = dict[str, Value]
@@ -833,6 +834,53 @@ def grow_college(sheets: dict[str, list[dict[str, object]]], students: int, teac
     college) grown by ``teachers`` generated teachers and ``students`` generated students; every
     row given is kept as it is, so every code of the college still names the same thing.
 
+    The rows added are those :func:`iter_grown` yields, in that order, appended to their sheets
+    (what it says of the teachers, students and their targets and tasks holds here).
+    ``progress(stage, done, total)`` is told after each batch (stage ``generate``).
+
+    Raises ValueError as :func:`iter_grown` does."""
+    out = {sheet: list(rows) for sheet, rows in sheets.items()}
+    for sheet in GROWN_SHEETS:
+        out.setdefault(sheet, [])
+    total = grown_rows(students, teachers)
+    done = 0
+    for batch in iter_grown(sheets, students, teachers, seed=seed):
+        before = done
+        for sheet, rows in batch.items():
+            out[sheet] += rows
+            done += len(rows)
+        if progress is not None and (done // 1000 > before // 1000 or done == total):
+            progress("generate", done, total)
+    return out
+
+
+#: The sheets :func:`iter_grown` adds rows to (a college without one of them gets it).
+GROWN_SHEETS = ("部门", "岗位", "人员", "目标", "任务", "标准")
+#: People (teachers, then students) per batch of :func:`iter_grown`.
+GROW_BATCH = 2500
+
+
+def _teacher_count(students: int, teachers: int | None) -> int:
+    if teachers is None:
+        return max(1, students // STUDENTS_PER_TEACHER) if students else 0
+    return teachers
+
+
+def grown_rows(students: int, teachers: int | None = None) -> int:
+    """How many rows :func:`iter_grown` yields for these counts (5 per teacher: post, person,
+    target, two tasks; 2 per student: target, task; ``teachers`` None as there)."""
+    return _teacher_count(students, teachers) * 5 + students * 2
+
+
+def iter_grown(sheets: Mapping[str, list[dict[str, object]]], students: int, teachers: int | None = None,
+               seed: int = 0, batch: int = GROW_BATCH) -> Iterator[dict[str, list[dict[str, object]]]]:
+    """The rows that grow a college's sheets (``{sheet: rows}``, e.g. the demo college; not
+    changed) by ``teachers`` generated teachers and ``students`` generated students, yielded in
+    batches of ``{sheet: new rows}`` of at most ``batch`` people each (teachers first, then
+    students). Every row references only rows of ``sheets`` or of the same or an earlier batch,
+    so the batches can be loaded one after the other. The same arguments give the same rows (and
+    the same rows as :func:`grow_college` adds), whatever ``batch``.
+
     Attached to what the college has: each teacher (工号 ``JS-nnnnn``) holds a 专任教师 post
     (``JS-nnnnn-P``) in one of the college's 教研室, round robin, and is part of that 教研室's
     teaching department; each has one teacher target (``MB-JS-nnnnn``, under a course target of
@@ -842,23 +890,24 @@ def grow_college(sheets: dict[str, list[dict[str, object]]], students: int, teac
     department; classes of :data:`CLASS_SIZE`). A new target keeps its parent's deadline and a
     standard of its layer; tasks are due with their target. ``teachers`` None: one per
     :data:`STUDENTS_PER_TEACHER` students (at least one when there are students).
-    ``progress(stage, done, total)`` is told of every 1,000 rows.
 
-    Raises ValueError for a negative count, or a college without teaching departments holding
-    教研室, course or major targets, or standards of the 教师 and 学生 layers."""
+    Raises ValueError (when called, before any row) for a negative count or a batch below 1, or
+    a college without teaching departments holding 教研室, course or major targets, or standards
+    of the 教师 and 学生 layers."""
     if students < 0 or (teachers is not None and teachers < 0):
         raise ValueError("students and teachers must be >= 0")
-    if teachers is None:
-        teachers = max(1, students // STUDENTS_PER_TEACHER) if students else 0
+    if batch < 1:
+        raise ValueError("batch must be >= 1")
+    teachers = _teacher_count(students, teachers)
     rng = Random(seed)
-    out = {sheet: list(rows) for sheet, rows in sheets.items()}
-    for sheet in ("部门", "岗位", "人员", "目标", "任务", "标准"):
-        out.setdefault(sheet, [])
-    parent_of = {str(r["编号"]): str(r.get("上级部门") or "") for r in out["部门"]}
-    unit_type = {str(r["编号"]): str(r.get("类型") or "") for r in out["部门"]}
-    unit_name = {str(r["编号"]): str(r.get("名称") or "") for r in out["部门"]}
+    base = {sheet: sheets.get(sheet, []) for sheet in GROWN_SHEETS}
+    # the columns of each sheet: those of its first row (the first row added when it has none)
+    first: dict[str, dict[str, object] | None] = {sheet: rows[0] if rows else None for sheet, rows in base.items()}
+    parent_of = {str(r["编号"]): str(r.get("上级部门") or "") for r in base["部门"]}
+    unit_type = {str(r["编号"]): str(r.get("类型") or "") for r in base["部门"]}
+    unit_name = {str(r["编号"]): str(r.get("名称") or "") for r in base["部门"]}
     rooms = [u for u, t in unit_type.items() if t == "教研室" and unit_type.get(parent_of[u]) == "教学单位"]
-    targets = {str(r["编号"]): r for r in out["目标"]}
+    targets = {str(r["编号"]): r for r in base["目标"]}
     by_dept: dict[str, list[str]] = {}
     for layers in (("课程",), ("专业",)):
         for code, r in targets.items():
@@ -867,19 +916,30 @@ def grow_college(sheets: dict[str, list[dict[str, object]]], students: int, teac
                 by_dept.setdefault(dept, []).append(code)
         if by_dept:
             break
-    standards = {layer: [str(r["编号"]) for r in out["标准"] if r.get("层面") == layer] for layer in ("教师", "学生")}
+    standards = {layer: [str(r["编号"]) for r in base["标准"] if r.get("层面") == layer] for layer in ("教师", "学生")}
     rooms = [u for u in rooms if parent_of[u] in by_dept]
     if (teachers or students) and not (rooms and standards["教师"] and standards["学生"]):
         raise ValueError("the college needs teaching departments with 教研室, course or major targets "
                          "and standards of the 教师 and 学生 layers to grow")
-    taken = {str(r.get("编号") or r.get("工号")) for rows in out.values() for r in rows}
-    total, done = teachers * 4 + students * 2, 0
+    taken = {str(r.get("编号") or r.get("工号")) for rows in sheets.values() for r in rows}
+    base_people = base["人员"]
+    return _grown(rng, first, parent_of, unit_name, rooms, targets, by_dept, standards, taken, base_people,
+                  students, teachers, batch)
 
-    def tick(n: int) -> None:
-        nonlocal done
-        before, done = done, done + n
-        if progress is not None and (done // 1000 > before // 1000 or done == total):
-            progress("generate", done, total)
+
+def _grown(rng: Random, first: dict[str, dict[str, object] | None], parent_of: dict[str, str],
+           unit_name: dict[str, str], rooms: list[str], targets: dict[str, dict[str, object]],
+           by_dept: dict[str, list[str]], standards: dict[str, list[str]], taken: set[str],
+           base_people: list[dict[str, object]], students: int, teachers: int,
+           batch: int) -> Iterator[dict[str, list[dict[str, object]]]]:
+    """The generator behind :func:`iter_grown` (its checks run when it is called)."""
+
+    def row(sheet: str, cells: dict[str, object]) -> dict[str, object]:
+        template = first[sheet]
+        if template is None:
+            first[sheet] = cells
+            return cells
+        return {col: cells.get(col, "") for col in template} | cells
 
     def name() -> str:
         given = rng.choice(GIVEN) if rng.random() < 0.3 else rng.choice(GIVEN) + rng.choice(GIVEN)
@@ -895,47 +955,54 @@ def grow_college(sheets: dict[str, list[dict[str, object]]], students: int, teac
         r = rng.random()
         return "已完成" if r < 0.7 else ("正常" if r < 0.95 else "预警")
 
+    def empty() -> dict[str, list[dict[str, object]]]:
+        return {"岗位": [], "人员": [], "目标": [], "任务": []}
+
+    out = empty()
     dept_teachers: dict[str, list[str]] = {}
     for i in range(1, teachers + 1):
         room = rooms[(i - 1) % len(rooms)]
         dept = parent_of[room]
         person, post, who = fresh(f"JS-{i:05d}"), fresh(f"JS-{i:05d}-P"), name()
         dept_teachers.setdefault(dept, []).append(person)
-        out["岗位"].append(_row_of(out["岗位"], {"编号": post, "名称": f"{unit_name[room]}专任教师{i:05d}", "所属部门": room}))
-        out["人员"].append(_row_of(out["人员"], {"工号": person, "姓名": who, "岗位": post, "部门": dept}))
+        out["岗位"].append(row("岗位", {"编号": post, "名称": f"{unit_name[room]}专任教师{i:05d}", "所属部门": room}))
+        out["人员"].append(row("人员", {"工号": person, "姓名": who, "岗位": post, "部门": dept}))
         suffix, cat, value, unit = rng.choice(TEACHER_TARGETS)
         parent = targets[rng.choice(by_dept[dept])]
         code = fresh(f"MB-JS-{i:05d}")
-        out["目标"].append(_row_of(out["目标"], {
+        out["目标"].append(row("目标", {
             "编号": code, "名称": f"{who}：{suffix}", "层面": "教师", "目标类别": cat, "上级目标": parent["编号"],
             "目标值": value, "单位": unit, "完成时限": parent["完成时限"], "牵头部门": dept, "责任人": person,
             "标准": rng.choice(standards["教师"])}))
         for k, action in enumerate(rng.sample(TASK_ACTIONS[cat], 2), 1):
-            out["任务"].append(_row_of(out["任务"], {
+            out["任务"].append(row("任务", {
                 "编号": fresh(f"RW-JS-{i:05d}-{k}"), "名称": f"{who}：{action}", "属性": "B", "对应目标": code,
                 "牵头部门": dept, "责任部门": dept, "责任人": person, "完成时限": parent["完成时限"],
                 "状态": status()}))
-        tick(4)
+        if i % batch == 0 or i == teachers:
+            yield {sheet: rows for sheet, rows in out.items() if rows}
+            out = empty()
     depts = sorted(by_dept)
     for s_ in range(1, students + 1):
         dept = depts[(s_ - 1) % len(depts)]
-        advisers = dept_teachers.get(dept) or [str(r["工号"]) for r in out["人员"] if r.get("部门") == dept] or \
+        advisers = dept_teachers.get(dept) or [str(r["工号"]) for r in base_people if r.get("部门") == dept] or \
             [str(targets[by_dept[dept][0]].get("责任人") or "")]
         adviser = advisers[((s_ - 1) // len(depts) // CLASS_SIZE) % len(advisers)]
         parent = targets[rng.choice(by_dept[dept])]
         suffix, cat, value, unit = rng.choice(STUDENT_TARGETS)
         who = f"{name()}（{2023 + s_ % 3}{s_:06d}）"
         code = fresh(f"MB-XS-{s_:06d}")
-        out["目标"].append(_row_of(out["目标"], {
+        out["目标"].append(row("目标", {
             "编号": code, "名称": who + suffix, "层面": "学生", "目标类别": cat, "上级目标": parent["编号"],
             "目标值": value, "单位": unit, "完成时限": parent["完成时限"], "牵头部门": dept, "责任人": adviser,
             "标准": rng.choice(standards["学生"])}))
-        out["任务"].append(_row_of(out["任务"], {
+        out["任务"].append(row("任务", {
             "编号": fresh(f"RW-XS-{s_:06d}"), "名称": f"{who}：{rng.choice(TASK_ACTIONS['学生'])}", "属性": "B",
             "对应目标": code, "牵头部门": dept, "责任部门": dept, "责任人": adviser,
             "完成时限": parent["完成时限"], "状态": status()}))
-        tick(2)
-    return out
+        if s_ % batch == 0 or s_ == students:
+            yield {sheet: rows for sheet, rows in out.items() if rows}
+            out = empty()
 
 
 def _row_of(rows: list[dict[str, object]], cells: dict[str, object]) -> dict[str, object]:

@@ -87,3 +87,18 @@ def test_bench_api_runs_on_a_small_college(capsys, clean_env):
                  "trace down depth=3     saturated", "trace down depth=3     paced 30.0 req/s"):
         assert line in out
     assert "server peak memory" in out and "CPU ms/req" in out
+
+
+def test_bench_load_times_a_small_demo_build_the_generator_and_a_file_load(tmp_path, capsys, clean_env):
+    module = bench("bench_load")
+    figures = module.main(["--students", "60", "--teachers", "4", "--store", str(tmp_path / "demo.sqlite")])
+    out = capsys.readouterr().out
+    assert figures["wall"] > 0 and figures["cpu"] > 0 and figures["peak_mb"] > 0
+    assert 0 <= figures["first_progress"] < figures["wall"]
+    assert "demo build, students 60" in out and "stage load" in out and "load average" in out
+    module.main(["--students", "60", "--teachers", "4", "--generate-only"])
+    assert "generate only: 140 rows" in capsys.readouterr().out  # 4 × 5 + 60 × 2, none of the plain demo
+    sheet = tmp_path / "部门.csv"
+    sheet.write_text("编号,名称,类型\nU1,质量管理办公室,职能部门\n", encoding="utf-8")
+    module.main(["--files", str(sheet), "--store", str(tmp_path / "file.sqlite")])
+    assert "store: 1 nodes" in capsys.readouterr().out

@@ -267,6 +267,17 @@ def test_progress_is_reported_per_stage(workdir, store):
     assert calls[-1][1] == calls[-1][2]
 
 
+def test_progress_is_reported_before_the_first_file_is_read(workdir, store, monkeypatch):
+    import ingest.loader
+
+    write_xlsx("college.xlsx", college())
+    events = []
+    real = ingest.loader.read_file
+    monkeypatch.setattr(ingest.loader, "read_file", lambda *a, **k: events.append("reading") or real(*a, **k))
+    load_paths(store, ["college.xlsx"], progress=lambda stage, done, total: events.append((stage, done, total)))
+    assert events[:2] == [("read", 0, 1), "reading"]
+
+
 def test_report_to_dict_is_json_ready(store):
     import json
 
