@@ -8,7 +8,7 @@ Neo4j (``neo4j://``, ``bolt://``, ``neo4j+s://`` URIs; an optional extra). Servi
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, ClassVar, NamedTuple
 
@@ -44,9 +44,11 @@ class GraphRead(NamedTuple):
     edge_props: dict[tuple[str, str, str], dict[str, Any]]
 
 
-def adjacency(edges: Iterable[tuple[str, str, str, dict[str, Any]]]) -> tuple[Index, Index, dict]:
+def adjacency(edges: Iterable[tuple[str, str, str, Any]],
+              decode: Callable[[Any], dict[str, Any]] | None = None) -> tuple[Index, Index, dict]:
     """``(out, inc, edge_props)`` of :class:`GraphRead` from ``(source, type, target, props)``
-    tuples in any order (each edge once)."""
+    tuples in any order (each edge once). ``props``: a dict, or — with ``decode`` — what ``decode``
+    turns into one (a store's JSON text: ``"{}"``, the common case, is not decoded)."""
     out: Index = {}
     inc: Index = {}
     props: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -66,8 +68,10 @@ def adjacency(edges: Iterable[tuple[str, str, str, dict[str, Any]]]) -> tuple[In
             per[d] = [s]
         else:
             ids.append(s)
-        if p:
-            props[(s, t, d)] = p
+        if p and p != "{}":
+            value = decode(p) if decode is not None else p
+            if value:
+                props[(s, t, d)] = value
     for index in (out, inc):
         for per_type in index.values():
             for ids in per_type.values():

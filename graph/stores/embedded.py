@@ -33,7 +33,7 @@ from graph.errors import (NotFoundError, StoreBusyError, StoreError, StoreFullEr
                           ValidationError)
 from graph.files import private_file
 from graph.model import Edge, Node, validate_edge, validate_node
-from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphRead, GraphStore
+from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphRead, GraphStore, adjacency
 from graph.stores.embedded_journal import EmbeddedJournal, create_schema
 from graph.subgraph import Step, Subgraph
 from graph.textsearch import kind_token, norm, short_doc, short_query
@@ -929,38 +929,12 @@ class EmbeddedStore(GraphStore):
         generator per row; the props of an edge are decoded only when it has any."""
         loads = _load
         nodes: dict[str, Node] = {}
-        out: dict[str, dict[str, list[str]]] = {}
-        inc: dict[str, dict[str, list[str]]] = {}
-        props: dict[tuple[str, str, str], dict] = {}
         with self._snapshot() as db:
             for k, c, p in db.execute(f"SELECT {_NODE_COLS} FROM nodes ORDER BY id"):
                 n = Node(k, c, loads(p))
                 nodes[n.id] = n
-            for s, t, d, p in db.execute("SELECT source, type, target, props FROM edges ORDER BY rowid"):
-                per = out.get(t)
-                if per is None:
-                    out[t] = per = {}
-                    inc[t] = {}
-                ids = per.get(s)
-                if ids is None:
-                    per[s] = [d]
-                else:
-                    ids.append(d)
-                per = inc[t]
-                ids = per.get(d)
-                if ids is None:
-                    per[d] = [s]
-                else:
-                    ids.append(s)
-                if p != "{}":
-                    value = loads(p)
-                    if value:
-                        props[(s, t, d)] = value
-        for index in (out, inc):
-            for per_type in index.values():
-                for ids in per_type.values():
-                    if len(ids) > 1:
-                        ids.sort()
+            out, inc, props = adjacency(db.execute("SELECT source, type, target, props FROM edges ORDER BY rowid"),
+                                        decode=loads)
         return GraphRead(nodes, out, inc, props)
 
     def count_nodes_by(self, prop: str) -> dict[tuple[str, Any], int]:
