@@ -28,7 +28,6 @@ import json
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import httpx  # noqa: E402
 
-from bench_scale_ui import HOST, build, env_for, free_port, load_average  # noqa: E402
+from bench_scale_ui import build, load_average, served  # noqa: E402
 
 EDITS = ("status", "owner-", "owner+", "chain-", "chain+", "unit", "load")
 
@@ -90,26 +89,10 @@ def run(store: Path, workdir: Path, edits: list[str], verify: bool) -> list[dict
     print(f"edits: task {chosen['task']}, owner edge {chosen['led'].key}, chain edge {chosen['impl'].key}, "
           f"unit {chosen['unit']} ({chosen['unit_edges']} edges)", flush=True)
     token = "iqa_" + secrets.token_hex(16)
-    port = free_port()
-    log = open(workdir / "serve.log", "w", encoding="utf-8")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen([sys.executable, "-c", "from cli.main import app; app()", "serve", "--host", HOST,
-                             "--port", str(port)], cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
-                            env=env_for(store, hashlib.sha256(token.encode()).hexdigest()))
-    base = f"http://{HOST}:{port}"
     auth = {"Authorization": f"Bearer {token}"}
     rows: list[dict[str, object]] = []
     today = dt.date.today()
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise SystemExit((workdir / "serve.log").read_text(encoding="utf-8"))
-            time.sleep(0.3)
+    with served(store, workdir, token) as (proc, base):
         with httpx.Client(base_url=base, timeout=1800) as client:
             def checks(name: str) -> None:
                 c, t = cpu_of(proc.pid), time.perf_counter()
@@ -152,10 +135,6 @@ def run(store: Path, workdir: Path, edits: list[str], verify: bool) -> list[dict
                 else:
                     raise SystemExit(f"unknown edit {edit!r}; known: {', '.join(EDITS)}")
                 checks(edit)
-    finally:
-        proc.terminate()
-        proc.wait(30)
-        log.close()
     return rows
 
 

@@ -36,6 +36,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,20 +120,17 @@ def ms(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
 
 
-def bench_api(store: Path, workdir: Path) -> dict[str, object]:
-    from graph.stores.embedded import EmbeddedStore
-
-    with EmbeddedStore(store) as s:
-        indicators = [n.id for n in s.iter_nodes("Indicator")]
-        task = next(n for n in s.iter_nodes("Task") if n.props.get("status") == "normal")
-    token = "iqa_" + secrets.token_hex(16)
+@contextmanager
+def served(store: Path, workdir: Path, token: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """``iqa serve`` on ``store`` (a fresh process, its log in ``workdir/serve.log``) with one
+    writer token, as ``(process, base URL)`` once ``/health`` answers; stopped on leaving. Exits
+    with the server's log when it does not come up within 300 s."""
     port = free_port()
     log = open(workdir / "serve.log", "w", encoding="utf-8")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen([sys.executable, "-c", "from cli.main import app; app()", "serve", "--host", HOST,
                              "--port", str(port)], cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
                             env=env_for(store, hashlib.sha256(token.encode()).hexdigest()))
     base = f"http://{HOST}:{port}"
-    out: dict[str, object] = {}
     try:
         deadline = time.monotonic() + 300
         while True:
@@ -143,6 +142,22 @@ def bench_api(store: Path, workdir: Path) -> dict[str, object]:
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise SystemExit((workdir / "serve.log").read_text(encoding="utf-8"))
             time.sleep(0.3)
+        yield proc, base
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        log.close()
+
+
+def bench_api(store: Path, workdir: Path) -> dict[str, object]:
+    from graph.stores.embedded import EmbeddedStore
+
+    with EmbeddedStore(store) as s:
+        indicators = [n.id for n in s.iter_nodes("Indicator")]
+        task = next(n for n in s.iter_nodes("Task") if n.props.get("status") == "normal")
+    token = "iqa_" + secrets.token_hex(16)
+    out: dict[str, object] = {}
+    with served(store, workdir, token) as (proc, base):
         probe = OwnerProbe(base, [f"/api/v1/indicators/{i}/owner" for i in indicators])
         with httpx.Client(base_url=base, timeout=900) as client:
             for _ in range(20):  # warm the probe's path alone first
@@ -173,10 +188,6 @@ def bench_api(store: Path, workdir: Path) -> dict[str, object]:
         probe.join(150)
         out["owner beside"] = (ms(probe.samples, 0.5), ms(probe.samples, 0.99), max(probe.samples) * 1000,
                                len(probe.samples))
-    finally:
-        proc.terminate()
-        proc.wait(30)
-        log.close()
     return out
 
 
