@@ -167,8 +167,11 @@ def flatten_tree(tree: dict[str, Any], key: str = "children") -> list[dict[str, 
     ``unit`` / ``post`` / ``person`` are names (or None); ``ref`` is True for a node shown in full
     elsewhere in the tree; ``truncated`` counts children cut by a depth limit (0 if none)."""
     rows: list[dict[str, Any]] = []
-
-    def visit(entry: dict[str, Any], depth: int) -> None:
+    # An explicit stack, not a recursive closure: a closure that calls itself is a reference cycle,
+    # which kept every row alive until the next garbage collection.
+    stack: list[tuple[dict[str, Any], int]] = [(tree, 0)]
+    while stack:
+        entry, depth = stack.pop()
         owner = entry.get("owner") or {}
         rows.append({
             "depth": depth, "id": entry["id"], "kind": entry.get("kind"), "name": entry.get("name"),
@@ -178,10 +181,7 @@ def flatten_tree(tree: dict[str, Any], key: str = "children") -> list[dict[str, 
             "person": (owner.get("person") or {}).get("name"),
             "inherited_from": entry.get("owner_inherited_from"), "truncated": entry.get("truncated", 0),
         })
-        for child in entry.get(key, []):
-            visit(child, depth + 1)
-
-    visit(tree, 0)
+        stack.extend((child, depth + 1) for child in reversed(entry.get(key, [])))
     return rows
 
 
