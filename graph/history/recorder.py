@@ -103,9 +103,15 @@ class Recorder:
     def edges_written(self, edges: Sequence[Edge]) -> None:
         """``edges`` are about to be upserted; call :meth:`edges_done` after the write succeeded."""
         unseen = [e for e in edges if e.key not in self._edges]
-        # an edge from a node this transaction created cannot have existed before it
-        lookup = [e for e in unseen
-                  if not (e.source in self._nodes and self._nodes[e.source][0] is None)]
+        nodes = self._nodes
+
+        def created(node_id: str) -> bool:
+            entry = nodes.get(node_id)
+            return entry is not None and entry[0] is None
+
+        # an edge from or to a node this transaction created cannot have existed before it (a
+        # grown college's every new target hangs under an existing parent: no lookup for those)
+        lookup = [e for e in unseen if not (created(e.source) or created(e.target))]
         found: dict[tuple[str, str, str], Edge] = {}
         if len(lookup) > _ONE_BY_ONE:
             steps = {(e.type, "out") for e in lookup}
