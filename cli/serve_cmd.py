@@ -38,7 +38,7 @@ def serve(
                                       "when they come in on loopback (unless api.anonymous_read is set)")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="port to listen on")] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="worker processes; more than 1 needs a Neo4j "
-                                         "store (the embedded store lives in one process)")] = 1,
+                                         "store (an embedded store is served by one process)")] = 1,
 ) -> None:
     """Serve the HTTP API (/api/v1, docs at /api/v1/docs) on the store selected by --store."""
     import uvicorn
@@ -52,9 +52,10 @@ def serve(
     chosen = settings(api_host=host, api_port=port)
     if workers > 1 and backend_of(chosen.store) != "neo4j":
         err.print(f"[bold red]error:[/bold red] --workers {workers} needs a Neo4j store: the embedded store "
-                  f"({escape(str(chosen.store))}) is held in one process's memory, and several workers would "
-                  "each keep their own copy and overwrite each other's writes. Serve it with --workers 1, or "
-                  "copy it to Neo4j (iqa push --to bolt://HOST:7687) and serve with --store bolt://HOST:7687.",
+                  f"({escape(str(chosen.store))}) is one SQLite file that one process writes at a time, and each "
+                  "worker would keep its own kept results and its own count of failed logins. One process "
+                  "serves concurrent reads from several threads: serve it with --workers 1, or copy it to Neo4j "
+                  "(iqa push --to bolt://HOST:7687) and serve with --store bolt://HOST:7687.",
                   highlight=False)
         raise typer.Exit(EXIT_USAGE)
     try:
