@@ -127,11 +127,12 @@ class DiagnosisContext(CheckContext):
         node = self.nodes.get(node_id)
         if node is None:
             return []
-        out = [e.source for t in DOWN_EDGES for e, _ in self.neighbors(node_id, (t,), "in")]
+        # id lists of the snapshot's index (what neighbors() returns, without making Edge objects)
+        out = [s for t in DOWN_EDGES for s in self.in_ids(node_id, t)]
         if node.kind == "Indicator":
-            out += [e.target for e, _ in self.neighbors(node_id, ("measures",), "out")]
+            out += self.out_ids(node_id, "measures")
         if node.kind == "Target":
-            out += [e.target for e, n in self.neighbors(node_id, ("based_on",), "out") if n.kind == "Plan"]
+            out += self.out_ids(node_id, "based_on", ("Plan",))
         return list(dict.fromkeys(out))
 
     def risk_parents(self, node_id: str) -> list[str]:
@@ -147,11 +148,11 @@ class DiagnosisContext(CheckContext):
             return []
         out = list(self.rollup_parents(node_id))
         if node.kind == "Standard":
-            out += [e.source for e, n in self.neighbors(node_id, ("governed_by",), "in") if n.kind == "Target"]
+            out += self.in_ids(node_id, "governed_by", ("Target",))
         if node.kind == "RectificationTask":
-            out += [e.target for e, _ in self.neighbors(node_id, ("rectifies",), "out")]
+            out += self.out_ids(node_id, "rectifies")
         if node.kind == "Measurement":
-            out += [e.target for e, _ in self.neighbors(node_id, ("measurement_of",), "out")]
+            out += self.out_ids(node_id, "measurement_of")
         return list(dict.fromkeys(out))
 
     def ancestors(self, node_id: str, step: str = "risk") -> list[tuple[str, int]]:
