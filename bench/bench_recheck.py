@@ -25,7 +25,6 @@ import argparse
 import datetime as dt
 import hashlib
 import json
-import os
 import secrets
 import shutil
 import sys
@@ -39,18 +38,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import httpx  # noqa: E402
 
+from bench_api import cpu_seconds  # noqa: E402
 from bench_scale_ui import build, load_average, served  # noqa: E402
 
 EDITS = ("status", "owner-", "owner+", "chain-", "chain+", "unit", "load")
-
-
-def cpu_of(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` so far (Linux /proc; nan elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return float("nan")
 
 
 def digest(findings: list[dict]) -> str:
@@ -95,12 +86,12 @@ def run(store: Path, workdir: Path, edits: list[str], verify: bool) -> list[dict
     with served(store, workdir, token) as (proc, base):
         with httpx.Client(base_url=base, timeout=1800) as client:
             def checks(name: str) -> None:
-                c, t = cpu_of(proc.pid), time.perf_counter()
+                c, t = cpu_seconds(proc.pid), time.perf_counter()
                 r = client.get("/api/v1/checks", params={"limit": 50})
                 wall = time.perf_counter() - t
                 r.raise_for_status()
                 row: dict[str, object] = {"after": name, "wall_ms": wall * 1000,
-                                          "server_cpu_ms": (cpu_of(proc.pid) - c) * 1000,
+                                          "server_cpu_ms": (cpu_seconds(proc.pid) - c) * 1000,
                                           "total": r.json()["total"], "load": load_average()}
                 if verify:
                     everything: list[dict] = []
