@@ -126,19 +126,52 @@ def _store_error(path: Path | None, exc: sqlite3.Error) -> StoreError:
 
 def _dump(props: dict) -> str:
     """Properties as stored: compact UTF-8 JSON text, keys sorted. orjson (several times the
-    standard library's speed), which refuses integers beyond 64 bits: those the standard library writes."""
+    standard library's speed) refuses integers beyond 64 bits and keys that are not text: such
+    props are written by the standard library behind a leading space (:data:`_STDLIB_MARK`), so
+    that :func:`_load` reads them back with the standard library too."""
     try:
         return orjson.dumps(props, option=orjson.OPT_SORT_KEYS).decode()
     except orjson.JSONEncodeError:
-        return json.dumps(props, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return _STDLIB_MARK + json.dumps(props, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+#: First character of property JSON written by the standard library. JSON allows leading
+#: whitespace, so SQLite's json functions read it as they read the rest; orjson would read it too,
+#: but turns an integer beyond 64 bits into a float, silently.
+_STDLIB_MARK = " "
+#: ``meta`` key set once every stored props text that may hold an integer beyond 64 bits carries
+#: the mark (stores written before the mark existed are marked on their first writable open).
+_PROPS_MARKED = "props_marked"
+#: A props text with a run of 20 digits may hold an integer orjson cannot read exactly
+#: (2**64 has 20 digits; orjson's floats have at most 17 significant digits).
+_BIG_INT_GLOB = "*" + "[0-9]" * 20 + "*"
 
 
 def _load(text: str) -> dict:
-    """Stored property JSON as a dict (orjson; the standard library for integers beyond 64 bits)."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
+    """Stored property JSON as a dict: orjson, or the standard library for text carrying
+    :data:`_STDLIB_MARK` (integers beyond 64 bits stay exact integers)."""
+    if text[:1] == _STDLIB_MARK:
         return json.loads(text)
+    return orjson.loads(text)
+
+
+def _mark_props(db: sqlite3.Connection) -> None:
+    """Mark (:data:`_STDLIB_MARK`) the props texts of a store written before the mark that may hold
+    an integer beyond 64 bits, once (``meta`` key :data:`_PROPS_MARKED`). Marking a text that holds
+    none only sends it to the slower parser; the values read are the same."""
+    if db.execute("SELECT 1 FROM meta WHERE key=?", (_PROPS_MARKED,)).fetchone():
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for table in ("nodes", "edges"):  # one of two literals: no user text in the SQL
+            db.execute(f"UPDATE {table} SET props = ? || props WHERE props GLOB ? AND substr(props, 1, 1) <> ?",
+                       (_STDLIB_MARK, _BIG_INT_GLOB, _STDLIB_MARK))
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')", (_PROPS_MARKED,))
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 def _props(text: str) -> dict:
@@ -207,6 +240,7 @@ class EmbeddedStore(GraphStore):
             db.executescript(_SEARCH_SCHEMA)
             create_schema(db)
             db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            db.execute("INSERT INTO meta VALUES (?, '1')", (_PROPS_MARKED,))
             if search_index:
                 db.execute("INSERT INTO meta VALUES (?, ?)", (_SEARCH_READY, _SEARCH_VERSION))
             self._db = db
@@ -255,7 +289,9 @@ class EmbeddedStore(GraphStore):
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
                 db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                db.execute("INSERT OR IGNORE INTO meta VALUES (?, '1')", (_PROPS_MARKED,))
             db = self._checked(db)
+            _mark_props(db)
             self._ensure_search_index(db)
             return db
         except sqlite3.OperationalError as exc:
