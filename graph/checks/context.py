@@ -119,6 +119,21 @@ class CheckContext:
             self._read()
         return self._ids(self._in, node_id, edge_type, kinds)
 
+    def out_map(self, edge_type: str) -> Mapping[str, list[str]]:
+        """``{source id: [target ids, in id order]}`` of every ``edge_type`` edge (sources with
+        none are absent): what ``out_ids`` reads, for a rule that scans every node of a kind or a
+        whole chain. Read-only: the lists are the context's own."""
+        if self._nodes is None:
+            self._read()
+        return self._out.get(edge_type) or {}
+
+    def in_map(self, edge_type: str) -> Mapping[str, list[str]]:
+        """``{target id: [source ids, in id order]}`` of every ``edge_type`` edge (what ``in_ids``
+        reads); read-only, as ``out_map``."""
+        if self._nodes is None:
+            self._read()
+        return self._in.get(edge_type) or {}
+
     def lacking(self, kind: str, edge_type: str, direction: str = "out",
                 kinds: Collection[str] | None = None) -> Iterator[str]:
         """Ids (in order) of the nodes of ``kind`` with no ``edge_type`` edge in ``direction``

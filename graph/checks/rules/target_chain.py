@@ -86,10 +86,36 @@ def _tc004(ctx: CheckContext):
 def _tc005(ctx: CheckContext):
     """TC005: one finding per cycle along the chain edges (``decomposes_to``, ``implemented_by``,
     ``includes``; see ``chains.find_cycles``), on the smallest id of its strongly connected
-    component, listing one cycle through that node and the component's size."""
+    component, listing one cycle through that node and the component's size. The usual acyclic
+    graph is recognised on the context's lists (``acyclic``) without making the pairs."""
+    if acyclic(ctx):
+        return
     pairs = ((s, t) for edge_type in DOWN_EDGES for s, t in ctx.edges(edge_type))
     for cycle, size in find_cycles(pairs):
         yield cycle[0], {"cycle": " → ".join(cycle), "size": size}
+
+
+def acyclic(ctx: CheckContext) -> bool:
+    """True when the ``DOWN_EDGES`` edges (any kinds at their ends) form no cycle, self-loops
+    included: Kahn's elimination over the context's own lists, each edge looked at once. False
+    means ``find_cycles`` over the same edges finds at least one cycle."""
+    outs = [m for m in (ctx.out_map(t) for t in DOWN_EDGES) if m]
+    indegree: dict[str, int] = {}
+    for t in DOWN_EDGES:
+        for n, ids in ctx.in_map(t).items():
+            indegree[n] = indegree.get(n, 0) + len(ids)
+    queue = list({n for m in outs for n in m if n not in indegree})
+    while queue:
+        n = queue.pop()
+        for m in outs:
+            ids = m.get(n)
+            if ids is not None:
+                for d in ids:
+                    left = indegree[d] - 1
+                    indegree[d] = left
+                    if not left:
+                        queue.append(d)
+    return not any(indegree.values())
 
 
 @rule("TC006", "warning", "时限晚于上级", "due later than parent",
@@ -101,17 +127,21 @@ def _tc006(ctx: CheckContext):
     """TC006: a target or task whose ``deadline`` is later than the deadline of one of
     its parents (a plan, target or task with ``-decomposes_to->`` or ``-implemented_by->`` to it).
     Unreadable or missing deadlines are not judged. One finding per node, naming every such parent."""
+    nodes, date = ctx.nodes, ctx.date
+    maps = [ctx.in_map(t) for t in CHAIN_EDGES]  # the lists in_ids reads, without a call per node
     for kind in ("Target", "Task"):
         for n in ctx.of_kind(kind):
-            due = ctx.date(n.props.get("deadline"))
+            due = date(n.props.get("deadline"))
             if due is None:
                 continue
             late: list[tuple[str, _dt.date]] = []
-            for edge_type in CHAIN_EDGES:
-                for pid in ctx.in_ids(n.id, edge_type, CHAIN_KINDS):
-                    pdue = ctx.date(ctx.node(pid).props.get("deadline"))
-                    if pdue is not None and due > pdue:
-                        late.append((pid, pdue))
+            for m in maps:
+                for pid in m.get(n.id, ()):
+                    p = nodes[pid]
+                    if p.kind in CHAIN_KINDS:
+                        pdue = date(p.props.get("deadline"))
+                        if pdue is not None and due > pdue:
+                            late.append((pid, pdue))
             if late:
                 late.sort()
                 yield n.id, {
@@ -144,11 +174,37 @@ def _tc007(ctx: CheckContext):
 def _tc008(ctx: CheckContext):
     """TC008: a school-layer target from which no Task is reachable downward over
     ``decomposes_to`` / ``implemented_by`` among plans, targets and tasks. Computed once for the
-    whole graph by walking up from every task (each node visited once, so cycles are harmless)."""
-    reach = task_reach(ctx)
+    whole graph from the few school targets: a search down from each stops at the first task
+    (``reaches_task``)."""
+    top = ctx.top_layer
+    dead: set[str] = set()
     for t in ctx.of_kind("Target"):
-        if tc008_broken(ctx, t, reach):
+        if ctx.layer(t) == top and not reaches_task(ctx, t.id, dead):
             yield t.id, {}
+
+
+def reaches_task(ctx: CheckContext, start: str, dead: set[str]) -> bool:
+    """Whether a Task is reachable from ``start`` downward over ``decomposes_to`` /
+    ``implemented_by`` among plans, targets and tasks (``start`` itself not counted) — the same
+    answer as ``start in task_reach(ctx)`` for a plan or a target. ``dead``: ids known to reach
+    no task (skipped); when none is reached, every node seen is added to it, so that searches
+    sharing a dead subtree walk it once. KeyError when an edge ends at no node, as ``in_ids``."""
+    nodes = ctx.nodes
+    maps = [ctx.out_map(t) for t in CHAIN_EDGES]
+    seen = {start}
+    stack = [start]
+    while stack:
+        nid = stack.pop()
+        for m in maps:
+            for cid in m.get(nid, ()):
+                kind = nodes[cid].kind
+                if kind == "Task":
+                    return True
+                if kind in CHAIN_KINDS and cid not in seen and cid not in dead:
+                    seen.add(cid)
+                    stack.append(cid)
+    dead |= seen
+    return False
 
 
 def task_reach(ctx: CheckContext) -> set[str]:

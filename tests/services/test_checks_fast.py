@@ -1,0 +1,138 @@
+"""The whole-graph rules that read the context's lists directly (TC005's acyclic test, TC006,
+TC008's search down from the school targets, the per-kind scans) give what the plain per-node
+readings (``in_ids`` / ``out_ids``, ``task_reach``, ``find_cycles`` over every pair) give, on random
+chains with cycles, self-loops, other kinds and edges ending at kinds the rules ignore."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import random
+
+import pytest
+
+from graph.checks.context import CheckContext
+from graph.checks.rules import target_chain as tc
+from graph.checks.rules import tasks as tk
+from graph.model import Node
+from graph.services.chains import CHAIN_EDGES, CHAIN_KINDS, DOWN_EDGES, find_cycles
+from graph.store import GraphRead, adjacency
+
+KINDS = ("Plan", "Target", "Task", "Standard", "InstitutionItem", "OrgUnit", "Person")
+LAYERS = ("school", "department", "major", "course", None, "nonsense")
+TYPES = DOWN_EDGES + ("led_by", "assigned_to", "based_on", "governed_by")
+
+
+class _Snapshot:
+    """A store that only answers ``read_graph`` (all CheckContext reads)."""
+
+    def __init__(self, g: GraphRead):
+        self.g = g
+
+    def read_graph(self) -> GraphRead:
+        return self.g
+
+
+def _random_context(seed: int) -> CheckContext:
+    rng = random.Random(seed)
+    n = rng.randrange(5, 80)
+    nodes = {}
+    for i in range(n):
+        kind = rng.choice(KINDS)
+        props = {"name": f"n{i}"}
+        if rng.random() < 0.8:
+            layer = rng.choice(LAYERS)
+            if layer is not None:
+                props["layer"] = layer
+        if rng.random() < 0.7:
+            props["deadline"] = rng.choice(["2026-01-01", "2026-06-30", "2027-03-01", "soon", 20260101])
+        node = Node(kind, f"C{i:03d}", props)
+        nodes[node.id] = node
+    ids = sorted(nodes)
+    acyclic = rng.random() < 0.5
+    edges = set()
+    for _ in range(rng.randrange(0, 3 * n)):
+        a, b = rng.randrange(n), rng.randrange(n)
+        if acyclic and a >= b:
+            continue
+        edges.add((ids[a], rng.choice(TYPES), ids[b]))
+    if not acyclic and rng.random() < 0.3:
+        a = rng.choice(ids)
+        edges.add((a, "decomposes_to", a))
+    out, inc, props = adjacency((s, t, d, {}) for s, t, d in sorted(edges))
+    return CheckContext(_Snapshot(GraphRead(nodes, out, inc, props)), _dt.date(2026, 12, 3))
+
+
+def _plain_tc005(ctx):
+    pairs = [(s, t) for edge_type in DOWN_EDGES for s, t in ctx.edges(edge_type)]
+    return [(cycle[0], {"cycle": " → ".join(cycle), "size": size}) for cycle, size in find_cycles(pairs)]
+
+
+def _plain_tc006(ctx):
+    out = []
+    for kind in ("Target", "Task"):
+        for n in ctx.of_kind(kind):
+            due = ctx.date(n.props.get("deadline"))
+            if due is None:
+                continue
+            late = []
+            for edge_type in CHAIN_EDGES:
+                for pid in ctx.in_ids(n.id, edge_type, CHAIN_KINDS):
+                    pdue = ctx.date(ctx.node(pid).props.get("deadline"))
+                    if pdue is not None and due > pdue:
+                        late.append((pid, pdue))
+            if late:
+                out.append((n.id, sorted(late)))
+    return out
+
+
+def _plain_tc008(ctx):
+    reach = tc.task_reach(ctx)
+    return [(t.id, {}) for t in ctx.of_kind("Target") if tc.tc008_broken(ctx, t, reach)]
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_fast_chain_rules_match_the_plain_readings(seed):
+    ctx = _random_context(seed)
+    pairs = [(s, t) for edge_type in DOWN_EDGES for s, t in ctx.edges(edge_type)]
+    assert tc.acyclic(ctx) == (find_cycles(pairs) == [])
+    assert list(tc._tc005(ctx)) == _plain_tc005(ctx)
+    got6 = [(nid, args["deadline"]) for nid, args in tc._tc006(ctx)]
+    plain6 = _plain_tc006(ctx)
+    assert [nid for nid, _ in got6] == [nid for nid, _ in plain6]
+    assert list(tc._tc008(ctx)) == _plain_tc008(ctx)
+    for t in ctx.nodes.values():
+        if t.kind in ("Plan", "Target"):
+            assert tc.reaches_task(ctx, t.id, set()) == (t.id in tc.task_reach(ctx))
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_fast_tc006_names_the_same_parents(seed):
+    ctx = _random_context(seed)
+    plain = dict(_plain_tc006(ctx))
+    for nid, args in tc._tc006(ctx):
+        late = plain.pop(nid)
+        assert args["parents_en"] == ", ".join(
+            f"{ctx.kind_labels(ctx.node(p).kind)[1].lower()} {ctx.code(p)} ({d.isoformat()})" for p, d in late)
+    assert plain == {}
+
+
+def test_acyclic_sees_a_cycle_across_edge_types_and_a_self_loop():
+    nodes = {n.id: n for n in (Node("Target", "A", {}), Node("Task", "B", {}), Node("Plan", "P", {}))}
+    for edges, want in (
+        ([("Target:A", "implemented_by", "Task:B"), ("Task:B", "includes", "Target:A")], False),
+        ([("Plan:P", "decomposes_to", "Plan:P")], False),
+        ([("Plan:P", "decomposes_to", "Target:A"), ("Target:A", "implemented_by", "Task:B")], True),
+        ([("Target:A", "implemented_by", "Task:B"), ("Task:B", "led_by", "Target:A")], True),
+    ):
+        out, inc, props = adjacency((s, t, d, {}) for s, t, d in edges)
+        ctx = CheckContext(_Snapshot(GraphRead(nodes, out, inc, props)), _dt.date(2026, 12, 3))
+        assert tc.acyclic(ctx) is want
+
+
+def test_tasks_rules_unchanged_on_random_graphs():
+    for seed in range(50):
+        ctx = _random_context(seed)
+        got = [nid for nid, _ in tk._tk001(ctx)]
+        plain = [t.id for t in ctx.of_kind("Task")
+                 if not ctx.in_ids(t.id, "implemented_by") and not ctx.in_ids(t.id, "decomposes_to", ("Target", "Task"))]
+        assert got == plain
