@@ -138,15 +138,22 @@ class CheckContext:
                 kinds: Collection[str] | None = None) -> Iterator[str]:
         """Ids (in order) of the nodes of ``kind`` with no ``edge_type`` edge in ``direction``
         (``"out"`` or ``"in"``) to or from a node of ``kinds`` (None: any kind)."""
-        ids = self.out_ids if direction == "out" else self.in_ids
+        m = self.out_map(edge_type) if direction == "out" else self.in_map(edge_type)
+        nodes = self._nodes
         for n in self.of_kind(kind):
-            if not ids(n.id, edge_type, kinds):
+            ids = m.get(n.id)
+            if not ids or kinds is not None and not any_of_kinds(nodes, ids, kinds):  # type: ignore[arg-type]
                 yield n.id
 
     def lacks_owner(self, node_id: str) -> bool:
         """True when the node names no lead unit (``-led_by->``) and no responsible person
         (``-assigned_to->`` a Person, or a Post standing for its holder)."""
-        return not self.out_ids(node_id, "led_by") and not self.out_ids(node_id, "assigned_to", RESPONSIBLE_KINDS)
+        if self._nodes is None:
+            self._read()
+        if self._out.get("led_by", {}).get(node_id):
+            return False
+        ids = self._out.get("assigned_to", {}).get(node_id)
+        return not ids or not any_of_kinds(self._nodes, ids, RESPONSIBLE_KINDS)  # type: ignore[arg-type]
 
     def edges(self, edge_type: str) -> Iterator[tuple[str, str]]:
         """Every ``(source, target)`` of one edge type."""
@@ -348,6 +355,15 @@ class CheckContext:
         ``ids`` that exist, in id order — what a rule that judges each node on its own iterates when
         only those nodes are to be judged again."""
         return _Focus(self, ids)
+
+
+def any_of_kinds(nodes: Mapping[str, Node], ids: Collection[str], kinds: Collection[str]) -> bool:
+    """Whether one of ``ids`` is a node of ``kinds`` (KeyError for an id that is no node, as
+    ``CheckContext.out_ids`` with kinds): ``bool(ctx.out_ids(id, type, kinds))`` without the list."""
+    for i in ids:
+        if nodes[i].kind in kinds:
+            return True
+    return False
 
 
 class _Focus:

@@ -17,9 +17,9 @@ from graph.model import Node
 from graph.services.chains import CHAIN_EDGES, CHAIN_KINDS, DOWN_EDGES, find_cycles
 from graph.store import GraphRead, adjacency
 
-KINDS = ("Plan", "Target", "Task", "Standard", "InstitutionItem", "OrgUnit", "Person")
+KINDS = ("Plan", "Target", "Task", "Standard", "InstitutionItem", "OrgUnit", "Person", "Post", "Indicator")
 LAYERS = ("school", "department", "major", "course", None, "nonsense")
-TYPES = DOWN_EDGES + ("led_by", "assigned_to", "based_on", "governed_by")
+TYPES = DOWN_EDGES + ("led_by", "assigned_to", "based_on", "governed_by", "led_by", "assigned_to")
 
 
 class _Snapshot:
@@ -129,10 +129,55 @@ def test_acyclic_sees_a_cycle_across_edge_types_and_a_self_loop():
         assert tc.acyclic(ctx) is want
 
 
-def test_tasks_rules_unchanged_on_random_graphs():
-    for seed in range(50):
-        ctx = _random_context(seed)
-        got = [nid for nid, _ in tk._tk001(ctx)]
-        plain = [t.id for t in ctx.of_kind("Task")
-                 if not ctx.in_ids(t.id, "implemented_by") and not ctx.in_ids(t.id, "decomposes_to", ("Target", "Task"))]
-        assert got == plain
+def _plain_scans(ctx):
+    """The per-node readings the scanning rules made before they read the lists directly."""
+    top = ctx.top_layer
+    tc001 = [t.id for t in ctx.of_kind("Target") if ctx.layer(t) != top
+             and not ctx.in_ids(t.id, "decomposes_to", ("Target", "Plan"))
+             and not ctx.out_ids(t.id, "based_on", ("Plan",))]
+    tc002 = [t.id for t in ctx.of_kind("Target")
+             if not ctx.out_ids(t.id, "decomposes_to", ("Target", "Task")) and not ctx.out_ids(t.id, "implemented_by")]
+    tc003 = [t.id for t in ctx.of_kind("Target") if not ctx.out_ids(t.id, "governed_by", ("Standard",))]
+    tc004 = []
+    for t in ctx.of_kind("Target"):
+        own = ctx.layer(t)
+        if own is not None:
+            bad = [ctx.code(p) for p in ctx.in_ids(t.id, "decomposes_to", ("Target",))
+                   if ctx.layer(ctx.node(p)) is not None and ctx.layer(ctx.node(p)).rank > own.rank]
+            if bad:
+                tc004.append((t.id, bad))
+    tc007 = [t.id for t in ctx.of_kind("Target") if not ctx.out_ids(t.id, "led_by")
+             and not ctx.out_ids(t.id, "assigned_to", ("Person", "Post"))]
+    tk001 = [t.id for t in ctx.of_kind("Task")
+             if not ctx.in_ids(t.id, "implemented_by") and not ctx.in_ids(t.id, "decomposes_to", ("Target", "Task"))]
+    tk002 = [t.id for t in ctx.of_kind("Task") if not ctx.out_ids(t.id, "led_by") and not ctx.out_ids(t.id, "assigned_to")]
+    rs002 = [(n.id, len(ctx.out_ids(n.id, "led_by"))) for kind in ("Indicator", "Target") for n in ctx.of_kind(kind)
+             if len(ctx.out_ids(n.id, "led_by")) > 1]
+    return tc001, tc002, tc003, tc004, tc007, tk001, tk002, rs002
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_scanning_rules_match_the_per_node_readings(seed):
+    from graph.checks.rules import responsibilities as rs
+
+    ctx = _random_context(seed)
+    tc001, tc002, tc003, tc004, tc007, tk001, tk002, rs002 = _plain_scans(ctx)
+    assert [nid for nid, _ in tc._tc001(ctx)] == tc001
+    assert [nid for nid, _ in tc._tc002(ctx)] == tc002
+    assert [nid for nid, _ in tc._tc003(ctx)] == tc003
+    assert [(nid, args["parents_en"]) for nid, args in tc._tc004(ctx)] == [
+        (nid, ", ".join(f"{c} ({ctx.layer(ctx.node(f'Target:{c}')).labels.en})" for c in bad)) for nid, bad in tc004]
+    assert [nid for nid, _ in tc._tc007(ctx)] == tc007
+    assert [nid for nid, _ in tk._tk001(ctx)] == tk001
+    assert [nid for nid, _ in tk._tk002(ctx)] == tk002
+    assert [(nid, args["n"]) for nid, args in rs._rs002(ctx)] == rs002
+    for kind in KINDS:
+        for edge_type in TYPES:
+            for direction in ("out", "in"):
+                ids = ctx.out_ids if direction == "out" else ctx.in_ids
+                for kinds in (None, ("Target",), ("Task", "Plan")):
+                    assert list(ctx.lacking(kind, edge_type, direction, kinds)) == [
+                        n.id for n in ctx.of_kind(kind) if not ids(n.id, edge_type, kinds)]
+        for n in ctx.of_kind(kind):
+            assert ctx.lacks_owner(n.id) == (not ctx.out_ids(n.id, "led_by")
+                                             and not ctx.out_ids(n.id, "assigned_to", ("Person", "Post")))

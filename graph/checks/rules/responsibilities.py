@@ -27,9 +27,10 @@ def _rs001(ctx: CheckContext):
       BAOTOU + "表3、表4（牵头部门）")
 def _rs002(ctx: CheckContext):
     """RS002: a target or indicator with more than one ``-led_by->`` unit."""
+    lead_map = ctx.out_map("led_by")
     for kind in ("Indicator", "Target"):
         for n in ctx.of_kind(kind):
-            leads = ctx.out_ids(n.id, "led_by")
+            leads = lead_map.get(n.id, ())
             if len(leads) > 1:
                 names = [ctx.node(u).name for u in leads]
                 yield n.id, {"n": len(leads), "units_zh": "、".join(names), "units_en": ", ".join(names)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections import deque
 
-from graph.checks.context import CheckContext
+from graph.checks.context import CheckContext, any_of_kinds
 from graph.checks.registry import rule
 from graph.services.chains import CHAIN_EDGES, CHAIN_KINDS, DOWN_EDGES, find_cycles
 from graph.sources import BAOTOU
@@ -18,11 +18,16 @@ from graph.sources import BAOTOU
 def _tc001(ctx: CheckContext):
     """TC001: a target not on the school layer with no parent target and no plan
     (``Plan/Target -decomposes_to->`` it, or it ``-based_on-> Plan``)."""
-    top = ctx.top_layer
+    top, nodes = ctx.top_layer, ctx.nodes
+    parents, plans = ctx.in_map("decomposes_to"), ctx.out_map("based_on")
     for t in ctx.of_kind("Target"):
         if ctx.layer(t) == top:
             continue
-        if ctx.in_ids(t.id, "decomposes_to", ("Target", "Plan")) or ctx.out_ids(t.id, "based_on", ("Plan",)):
+        ids = parents.get(t.id)
+        if ids and any_of_kinds(nodes, ids, ("Target", "Plan")):
+            continue
+        ids = plans.get(t.id)
+        if ids and any_of_kinds(nodes, ids, ("Plan",)):
             continue
         zh, en = ctx.layer_labels(t)
         yield t.id, {"layer_zh": zh, "layer_en": en}
@@ -36,8 +41,12 @@ def _tc001(ctx: CheckContext):
 def _tc002(ctx: CheckContext):
     """TC002: a target with no child (``-decomposes_to->`` a Target or Task) and no
     ``-implemented_by->`` task."""
+    nodes, children, tasks = ctx.nodes, ctx.out_map("decomposes_to"), ctx.out_map("implemented_by")
     for t in ctx.of_kind("Target"):
-        if not ctx.out_ids(t.id, "decomposes_to", ("Target", "Task")) and not ctx.out_ids(t.id, "implemented_by"):
+        if tasks.get(t.id):
+            continue
+        ids = children.get(t.id)
+        if not ids or not any_of_kinds(nodes, ids, ("Target", "Task")):
             yield t.id, {}
 
 
@@ -61,13 +70,20 @@ def _tc004(ctx: CheckContext):
     """TC004: a target whose parent target lies on a lower layer (a larger ontology rank
     of the Layers scheme: 学校 1 > 部门 > 专业 > 课程 > 教师 > 学生 6). Targets or parents without a
     known layer are not judged. One finding per target, naming every inverted parent."""
+    nodes, parents = ctx.nodes, ctx.in_map("decomposes_to")
     for t in ctx.of_kind("Target"):
+        ids = parents.get(t.id)
+        if not ids:
+            continue
         own = ctx.layer(t)
         if own is None:
             continue
         bad = []
-        for pid in ctx.in_ids(t.id, "decomposes_to", ("Target",)):
-            pl = ctx.layer(ctx.node(pid))
+        for pid in ids:
+            p = nodes[pid]
+            if p.kind != "Target":
+                continue
+            pl = ctx.layer(p)
             if pl is not None and pl.rank > own.rank:
                 bad.append((ctx.code(pid), pl))
         if bad:

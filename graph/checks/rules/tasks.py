@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.checks.context import CheckContext
+from graph.checks.context import CheckContext, any_of_kinds
 from graph.checks.registry import rule
 from graph.sources import TAISHAN
 from graph.values import blank
@@ -15,10 +15,13 @@ from graph.values import blank
 def _tk001(ctx: CheckContext):
     """TK001: a task with no ``Target -implemented_by->`` / ``Target -decomposes_to->``
     and no parent ``Task -decomposes_to->``."""
+    nodes, targets, parents = ctx.nodes, ctx.in_map("implemented_by"), ctx.in_map("decomposes_to")
     for t in ctx.of_kind("Task"):
-        if ctx.in_ids(t.id, "implemented_by") or ctx.in_ids(t.id, "decomposes_to", ("Target", "Task")):
+        if targets.get(t.id):
             continue
-        yield t.id, {}
+        ids = parents.get(t.id)
+        if not ids or not any_of_kinds(nodes, ids, ("Target", "Task")):
+            yield t.id, {}
 
 
 @rule("TK002", "error", "任务无责任主体", "task without owner",
@@ -28,8 +31,9 @@ def _tk001(ctx: CheckContext):
       TAISHAN + "表6、表7（任务分解：牵头部门、责任人）")
 def _tk002(ctx: CheckContext):
     """TK002: a task with no ``-led_by->`` and no ``-assigned_to->`` (unit, post or person)."""
+    leads, assigned = ctx.out_map("led_by"), ctx.out_map("assigned_to")
     for t in ctx.of_kind("Task"):
-        if not ctx.out_ids(t.id, "led_by") and not ctx.out_ids(t.id, "assigned_to"):
+        if not leads.get(t.id) and not assigned.get(t.id):
             yield t.id, {}
 
 
