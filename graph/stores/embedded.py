@@ -22,7 +22,7 @@ import re
 import sqlite3
 import threading
 import urllib.parse
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from graph.errors import (NotFoundError, StoreBusyError, StoreError, StoreFullEr
                           ValidationError)
 from graph.files import private_file
 from graph.model import Edge, Node, validate_edge, validate_node
-from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphRead, GraphStore, adjacency
+from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphRead, GraphStore, Index
 from graph.stores.embedded_journal import EmbeddedJournal, create_schema
 from graph.subgraph import Step, Subgraph
 from graph.textsearch import kind_token, norm, short_doc, short_query
@@ -153,6 +153,48 @@ def _load(text: str) -> dict:
     if text[:1] == _STDLIB_MARK:
         return json.loads(text)
     return orjson.loads(text)
+
+
+def _edge_index(rows: Iterable[tuple[str, str, str, str | None]],
+                decode: Callable[[str], dict]) -> tuple[Index, Index, dict]:
+    """``graph.store.adjacency`` (the same three results) of edge rows ``(source, type, target,
+    props text or None)`` (None: no props), each edge once. Rows of one type usually follow one
+    another (a load writes a sheet's edges together): the per-type dicts are looked up again only
+    when the type changes."""
+    out: Index = {}
+    inc: Index = {}
+    props: dict[tuple[str, str, str], dict] = {}
+    last = None
+    per_out: dict[str, list[str]] = {}
+    per_in: dict[str, list[str]] = {}
+    for s, t, d, p in rows:
+        if t != last:
+            last = t
+            per_out = out.get(t)  # type: ignore[assignment]
+            if per_out is None:
+                per_out = out[t] = {}
+                inc[t] = {}
+            per_in = inc[t]
+        ids = per_out.get(s)
+        if ids is None:
+            per_out[s] = [d]
+        else:
+            ids.append(d)
+        ids = per_in.get(d)
+        if ids is None:
+            per_in[d] = [s]
+        else:
+            ids.append(s)
+        if p is not None:
+            value = decode(p)
+            if value:
+                props[(s, t, d)] = value
+    for index in (out, inc):
+        for per_type in index.values():
+            for ids in per_type.values():
+                if len(ids) > 1:
+                    ids.sort()
+    return out, inc, props
 
 
 def _mark_props(db: sqlite3.Connection) -> None:
@@ -969,8 +1011,10 @@ class EmbeddedStore(GraphStore):
             for k, c, p in db.execute(f"SELECT {_NODE_COLS} FROM nodes ORDER BY id"):
                 n = Node(k, c, loads(p))
                 nodes[n.id] = n
-            out, inc, props = adjacency(db.execute("SELECT source, type, target, props FROM edges ORDER BY rowid"),
-                                        decode=loads)
+            # props "{}" (nearly every edge) comes as None: no string made for it
+            out, inc, props = _edge_index(db.execute(
+                "SELECT source, type, target, CASE WHEN props = '{}' THEN NULL ELSE props END "
+                "FROM edges ORDER BY rowid"), loads)
         return GraphRead(nodes, out, inc, props)
 
     def count_nodes_by(self, prop: str) -> dict[tuple[str, Any], int]:

@@ -181,3 +181,23 @@ def test_scanning_rules_match_the_per_node_readings(seed):
         for n in ctx.of_kind(kind):
             assert ctx.lacks_owner(n.id) == (not ctx.out_ids(n.id, "led_by")
                                              and not ctx.out_ids(n.id, "assigned_to", ("Person", "Post")))
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_embedded_edge_index_is_adjacency(seed):
+    """The embedded store's reading of its edge rows (props "{}" as None) builds what
+    ``graph.store.adjacency`` builds, key order included (TC005 lists the pairs in that order)."""
+    import json
+
+    from graph.stores.embedded import _edge_index
+
+    rng = random.Random(seed)
+    ids = [f"Target:C{i:02d}" for i in range(rng.randrange(1, 30))]
+    keys = {(rng.choice(ids), rng.choice(TYPES), rng.choice(ids)) for _ in range(rng.randrange(0, 120))}
+    rows = [(s, t, d, rng.choice(["{}", "{}", '{"weight": 2}', "{}"])) for s, t, d in keys]
+    rng.shuffle(rows)
+    plain = adjacency(rows, decode=json.loads)
+    fast = _edge_index([(s, t, d, None if p == "{}" else p) for s, t, d, p in rows], json.loads)
+    assert fast == plain
+    for a, b in zip(fast[:2], plain[:2]):
+        assert list(a) == list(b) and all(list(a[t]) == list(b[t]) for t in a)

@@ -116,21 +116,32 @@ def acyclic(ctx: CheckContext) -> bool:
     included: Kahn's elimination over the context's own lists, each edge looked at once. False
     means ``find_cycles`` over the same edges finds at least one cycle."""
     outs = [m for m in (ctx.out_map(t) for t in DOWN_EDGES) if m]
+    # A node with no outgoing edge (a task, usually) is on no cycle: only the others are counted
+    # and eliminated; every source of an edge is one of them.
+    inner: set[str] = set().union(*outs)
     indegree: dict[str, int] = {}
     for t in DOWN_EDGES:
-        for n, ids in ctx.in_map(t).items():
-            indegree[n] = indegree.get(n, 0) + len(ids)
-    queue = list({n for m in outs for n in m if n not in indegree})
+        m = ctx.in_map(t)
+        if not indegree:
+            indegree = {n: len(ids) for n, ids in m.items() if n in inner}
+        else:
+            for n, ids in m.items():
+                if n in inner:
+                    indegree[n] = indegree.get(n, 0) + len(ids)
+    queue = [n for n in inner if n not in indegree]
+    get = indegree.get
     while queue:
         n = queue.pop()
         for m in outs:
             ids = m.get(n)
             if ids is not None:
                 for d in ids:
-                    left = indegree[d] - 1
-                    indegree[d] = left
-                    if not left:
-                        queue.append(d)
+                    left = get(d)
+                    if left is not None:
+                        left -= 1
+                        indegree[d] = left
+                        if not left:
+                            queue.append(d)
     return not any(indegree.values())
 
 
@@ -145,6 +156,7 @@ def _tc006(ctx: CheckContext):
     Unreadable or missing deadlines are not judged. One finding per node, naming every such parent."""
     nodes, date = ctx.nodes, ctx.date
     maps = [ctx.in_map(t) for t in CHAIN_EDGES]  # the lists in_ids reads, without a call per node
+    parent_due: dict[str, _dt.date | None] = {}  # a parent has many children: judged once
     for kind in ("Target", "Task"):
         for n in ctx.of_kind(kind):
             due = date(n.props.get("deadline"))
@@ -153,11 +165,13 @@ def _tc006(ctx: CheckContext):
             late: list[tuple[str, _dt.date]] = []
             for m in maps:
                 for pid in m.get(n.id, ()):
-                    p = nodes[pid]
-                    if p.kind in CHAIN_KINDS:
-                        pdue = date(p.props.get("deadline"))
-                        if pdue is not None and due > pdue:
-                            late.append((pid, pdue))
+                    try:
+                        pdue = parent_due[pid]
+                    except KeyError:
+                        p = nodes[pid]
+                        pdue = parent_due[pid] = date(p.props.get("deadline")) if p.kind in CHAIN_KINDS else None
+                    if pdue is not None and due > pdue:
+                        late.append((pid, pdue))
             if late:
                 late.sort()
                 yield n.id, {
