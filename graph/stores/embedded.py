@@ -22,6 +22,7 @@ import re
 import sqlite3
 import threading
 import urllib.parse
+from sys import intern
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -158,7 +159,8 @@ def _load(text: str) -> dict:
 def _edge_index(rows: Iterable[tuple[str, str, str, str | None]],
                 decode: Callable[[str], dict]) -> tuple[Index, Index, dict]:
     """``graph.store.adjacency`` (the same three results) of edge rows ``(source, type, target,
-    props text or None)`` (None: no props), each edge once. Rows of one type usually follow one
+    props text or None)`` (None: no props), each edge once; the ids are interned (``sys.intern``:
+    one string object per id, shared with the nodes read the same way). Rows of one type usually follow one
     another (a load writes a sheet's edges together): the per-type dicts are looked up again only
     when the type changes."""
     out: Index = {}
@@ -168,6 +170,7 @@ def _edge_index(rows: Iterable[tuple[str, str, str, str | None]],
     per_out: dict[str, list[str]] = {}
     per_in: dict[str, list[str]] = {}
     for s, t, d, p in rows:
+        s, d = intern(s), intern(d)
         if t != last:
             last = t
             per_out = out.get(t)  # type: ignore[assignment]
@@ -1010,7 +1013,9 @@ class EmbeddedStore(GraphStore):
         with self._snapshot() as db:
             for k, c, p in db.execute(f"SELECT {_NODE_COLS} FROM nodes ORDER BY id"):
                 n = Node(k, c, loads(p))
-                nodes[n.id] = n
+                # interned, as the edge ends below: one string per id, compared by identity
+                i = n.id = intern(n.id)
+                nodes[i] = n
             # props "{}" (nearly every edge) comes as None: no string made for it
             out, inc, props = _edge_index(db.execute(
                 "SELECT source, type, target, CASE WHEN props = '{}' THEN NULL ELSE props END "
