@@ -205,7 +205,8 @@ def _tc008(ctx: CheckContext):
     """TC008: a school-layer target from which no Task is reachable downward over
     ``decomposes_to`` / ``implemented_by`` among plans, targets and tasks. Computed once for the
     whole graph from the few school targets: a search down from each stops at the first task
-    (``reaches_task``)."""
+    reached (a subtree found to reach no task is not searched again; each node is visited once
+    per search, so cycles are harmless; ``reaches_task``)."""
     top = ctx.top_layer
     dead: set[str] = set()
     for t in ctx.of_kind("Target"):
