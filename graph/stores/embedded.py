@@ -867,6 +867,52 @@ class EmbeddedStore(GraphStore):
                     out[nid] = out.get(nid, 0) + n
         return out
 
+    def neighbor_pages(self, ids: Iterable[str], types: Collection[str], direction: Direction = "out",
+                       limit: int | None = None) -> dict[str, tuple[int, list[tuple[str, str]]]]:
+        """See :meth:`GraphStore.neighbor_pages`: one query per side over the edge indexes (the
+        count and the rank of each edge by window functions); no node and no property is read."""
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be >= 0, not {limit!r}")
+        ids = list(dict.fromkeys(ids))
+        wanted = sorted(set(types))
+        self._check_steps([(t, direction) for t in wanted])
+        out: dict[str, tuple[int, list[tuple[str, str]]]] = {}
+        if not ids or not wanted:
+            return out
+        params: tuple = (_ids(ids), _ids(wanted))
+        # rn <= 1 at least: a node whose page is empty (limit 0) still needs its count.
+        cap = "" if limit is None else " WHERE rn <= ?"
+        if limit is not None:
+            params += (max(limit, 1),)
+        sides = [cols for cols, on in ((("source", "target"), direction in ("out", "both")),
+                                       (("target", "source"), direction in ("in", "both"))) if on]
+        per_side: list[dict[str, tuple[int, list[tuple[str, str]]]]] = []
+        with self._lock:  # both sides see the same data within this process
+            for col, other in sides:  # column names of this list, never user text
+                got: dict[str, tuple[int, list[tuple[str, str]]]] = {}
+                for nid, t, o, n in self._rows(
+                        f"SELECT {col}, type, {other}, n FROM (SELECT {col}, type, {other}, "
+                        f"row_number() OVER (PARTITION BY {col} ORDER BY type, {other}) AS rn, "
+                        f"count(*) OVER (PARTITION BY {col}) AS n FROM edges "
+                        f"WHERE {col} {_IN_IDS} AND type {_IN_IDS}){cap} ORDER BY {col}, rn", params):
+                    page = got.get(nid)
+                    if page is None:
+                        got[nid] = page = (n, [])
+                    page[1].append((t, o))
+                per_side.append(got)
+        if len(per_side) == 1:
+            out = per_side[0]
+        else:  # both sides: counts added, pages merged in (type, other id) order, then cut
+            for got in per_side:
+                for nid, (n, pairs) in got.items():
+                    had = out.get(nid)
+                    out[nid] = (n, pairs) if had is None else (had[0] + n, sorted(had[1] + pairs))
+        if limit is not None:
+            for nid, (n, pairs) in out.items():
+                if len(pairs) > limit:
+                    out[nid] = (n, pairs[:limit])
+        return {i: out[i] for i in ids if i in out}
+
     def traverse(self, seeds: Iterable[str], steps: Collection[Step],
                  max_depth: int | None = None) -> Subgraph:
         """Breadth first, one level at a time: per level one query for the outgoing and one for the
