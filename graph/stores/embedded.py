@@ -869,8 +869,10 @@ class EmbeddedStore(GraphStore):
 
     def neighbor_pages(self, ids: Iterable[str], types: Collection[str], direction: Direction = "out",
                        limit: int | None = None) -> dict[str, tuple[int, list[tuple[str, str]]]]:
-        """See :meth:`GraphStore.neighbor_pages`: one query per side over the edge indexes (the
-        count and the rank of each edge by window functions); no node and no property is read."""
+        """See :meth:`GraphStore.neighbor_pages`: one query per side, a range read of the edge
+        index per node and type, in the index's order (no sort); no node and no property is read.
+        Each node's edges are counted and cut here (a window function ranking them in SQL sorted
+        them again: twice the time)."""
         if limit is not None and limit < 0:
             raise ValueError(f"limit must be >= 0, not {limit!r}")
         ids = list(dict.fromkeys(ids))
@@ -879,26 +881,29 @@ class EmbeddedStore(GraphStore):
         out: dict[str, tuple[int, list[tuple[str, str]]]] = {}
         if not ids or not wanted:
             return out
-        params: tuple = (_ids(ids), _ids(wanted))
-        # rn <= 1 at least: a node whose page is empty (limit 0) still needs its count.
-        cap = "" if limit is None else " WHERE rn <= ?"
-        if limit is not None:
-            params += (max(limit, 1),)
+        params = (_ids(ids), _ids(wanted))
+        cap = -1 if limit is None else limit
         sides = [cols for cols, on in ((("source", "target"), direction in ("out", "both")),
                                        (("target", "source"), direction in ("in", "both"))) if on]
         per_side: list[dict[str, tuple[int, list[tuple[str, str]]]]] = []
         with self._lock:  # both sides see the same data within this process
             for col, other in sides:  # column names of this list, never user text
                 got: dict[str, tuple[int, list[tuple[str, str]]]] = {}
-                for nid, t, o, n in self._rows(
-                        f"SELECT {col}, type, {other}, n FROM (SELECT {col}, type, {other}, "
-                        f"row_number() OVER (PARTITION BY {col} ORDER BY type, {other}) AS rn, "
-                        f"count(*) OVER (PARTITION BY {col}) AS n FROM edges "
-                        f"WHERE {col} {_IN_IDS} AND type {_IN_IDS}){cap} ORDER BY {col}, rn", params):
-                    page = got.get(nid)
-                    if page is None:
-                        got[nid] = page = (n, [])
-                    page[1].append((t, o))
+                nid = None
+                n = 0
+                pairs: list[tuple[str, str]] = []
+                for node_id, t, o in self._rows(
+                        f"SELECT {col}, type, {other} FROM edges WHERE {col} {_IN_IDS} AND type {_IN_IDS} "
+                        f"ORDER BY {col}, type, {other}", params):
+                    if node_id != nid:
+                        if nid is not None:
+                            got[nid] = (n, pairs)
+                        nid, n, pairs = node_id, 0, []
+                    n += 1
+                    if n <= cap or cap < 0:
+                        pairs.append((t, o))
+                if nid is not None:
+                    got[nid] = (n, pairs)
                 per_side.append(got)
         if len(per_side) == 1:
             out = per_side[0]
