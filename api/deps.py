@@ -29,6 +29,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.problems import ApiProblem
+from api.responses import KeptBodies
 from graph.app import Iqa
 from graph.auth import ANONYMOUS_READER, PROXY_HEADERS, Principal, Role
 from graph.checks import RuleConfig
@@ -100,6 +101,12 @@ class Reads:
         KeptOwners``, a :meth:`memo`: dropped at the next write, or when another process has
         committed); the owner and trace routes share them. Call inside a read."""
         return self.memo("owner-answers", KeptOwners)
+
+    def kept_bodies(self) -> KeptBodies:
+        """Encoded answers kept for the current state of the store (``api.responses.KeptBodies``, a
+        :meth:`memo`, dropped as :meth:`kept_owners` is); the trace route keeps its answers there,
+        keyed by what it was asked. Call inside a read."""
+        return self.memo("answer-bodies", KeptBodies)
 
 
 async def _reads(state: IqaDep) -> Reads:

@@ -8,6 +8,9 @@ is written as ISO text. What a route sends is kept true to its OpenAPI schema by
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import orjson
@@ -26,4 +29,39 @@ class OrjsonResponse(JSONResponse):
             return super().render(content)
 
 
-__all__ = ["OrjsonResponse"]
+class KeptBodies:
+    """Encoded answers (JSON bytes) kept by key, the most recently used first, at most
+    ``max_bytes`` in all (the least recently used are dropped; an answer larger than a quarter of
+    it is not kept). Thread-safe. Meant to live in a memo of the store (``Reads.memo``): it is then
+    dropped at the next write, or when another process has committed, like the owner answers."""
+
+    def __init__(self, max_bytes: int = 64 * 2**20):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._bodies: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._bodies)
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> bytes:
+        """The body kept for ``key``, or ``make()`` encoded as :class:`OrjsonResponse` encodes
+        it (then kept). Errors of ``make`` are raised and nothing is kept."""
+        with self._lock:
+            body = self._bodies.get(key)
+            if body is not None:
+                self._bodies.move_to_end(key)
+                return body
+        body = bytes(OrjsonResponse(make()).body)
+        if len(body) <= self.max_bytes // 4:
+            with self._lock:
+                if key not in self._bodies:
+                    self._bodies[key] = body
+                    self.size += len(body)
+                    while self.size > self.max_bytes:
+                        _, dropped = self._bodies.popitem(last=False)
+                        self.size -= len(dropped)
+        return body
+
+
+__all__ = ["KeptBodies", "OrjsonResponse"]

@@ -162,6 +162,28 @@ class GraphStore(ABC):
         counts = {i: len(sub.neighbors(i, wanted, direction)) for i in ids}
         return {i: n for i, n in counts.items() if n}
 
+    def neighbor_pages(self, ids: Iterable[str], types: Collection[str], direction: Direction = "out",
+                       limit: int | None = None) -> dict[str, tuple[int, list[tuple[str, str]]]]:
+        """Per node of ``ids``: how many edges of ``types`` it has (outgoing, incoming or both; as
+        many as :meth:`neighbors` would list) and the first ``limit`` of them (None: all) in the
+        order of :meth:`neighbors` — (edge type, other node id) —, as ``(edge type, other node id)``
+        pairs: ``{id: (count, [(type, other id), …])}``, nodes with no such edge and unknown ids left
+        out. One call, and where the store can, no node row is read (the caller reads the rows of
+        the few nodes it shows). Raises ValueError for a negative ``limit`` and ValidationError as
+        :meth:`traverse` does for an unknown edge type or direction.
+        Default: a traversal of one hop (:meth:`traverse`), cut."""
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be >= 0, not {limit!r}")
+        ids = list(dict.fromkeys(ids))
+        wanted = sorted(set(types))
+        sub = self.traverse(ids, [(t, direction) for t in wanted], 1)
+        out: dict[str, tuple[int, list[tuple[str, str]]]] = {}
+        for i in ids:
+            pairs = sub.neighbors(i, wanted, direction)
+            if pairs:
+                out[i] = (len(pairs), [(e.type, n.id) for e, n in (pairs if limit is None else pairs[:limit])])
+        return out
+
     def get_node_for_update(self, node_id: str) -> Node | None:
         """The node with this id, or None, read for a read–modify–write: inside ``transaction()``
         a store shared between processes (:data:`CAP_SHARED`) locks the node until the transaction

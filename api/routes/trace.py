@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from api.deps import ReaderAuth, ReadsDep
 from api.problems import problem_responses
@@ -42,9 +42,16 @@ async def trace(
     has `"truncated": n` (children not shown). The root also has `"total"` (its children in all),
     `"limit"` and `"offset"`."""
     unbounded = direction == "down" and (depth is None or depth > 3)  # may walk much of the graph
-    return json(await reads(lambda store: run_trace(store, resolve_node(store, node_id), direction, depth, limit, offset,
-                                                    kept=reads.kept_owners()),
-                            heavy=unbounded))
+
+    def answer(store) -> bytes:
+        # The same trace is asked again and again (a school's targets, by everyone): its bytes are
+        # kept until the next write, keyed by the node resolved (ids written two ways meet).
+        node = resolve_node(store, node_id)
+        return reads.kept_bodies().get(("trace", node.id, direction, depth, limit, offset),
+                                       lambda: run_trace(store, node, direction, depth, limit, offset,
+                                                         kept=reads.kept_owners()))
+
+    return Response(await reads(answer, heavy=unbounded), media_type="application/json")
 
 
 @router.get("/impact/{node_id:path}", summary="Who is affected by a change", response_model=ImpactOut,

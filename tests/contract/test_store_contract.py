@@ -269,3 +269,58 @@ def test_traverse_without_steps_or_depth_gives_the_seeds(any_store):
     assert any_store.traverse([], DOWN).nodes == {}
     assert any_store.get_nodes(["Task:K", "Task:ghost", "Plan:P"]) == {
         "Task:K": any_store.get_node("Task:K"), "Plan:P": any_store.get_node("Plan:P")}
+
+
+def random_chains(store, seed_: int, n_targets: int = 30, n_tasks: int = 20) -> list[str]:
+    """A random chain graph: targets decomposed into targets (shared children, cycles, self-loops),
+    targets implemented by tasks; codes mixing cases, digits and Chinese so the order of ids is
+    tested beyond ASCII. Returns the node ids."""
+    import random
+
+    rng = random.Random(seed_)
+    alphabet = ["a", "B", "z", "Z", "0", "9", "-", "目", "标", "é"]
+    codes: set[str] = set()
+    while len(codes) < n_targets + n_tasks:
+        codes.add("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))))
+    ordered = sorted(codes)
+    rng.shuffle(ordered)
+    targets = [Node("Target", c, {"name": f"目标{c}"}) for c in ordered[:n_targets]]
+    tasks = [Node("Task", c, {"name": f"任务{c}"}) for c in ordered[n_targets:]]
+    store.upsert_nodes(targets + tasks)
+    edges = {}
+    for t in targets:
+        for _ in range(rng.choice([0, 1, 2, 3, 6])):
+            o = rng.choice(targets)
+            edges[(t.id, "decomposes_to", o.id)] = Edge(t.id, "decomposes_to", o.id)
+        for _ in range(rng.choice([0, 1, 4])):
+            o = rng.choice(tasks)
+            edges[(t.id, "implemented_by", o.id)] = Edge(t.id, "implemented_by", o.id)
+    store.upsert_edges(edges.values())
+    return [n.id for n in targets + tasks]
+
+
+@pytest.mark.parametrize("seed_,count_first", [(1, 0), (2, 10_000), (3, 10_000), (4, 0)])
+def test_neighbor_pages_are_counts_and_first_neighbors(any_store, seed_, count_first):
+    """``neighbor_pages``: per node the count of ``neighbors`` and its first ``limit`` as (type, id)
+    pairs, on random graphs; the default (a one-hop traversal) agrees with the backend's. (The
+    embedded store reads a short list of ids another way than a long one: both are run.)"""
+    from graph.store import GraphStore
+
+    if hasattr(any_store, "count_first_below"):
+        any_store.count_first_below = count_first
+    ids = random_chains(any_store, seed_) + ["Target:ghost"]
+    types = ("decomposes_to", "implemented_by", "includes")
+    for direction in ("out", "in", "both"):
+        whole = {i: [(e.type, n.id) for e, n in any_store.neighbors(i, types, direction)] for i in ids}
+        for limit in (None, 0, 1, 2, 5):
+            want = {i: (len(p), p if limit is None else p[:limit]) for i, p in whole.items() if p}
+            got = any_store.neighbor_pages(ids, types, direction, limit)
+            assert got == want and list(got) == [i for i in ids if i in want], (direction, limit)
+            assert GraphStore.neighbor_pages(any_store, ids, types, direction, limit) == want
+        assert any_store.neighbor_pages(ids[:3], ("implemented_by",), direction) == {
+            i: (len(p), p) for i in ids[:3] if (p := [x for x in whole[i] if x[0] == "implemented_by"])}
+    assert any_store.neighbor_pages([], types) == {} and any_store.neighbor_pages(ids, ()) == {}
+    with pytest.raises(ValidationError):
+        any_store.neighbor_pages(ids, ("no_such_edge",))
+    with pytest.raises(ValueError):
+        any_store.neighbor_pages(ids, types, "out", -1)

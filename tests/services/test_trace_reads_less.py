@@ -151,3 +151,28 @@ def test_trace_and_count_neighbors_on_every_backend(any_store):
     for direction in ("out", "in", "both"):
         assert any_store.count_neighbors(ids, DOWN_EDGES, direction) == {
             i: n for i in ids if (n := len(whole.neighbors(i, DOWN_EDGES, direction)))}
+
+
+@pytest.mark.parametrize("seed_", range(6))
+def test_trace_on_random_chains_equals_the_whole_graph_reference(tmp_path, seed_):
+    """Trace reads its chain page by page (``neighbor_pages``, the first ``limit`` edges of each
+    node shown): on random graphs with shared children, cycles and self-loops, every trace — down
+    and up, any depth, limit and offset — is the reference walked on the whole graph."""
+    import random
+
+    from tests.contract.test_store_contract import random_chains
+
+    store = EmbeddedStore(tmp_path / "r.sqlite")
+    ids = random_chains(store, 100 + seed_)
+    whole = Subgraph.read(store)
+    rng = random.Random(seed_)
+    for root_id in rng.sample(ids, 12):
+        root = whole.get_node(root_id)
+        for direction in ("down", "up"):
+            for depth, limit, offset in [(None, None, 0), (0, 2, 0), (1, None, 0), (2, 1, 1), (3, 2, 0),
+                                         (3, 3, 4), (None, 2, 1), (rng.randint(1, 5), rng.randint(1, 4),
+                                                                  rng.randint(0, 5))]:
+                got = trace(store, root, direction, depth, limit, offset)
+                assert got == reference(whole, root, direction, depth, limit, offset), (root_id, direction, depth,
+                                                                                         limit, offset)
+    store.close()

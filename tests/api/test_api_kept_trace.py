@@ -1,0 +1,88 @@
+"""The trace route keeps the bytes of its answers for the current state of the store
+(``api.responses.KeptBodies`` as a memo of the app's store): a repeated question is answered with
+the very bytes a fresh trace encodes, without tracing again, and every write drops them."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+import api.routes.trace as trace_route
+from api.responses import KeptBodies
+from api_helpers import API, auth
+from graph.services.trace import trace
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    real = trace_route.run_trace
+
+    def run_trace(store, node, *args, **kwargs):
+        calls.append(node.id)
+        return real(store, node, *args, **kwargs)
+
+    monkeypatch.setattr(trace_route, "run_trace", run_trace)
+    return calls
+
+
+CASES = [("Target:MB-S01", {"depth": 3}), ("Target:MB-S01", {"depth": 3, "offset": 1, "limit": 2}),
+         ("Target:MB-S01", {"depth": 1, "limit": 5}), ("Task:RW-0002", {"direction": "up"}),
+         ("Task:RW-0002", {"direction": "up", "depth": 1, "limit": 1})]
+
+
+def test_a_kept_trace_is_the_bytes_of_a_fresh_one(client, counted):
+    iqa = client.app.state.iqa
+    for node_id, params in CASES:
+        first = client.get(f"{API}/trace/{node_id}", params=params)
+        again = client.get(f"{API}/trace/{node_id}", params=params)
+        assert first.status_code == again.status_code == 200
+        assert first.headers["content-type"] == "application/json"
+        with iqa.store.reading() as store:
+            fresh = trace(store, store.get_node(node_id), params.get("direction", "down"), params.get("depth"),
+                          params.get("limit", 50), params.get("offset", 0))
+        assert first.content == again.content == orjson.dumps(fresh, option=orjson.OPT_NON_STR_KEYS)
+    assert len(counted) == len(CASES)  # each traced once; the repeats were kept
+
+
+def test_a_write_drops_the_kept_traces(client, counted):
+    url = f"{API}/trace/Task:RW-0001"
+    params = {"direction": "up", "depth": 0}
+    assert client.get(url, params=params).json()["owner"]["person"]["id"] == "Person:T0020"
+    client.get(url, params=params)
+    assert len(counted) == 1
+    gone = client.delete(f"{API}/edges", params={"source": "Task:RW-0001", "type": "assigned_to",
+                                                 "target": "Person:T0020"}, headers=auth("editor"))
+    assert gone.status_code == 204, gone.text
+    assert client.get(url, params=params).json()["owner"]["person"] is None  # not the kept answer
+    assert len(counted) == 2  # traced again after the write
+
+
+def test_kept_bodies_are_bounded_and_used_most_recent_first():
+    kept = KeptBodies(max_bytes=400)
+    made: list[str] = []
+
+    def make(key: str, size: int):
+        def build():
+            made.append(key)
+            return {"k": key, "pad": "x" * size}
+        return build
+
+    assert kept.get("a", make("a", 70)) == orjson.dumps({"k": "a", "pad": "x" * 70})  # 88 bytes
+    for key in "bcad":  # "a" kept: not made again, now the most recent
+        kept.get(key, make(key, 70))
+    assert made == ["a", "b", "c", "d"] and kept.size == 4 * 88
+    kept.get("e", make("e", 70))  # over 400 bytes: "b", the least recently used, goes
+    kept.get("a", make("a", 70))
+    kept.get("b", make("b", 70))
+    assert made == ["a", "b", "c", "d", "e", "b"] and kept.size <= 400
+    kept.get("big", make("big", 200))  # over a quarter of the bound: answered, not kept
+    kept.get("big", make("big", 200))
+    assert made[-2:] == ["big", "big"]
+
+    def fails():
+        raise LookupError("no such node")
+
+    with pytest.raises(LookupError):
+        kept.get("f", fails)
+    assert "f" not in kept._bodies
