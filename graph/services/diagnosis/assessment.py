@@ -47,8 +47,8 @@ def before(ctx: DiagnosisContext) -> dict[str, Any]:
         u = _unit(ctx, t)
         row = rows.setdefault(u["id"], {"unit": u, "received": 0, "decomposed": 0, "missing": []})
         row["received"] += 1
-        kids = [cid for e, cid in ctx.rollup_children(t.id)
-                if e.type in ("decomposes_to", "implemented_by") and ctx.node(cid).kind in ("Target", "Task")]
+        kids = [cid for via, cid, _w in ctx.rollup_links(t.id)
+                if via in ("decomposes_to", "implemented_by") and ctx.node(cid).kind in ("Target", "Task")]
         if kids:
             row["decomposed"] += 1
         else:

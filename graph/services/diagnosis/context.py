@@ -29,7 +29,7 @@ from graph.services.chains import DOWN_EDGES
 from graph.checks import CheckContext
 from graph.values import number_or_none
 from graph.services.diagnosis.tasks import date_or_none
-from graph.services.ownership import ref
+from graph.services.ownership import IndexOwnerMemo, OwnerAnswer, ref
 from graph.store import GraphStore
 
 #: Kinds whose achievement rate is judged and whose risk is reported (the goals of a chain).
@@ -77,7 +77,14 @@ def edge_weight(edge: Edge | None) -> float:
     """The ``weight`` of a roll-up edge: a number ≥ 0 (``"50%"`` → 0.5); 1 when missing or unusable."""
     if edge is None:
         return 1.0
-    w = number_or_none(edge.props.get("weight"))
+    return props_weight(edge.props)
+
+
+def props_weight(props: dict[str, Any] | None) -> float:
+    """:func:`edge_weight` of an edge with these properties (None: no properties)."""
+    if not props:
+        return 1.0
+    w = number_or_none(props.get("weight"))
     return 1.0 if w is None or w < 0 else w
 
 
@@ -92,6 +99,7 @@ class DiagnosisContext(CheckContext):
         self.config = config or DiagnosisConfig()
         self._measurements: dict[str, list[tuple[dt.date, float, str]]] = {}
         self._rollup_children: dict[str, list[tuple[Edge, str]]] = {}
+        self._rollup_links: dict[str, list[tuple[str, str, float]]] = {}
         self._parents: dict[tuple[str, str], list[str]] = {}
 
     # -- walks -------------------------------------------------------------------------------
@@ -114,6 +122,35 @@ class DiagnosisContext(CheckContext):
                     seen.add(cid)
                     out.append((e, cid))
         self._rollup_children[node_id] = out
+        return out
+
+    def rollup_links(self, node_id: str) -> list[tuple[str, str, float]]:
+        """``(edge type, child id, edge weight)`` of each roll-up child: what :meth:`rollup_children`
+        lists (same children, same order, ``edge_weight`` of the same edge), read from the
+        snapshot's id lists without making Edge objects (memoised; the list is shared, not to be
+        changed)."""
+        cached = self._rollup_links.get(node_id)
+        if cached is not None:
+            return cached
+        nodes = self.nodes
+        node = nodes.get(node_id)
+        out: list[tuple[str, str, float]] = []
+        if node is not None:
+            props = self._edge_props
+            pairs: list[tuple[str, str, tuple[str, str, str]]] = []  # (type, child, edge key)
+            for t in DOWN_EDGES:
+                pairs += [(t, c, (node_id, t, c)) for c in self._out.get(t, {}).get(node_id, ()) if c in nodes]
+            pairs += [("measures", s, (s, "measures", node_id)) for s in self._in.get("measures", {}).get(node_id, ())
+                      if (n := nodes.get(s)) is not None and n.kind == "Indicator"]
+            if node.kind == "Plan":
+                pairs += [("based_on", s, (s, "based_on", node_id)) for s in self._in.get("based_on", {}).get(node_id, ())
+                          if (n := nodes.get(s)) is not None and n.kind == "Target"]
+            seen: set[str] = set()
+            for t, cid, key in pairs:
+                if cid not in seen:
+                    seen.add(cid)
+                    out.append((t, cid, props_weight(props.get(key)) if props else 1.0))
+        self._rollup_links[node_id] = out
         return out
 
     def rollup_parents(self, node_id: str) -> list[str]:
@@ -174,6 +211,18 @@ class DiagnosisContext(CheckContext):
                         out.append((pid, depth))
             frontier = nxt
         return out
+
+    def owner(self, node: Node) -> OwnerAnswer:
+        """``CheckContext.owner`` (the same answers, cached per node), resolved by an
+        ``ownership.IndexOwnerMemo`` on the snapshot's id lists instead of ``neighbors``' Edge
+        objects."""
+        own = self._owners.get(node.id)
+        if own is None:
+            if self._owner_memo is None:
+                nodes = self.nodes  # the snapshot is read first: its id lists are the memo's
+                self._owner_memo = IndexOwnerMemo(nodes, self._out, self._in)
+            own = self._owners[node.id] = self._owner_memo.owner(node)
+        return own
 
     # -- data ---------------------------------------------------------------------------------
     def measurements(self, indicator_id: str) -> list[tuple[dt.date, float, str]]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.services.diagnosis.context import DiagnosisContext, edge_weight, rounded
+from graph.services.diagnosis.context import DiagnosisContext, rounded
 from graph.services.diagnosis.indicators import IndicatorStatus, status_in
 from graph.services.diagnosis.tasks import normalise_status, task_progress
 from graph.services.diagnosis.tasks import date_or_none
@@ -119,11 +119,11 @@ class Rollup:
 
     def _mean(self, node_id: str) -> Score:
         parts: list[Contribution] = []
-        for edge, cid in self.ctx.rollup_children(node_id):
+        for via, cid, weight in self.ctx.rollup_links(node_id):
             if cid in self._active:
-                parts.append(Contribution(cid, edge.type, edge_weight(edge), None))
+                parts.append(Contribution(cid, via, weight, None))
                 continue
-            parts.append(Contribution(cid, edge.type, edge_weight(edge), self.score(cid).value))
+            parts.append(Contribution(cid, via, weight, self.score(cid).value))
         valued = [c for c in parts if c.value is not None]
         total = sum(c.weight for c in valued)
         if not valued:

@@ -305,7 +305,7 @@ def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorSta
             return memo[node_id]
         memo[node_id] = False  # cycle guard
         result = False
-        for _, cid in ctx.rollup_children(node_id):
+        for _, cid, _w in ctx.rollup_links(node_id):
             if any(w.cause_key in causes for w in at.get(cid, ())) or cause_below(cid, causes):
                 result = True
                 break
