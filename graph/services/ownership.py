@@ -395,6 +395,11 @@ class _Link:
         self.source, self.type = source, type
 
 
+#: The answer's slot for each kind an ``assigned_to`` edge may reach (another kind: KeyError, as
+#: :func:`explicit_owner` raises).
+_SLOTS = {"Person": "person", "Post": "post", "OrgUnit": "unit"}
+
+
 class IndexOwnerMemo(OwnerMemo):
     """An :class:`OwnerMemo` on a snapshot given as id lists — ``nodes`` (id → Node) and
     ``out`` / ``inc`` (edge type → node id → sorted ids at the other end of its outgoing /
@@ -408,6 +413,11 @@ class IndexOwnerMemo(OwnerMemo):
                  inc: dict[str, dict[str, list[str]]], max_hops: int = 50):
         super().__init__(None, max_hops)
         self._nodes, self._out_ids, self._in_ids = nodes, out, inc
+        # the lists of the types read on every node, looked up once
+        self._led_by, self._assigned_to = out.get("led_by") or {}, out.get("assigned_to") or {}
+        if any(d not in ("out", "in") for _, d in PARENT_STEPS):
+            raise ValueError("IndexOwnerMemo reads one direction per parent step")
+        self._steps = [(t, d, (out if d == "out" else inc).get(t) or {}) for t, d in PARENT_STEPS]
 
     def _first(self, index: dict[str, dict[str, list[str]]], edge_type: str, node_id: str) -> Node | None:
         nodes = self._nodes
@@ -435,15 +445,17 @@ class IndexOwnerMemo(OwnerMemo):
         elif node.kind == "Post":
             ans.post = node
         if ans.unit is None:
-            lead = self._first(out, "led_by", nid)
-            if lead is not None:
-                ans.unit = lead
-                ans.chain.append(_step(nid, "led_by", lead.id))
-        for i in out.get("assigned_to", {}).get(nid, ()):
+            for i in self._led_by.get(nid, ()):
+                lead = nodes.get(i)
+                if lead is not None:
+                    ans.unit = lead
+                    ans.chain.append(_step(nid, "led_by", lead.id))
+                    break
+        for i in self._assigned_to.get(nid, ()):
             other = nodes.get(i)
             if other is None:
                 continue
-            slot = {"Person": "person", "Post": "post", "OrgUnit": "unit"}[other.kind]
+            slot = _SLOTS[other.kind]
             if getattr(ans, slot) is None:
                 setattr(ans, slot, other)
                 ans.chain.append(_step(nid, "assigned_to", other.id))
@@ -476,12 +488,13 @@ class IndexOwnerMemo(OwnerMemo):
             nodes = self._nodes
             ps = []
             # chains.inheritance_parents: PARENT_STEPS in order, each step's ids in id order
-            for edge_type, direction in PARENT_STEPS:
+            for edge_type, direction, per in self._steps:
+                ids = per.get(node_id)
+                if not ids:
+                    continue
                 if direction == "out":
-                    ps += [(_Link(node_id, edge_type), nodes[i])
-                           for i in self._out_ids.get(edge_type, {}).get(node_id, ()) if i in nodes]
+                    ps += [(_Link(node_id, edge_type), nodes[i]) for i in ids if i in nodes]
                 else:
-                    ps += [(_Link(i, edge_type), nodes[i])
-                           for i in self._in_ids.get(edge_type, {}).get(node_id, ()) if i in nodes]
+                    ps += [(_Link(i, edge_type), nodes[i]) for i in ids if i in nodes]
             self._parents[node_id] = ps
         return ps

@@ -156,3 +156,53 @@ def test_diagnosis_json_is_the_plain_paths(seed, monkeypatch):
             m.setattr(DiagnosisContext, "rollup_links", _plain_links)
             plain = json.dumps(diagnose(store, as_of=AS_OF, unit=unit).to_dict(), ensure_ascii=False, sort_keys=True)
         assert fast == plain, (seed, unit)
+
+
+def _plain_year_counts(rows):
+    """The month counts row by row (what assessment._year_counts gave before counting per list)."""
+    from graph.services.diagnosis.assessment import _month_counts
+
+    return [_month_counts(rows, i) for i in range(12)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_year_and_as_of_counts_are_the_row_by_row_counts(seed):
+    from graph.services.diagnosis import assessment
+    from graph.services.diagnosis.tasks import STATUSES
+
+    rng = random.Random(seed)
+    choices = [None, *STATUSES]
+    shared = [[rng.choice(choices) for _ in range(12)] for _ in range(4)]
+    rows = []
+    for i in range(rng.randint(0, 300)):
+        months = rng.choice(shared) if rng.random() < 0.7 else [rng.choice(choices) for _ in range(12)]
+        rows.append({"id": f"Task:T{i}", "months": months, "status_as_of": rng.choice(choices),
+                     "unit": rng.choice([{"id": "", "name": "none"}, {"id": "OrgUnit:A", "name": "A"}])})
+    assert assessment._year_counts(rows) == _plain_year_counts(rows)
+
+    class Ctx:
+        @staticmethod
+        def unit_key(uid):
+            return uid
+
+    got = assessment.during(Ctx, rows, 2025)
+    assert got["school"] == _plain_year_counts(rows)
+    assert got["as_of"] == assessment._month_counts([{"months": [r["status_as_of"]]} for r in rows], 0)
+    for entry in got["by_unit"]:
+        mine = [r for r in rows if r["unit"]["id"] == entry["unit"]["id"]]
+        assert entry["months"] == _plain_year_counts(mine)
+        assert entry["as_of"] == assessment._month_counts([{"months": [r["status_as_of"]]} for r in mine], 0)
+
+
+def test_normalise_status_memo_answers_as_the_ontology():
+    from graph.services.diagnosis.tasks import normalise_status
+    from ontology import get_ontology
+
+    onto = get_ontology()
+    values = ["completed", " 已完成 ", "已完成", "Completed", "warning", "预警", "x", "", "  ", 1, 1.0, True, None,
+              ["completed"], "not_started", "未开始"]
+    for _ in range(2):  # the second round is answered from the memo
+        for v in values:
+            blank = v is None or (isinstance(v, str) and not v.strip())
+            c = None if blank else onto.concept("TaskStatuses", v)
+            assert normalise_status(v) == (c.notation if c is not None else None), v

@@ -20,7 +20,7 @@ the departments:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from graph.model import Node
@@ -122,7 +122,15 @@ def during(ctx: DiagnosisContext, rows: list[dict[str, Any]], year: int) -> dict
         units[r["unit"]["id"]] = r["unit"]
 
     def as_of_entry(rs: list[dict[str, Any]]) -> dict[str, Any]:
-        return _month_counts([{"months": [r["status_as_of"]]} for r in rs], 0)
+        """``_month_counts`` of the rows' as-of statuses (counted per distinct status)."""
+        counts = {s: 0 for s in STATUSES}
+        for s, n in Counter(r["status_as_of"] for r in rs).items():
+            if s is not None:
+                counts[s] += n
+        on = sum(counts[s] for s in ON_SCHEDULE)
+        behind = sum(counts[s] for s in BEHIND)
+        return {"counts": counts, "on_schedule": on, "behind": behind,
+                "rate": rounded(on / (on + behind)) if on + behind else None}
 
     out = []
     for uid in sorted(by_unit, key=ctx.unit_key):
@@ -136,10 +144,20 @@ def during(ctx: DiagnosisContext, rows: list[dict[str, Any]], year: int) -> dict
 def _year_counts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``[_month_counts(rows, i) for i in range(12)]`` in one pass over the rows."""
     counts = [{s: 0 for s in STATUSES} for _ in range(12)]
+    # rows share their months' lists (task_rows: one per distinct combination of properties):
+    # each distinct list is counted once, times the rows that hold it
+    lists: dict[int, list[str | None]] = {}
+    times: Counter[int] = Counter()
     for r in rows:
-        for month, s in zip(counts, r["months"]):
+        months = r["months"]
+        key = id(months)
+        if key not in lists:
+            lists[key] = months  # held here, so its id is not reused meanwhile
+        times[key] += 1
+    for key, n in times.items():
+        for month, s in zip(counts, lists[key]):
             if s is not None:
-                month[s] += 1
+                month[s] += n
     out = []
     for c in counts:
         on = sum(c[s] for s in ON_SCHEDULE)

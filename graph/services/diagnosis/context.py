@@ -100,6 +100,8 @@ class DiagnosisContext(CheckContext):
         self._measurements: dict[str, list[tuple[dt.date, float, str]]] = {}
         self._rollup_children: dict[str, list[tuple[Edge, str]]] = {}
         self._rollup_links: dict[str, list[tuple[str, str, float]]] = {}
+        self._labels: dict[tuple[str, str], str] = {}
+        self._links_index: tuple | None = None
         self._parents: dict[tuple[str, str], list[str]] = {}
 
     # -- walks -------------------------------------------------------------------------------
@@ -137,21 +139,41 @@ class DiagnosisContext(CheckContext):
         out: list[tuple[str, str, float]] = []
         if node is not None:
             props = self._edge_props
+            down, measured_by, based_on = self._link_index()
             pairs: list[tuple[str, str, tuple[str, str, str]]] = []  # (type, child, edge key)
-            for t in DOWN_EDGES:
-                pairs += [(t, c, (node_id, t, c)) for c in self._out.get(t, {}).get(node_id, ()) if c in nodes]
-            pairs += [("measures", s, (s, "measures", node_id)) for s in self._in.get("measures", {}).get(node_id, ())
-                      if (n := nodes.get(s)) is not None and n.kind == "Indicator"]
+            for t, per in down:
+                kids = per.get(node_id)
+                if kids:
+                    pairs += [(t, c, (node_id, t, c)) for c in kids if c in nodes]
+            kids = measured_by.get(node_id)
+            if kids:
+                pairs += [("measures", c, (c, "measures", node_id)) for c in kids
+                          if (n := nodes.get(c)) is not None and n.kind == "Indicator"]
             if node.kind == "Plan":
-                pairs += [("based_on", s, (s, "based_on", node_id)) for s in self._in.get("based_on", {}).get(node_id, ())
-                          if (n := nodes.get(s)) is not None and n.kind == "Target"]
-            seen: set[str] = set()
-            for t, cid, key in pairs:
-                if cid not in seen:
-                    seen.add(cid)
-                    out.append((t, cid, props_weight(props.get(key)) if props else 1.0))
+                kids = based_on.get(node_id)
+                if kids:
+                    pairs += [("based_on", c, (c, "based_on", node_id)) for c in kids
+                              if (n := nodes.get(c)) is not None and n.kind == "Target"]
+            if len(pairs) == 1:
+                t, cid, key = pairs[0]
+                out.append((t, cid, props_weight(props.get(key)) if props else 1.0))
+            else:
+                seen: set[str] = set()
+                for t, cid, key in pairs:
+                    if cid not in seen:
+                        seen.add(cid)
+                        out.append((t, cid, props_weight(props.get(key)) if props else 1.0))
         self._rollup_links[node_id] = out
         return out
+
+    def _link_index(self) -> tuple[list[tuple[str, dict[str, list[str]]]], dict[str, list[str]], dict[str, list[str]]]:
+        """The snapshot's id lists :meth:`rollup_links` reads: ``[(type, out lists)]`` of DOWN_EDGES,
+        the in lists of ``measures`` and of ``based_on`` (looked up once per run)."""
+        if self._links_index is None:
+            self.nodes
+            self._links_index = ([(t, self._out.get(t) or {}) for t in DOWN_EDGES],
+                                 self._in.get("measures") or {}, self._in.get("based_on") or {})
+        return self._links_index
 
     def rollup_parents(self, node_id: str) -> list[str]:
         """Ids of the nodes ``node_id`` is a roll-up child of (memoised)."""
@@ -238,6 +260,14 @@ class DiagnosisContext(CheckContext):
             cached.sort()
             self._measurements[indicator_id] = cached
         return cached
+
+    def onto_label(self, term: str, lang: str = "zh") -> str:
+        """``self.onto.label(term, lang)``, memoised (a college's tasks repeat a few statuses)."""
+        key = (term, lang)
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = self.onto.label(term, lang)
+        return label
 
     def unit_of(self, node: Node) -> dict[str, str] | None:
         """``{"id", "name"}`` of the node's owner unit (explicit or inherited), or None."""
