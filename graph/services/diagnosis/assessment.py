@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from graph.model import Node
-from graph.services.diagnosis.context import TASK_KINDS, DiagnosisContext, NodeRef, rounded
+from graph.services.diagnosis.context import TASK_KINDS, DiagnosisContext, node_ref, rounded
 from graph.services.diagnosis.rollup import Rollup
 from graph.services.diagnosis.tasks import BEHIND, ON_SCHEDULE, STATUSES, month_statuses, normalise_status, task_status
 
@@ -52,7 +52,7 @@ def before(ctx: DiagnosisContext) -> dict[str, Any]:
         if kids:
             row["decomposed"] += 1
         else:
-            row["missing"].append(NodeRef.of(t).to_dict())
+            row["missing"].append(node_ref(t))
     out = sorted(rows.values(), key=lambda r: ctx.unit_key(r["unit"]["id"]))
     for r in out:
         r["rate"] = rounded(r["decomposed"] / r["received"]) if r["received"] else None
@@ -189,7 +189,7 @@ def after(ctx: DiagnosisContext, rollup: Rollup) -> dict[str, Any]:
         if sc.value is not None:
             by_layer[layer].append(sc.value)
             by_unit[u["id"]].append(sc.value)
-        targets.append({**NodeRef.of(t).to_dict(), "deadline": t.props.get("deadline"), "due": rollup.is_due(t.id),
+        targets.append({**node_ref(t), "deadline": t.props.get("deadline"), "due": rollup.is_due(t.id),
                         "unit": u, "value": rounded(sc.value), "basis": sc.basis,
                         "children": [c.to_dict() for c in sc.children]})
     layers = []
@@ -205,7 +205,7 @@ def after(ctx: DiagnosisContext, rollup: Rollup) -> dict[str, Any]:
     unit_rows = [{"unit": units[k], "value": rounded(_mean(by_unit.get(k, []))), "targets": unit_count[k],
                   "measured": len(by_unit.get(k, []))}
                  for k in sorted(unit_count, key=ctx.unit_key)]
-    plans = [{**NodeRef.of(p).to_dict(), "level": p.props.get("level"), "value": rounded(rollup.value(p.id)),
+    plans = [{**node_ref(p), "level": p.props.get("level"), "value": rounded(rollup.value(p.id)),
               "basis": rollup.score(p.id).basis} for p in ctx.of_kind("Plan")]
     school_vals = [rollup.value(t.id) for t in ctx.of_kind("Target") if ctx.is_school_goal(t)]
     school_vals = [v for v in school_vals if v is not None]

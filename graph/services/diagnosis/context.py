@@ -312,6 +312,13 @@ class NodeRef:
         return {"id": self.id, "kind": self.kind, "code": self.code, "name": self.name, "layer": self.layer}
 
 
+def node_ref(node: Node) -> dict[str, Any]:
+    """``NodeRef.of(node).to_dict()`` without the object in between."""
+    layer = node.props.get("layer")
+    return {"id": node.id, "kind": node.kind, "code": node.code, "name": node.name,
+            "layer": layer if isinstance(layer, str) else None}
+
+
 def rounded(x: float | None, digits: int = 4) -> float | None:
     """``x`` rounded for JSON (None stays None)."""
     return None if x is None else round(float(x), digits)

@@ -51,7 +51,7 @@ from typing import Any
 from graph.model import Node
 from graph.checks import RULES, CheckReport, RuleConfig, run_checks, run_rules
 from graph.services.diagnosis.tasks import date_or_none
-from graph.services.diagnosis.context import (GOAL_KINDS, TASK_KINDS, DiagnosisContext, NodeRef, rounded)
+from graph.services.diagnosis.context import (GOAL_KINDS, TASK_KINDS, DiagnosisContext, NodeRef, node_ref, rounded)
 from graph.services.diagnosis.indicators import IndicatorStatus
 from graph.services.diagnosis.rollup import Rollup
 from graph.services.diagnosis.tasks import normalise_status, task_status
@@ -369,7 +369,7 @@ def _endangered(ctx: DiagnosisContext, rollup: Rollup, w: DiagnosisWarning,
                 known = memo[nid] = None
             else:
                 value = rollup.value(nid)
-                known = memo[nid] = (NodeRef.of(node).to_dict(), value,
+                known = memo[nid] = (node_ref(node), value,
                                      node.kind == "Target" and ctx.layer(node) == top)
         if known is None:
             continue
