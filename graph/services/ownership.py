@@ -384,3 +384,117 @@ class OwnerMemo:
                     return found, hops + 1
                 queue.append((parent, path + [step], hops + 1))
         return OwnerAnswer(node.id), -1
+
+
+class _Link:
+    """The two fields of an edge that :class:`OwnerMemo` reads (``type``, ``source``)."""
+
+    __slots__ = ("source", "type")
+
+    def __init__(self, source: str, type: str):
+        self.source, self.type = source, type
+
+
+#: The answer's slot for each kind an ``assigned_to`` edge may reach (another kind: KeyError, as
+#: :func:`explicit_owner` raises).
+_SLOTS = {"Person": "person", "Post": "post", "OrgUnit": "unit"}
+
+
+class IndexOwnerMemo(OwnerMemo):
+    """An :class:`OwnerMemo` on a snapshot given as id lists — ``nodes`` (id → Node) and
+    ``out`` / ``inc`` (edge type → node id → sorted ids at the other end of its outgoing /
+    incoming edges, what ``GraphStore.read_graph`` gives) — with the same answers as an
+    OwnerMemo on a view whose ``neighbors`` answers from those lists (the checks' context): the
+    explicit owners and inheritance parents are read straight from the lists, without making the
+    Edge objects ``neighbors`` makes. The dicts are read, never changed, and must not change
+    while the memo is used (a caller that patches them starts a new memo)."""
+
+    def __init__(self, nodes: dict[str, Node], out: dict[str, dict[str, list[str]]],
+                 inc: dict[str, dict[str, list[str]]], max_hops: int = 50):
+        super().__init__(None, max_hops)
+        self._nodes, self._out_ids, self._in_ids = nodes, out, inc
+        # the lists of the types read on every node, looked up once
+        self._led_by, self._assigned_to = out.get("led_by") or {}, out.get("assigned_to") or {}
+        if any(d not in ("out", "in") for _, d in PARENT_STEPS):
+            raise ValueError("IndexOwnerMemo reads one direction per parent step")
+        self._steps = [(t, d, (out if d == "out" else inc).get(t) or {}) for t, d in PARENT_STEPS]
+
+    def _first(self, index: dict[str, dict[str, list[str]]], edge_type: str, node_id: str) -> Node | None:
+        nodes = self._nodes
+        for i in index.get(edge_type, {}).get(node_id, ()):
+            n = nodes.get(i)
+            if n is not None:
+                return n
+        return None
+
+    def _explicit_of(self, node: Node) -> OwnerAnswer:
+        own = self._explicit.get(node.id)
+        if own is None:
+            own = self._explicit[node.id] = self._explicit_owner(node)
+        return own
+
+    def _explicit_owner(self, node: Node) -> OwnerAnswer:
+        """:func:`explicit_owner` of ``node`` read from the id lists (same answer, same chain)."""
+        nodes, out = self._nodes, self._out_ids
+        ans = OwnerAnswer(node.id)
+        nid = node.id
+        if node.kind == "OrgUnit":
+            ans.unit = node
+        elif node.kind == "Person":
+            ans.person = node
+        elif node.kind == "Post":
+            ans.post = node
+        if ans.unit is None:
+            for i in self._led_by.get(nid, ()):
+                lead = nodes.get(i)
+                if lead is not None:
+                    ans.unit = lead
+                    ans.chain.append(_step(nid, "led_by", lead.id))
+                    break
+        for i in self._assigned_to.get(nid, ()):
+            other = nodes.get(i)
+            if other is None:
+                continue
+            slot = _SLOTS[other.kind]
+            if getattr(ans, slot) is None:
+                setattr(ans, slot, other)
+                ans.chain.append(_step(nid, "assigned_to", other.id))
+        if not ans.found:
+            return ans
+        if ans.person is None and ans.post is not None:
+            holder = self._first(self._in_ids, "holds", ans.post.id)
+            if holder is not None:
+                ans.person = holder
+                ans.chain.append(_step(ans.post.id, "^holds", holder.id))
+        if ans.post is None and ans.person is not None:
+            post = self._first(out, "holds", ans.person.id)
+            if post is not None:
+                ans.post = post
+                ans.chain.append(_step(ans.person.id, "holds", post.id))
+        if ans.unit is None:
+            for holder in (ans.post, ans.person):
+                if holder is None:
+                    continue
+                unit = self._first(out, "part_of", holder.id)
+                if unit is not None:
+                    ans.unit = unit
+                    ans.chain.append(_step(holder.id, "part_of", unit.id))
+                    break
+        return ans
+
+    def _parents_of(self, node_id: str) -> list:
+        ps = self._parents.get(node_id)
+        if ps is None:
+            nodes = self._nodes
+            ps = []
+            # chains.inheritance_parents: PARENT_STEPS in order, each step's ids in id order
+            for edge_type, direction, per in self._steps:
+                ids = per.get(node_id)
+                if not ids:
+                    continue
+                if direction == "out":
+                    ps += [(_Link(node_id, edge_type), nodes[i]) for i in ids if i in nodes]
+                else:
+                    ps += [(_Link(i, edge_type), nodes[i]) for i in ids if i in nodes]
+            self._parents[node_id] = ps
+        return ps

@@ -20,11 +20,11 @@ the departments:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from graph.model import Node
-from graph.services.diagnosis.context import TASK_KINDS, DiagnosisContext, NodeRef, rounded
+from graph.services.diagnosis.context import TASK_KINDS, DiagnosisContext, node_ref, rounded
 from graph.services.diagnosis.rollup import Rollup
 from graph.services.diagnosis.tasks import BEHIND, ON_SCHEDULE, STATUSES, month_statuses, normalise_status, task_status
 
@@ -47,12 +47,12 @@ def before(ctx: DiagnosisContext) -> dict[str, Any]:
         u = _unit(ctx, t)
         row = rows.setdefault(u["id"], {"unit": u, "received": 0, "decomposed": 0, "missing": []})
         row["received"] += 1
-        kids = [cid for e, cid in ctx.rollup_children(t.id)
-                if e.type in ("decomposes_to", "implemented_by") and ctx.node(cid).kind in ("Target", "Task")]
+        kids = [cid for via, cid, _w in ctx.rollup_links(t.id)
+                if via in ("decomposes_to", "implemented_by") and ctx.node(cid).kind in ("Target", "Task")]
         if kids:
             row["decomposed"] += 1
         else:
-            row["missing"].append(NodeRef.of(t).to_dict())
+            row["missing"].append(node_ref(t))
     out = sorted(rows.values(), key=lambda r: ctx.unit_key(r["unit"]["id"]))
     for r in out:
         r["rate"] = rounded(r["decomposed"] / r["received"]) if r["received"] else None
@@ -122,7 +122,15 @@ def during(ctx: DiagnosisContext, rows: list[dict[str, Any]], year: int) -> dict
         units[r["unit"]["id"]] = r["unit"]
 
     def as_of_entry(rs: list[dict[str, Any]]) -> dict[str, Any]:
-        return _month_counts([{"months": [r["status_as_of"]]} for r in rs], 0)
+        """``_month_counts`` of the rows' as-of statuses (counted per distinct status)."""
+        counts = {s: 0 for s in STATUSES}
+        for s, n in Counter(r["status_as_of"] for r in rs).items():
+            if s is not None:
+                counts[s] += n
+        on = sum(counts[s] for s in ON_SCHEDULE)
+        behind = sum(counts[s] for s in BEHIND)
+        return {"counts": counts, "on_schedule": on, "behind": behind,
+                "rate": rounded(on / (on + behind)) if on + behind else None}
 
     out = []
     for uid in sorted(by_unit, key=ctx.unit_key):
@@ -136,10 +144,20 @@ def during(ctx: DiagnosisContext, rows: list[dict[str, Any]], year: int) -> dict
 def _year_counts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``[_month_counts(rows, i) for i in range(12)]`` in one pass over the rows."""
     counts = [{s: 0 for s in STATUSES} for _ in range(12)]
+    # rows share their months' lists (task_rows: one per distinct combination of properties):
+    # each distinct list is counted once, times the rows that hold it
+    lists: dict[int, list[str | None]] = {}
+    times: Counter[int] = Counter()
     for r in rows:
-        for month, s in zip(counts, r["months"]):
+        months = r["months"]
+        key = id(months)
+        if key not in lists:
+            lists[key] = months  # held here, so its id is not reused meanwhile
+        times[key] += 1
+    for key, n in times.items():
+        for month, s in zip(counts, lists[key]):
             if s is not None:
-                month[s] += 1
+                month[s] += n
     out = []
     for c in counts:
         on = sum(c[s] for s in ON_SCHEDULE)
@@ -171,7 +189,7 @@ def after(ctx: DiagnosisContext, rollup: Rollup) -> dict[str, Any]:
         if sc.value is not None:
             by_layer[layer].append(sc.value)
             by_unit[u["id"]].append(sc.value)
-        targets.append({**NodeRef.of(t).to_dict(), "deadline": t.props.get("deadline"), "due": rollup.is_due(t.id),
+        targets.append({**node_ref(t), "deadline": t.props.get("deadline"), "due": rollup.is_due(t.id),
                         "unit": u, "value": rounded(sc.value), "basis": sc.basis,
                         "children": [c.to_dict() for c in sc.children]})
     layers = []
@@ -187,7 +205,7 @@ def after(ctx: DiagnosisContext, rollup: Rollup) -> dict[str, Any]:
     unit_rows = [{"unit": units[k], "value": rounded(_mean(by_unit.get(k, []))), "targets": unit_count[k],
                   "measured": len(by_unit.get(k, []))}
                  for k in sorted(unit_count, key=ctx.unit_key)]
-    plans = [{**NodeRef.of(p).to_dict(), "level": p.props.get("level"), "value": rounded(rollup.value(p.id)),
+    plans = [{**node_ref(p), "level": p.props.get("level"), "value": rounded(rollup.value(p.id)),
               "basis": rollup.score(p.id).basis} for p in ctx.of_kind("Plan")]
     school_vals = [rollup.value(t.id) for t in ctx.of_kind("Target") if ctx.is_school_goal(t)]
     school_vals = [v for v in school_vals if v is not None]

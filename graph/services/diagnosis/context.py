@@ -29,7 +29,7 @@ from graph.services.chains import DOWN_EDGES
 from graph.checks import CheckContext
 from graph.values import number_or_none
 from graph.services.diagnosis.tasks import date_or_none
-from graph.services.ownership import ref
+from graph.services.ownership import IndexOwnerMemo, OwnerAnswer, ref
 from graph.store import GraphStore
 
 #: Kinds whose achievement rate is judged and whose risk is reported (the goals of a chain).
@@ -77,7 +77,14 @@ def edge_weight(edge: Edge | None) -> float:
     """The ``weight`` of a roll-up edge: a number ≥ 0 (``"50%"`` → 0.5); 1 when missing or unusable."""
     if edge is None:
         return 1.0
-    w = number_or_none(edge.props.get("weight"))
+    return props_weight(edge.props)
+
+
+def props_weight(props: dict[str, Any] | None) -> float:
+    """:func:`edge_weight` of an edge with these properties (None: no properties)."""
+    if not props:
+        return 1.0
+    w = number_or_none(props.get("weight"))
     return 1.0 if w is None or w < 0 else w
 
 
@@ -92,6 +99,9 @@ class DiagnosisContext(CheckContext):
         self.config = config or DiagnosisConfig()
         self._measurements: dict[str, list[tuple[dt.date, float, str]]] = {}
         self._rollup_children: dict[str, list[tuple[Edge, str]]] = {}
+        self._rollup_links: dict[str, list[tuple[str, str, float]]] = {}
+        self._labels: dict[tuple[str, str], str] = {}
+        self._links_index: tuple | None = None
         self._parents: dict[tuple[str, str], list[str]] = {}
 
     # -- walks -------------------------------------------------------------------------------
@@ -115,6 +125,55 @@ class DiagnosisContext(CheckContext):
                     out.append((e, cid))
         self._rollup_children[node_id] = out
         return out
+
+    def rollup_links(self, node_id: str) -> list[tuple[str, str, float]]:
+        """``(edge type, child id, edge weight)`` of each roll-up child: what :meth:`rollup_children`
+        lists (same children, same order, ``edge_weight`` of the same edge), read from the
+        snapshot's id lists without making Edge objects (memoised; the list is shared, not to be
+        changed)."""
+        cached = self._rollup_links.get(node_id)
+        if cached is not None:
+            return cached
+        nodes = self.nodes
+        node = nodes.get(node_id)
+        out: list[tuple[str, str, float]] = []
+        if node is not None:
+            props = self._edge_props
+            down, measured_by, based_on = self._link_index()
+            pairs: list[tuple[str, str, tuple[str, str, str]]] = []  # (type, child, edge key)
+            for t, per in down:
+                kids = per.get(node_id)
+                if kids:
+                    pairs += [(t, c, (node_id, t, c)) for c in kids if c in nodes]
+            kids = measured_by.get(node_id)
+            if kids:
+                pairs += [("measures", c, (c, "measures", node_id)) for c in kids
+                          if (n := nodes.get(c)) is not None and n.kind == "Indicator"]
+            if node.kind == "Plan":
+                kids = based_on.get(node_id)
+                if kids:
+                    pairs += [("based_on", c, (c, "based_on", node_id)) for c in kids
+                              if (n := nodes.get(c)) is not None and n.kind == "Target"]
+            if len(pairs) == 1:
+                t, cid, key = pairs[0]
+                out.append((t, cid, props_weight(props.get(key)) if props else 1.0))
+            else:
+                seen: set[str] = set()
+                for t, cid, key in pairs:
+                    if cid not in seen:
+                        seen.add(cid)
+                        out.append((t, cid, props_weight(props.get(key)) if props else 1.0))
+        self._rollup_links[node_id] = out
+        return out
+
+    def _link_index(self) -> tuple[list[tuple[str, dict[str, list[str]]]], dict[str, list[str]], dict[str, list[str]]]:
+        """The snapshot's id lists :meth:`rollup_links` reads: ``[(type, out lists)]`` of DOWN_EDGES,
+        the in lists of ``measures`` and of ``based_on`` (looked up once per run)."""
+        if self._links_index is None:
+            self.nodes
+            self._links_index = ([(t, self._out.get(t) or {}) for t in DOWN_EDGES],
+                                 self._in.get("measures") or {}, self._in.get("based_on") or {})
+        return self._links_index
 
     def rollup_parents(self, node_id: str) -> list[str]:
         """Ids of the nodes ``node_id`` is a roll-up child of (memoised)."""
@@ -175,6 +234,18 @@ class DiagnosisContext(CheckContext):
             frontier = nxt
         return out
 
+    def owner(self, node: Node) -> OwnerAnswer:
+        """``CheckContext.owner`` (the same answers, cached per node), resolved by an
+        ``ownership.IndexOwnerMemo`` on the snapshot's id lists instead of ``neighbors``' Edge
+        objects."""
+        own = self._owners.get(node.id)
+        if own is None:
+            if self._owner_memo is None:
+                nodes = self.nodes  # the snapshot is read first: its id lists are the memo's
+                self._owner_memo = IndexOwnerMemo(nodes, self._out, self._in)
+            own = self._owners[node.id] = self._owner_memo.owner(node)
+        return own
+
     # -- data ---------------------------------------------------------------------------------
     def measurements(self, indicator_id: str) -> list[tuple[dt.date, float, str]]:
         """Every dated numeric measurement of an indicator as ``(date, value, measurement id)``,
@@ -189,6 +260,14 @@ class DiagnosisContext(CheckContext):
             cached.sort()
             self._measurements[indicator_id] = cached
         return cached
+
+    def onto_label(self, term: str, lang: str = "zh") -> str:
+        """``self.onto.label(term, lang)``, memoised (a college's tasks repeat a few statuses)."""
+        key = (term, lang)
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = self.onto.label(term, lang)
+        return label
 
     def unit_of(self, node: Node) -> dict[str, str] | None:
         """``{"id", "name"}`` of the node's owner unit (explicit or inherited), or None."""
@@ -231,6 +310,13 @@ class NodeRef:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "code": self.code, "name": self.name, "layer": self.layer}
+
+
+def node_ref(node: Node) -> dict[str, Any]:
+    """``NodeRef.of(node).to_dict()`` without the object in between."""
+    layer = node.props.get("layer")
+    return {"id": node.id, "kind": node.kind, "code": node.code, "name": node.name,
+            "layer": layer if isinstance(layer, str) else None}
 
 
 def rounded(x: float | None, digits: int = 4) -> float | None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.services.diagnosis.context import DiagnosisContext, edge_weight, rounded
+from graph.services.diagnosis.context import DiagnosisContext, rounded
 from graph.services.diagnosis.indicators import IndicatorStatus, status_in
 from graph.services.diagnosis.tasks import normalise_status, task_progress
 from graph.services.diagnosis.tasks import date_or_none
@@ -44,8 +44,12 @@ class Contribution:
     contribution: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.child, "via": self.via, "weight": rounded(self.weight), "value": rounded(self.value),
-                "share": rounded(self.share), "contribution": rounded(self.contribution)}
+        # ``rounded`` of each number, inlined: a college has hundreds of thousands of contributions
+        v, s, c = self.value, self.share, self.contribution
+        return {"id": self.child, "via": self.via, "weight": round(float(self.weight), 4),
+                "value": None if v is None else round(float(v), 4),
+                "share": None if s is None else round(float(s), 4),
+                "contribution": None if c is None else round(float(c), 4)}
 
 
 @dataclass
@@ -88,7 +92,7 @@ class Rollup:
         done = self._scores.get(node_id)
         if done is not None:
             return done
-        node = self.ctx.node(node_id)
+        node = self.ctx.nodes[node_id]
         self._active.add(node_id)
         try:
             if node.kind == "Indicator":
@@ -106,7 +110,7 @@ class Rollup:
         return score
 
     def _task(self, node_id: str) -> Score:
-        node = self.ctx.node(node_id)
+        node = self.ctx.nodes[node_id]
         if normalise_status(node.props.get("status")) == "completed":
             return Score(node_id, 1.0, "completed")
         progress = task_progress(node)
@@ -119,11 +123,13 @@ class Rollup:
 
     def _mean(self, node_id: str) -> Score:
         parts: list[Contribution] = []
-        for edge, cid in self.ctx.rollup_children(node_id):
-            if cid in self._active:
-                parts.append(Contribution(cid, edge.type, edge_weight(edge), None))
+        active, scores = self._active, self._scores
+        for via, cid, weight in self.ctx.rollup_links(node_id):
+            if cid in active:
+                parts.append(Contribution(cid, via, weight, None))
                 continue
-            parts.append(Contribution(cid, edge.type, edge_weight(edge), self.score(cid).value))
+            done = scores.get(cid)
+            parts.append(Contribution(cid, via, weight, (done if done is not None else self.score(cid)).value))
         valued = [c for c in parts if c.value is not None]
         total = sum(c.weight for c in valued)
         if not valued:

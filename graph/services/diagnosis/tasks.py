@@ -60,8 +60,26 @@ def normalise_status(value: Any) -> str | None:
     """A TaskStatuses notation from a notation or a zh/en label (``已完成`` → ``completed``), else None."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    concept = get_ontology().concept("TaskStatuses", value)
-    return concept.notation if concept is not None else None
+    onto = get_ontology()
+    if _status_memo_of[0] is not onto:  # answers of another ontology (a test's) are not reused
+        _status_memo.clear()
+        _status_memo_of[0] = onto
+    key = (value.__class__, value)  # 1, 1.0 and True are equal keys but not the same text
+    try:
+        return _status_memo[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable value: not memoised
+        key = None
+    concept = onto.concept("TaskStatuses", value)
+    notation = concept.notation if concept is not None else None
+    if key is not None and len(_status_memo) < 10_000:  # a college repeats a few dozen spellings
+        _status_memo[key] = notation
+    return notation
+
+
+_status_memo: dict[tuple[type, Any], str | None] = {}
+_status_memo_of: list[Any] = [None]
 
 
 def status_legend() -> dict[str, dict[str, str]]:

@@ -51,7 +51,7 @@ from typing import Any
 from graph.model import Node
 from graph.checks import RULES, CheckReport, RuleConfig, run_checks, run_rules
 from graph.services.diagnosis.tasks import date_or_none
-from graph.services.diagnosis.context import (GOAL_KINDS, TASK_KINDS, DiagnosisContext, NodeRef, rounded)
+from graph.services.diagnosis.context import (GOAL_KINDS, TASK_KINDS, DiagnosisContext, NodeRef, node_ref, rounded)
 from graph.services.diagnosis.indicators import IndicatorStatus
 from graph.services.diagnosis.rollup import Rollup
 from graph.services.diagnosis.tasks import normalise_status, task_status
@@ -218,8 +218,8 @@ def task_warnings(ctx: DiagnosisContext, task: Node) -> list[DiagnosisWarning]:
     status = task_status(task, ctx.as_of, warning_window_days=ctx.config.warning_window_days)
     due = task.props.get("deadline")
     reported = normalise_status(task.props.get("status"))
-    label = ctx.onto.label(reported) if reported else "未填写"
-    label_en = ctx.onto.label(reported, "en") if reported else "not given"
+    label = ctx.onto_label(reported) if reported else "未填写"
+    label_en = ctx.onto_label(reported, "en") if reported else "not given"
     facts = {"deadline": due, "status": reported, "status_as_of": status}
     if status == "incomplete" and date_or_none(due) is not None and date_or_none(due) < ctx.as_of:
         if task.kind == "RectificationTask":
@@ -305,7 +305,7 @@ def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorSta
             return memo[node_id]
         memo[node_id] = False  # cycle guard
         result = False
-        for _, cid in ctx.rollup_children(node_id):
+        for _, cid, _w in ctx.rollup_links(node_id):
             if any(w.cause_key in causes for w in at.get(cid, ())) or cause_below(cid, causes):
                 result = True
                 break
@@ -321,9 +321,10 @@ def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorSta
     for w in absorbed:
         absorbed_at[w.node.id].append(w)
     rect_index = _rectifications(ctx)
+    goal_memo: dict[str, tuple[dict[str, Any], float | None, bool] | None] = {}
     for w in reported:
         w.owner = ctx.owner(w.node)
-        _endangered(ctx, rollup, w)
+        _endangered(ctx, rollup, w, goal_memo)
         if absorbed_at:
             for aid, _depth in ctx.ancestors(w.node.id, "rollup"):
                 for a in absorbed_at.get(aid, ()):
@@ -349,19 +350,37 @@ def _chain_report(ctx: DiagnosisContext, rule_config: RuleConfig | None) -> Chec
     return run_rules(ctx, rules=rules, config=rule_config)
 
 
-def _endangered(ctx: DiagnosisContext, rollup: Rollup, w: DiagnosisWarning) -> None:
+def _endangered(ctx: DiagnosisContext, rollup: Rollup, w: DiagnosisWarning,
+                memo: dict[str, tuple[dict[str, Any], float | None, bool] | None] | None = None) -> None:
+    """Set ``w.endangered`` and ``w.school_goals`` (module docstring). ``memo``: node id →
+    (its ref, rounded achievement, is a school goal) or None when it is no goal, shared by the
+    warnings of one run (the goals above a college's warnings are few, met again and again)."""
     goals = []
     top = ctx.top_layer
+    memo = {} if memo is None else memo
+    threshold = ctx.config.low_threshold
+    school = []
     for nid, depth in ctx.ancestors(w.node.id, "risk"):
-        node = ctx.node(nid)
-        if node.kind not in GOAL_KINDS:
+        if nid in memo:
+            known = memo[nid]
+        else:
+            node = ctx.node(nid)
+            if node.kind not in GOAL_KINDS:
+                known = memo[nid] = None
+            else:
+                value = rollup.value(nid)
+                known = memo[nid] = (node_ref(node), value,
+                                     node.kind == "Target" and ctx.layer(node) == top)
+        if known is None:
             continue
-        value = rollup.value(nid)
-        goals.append({**NodeRef.of(node).to_dict(), "depth": depth, "achievement": rounded(value),
-                      "low": value is not None and value < ctx.config.low_threshold})
+        ref, value, is_school = known
+        g = {**ref, "depth": depth, "achievement": rounded(value), "low": value is not None and value < threshold}
+        goals.append(g)
+        if is_school:
+            school.append(g)
     goals.sort(key=lambda g: (g["depth"], g["id"]))
+    school.sort(key=lambda g: (g["depth"], g["id"]))
     w.endangered = goals
-    school = [g for g in goals if g["kind"] == "Target" and ctx.layer(ctx.node(g["id"])) == top]
     if ctx.is_school_goal(w.node):
         value = rollup.value(w.node.id)
         school.insert(0, {**NodeRef.of(w.node).to_dict(), "depth": 0, "achievement": rounded(value),
