@@ -79,8 +79,6 @@ _SEARCH_READY = "search_index"
 _SEARCH_VERSION = "3"
 
 
-#: Page cache (KiB) of the connection that writes a file store (SQLite's default is 2 MB).
-WRITE_CACHE_KB = 256 * 1024
 #: Seconds a write waits for another process's write to finish before StoreBusyError.
 BUSY_TIMEOUT = 5.0
 #: Nodes kept decoded between point reads (the cache is emptied when it holds more, on every
@@ -286,9 +284,6 @@ class EmbeddedStore(GraphStore):
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            # a big load inserts into a dozen indexes at random keys: with SQLite's default 2 MB
-            # page cache most inserts would first read their page back from the file
-            db.execute(f"PRAGMA cache_size=-{WRITE_CACHE_KB}")
             db.executescript(_SCHEMA)
             create_schema(db)
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
