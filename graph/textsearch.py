@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import unicodedata
 from collections.abc import Iterable
+from operator import add
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -64,11 +65,19 @@ def short_grams(*texts: str) -> str:
     separated by spaces: ``u<hex>`` for one character, ``b<hex>x<hex>`` for two (letters and
     digits only, so any tokenizer keeps each whole). What the embedded store indexes for queries
     shorter than three characters, below the trigram index's reach."""
-    grams: set[str] = set()
+    chars: set[str] = set()
+    pairs: set[str] = set()
     for text in texts:
-        grams.update(map(_one_gram, text))
-        grams.update(map(_two_gram, text, text[1:]))
-    return " ".join(sorted(grams))
+        chars.update(text)
+        pairs.update(map(add, text, text[1:]))
+    try:  # distinct characters and pairs give distinct tokens: no set of tokens needed
+        tokens = list(map(_ONE.__getitem__, chars))
+        tokens += map(_TWO.__getitem__, pairs)
+    except KeyError:  # one not made yet (or beyond what is kept): made one by one
+        tokens = list(map(_one_gram, chars))
+        tokens += (_two_gram(p[0], p[1]) for p in pairs)
+    tokens.sort()
+    return " ".join(tokens)
 
 
 #: Tokens made so far (character or pair → token): a bulk load indexes the same few thousand
@@ -102,9 +111,15 @@ def short_doc(nid: str, code: str, name: str) -> str:
     ``name``): :func:`short_grams` of code and name, and, prefixed ``i``, the one- and
     two-character substrings of the id that hold a colon (``k:`` and ``:r`` in ``task:rw-1``), which
     only a query with a colon looks for (:func:`short_query`)."""
-    grams = {f"i{short_token(nid[max(0, i - 1):i + 1])}" for i, ch in enumerate(nid) if ch == ":" and i > 0}
-    grams |= {f"i{short_token(nid[i:i + 2])}" for i, ch in enumerate(nid) if ch == ":" and i + 1 < len(nid)}
-    if ":" in nid:
+    grams: set[str] = set()
+    i = nid.find(":")
+    if i != -1:
+        while i != -1:  # found, not a walk over every character: ids hold one colon or two
+            if i > 0:
+                grams.add(f"i{short_token(nid[i - 1:i + 1])}")
+            if i + 1 < len(nid):
+                grams.add(f"i{short_token(nid[i:i + 2])}")
+            i = nid.find(":", i + 1)
         grams.add(f"i{short_token(':')}")
         grams.add(kind_token(nid.split(":", 1)[0]))
     text = short_grams(code, name)

@@ -200,18 +200,70 @@ class Recorder:
                 out.append(Change(0, EDGE, CHANGED, s, tgt, t, dict(before.props), dict(after.props)))
         return out
 
+    def _counts(self) -> dict[str, int]:
+        """:func:`count` of the pending changes, without making them."""
+        out = dict.fromkeys(("nodes_added", "nodes_changed", "nodes_removed", "edges_added", "edges_removed"), 0)
+        for before, after in self._nodes.values():
+            if before is None:
+                out["nodes_added"] += after is not None
+            elif after is None:
+                out["nodes_removed"] += 1
+            else:
+                out["nodes_changed"] += before.props != after.props
+        for before, after in self._edges.values():
+            if before is None:
+                out["edges_added"] += after is not None
+            elif after is None:
+                out["edges_removed"] += 1
+        return out
+
+    def _draining(self, rev: int) -> Iterator[Change]:
+        """The changes of :meth:`pending_changes` then the extra ones, numbered ``rev``, made one at
+        a time while the pending states are dropped (a big load's nodes and edges are freed as
+        their rows are written, not held beside them). Their props are the nodes' own dicts, not
+        copies: each change is written and dropped at once. Only from :meth:`_finish`."""
+        nodes, edges = self._nodes, self._edges
+        for nid in sorted(nodes):
+            before, after = nodes.pop(nid)
+            if before is None:
+                if after is not None:
+                    yield Change(rev, NODE, ADDED, nid, after=after.props)
+            elif after is None:
+                yield Change(rev, NODE, REMOVED, nid, before=before.props)
+            elif before.props != after.props:
+                yield Change(rev, NODE, CHANGED, nid, before=before.props, after=after.props)
+        for key in sorted(edges):
+            before, after = edges.pop(key)
+            s, t, tgt = key
+            if before is None:
+                if after is not None:
+                    yield Change(rev, EDGE, ADDED, s, tgt, t, None, after.props)
+            elif after is None:
+                yield Change(rev, EDGE, REMOVED, s, tgt, t, before.props, None)
+            elif before.props != after.props:
+                yield Change(rev, EDGE, CHANGED, s, tgt, t, before.props, after.props)
+        for c in self._extra:
+            c.rev = rev
+            yield c
+
     def _finish(self) -> Revision | None:
-        changes = self.pending_changes() + self._extra
-        if not changes:
+        counts = self._counts()
+        for c in self._extra:
+            if c.kind == NODE:
+                counts[f"nodes_{c.op}"] += 1
+            elif c.kind == EDGE and c.op in (ADDED, REMOVED):
+                counts[f"edges_{c.op}"] += 1
+        if not any(counts.values()) and not self._extra and not self._any_edge_changed():
             return None
         rev = self.journal.allocate()
-        for c in changes:
-            c.rev = rev
-        counts = count(changes)
         revision = Revision(rev, utc_now(), str(self._meta.get("who") or "unknown"),
                             str(self._meta.get("source") or "write"), list(self._meta.get("files") or []), counts)
-        self.journal.append(revision, changes)
+        self.journal.append(revision, self._draining(rev))
         return revision
+
+    def _any_edge_changed(self) -> bool:
+        """Whether a pending edge kept its key but changed its properties (counted as nothing)."""
+        return any(b is not None and a is not None and b.props != a.props for b, a in self._edges.values())
 
 
 def count(changes: Iterable[Change]) -> dict[str, int]:

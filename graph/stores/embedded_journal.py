@@ -5,7 +5,7 @@ rolled-back write leaves no revision. See graph/history/model.py for what the ro
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from graph.errors import StoreError
@@ -63,19 +63,23 @@ class EmbeddedJournal(Journal):
     def allocate(self) -> int:
         return self._db.execute("SELECT COALESCE(MAX(rev), 0) + 1 FROM revisions").fetchone()[0]
 
-    def append(self, revision: Revision | None, changes: list[Change]) -> None:
+    def append(self, revision: Revision | None, changes: Iterable[Change]) -> None:
         db = self._db
         first = 0
         if revision is not None:
             db.execute("INSERT INTO revisions (rev, at, who, source, files, counts) VALUES (?, ?, ?, ?, ?, ?)",
                        (revision.rev, revision.at, revision.who, revision.source, dump(revision.files),
                         dump(revision.counts)))
-        elif changes:
+        else:
+            changes = list(changes)
+            if not changes:
+                return
             first = db.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM changes WHERE rev=?",
                                (changes[0].rev,)).fetchone()[0]
+        # rows made as SQLite takes them: a load's millions of changes are never all in memory
         db.executemany(f"INSERT INTO changes (seq, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       [(first + i, c.rev, c.kind, c.op, c.node, c.other, c.type, dump(c.before), dump(c.after))
-                        for i, c in enumerate(changes)])
+                       ((first + i, c.rev, c.kind, c.op, c.node, c.other, c.type, dump(c.before), dump(c.after))
+                        for i, c in enumerate(changes)))
 
     def _select(self, where: str, params: tuple) -> list[Change]:
         db = self._db
