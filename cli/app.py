@@ -255,18 +255,25 @@ def _orjson_safe(data: Any) -> bool:
     while stack:
         x = pop()
         t = type(x)
-        if t is dict or (t is not list and t is not tuple and isinstance(x, dict)):
+        if t is not dict and t is not list and t is not tuple and t is not float:  # subclasses, the root
+            if isinstance(x, dict):
+                t = dict
+            elif isinstance(x, (list, tuple)):
+                t = list
+            elif isinstance(x, float):
+                t = float
+            elif x is None or isinstance(x, (str, int)):
+                continue
+            else:
+                return False
+        if t is dict:
             for k in x:
                 if type(k) is not str and not isinstance(k, str):
                     return False
             for v in x.values():
                 if type(v) not in scalar:
                     push(v)
-        elif t is list or t is tuple or isinstance(x, (list, tuple)):
-            for v in x:
-                if type(v) not in scalar:
-                    push(v)
-        elif isinstance(x, float):
+        elif t is float:
             same = floats.get(x)
             if same is None:
                 text = float.__repr__(x)
@@ -278,8 +285,10 @@ def _orjson_safe(data: Any) -> bool:
                     floats[x] = same
             if not same:
                 return False
-        elif not (x is None or isinstance(x, (str, int))):
-            return False
+        else:
+            for v in x:
+                if type(v) not in scalar:
+                    push(v)
     return True
 
 
