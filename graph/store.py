@@ -8,6 +8,7 @@ Neo4j (``neo4j://``, ``bolt://``, ``neo4j+s://`` URIs; an optional extra). Servi
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from sys import intern
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, ClassVar, NamedTuple
@@ -48,24 +49,33 @@ def adjacency(edges: Iterable[tuple[str, str, str, Any]],
               decode: Callable[[Any], dict[str, Any]] | None = None) -> tuple[Index, Index, dict]:
     """``(out, inc, edge_props)`` of :class:`GraphRead` from ``(source, type, target, props)``
     tuples in any order (each edge once). ``props``: a dict, or — with ``decode`` — what ``decode``
-    turns into one (a store's JSON text: ``"{}"``, the common case, is not decoded)."""
+    turns into one (a store's JSON text: None, ``""`` and ``"{}"``, the common cases, are not
+    decoded). The ids are interned (``sys.intern``: one string object per id however many lists
+    hold it). Edges of one type usually follow one another (a load writes a sheet's edges
+    together): the per-type dicts are looked up again only when the type changes."""
     out: Index = {}
     inc: Index = {}
     props: dict[tuple[str, str, str], dict[str, Any]] = {}
+    last = None
+    per_out: dict[str, list[str]] = {}
+    per_in: dict[str, list[str]] = {}
     for s, t, d, p in edges:
-        per = out.get(t)
-        if per is None:
-            out[t] = per = {}
-            inc[t] = {}
-        ids = per.get(s)
+        s, d = intern(s), intern(d)
+        if t != last:
+            last = t
+            per_out = out.get(t)  # type: ignore[assignment]
+            if per_out is None:
+                per_out = out[t] = {}
+                inc[t] = {}
+            per_in = inc[t]
+        ids = per_out.get(s)
         if ids is None:
-            per[s] = [d]
+            per_out[s] = [d]
         else:
             ids.append(d)
-        per = inc[t]
-        ids = per.get(d)
+        ids = per_in.get(d)
         if ids is None:
-            per[d] = [s]
+            per_in[d] = [s]
         else:
             ids.append(s)
         if p and p != "{}":

@@ -23,7 +23,7 @@ import sqlite3
 import threading
 import urllib.parse
 from sys import intern
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from graph.errors import (NotFoundError, StoreBusyError, StoreError, StoreFullEr
                           ValidationError)
 from graph.files import private_file
 from graph.model import Edge, Node, validate_edge, validate_node
-from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphRead, GraphStore, Index
+from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphRead, GraphStore, adjacency
 from graph.stores.embedded_journal import EmbeddedJournal, create_schema
 from graph.subgraph import Step, Subgraph
 from graph.textsearch import kind_token, norm, short_doc, short_query
@@ -154,50 +154,6 @@ def _load(text: str) -> dict:
     if text[:1] == _STDLIB_MARK:
         return json.loads(text)
     return orjson.loads(text)
-
-
-def _edge_index(rows: Iterable[tuple[str, str, str, str | None]],
-                decode: Callable[[str], dict]) -> tuple[Index, Index, dict]:
-    """``graph.store.adjacency`` (the same three results) of edge rows ``(source, type, target,
-    props text or None)`` (None: no props), each edge once; the ids are interned (``sys.intern``:
-    one string object per id, shared with the nodes read the same way). Rows of one type usually follow one
-    another (a load writes a sheet's edges together): the per-type dicts are looked up again only
-    when the type changes."""
-    out: Index = {}
-    inc: Index = {}
-    props: dict[tuple[str, str, str], dict] = {}
-    last = None
-    per_out: dict[str, list[str]] = {}
-    per_in: dict[str, list[str]] = {}
-    for s, t, d, p in rows:
-        s, d = intern(s), intern(d)
-        if t != last:
-            last = t
-            per_out = out.get(t)  # type: ignore[assignment]
-            if per_out is None:
-                per_out = out[t] = {}
-                inc[t] = {}
-            per_in = inc[t]
-        ids = per_out.get(s)
-        if ids is None:
-            per_out[s] = [d]
-        else:
-            ids.append(d)
-        ids = per_in.get(d)
-        if ids is None:
-            per_in[d] = [s]
-        else:
-            ids.append(s)
-        if p is not None:
-            value = decode(p)
-            if value:
-                props[(s, t, d)] = value
-    for index in (out, inc):
-        for per_type in index.values():
-            for ids in per_type.values():
-                if len(ids) > 1:
-                    ids.sort()
-    return out, inc, props
 
 
 def _mark_props(db: sqlite3.Connection) -> None:
@@ -1084,7 +1040,7 @@ class EmbeddedStore(GraphStore):
                 i = n.id = intern(n.id)
                 nodes[i] = n
             # props "{}" (nearly every edge) comes as None: no string made for it
-            out, inc, props = _edge_index(db.execute(
+            out, inc, props = adjacency(db.execute(
                 "SELECT source, type, target, CASE WHEN props = '{}' THEN NULL ELSE props END "
                 "FROM edges ORDER BY rowid"), loads)
         return GraphRead(nodes, out, inc, props)

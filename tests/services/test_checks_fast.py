@@ -6,6 +6,7 @@ chains with cycles, self-loops, other kinds and edges ending at kinds the rules 
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import random
 
 import pytest
@@ -183,21 +184,37 @@ def test_scanning_rules_match_the_per_node_readings(seed):
                                              and not ctx.out_ids(n.id, "assigned_to", ("Person", "Post")))
 
 
+def _plain_adjacency(rows):
+    """The definition of ``graph.store.adjacency``: per type, per node, the ids at the other end,
+    sorted; types and nodes in the order they first appear; the non-empty props decoded."""
+    out, inc, props = {}, {}, {}
+    for s, t, d, p in rows:
+        out.setdefault(t, {}).setdefault(s, []).append(d)
+        inc.setdefault(t, {}).setdefault(d, []).append(s)
+        value = json.loads(p) if p is not None else {}
+        if value:
+            props[(s, t, d)] = value
+    for index in (out, inc):
+        for per_type in index.values():
+            for ids in per_type.values():
+                ids.sort()
+    return out, inc, props
+
+
 @pytest.mark.parametrize("seed", range(100))
-def test_embedded_edge_index_is_adjacency(seed):
-    """The embedded store's reading of its edge rows (props "{}" as None) builds what
-    ``graph.store.adjacency`` builds, key order included (TC005 lists the pairs in that order)."""
-    import json
-
-    from graph.stores.embedded import _edge_index
-
+def test_adjacency_is_its_plain_definition(seed):
+    """``graph.store.adjacency`` — what the embedded store builds from its edge rows (props "{}" as
+    None) and the default ``read_graph`` from Edge props — is the plain definition, key order
+    included (TC005 lists the pairs in that order)."""
     rng = random.Random(seed)
     ids = [f"Target:C{i:02d}" for i in range(rng.randrange(1, 30))]
     keys = {(rng.choice(ids), rng.choice(TYPES), rng.choice(ids)) for _ in range(rng.randrange(0, 120))}
-    rows = [(s, t, d, rng.choice(["{}", "{}", '{"weight": 2}', "{}"])) for s, t, d in keys]
+    rows = [(s, t, d, rng.choice(["{}", "{}", '{"weight": 2}', "{}", None])) for s, t, d in keys]
     rng.shuffle(rows)
-    plain = adjacency(rows, decode=json.loads)
-    fast = _edge_index([(s, t, d, None if p == "{}" else p) for s, t, d, p in rows], json.loads)
-    assert fast == plain
-    for a, b in zip(fast[:2], plain[:2]):
-        assert list(a) == list(b) and all(list(a[t]) == list(b[t]) for t in a)
+    plain = _plain_adjacency(rows)
+    for fast in (adjacency(rows, decode=json.loads),
+                 adjacency([(s, t, d, None if p == "{}" else p) for s, t, d, p in rows], json.loads),
+                 adjacency([(s, t, d, json.loads(p) if p else {}) for s, t, d, p in rows])):
+        assert fast == plain
+        for a, b in zip(fast[:2], plain[:2]):
+            assert list(a) == list(b) and all(list(a[t]) == list(b[t]) for t in a)

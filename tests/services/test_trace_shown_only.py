@@ -97,3 +97,12 @@ def test_what_trace_read_is_freed_when_it_returns_without_the_collector(college,
     finally:
         if was:
             gc.enable()
+
+
+def test_a_limit_without_offset_shows_the_first_children(college):
+    store, whole = college
+    root = whole.get_node("Target:MB-S01")
+    first = trace(store, root, "down", 1, 2)
+    assert first == trace(store, root, "down", 1, 2, 0) and first["offset"] == 0
+    later = trace(store, root, "down", 1, 2, 1)
+    assert [c["id"] for c in later["children"]][:1] == [c["id"] for c in first["children"]][1:2]
