@@ -106,3 +106,26 @@ def test_a_limit_without_offset_shows_the_first_children(college):
     assert first == trace(store, root, "down", 1, 2, 0) and first["offset"] == 0
     later = trace(store, root, "down", 1, 2, 1)
     assert [c["id"] for c in later["children"]][:1] == [c["id"] for c in first["children"]][1:2]
+
+
+def test_nodes_deleted_between_the_reads_are_left_out_and_the_root_shown_as_given(college, monkeypatch):
+    """Another process may delete nodes between the edge pages and the node rows: a child gone is
+    left out, the root gone is shown as given (a leaf of its own answer's shape)."""
+    store, whole = college
+    root = whole.get_node("Target:MB-S01")
+    full = trace(store, root, "down", 1, 5)
+    gone = full["children"][0]["id"]
+    real_get_nodes = store.get_nodes
+
+    def rows_without(node_id):
+        calls = []
+
+        def get_nodes(ids):  # trace's one read of the rows misses the node; later reads see it
+            calls.append(1)
+            return {i: n for i, n in real_get_nodes(ids).items() if len(calls) > 1 or i != node_id}
+        return get_nodes
+
+    monkeypatch.setattr(store, "get_nodes", rows_without(gone))
+    assert [c["id"] for c in trace(store, root, "down", 1, 5)["children"]] == [c["id"] for c in full["children"][1:]]
+    monkeypatch.setattr(store, "get_nodes", rows_without(root.id))
+    assert trace(store, root, "down", 1, 5) == full
