@@ -15,7 +15,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from graph.model import Node
 from graph.services.chains import PARENT_STEPS, inheritance_parents
@@ -59,6 +59,15 @@ def _step(a: str, edge: str, b: str) -> dict[str, str]:
 def explicit_owner(store: GraphStore | Subgraph, node: Node) -> OwnerAnswer:
     """The owner stated on ``node`` itself (plus completion through posts and people); ``found``
     is False when the node names no owner at all."""
+    return stated_owner(node, lambda node_id, edge_type, direction: [
+        other for _, other in store.neighbors(node_id, (edge_type,), direction)])
+
+
+def stated_owner(node: Node, others: Callable[[str, str, str], Sequence[Node]]) -> OwnerAnswer:
+    """:func:`explicit_owner` of ``node`` with its neighbours given by ``others(node id, edge
+    type, "out" | "in")``: the nodes at the other end of those edges, in ``neighbors`` order (the
+    first one counts). KeyError when ``assigned_to`` reaches a node that is no person, post or
+    org unit."""
     ans = OwnerAnswer(node.id)
     nid = node.id
     if node.kind == "OrgUnit":
@@ -67,12 +76,13 @@ def explicit_owner(store: GraphStore | Subgraph, node: Node) -> OwnerAnswer:
         ans.person = node
     elif node.kind == "Post":
         ans.post = node
-    for edge, other in store.neighbors(nid, ("led_by",), "out"):
-        if ans.unit is None:
-            ans.unit = other
-            ans.chain.append(_step(nid, "led_by", other.id))
-    for edge, other in store.neighbors(nid, ("assigned_to",), "out"):
-        slot = {"Person": "person", "Post": "post", "OrgUnit": "unit"}[other.kind]
+    if ans.unit is None:
+        leads = others(nid, "led_by", "out")
+        if leads:
+            ans.unit = leads[0]
+            ans.chain.append(_step(nid, "led_by", ans.unit.id))
+    for other in others(nid, "assigned_to", "out"):
+        slot = _SLOTS[other.kind]
         if getattr(ans, slot) is None:
             setattr(ans, slot, other)
             ans.chain.append(_step(nid, "assigned_to", other.id))
@@ -80,25 +90,29 @@ def explicit_owner(store: GraphStore | Subgraph, node: Node) -> OwnerAnswer:
         return ans
     # Complete the triple: post → holder, person → post, post/person → unit.
     if ans.person is None and ans.post is not None:
-        holders = store.neighbors(ans.post.id, ("holds",), "in")
+        holders = others(ans.post.id, "holds", "in")
         if holders:
-            ans.person = holders[0][1]
+            ans.person = holders[0]
             ans.chain.append(_step(ans.post.id, "^holds", ans.person.id))
     if ans.post is None and ans.person is not None:
-        posts = store.neighbors(ans.person.id, ("holds",), "out")
+        posts = others(ans.person.id, "holds", "out")
         if posts:
-            ans.post = posts[0][1]
+            ans.post = posts[0]
             ans.chain.append(_step(ans.person.id, "holds", ans.post.id))
     if ans.unit is None:
         for holder in (ans.post, ans.person):
             if holder is None:
                 continue
-            units = store.neighbors(holder.id, ("part_of",), "out")
+            units = others(holder.id, "part_of", "out")
             if units:
-                ans.unit = units[0][1]
+                ans.unit = units[0]
                 ans.chain.append(_step(holder.id, "part_of", ans.unit.id))
                 break
     return ans
+
+
+#: The answer's slot for each kind an ``assigned_to`` edge may reach (another kind: KeyError).
+_SLOTS = {"Person": "person", "Post": "post", "OrgUnit": "unit"}
 
 
 #: Steps that reach everything an owner answer may read around a node: its lead unit and
@@ -395,9 +409,7 @@ class _Link:
         self.source, self.type = source, type
 
 
-#: The answer's slot for each kind an ``assigned_to`` edge may reach (another kind: KeyError, as
-#: :func:`explicit_owner` raises).
-_SLOTS = {"Person": "person", "Post": "post", "OrgUnit": "unit"}
+_NO_IDS: dict[str, list[str]] = {}
 
 
 class IndexOwnerMemo(OwnerMemo):
@@ -413,74 +425,23 @@ class IndexOwnerMemo(OwnerMemo):
                  inc: dict[str, dict[str, list[str]]], max_hops: int = 50):
         super().__init__(None, max_hops)
         self._nodes, self._out_ids, self._in_ids = nodes, out, inc
-        # the lists of the types read on every node, looked up once
-        self._led_by, self._assigned_to = out.get("led_by") or {}, out.get("assigned_to") or {}
         if any(d not in ("out", "in") for _, d in PARENT_STEPS):
             raise ValueError("IndexOwnerMemo reads one direction per parent step")
         self._steps = [(t, d, (out if d == "out" else inc).get(t) or {}) for t, d in PARENT_STEPS]
 
-    def _first(self, index: dict[str, dict[str, list[str]]], edge_type: str, node_id: str) -> Node | None:
+    def _others(self, node_id: str, edge_type: str, direction: str) -> Sequence[Node]:
+        """The nodes at the other end of ``node_id``'s ``edge_type`` edges (``neighbors`` order)."""
+        ids = (self._out_ids if direction == "out" else self._in_ids).get(edge_type, _NO_IDS).get(node_id)
+        if not ids:
+            return ()
         nodes = self._nodes
-        for i in index.get(edge_type, {}).get(node_id, ()):
-            n = nodes.get(i)
-            if n is not None:
-                return n
-        return None
+        return [nodes[i] for i in ids if i in nodes]
 
     def _explicit_of(self, node: Node) -> OwnerAnswer:
         own = self._explicit.get(node.id)
         if own is None:
-            own = self._explicit[node.id] = self._explicit_owner(node)
+            own = self._explicit[node.id] = stated_owner(node, self._others)
         return own
-
-    def _explicit_owner(self, node: Node) -> OwnerAnswer:
-        """:func:`explicit_owner` of ``node`` read from the id lists (same answer, same chain)."""
-        nodes, out = self._nodes, self._out_ids
-        ans = OwnerAnswer(node.id)
-        nid = node.id
-        if node.kind == "OrgUnit":
-            ans.unit = node
-        elif node.kind == "Person":
-            ans.person = node
-        elif node.kind == "Post":
-            ans.post = node
-        if ans.unit is None:
-            for i in self._led_by.get(nid, ()):
-                lead = nodes.get(i)
-                if lead is not None:
-                    ans.unit = lead
-                    ans.chain.append(_step(nid, "led_by", lead.id))
-                    break
-        for i in self._assigned_to.get(nid, ()):
-            other = nodes.get(i)
-            if other is None:
-                continue
-            slot = _SLOTS[other.kind]
-            if getattr(ans, slot) is None:
-                setattr(ans, slot, other)
-                ans.chain.append(_step(nid, "assigned_to", other.id))
-        if not ans.found:
-            return ans
-        if ans.person is None and ans.post is not None:
-            holder = self._first(self._in_ids, "holds", ans.post.id)
-            if holder is not None:
-                ans.person = holder
-                ans.chain.append(_step(ans.post.id, "^holds", holder.id))
-        if ans.post is None and ans.person is not None:
-            post = self._first(out, "holds", ans.person.id)
-            if post is not None:
-                ans.post = post
-                ans.chain.append(_step(ans.person.id, "holds", post.id))
-        if ans.unit is None:
-            for holder in (ans.post, ans.person):
-                if holder is None:
-                    continue
-                unit = self._first(out, "part_of", holder.id)
-                if unit is not None:
-                    ans.unit = unit
-                    ans.chain.append(_step(holder.id, "part_of", unit.id))
-                    break
-        return ans
 
     def _parents_of(self, node_id: str) -> list:
         ps = self._parents.get(node_id)
