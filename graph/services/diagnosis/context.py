@@ -293,27 +293,9 @@ class DiagnosisContext(CheckContext):
         return node.kind == "Target" and self.layer(node) == self.top_layer
 
 
-@dataclass
-class NodeRef:
-    """A node as shown in JSON: ``{"id", "kind", "code", "name", "layer"}``."""
-
-    id: str
-    kind: str
-    code: str
-    name: str
-    layer: str | None = None
-
-    @classmethod
-    def of(cls, node: Node) -> NodeRef:
-        layer = node.props.get("layer")
-        return cls(node.id, node.kind, node.code, node.name, layer if isinstance(layer, str) else None)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "code": self.code, "name": self.name, "layer": self.layer}
-
-
 def node_ref(node: Node) -> dict[str, Any]:
-    """``NodeRef.of(node).to_dict()`` without the object in between."""
+    """A node as shown in the diagnosis JSON: ``{"id", "kind", "code", "name", "layer"}`` (the
+    layer when it is text, else None)."""
     layer = node.props.get("layer")
     return {"id": node.id, "kind": node.kind, "code": node.code, "name": node.name,
             "layer": layer if isinstance(layer, str) else None}

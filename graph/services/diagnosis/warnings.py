@@ -51,7 +51,7 @@ from typing import Any
 from graph.model import Node
 from graph.checks import RULES, CheckReport, RuleConfig, run_checks, run_rules
 from graph.services.diagnosis.tasks import date_or_none
-from graph.services.diagnosis.context import (GOAL_KINDS, TASK_KINDS, DiagnosisContext, NodeRef, node_ref, rounded)
+from graph.services.diagnosis.context import (GOAL_KINDS, TASK_KINDS, DiagnosisContext, node_ref, rounded)
 from graph.services.diagnosis.indicators import IndicatorStatus
 from graph.services.diagnosis.rollup import Rollup
 from graph.services.diagnosis.tasks import normalise_status, task_status
@@ -164,7 +164,7 @@ class DiagnosisWarning:
         own = self.owner
         return {
             "id": self.id, "kind": self.kind, "label": self.label, "label_en": self.label_en, "rule": self.rule,
-            "severity": self.severity, "node": NodeRef.of(self.node).to_dict(), "message": self.message,
+            "severity": self.severity, "node": node_ref(self.node), "message": self.message,
             "message_en": self.message_en or self.message, "facts": self.facts,
             "owner": own.owner_dict() if own else {"person": None, "post": None, "unit": None},
             "owner_inherited_from": own.inherited_from if own else None,
@@ -383,7 +383,7 @@ def _endangered(ctx: DiagnosisContext, rollup: Rollup, w: DiagnosisWarning,
     w.endangered = goals
     if ctx.is_school_goal(w.node):
         value = rollup.value(w.node.id)
-        school.insert(0, {**NodeRef.of(w.node).to_dict(), "depth": 0, "achievement": rounded(value),
+        school.insert(0, {**node_ref(w.node), "depth": 0, "achievement": rounded(value),
                           "low": value is not None and value < ctx.config.low_threshold})
     w.school_goals = [{"id": g["id"], "code": g["code"], "name": g["name"], "achievement": g["achievement"]}
                       for g in school]
