@@ -19,7 +19,7 @@ from graph.asof import as_of_or_default
 from graph.auth import FailureLimiter, TokenRegistry, anonymous_read_allowed
 from graph.checks import CheckReport, RuleConfig, resolve_unit
 from graph.model import Node
-from graph.services.diagnosis import Diagnosis, DiagnosisConfig, diagnose, restrict
+from graph.services.diagnosis import Diagnosis, DiagnosisConfig, diagnose, restrict, with_low_threshold
 from graph.services.edit import AuditLog, ConcurrentStore, Editor, concurrent
 from graph.services.impact import impact
 from graph.services.ownership import OwnerAnswer, owner_of
@@ -203,10 +203,20 @@ class Iqa:
     def _diagnosis(self, store: GraphStore, day: dt.date, unit: str | Node | None,
                    config: DiagnosisConfig) -> Diagnosis:
         """The diagnosis at ``day`` under ``config`` for the school or one unit: the school's is
-        kept in :attr:`diagnoses` until the next write, a unit's is cut from it (``restrict``)."""
+        kept in :attr:`diagnoses` until the next write, a unit's is cut from it (``restrict``).
+        When a kept one differs only in ``low_threshold`` (the UI's slider, ``?low_threshold=``),
+        it is derived from that one (``with_low_threshold``) instead of diagnosing again."""
         target = None if unit is None else (unit if isinstance(unit, Node) else resolve_unit(store, unit))
-        whole = self.diagnoses.get(("diagnosis", day, config),
-                                 lambda: diagnose(store, as_of=day, config=config, rule_config=self.rules))
+        other = dataclasses.replace(config, low_threshold=0.0)
+
+        def build() -> Diagnosis:
+            kept = self.diagnoses.find(lambda key: key[:2] == ("diagnosis", day)
+                                       and dataclasses.replace(key[2], low_threshold=0.0) == other)
+            if kept is not None:
+                return with_low_threshold(kept, config.low_threshold)
+            return diagnose(store, as_of=day, config=config, rule_config=self.rules)
+
+        whole = self.diagnoses.get(("diagnosis", day, config), build)
         return whole if target is None else restrict(whole, target)
 
     def diagnosis_data(self, *, as_of: dt.date | None = None, unit: str | None = None,

@@ -88,6 +88,16 @@ class ResultCache:
             entry = self._entries.get(key)
             return entry[2] if self._valid(entry) else None
 
+    def find(self, matches: Callable[[Hashable], bool]) -> Any | None:
+        """The valid result whose key ``matches``, the most recently used first, or None (nothing
+        is computed; not counted as a hit)."""
+        with self._lock:
+            for key in reversed(self._entries):
+                entry = self._entries[key]
+                if matches(key) and self._valid(entry):
+                    return entry[2]
+        return None
+
     def _hit(self, key: Hashable) -> tuple[Any] | None:
         """``(result,)`` when ``key`` holds a valid result (counted as a hit), else None. Call
         under ``self._lock``."""

@@ -94,7 +94,7 @@ warning (``unit`` ``""`` / ``(无责任部门)`` for what has no owner), ordered
 """
 
 from graph.services.diagnosis.context import DiagnosisConfig, DiagnosisContext, edge_weight
-from graph.services.diagnosis.core import Diagnosis, achievement, diagnose, restrict, scorecard
+from graph.services.diagnosis.core import Diagnosis, achievement, diagnose, restrict, scorecard, with_low_threshold
 from graph.services.diagnosis.indicators import (
     IndicatorStatus,
     attainment,
@@ -108,5 +108,5 @@ from graph.services.diagnosis.warnings import CAUSES, KINDS, DiagnosisWarning
 __all__ = [
     "CAUSES", "KINDS", "Diagnosis", "DiagnosisConfig", "DiagnosisContext", "IndicatorStatus", "Rollup", "Score",
     "DiagnosisWarning", "achievement", "attainment", "diagnose", "edge_weight", "frequency_days", "indicator_status",
-    "month_statuses", "restrict", "scorecard", "status_legend", "task_status",
+    "month_statuses", "restrict", "scorecard", "status_legend", "task_status", "with_low_threshold",
 ]

@@ -3,6 +3,7 @@ unit scorecards together (the JSON shape is documented in ``graph.services.diagn
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
@@ -18,7 +19,7 @@ from graph.services.diagnosis.context import DiagnosisConfig, DiagnosisContext, 
 from graph.services.diagnosis.indicators import IndicatorStatus
 from graph.services.diagnosis.rollup import Rollup
 from graph.services.diagnosis.tasks import BEHIND, ON_SCHEDULE, STATUSES, status_legend
-from graph.services.diagnosis.warnings import KINDS, DiagnosisWarning, collect
+from graph.services.diagnosis.warnings import KINDS, DiagnosisWarning, FoundWarnings, find_warnings, low_warnings, settle
 from graph.services.ownership import ref
 from graph.store import GraphStore
 
@@ -43,6 +44,9 @@ class Diagnosis:
     after: dict[str, Any]
     scorecards: list[dict[str, Any]] = field(default_factory=list)
     key_indicators: list[str] = field(default_factory=list)
+    #: The warnings that do not depend on the low-achievement threshold, as found, for
+    #: :func:`with_low_threshold` (None in a diagnosis cut for one unit).
+    found: FoundWarnings | None = field(default=None, repr=False, compare=False)
 
     @property
     def as_of(self) -> dt.date:
@@ -198,16 +202,35 @@ def diagnose(store: GraphStore, *, as_of: dt.date | None = None, unit: str | Nod
     ctx = DiagnosisContext(store, as_of, config)
     rollup = Rollup(ctx)
     statuses = [rollup.indicator(i.id) for i in ctx.of_kind("Indicator")]
-    reported, absorbed = collect(ctx, rollup, statuses, rule_config=rule_config)
+    found = find_warnings(ctx, statuses, rule_config=rule_config)
+    reported, absorbed = settle(ctx, rollup, found.with_low(low_warnings(ctx, rollup)))
     year = config.year or as_of.year
     tasks = assessment.task_rows(ctx, year)
     d = Diagnosis(ctx=ctx, rollup=rollup, unit=None, college=_college_name(ctx), indicators=statuses,
                   warnings=reported, absorbed=absorbed, tasks=tasks, before=assessment.before(ctx),
                   during=assessment.during(ctx, tasks, year), after=assessment.after(ctx, rollup),
-                  key_indicators=_key_indicators(ctx, statuses, config.key_indicators))
+                  key_indicators=_key_indicators(ctx, statuses, config.key_indicators), found=found)
     d.scorecards = _scorecards(d)
     if target_unit is not None:
         _restrict(d, target_unit)
+    return d
+
+
+def with_low_threshold(whole: Diagnosis, low_threshold: float) -> Diagnosis:
+    """The school's diagnosis ``whole`` under another ``low_threshold`` (what :func:`diagnose`
+    returns for the same store, date and settings but that threshold), without reading or judging
+    the graph again: only the low-achievement warnings, the absorption of warnings, the goals they
+    endanger and the scorecards depend on the threshold; the rest (the snapshot, achievement rates,
+    indicator, task and chain warnings, the assessment) is shared with ``whole``, which is left as
+    it was. ValidationError for a diagnosis cut for one unit (``restrict``)."""
+    if whole.unit is not None or whole.found is None:
+        raise ValidationError("with_low_threshold() takes the whole school's diagnosis")
+    ctx = copy.copy(whole.ctx)  # the same snapshot and memos, another configuration
+    ctx.config = dataclasses.replace(whole.ctx.config, low_threshold=low_threshold)
+    reported, absorbed = settle(ctx, whole.rollup, whole.found.with_low(low_warnings(ctx, whole.rollup)))
+    d = dataclasses.replace(whole, ctx=ctx, warnings=reported, absorbed=absorbed, scorecards=[],
+                            key_indicators=list(whole.key_indicators))
+    d.scorecards = _scorecards(d)
     return d
 
 

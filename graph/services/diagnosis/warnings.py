@@ -44,6 +44,7 @@ from __future__ import annotations
 
 from graph.formatting import indicator_value, percent
 
+import copy as _copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -274,25 +275,65 @@ def chain_warnings(ctx: DiagnosisContext, report: CheckReport) -> list[Diagnosis
     return out
 
 
+@dataclass(frozen=True)
+class FoundWarnings:
+    """The warnings of a snapshot that do not depend on ``low_threshold``, as found (no owner,
+    goals or absorption yet: :func:`settle` adds those to copies): ``early`` the indicator and task
+    warnings, ``chain`` the chain rules' warnings. With :func:`low_warnings` between them they are
+    every warning of the snapshot, in the order :func:`settle` expects."""
+
+    early: tuple[DiagnosisWarning, ...]
+    chain: tuple[DiagnosisWarning, ...]
+
+    def with_low(self, low: list[DiagnosisWarning]) -> list[DiagnosisWarning]:
+        """Fresh copies of the found warnings with ``low`` (low-achievement warnings) between
+        them: what :func:`settle` may annotate without changing these."""
+        return [*map(_fresh, self.early), *low, *map(_fresh, self.chain)]
+
+
+def _fresh(w: DiagnosisWarning) -> DiagnosisWarning:
+    """A copy of a found warning that :func:`settle` may annotate (its one list it appends to
+    is new; the fields it sets are replaced, not changed in place)."""
+    copy = _copy.copy(w)
+    copy.absorbed = []
+    return copy
+
+
+def find_warnings(ctx: DiagnosisContext, indicators: list[IndicatorStatus], report: CheckReport | None = None,
+                  rule_config: RuleConfig | None = None) -> FoundWarnings:
+    """The warnings of the snapshot that do not depend on ``ctx.config.low_threshold`` (see
+    :class:`FoundWarnings`). ``report`` and ``rule_config`` as :func:`collect`."""
+    early: list[DiagnosisWarning] = []
+    for st in indicators:
+        early += indicator_warnings(st)
+    for kind in TASK_KINDS:
+        for task in ctx.of_kind(kind):
+            early += task_warnings(ctx, task)
+    if report is None and ctx.config.chain_rules:
+        report = _chain_report(ctx, rule_config)
+    chain = chain_warnings(ctx, report) if report is not None else []
+    return FoundWarnings(tuple(early), tuple(chain))
+
+
 def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorStatus],
             report: CheckReport | None = None,
             rule_config: RuleConfig | None = None) -> tuple[list[DiagnosisWarning], list[DiagnosisWarning]]:
     """Every warning of the snapshot, deduplicated: ``(reported, absorbed)``, each sorted (errors
     first, then kind, rule, owner unit name, node id). ``report``: the chain rules' findings
     (default: ``run_checks`` on ``ctx.store`` for ``ctx.config.chain_rules`` at ``ctx.as_of`` under
-    ``rule_config``: a chain rule disabled there gives no warning, a re-graded one its severity)."""
-    found: list[DiagnosisWarning] = []
-    for st in indicators:
-        found += indicator_warnings(st)
-    for kind in TASK_KINDS:
-        for task in ctx.of_kind(kind):
-            found += task_warnings(ctx, task)
-    found += low_warnings(ctx, rollup)
-    if report is None and ctx.config.chain_rules:
-        report = _chain_report(ctx, rule_config)
-    if report is not None:
-        found += chain_warnings(ctx, report)
+    ``rule_config``: a chain rule disabled there gives no warning, a re-graded one its severity).
+    :func:`find_warnings`, then :func:`settle` with the low-achievement warnings."""
+    found = find_warnings(ctx, indicators, report, rule_config)
+    return settle(ctx, rollup, found.with_low(low_warnings(ctx, rollup)))
 
+
+def settle(ctx: DiagnosisContext, rollup: Rollup,
+           found: list[DiagnosisWarning]) -> tuple[list[DiagnosisWarning], list[DiagnosisWarning]]:
+    """``(reported, absorbed)`` of every warning of the snapshot (``found``, in the order
+    :meth:`FoundWarnings.with_low` gives): a warning explained by a cause below it is absorbed
+    (``CAUSES``), the others are reported with their owner, the goals they endanger, the warnings
+    they absorb and the rectification task tracking them. Sets those fields on ``found``'s
+    warnings; each list sorted as :func:`collect` says."""
     at: dict[str, list[DiagnosisWarning]] = defaultdict(list)
     for w in found:
         at[w.node.id].append(w)
