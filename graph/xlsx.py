@@ -140,22 +140,24 @@ def table_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable
     the column's cells get the format, and ISO date strings in a date-formatted column are
     written as real dates (:func:`typed_value`), so that they sort and print as dates; rates are
     expected as fractions (0.7246 prints as 72.5%). Rows with wrapped cells get the height their
-    longest wrapped cell needs (:func:`lines_needed`), so printed pages show the whole text; other
-    cells are top-aligned. ``print_columns``: only the first so many columns print (the print area),
+    longest wrapped cell needs (:func:`lines_needed`), so printed pages show the whole text; the
+    other cells of such rows are top-aligned. ``print_columns``: only the first so many columns print (the print area),
     so that a wide table prints in readable type; the others stay in the file. Pages are A4 with
     narrow margins. ``fit``: a column without a width in ``widths`` is as wide as its header and
     its widest value (at least 6, at most ``default_width``) instead of ``default_width``, so that
     columns of short numbers leave the page to the text. Raises nothing of its own."""
     ws = wb.active if use_active else wb.create_sheet(title)
     ws.title = title
-    append(ws, headers)
+    header_row = append(ws, headers)
     fmt_of = dict(formats or {})
     count = 0
     for values in rows:
-        row = append(ws, [typed_value(v, fmt_of.get(i)) for i, v in enumerate(values, start=1)])
+        count += 1
+        row = header_row + count  # counted here: openpyxl's max_row walks every cell (quadratic)
+        for i, v in enumerate(values, start=1):
+            put(ws, row, i, typed_value(v, fmt_of.get(i)))
         for i, fmt in fmt_of.items():
             ws.cell(row=row, column=i).number_format = fmt
-        count += 1
     bold_columns = set(range(1, len(headers) + 1) if bold is None else bold)
     fill_columns = set(fill)
     wrap_columns = set(range(1, len(headers) + 1)) if wrap is True else set(wrap or ())
@@ -167,17 +169,7 @@ def table_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable
                 widest = max([text_width(str(header_text))] + [_shown_width(ws.cell(row=r, column=i))
                                                                for r in range(2, count + 2)])
                 width_of[i] = max(6, min(default_width, widest + 2))
-    for i in range(1, len(headers) + 1):
-        header = ws.cell(row=1, column=i)
-        header.font = Font(bold=i in bold_columns)
-        ws.column_dimensions[get_column_letter(i)].width = width_of.get(i, default_width)
-        if i in fill_columns:
-            header.fill = INPUT_FILL
-        for r in range(2, count + 2):
-            cell = ws.cell(row=r, column=i)
-            if i in fill_columns:
-                cell.fill = INPUT_FILL
-            cell.alignment = _WRAP if i in wrap_columns else _TOP
+    tall: set[int] = set()  # the rows a wrapped cell makes taller than one line
     if wrap_columns:
         header_lines = max(lines_needed(h, width_of.get(i, default_width)) for i, h in enumerate(headers, start=1))
         if header_lines > 1:
@@ -189,6 +181,23 @@ def table_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable
                         for i in wrap_columns)
             if lines > 1:
                 ws.row_dimensions[r].height = min(_MAX_ROW_HEIGHT, LINE_HEIGHT * lines)
+                tall.add(r)
+    for i in range(1, len(headers) + 1):
+        header = ws.cell(row=1, column=i)
+        header.font = Font(bold=i in bold_columns)
+        ws.column_dimensions[get_column_letter(i)].width = width_of.get(i, default_width)
+        if i in fill_columns:
+            header.fill = INPUT_FILL
+        if i not in fill_columns and i not in wrap_columns and not tall:
+            continue  # nothing to set (a style per cell costs more than writing the cell)
+        for r in range(2, count + 2):
+            cell = ws.cell(row=r, column=i)
+            if i in fill_columns:
+                cell.fill = INPUT_FILL
+            if i in wrap_columns:
+                cell.alignment = _WRAP
+            elif r in tall:  # in a one-line row, top and bottom alignment look the same
+                cell.alignment = _TOP
     print_setup(ws, freeze, print_columns)
     return ws
 

@@ -11,6 +11,7 @@ and traces (tests/ingest/test_export_workbook.py). Nodes only a reference makes 
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -31,17 +32,35 @@ def _cell(value: Any) -> Any:
 
 
 class _Refs:
-    """The references of the nodes, read from the store once per node and edge type."""
+    """The references of the nodes: each edge type a column names is read from the store once,
+    whole (one query per type instead of one per row and column: the rows of a whole college
+    are hundreds of thousands)."""
 
     def __init__(self, store: GraphStore):
         self.store = store
+        #: (edge type, "out" or "in") → {node id: [ids at the other end]}
+        self._ends: dict[tuple[str, str], dict[str, list[str]]] = {}
+
+    def _other_ends(self, edge: str, direction: str) -> dict[str, list[str]]:
+        key = (edge, direction)
+        ends = self._ends.get(key)
+        if ends is None:
+            out: dict[str, list[str]] = defaultdict(list)
+            inc: dict[str, list[str]] = defaultdict(list)
+            for e in self.store.iter_edges(edge):
+                out[e.source].append(e.target)
+                inc[e.target].append(e.source)
+            self._ends[(edge, "out")], self._ends[(edge, "in")] = out, inc
+            ends = self._ends[key]
+        return ends
 
     def codes(self, node_id: str, col: Column) -> list[str]:
         """The codes a reference column holds for ``node_id``: the nodes of ``col.refs`` at the other
         end of its ``col.edge`` edges (towards the row's node when ``col.incoming``), by id."""
-        direction = "in" if col.incoming else "out"
-        found = [other for _, other in self.store.neighbors(node_id, (col.edge,), direction) if other.kind in col.refs]
-        return [n.code for n in sorted(found, key=lambda n: n.id)]
+        ends = self._other_ends(col.edge, "in" if col.incoming else "out").get(node_id, ())
+        # an id is "<kind>:<code>" (graph.model.Node.id); a kind has no colon
+        pairs = (other.partition(":") for other in sorted(ends))
+        return [code for kind, _, code in pairs if kind in col.refs]
 
 
 def _ref_cell(refs: _Refs, node: Node, col: Column) -> str | None:

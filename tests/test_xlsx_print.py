@@ -52,6 +52,7 @@ def test_table_sheet_types_dates_and_rates_and_sizes_rows():
     assert ws.row_dimensions[2].height == LINE_HEIGHT * lines_needed(long, 20) and lines_needed(long, 20) == 17
     assert ws.row_dimensions[3].height is None  # one line: the default height
     assert ws["D2"].alignment.wrap_text and not ws["A2"].alignment.wrap_text
+    assert ws["A2"].alignment.vertical == "top"  # beside a cell of 17 lines, the row's text starts at the top
     assert typed_value("2026-02-30", DATE_FORMAT) == "2026-02-30"
 
 
