@@ -8,7 +8,8 @@ that the edit below does not change it):
    the child), bytes written;
 2. ``iqa serve`` (one uvicorn process): ``GET /api/v1/checks`` and ``/api/v1/diagnosis`` — the first
    page (computes), then further pages (answered from the kept result) — then one ``PATCH`` of a
-   task's status and ``GET /checks`` right after it (the re-check), all timed; meanwhile an owner
+   task's status and ``GET /checks`` right after it (the re-check), all timed (``/diagnosis`` also
+   at two other low-achievement thresholds, as the UI's slider asks for them); meanwhile an owner
    probe asks ``GET /indicators/{id}/owner`` every 20 ms and reports p50 / p99 / max: the latency of
    a point question beside the heavy ones;
 3. the UI's pages in process (streamlit's ``AppTest``: the page script's time on the server, not
@@ -185,6 +186,9 @@ def bench_api(store: Path, workdir: Path) -> dict[str, object]:
             out["checks later pages"] = [timed(f"/api/v1/checks?limit=50&offset={o}") for o in (50, 100, 1000, 5000)]
             out["diagnosis first page"] = timed("/api/v1/diagnosis?limit=50")
             out["diagnosis later pages"] = [timed(f"/api/v1/diagnosis?limit=50&offset={o}") for o in (50, 100, 1000)]
+            # another low-achievement threshold (the UI's slider): derived from the kept diagnosis
+            out["diagnosis at other thresholds"] = [timed(f"/api/v1/diagnosis?limit=50&low_threshold={t}")
+                                                    for t in (0.5, 0.75)]
             out["patch"] = timed(f"/api/v1/nodes/{task.id}", method="PATCH", json={"props": {"status": "warning"}},
                                  headers={"Authorization": f"Bearer {token}"})
             out["checks right after the edit"] = timed("/api/v1/checks?limit=50")

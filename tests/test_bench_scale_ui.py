@@ -23,6 +23,7 @@ def test_bench_scale_ui_runs_on_a_small_grown_demo(capsys, clean_env):
     assert figures["diagnose"]["out_mb"] > 0 and "iqa diagnose --format json" in out
     api = figures["api"]
     assert api["checks first page"] > 0 and len(api["checks later pages"]) == 4
+    assert len(api["diagnosis at other thresholds"]) == 2 and "diagnosis at other thresholds" in out
     assert api["owner beside"][3] > 0 and "owner beside" in out
     assert set(figures["ui"]) == {"overview", "checks", "diagnosis"} and "UI diagnosis: first" in out
 
