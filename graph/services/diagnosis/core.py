@@ -44,8 +44,8 @@ class Diagnosis:
     after: dict[str, Any]
     scorecards: list[dict[str, Any]] = field(default_factory=list)
     key_indicators: list[str] = field(default_factory=list)
-    #: The warnings that do not depend on the low-achievement threshold, as found, for
-    #: :func:`with_low_threshold` (None in a diagnosis cut for one unit).
+    #: The school's warnings that do not depend on the low-achievement threshold, as found, for
+    #: :func:`with_low_threshold` (None when the diagnosis was not made by :func:`diagnose`).
     found: FoundWarnings | None = field(default=None, repr=False, compare=False)
 
     @property
