@@ -70,6 +70,25 @@ def test_bench_core_times_the_check_of_an_existing_store(tmp_path, capsys):
     assert "full check:" in out and "s CPU" in out and "load average" in out
 
 
+def test_bench_core_times_each_phase_of_the_check(tmp_path, capsys):
+    import datetime as _dt
+
+    from graph.checks import RULES, run_checks
+    from graph.stores.embedded import EmbeddedStore
+    from seed.demo import load_demo
+
+    path = tmp_path / "demo.sqlite"
+    with EmbeddedStore(path) as store:
+        load_demo(store)
+        want = len(run_checks(store, as_of=_dt.date.today()).findings)
+    figures = bench("bench_core").phases(path)
+    out = capsys.readouterr().out
+    assert figures["findings"] == want and want > 0
+    assert set(figures) == {"read", "free", "findings", *RULES}
+    assert figures["read"] > 0 and all(v >= 0 for v in figures.values())
+    assert "read:" in out and "slowest first" in out and "load average" in out
+
+
 @pytest.mark.slow
 def test_bench_recheck_runs_every_edit_on_a_small_grown_demo(capsys, clean_env):
     rows = bench("bench_recheck").main(["--students", "100"])
