@@ -65,7 +65,11 @@ def chain_completeness(store: GraphStore) -> list[dict[str, Any]]:
     (``graph.gcpause``: the snapshot and the owners are hundreds of thousands of objects that
     live until the end)."""
     with gc_paused():
-        return _completeness(CheckContext(store, default_as_of()))
+        ctx = CheckContext(store, default_as_of())
+        try:
+            return _completeness(ctx)
+        finally:
+            ctx.reset_owners()  # the owner memo refers back to the context: leave no cycle behind
 
 
 def _completeness(ctx: CheckContext) -> list[dict[str, Any]]:

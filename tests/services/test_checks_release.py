@@ -36,3 +36,29 @@ def test_run_checks_leaves_no_cycle_holding_the_context(monkeypatch):
         if was:
             gc.enable()
         store.close()
+
+
+def test_chain_completeness_leaves_no_cycle_holding_the_context(monkeypatch):
+    from graph.services import completeness
+    from seed.demo import load_demo
+
+    store = EmbeddedStore()
+    load_demo(store)
+    made: list[weakref.ref] = []
+
+    class Watched(completeness.CheckContext):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(weakref.ref(self))
+
+    monkeypatch.setattr(completeness, "CheckContext", Watched)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        rows = completeness.chain_completeness(store)
+        assert any(r["unit"] for r in rows)  # owners were resolved (the memo that refers to the context was made)
+        assert len(made) == 1 and made[0]() is None
+    finally:
+        if was:
+            gc.enable()
+        store.close()

@@ -154,27 +154,28 @@ class Rollup:
         """The score of ``node_id`` with its children's scores nested (``depth`` levels; None = all):
         ``{"id", "kind", "name", "value", "basis", "via", "weight", "share", "contribution",
         "children": [...]}``. A child met again is shown once in full, later as ``"ref": true``."""
-        seen: set[str] = set()
+        return self._visit(node_id, 0, None, depth, set())
 
-        def visit(nid: str, level: int, part: Contribution | None) -> dict[str, Any]:
-            node = self.ctx.node(nid)
-            sc = self.score(nid)
-            entry: dict[str, Any] = {"id": nid, "kind": node.kind, "name": node.name, "value": rounded(sc.value),
-                                     "basis": sc.basis}
-            if part is not None:
-                entry.update(via=part.via, weight=rounded(part.weight), share=rounded(part.share),
-                             contribution=rounded(part.contribution))
-            if nid in seen:
-                entry["ref"] = True
-                entry["children"] = []
-                return entry
-            seen.add(nid)
-            if depth is not None and level >= depth:
-                entry["children"] = []
-                if sc.children:
-                    entry["truncated"] = len(sc.children)
-                return entry
-            entry["children"] = [visit(c.child, level + 1, c) for c in sc.children]
+    def _visit(self, nid: str, level: int, part: Contribution | None, depth: int | None,
+               seen: set[str]) -> dict[str, Any]:
+        """One entry of :meth:`explain` and, below ``depth``, its children's (a method, not a
+        closure calling itself: that would be a reference cycle holding the snapshot)."""
+        node = self.ctx.node(nid)
+        sc = self.score(nid)
+        entry: dict[str, Any] = {"id": nid, "kind": node.kind, "name": node.name, "value": rounded(sc.value),
+                                 "basis": sc.basis}
+        if part is not None:
+            entry.update(via=part.via, weight=rounded(part.weight), share=rounded(part.share),
+                         contribution=rounded(part.contribution))
+        if nid in seen:
+            entry["ref"] = True
+            entry["children"] = []
             return entry
-
-        return visit(node_id, 0, None)
+        seen.add(nid)
+        if depth is not None and level >= depth:
+            entry["children"] = []
+            if sc.children:
+                entry["truncated"] = len(sc.children)
+            return entry
+        entry["children"] = [self._visit(c.child, level + 1, c, depth, seen) for c in sc.children]
+        return entry

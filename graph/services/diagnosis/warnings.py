@@ -327,6 +327,24 @@ def collect(ctx: DiagnosisContext, rollup: Rollup, indicators: list[IndicatorSta
     return settle(ctx, rollup, found.with_low(low_warnings(ctx, rollup)))
 
 
+def _cause_below(ctx: DiagnosisContext, at: dict[str, list[DiagnosisWarning]], memo: dict[str, bool],
+                 node_id: str, causes: frozenset[str]) -> bool:
+    """Is there a warning of ``causes`` (``at``: the warnings by node id) strictly below ``node_id``
+    over roll-up children? ``memo``: the answers for these ``causes`` so far. A module function, not
+    a closure calling itself: such a closure is a reference cycle that would keep ``ctx`` (the whole
+    snapshot) alive after the run, and frozen out of the collector's reach (``graph.gcpause``)."""
+    if node_id in memo:
+        return memo[node_id]
+    memo[node_id] = False  # cycle guard
+    result = False
+    for _, cid, _w in ctx.rollup_links(node_id):
+        if any(w.cause_key in causes for w in at.get(cid, ())) or _cause_below(ctx, at, memo, cid, causes):
+            result = True
+            break
+    memo[node_id] = result
+    return result
+
+
 def settle(ctx: DiagnosisContext, rollup: Rollup,
            found: list[DiagnosisWarning]) -> tuple[list[DiagnosisWarning], list[DiagnosisWarning]]:
     """``(reported, absorbed)`` of every warning of the snapshot (``found``, in the order
@@ -338,25 +356,11 @@ def settle(ctx: DiagnosisContext, rollup: Rollup,
     for w in found:
         at[w.node.id].append(w)
     below_memo: dict[frozenset[str], dict[str, bool]] = defaultdict(dict)
-
-    def cause_below(node_id: str, causes: frozenset[str]) -> bool:
-        """Is there a warning of ``causes`` strictly below ``node_id`` (over roll-up children)?"""
-        memo = below_memo[causes]
-        if node_id in memo:
-            return memo[node_id]
-        memo[node_id] = False  # cycle guard
-        result = False
-        for _, cid, _w in ctx.rollup_links(node_id):
-            if any(w.cause_key in causes for w in at.get(cid, ())) or cause_below(cid, causes):
-                result = True
-                break
-        memo[node_id] = result
-        return result
-
     reported, absorbed = [], []
     for w in found:
         causes = CAUSES.get(w.cause_key)
-        (absorbed if causes and cause_below(w.node.id, causes) else reported).append(w)
+        (absorbed if causes and _cause_below(ctx, at, below_memo[causes], w.node.id, causes)
+         else reported).append(w)
 
     absorbed_at: dict[str, list[DiagnosisWarning]] = defaultdict(list)
     for w in absorbed:
