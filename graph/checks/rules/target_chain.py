@@ -13,6 +13,7 @@ from graph.sources import BAOTOU
 #: Not yet looked up (None is an answer: no readable date).
 _UNSEEN: object = object()
 
+
 @rule("TC001", "error", "孤立目标", "orphan target",
        "孤立目标：目标 {code}（{layer_zh}层面）既没有上级目标，也没有所属规划",
        "orphan target: target {code} ({layer_en} layer) has no parent target and no plan",
