@@ -9,6 +9,7 @@ import random
 import pytest
 
 import ingest.mapping as mapping
+import ingest.readers as readers
 from graph.values import code_problem, name_problem, value_problem
 from ingest.mapping import parse_sheet
 from ingest.readers import read_mapping
@@ -71,3 +72,34 @@ def test_check_cells_finds_what_a_search_of_every_cell_finds(seed, monkeypatch):
     fast = _parsed(sheets)
     monkeypatch.setattr(mapping._Row, "check_cells", _plain_check_cells)
     assert _parsed(sheets) == fast
+
+
+_RAW = ["目标", " a b ", "x\ty", "\u200b", "a\u200bb", "\ufeffT1", "Ｔ１", " T2 ", "  ", "", "\u2060", "名 ", "\n"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_read_row_holds_each_cell_as_clean_text_makes_it(seed):
+    """``build_sheet`` strips the text cells of a row without a zero-width character and cleans
+    the others with ``_clean_text``: the cells and notes are those of ``_clean_text`` on each."""
+    rng = random.Random(seed)
+    rows = [{"编号": rng.choice(_RAW + [f"T{i}", 7, 2.0]), "名称": rng.choice(_RAW + [None, 3]),
+             "层面": rng.choice(_RAW + [None]), "单位": rng.choice(_RAW + [None, 1.5])}
+            for i in range(rng.randrange(1, 20))]
+    result = read_mapping({"目标": rows})
+    sheet = result.sheets[0]
+    notes: list = []
+    expected = []
+    for i, row in enumerate(rows):
+        cells = {}
+        for key, value in row.items():
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            if isinstance(value, str):
+                value = readers._clean_text(value, key == "编号", lambda: sheet.location(i + 2, key), notes)
+                if not value:
+                    continue
+            cells[key] = value
+        if cells:
+            expected.append((i + 2, cells))
+    assert [(r.number, r.cells) for r in sheet.rows] == expected
+    assert [(n.location, n.read, n.stored) for n in result.notes] == [(n.location, n.read, n.stored) for n in notes]
