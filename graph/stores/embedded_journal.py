@@ -30,12 +30,15 @@ _COLUMNS = "rev, kind, op, node, other, type, before, after"
 #: inserts into three b-trees).
 _INDEXES = (("changes_node", "node"), ("changes_other", "other"), ("changes_op", "op"))
 #: The journal text of a stored props text ``{p}``: the stored text itself when it is what
-#: :func:`graph.history.model.dump` writes for the same map — a flat map of text, integers,
-#: booleans and nulls written by orjson (no float: ``1e16`` there, ``1e+16`` in the standard
-#: library; no list; not carrying the store's mark of the standard library's text); else the
-#: map read back and written by ``dump`` (the SQL function ``iqa_journal_text``).
-_JOURNAL_TEXT = ("CASE WHEN {p} = '{{}}' THEN {p} WHEN substr({p}, 1, 1) = ' ' OR EXISTS (SELECT 1 FROM "
-                 "json_each({p}) WHERE type IN ('real', 'array', 'object')) THEN iqa_journal_text({p}) ELSE {p} END")
+#: :func:`graph.history.model.dump` writes for the same map — orjson's text (not carrying the
+#: store's mark of the standard library's text) of a map without lists or maps inside, whose
+#: floats orjson writes as the standard library does: the two differ only where one writes an
+#: exponent (``1e-05`` there, ``0.00001`` in orjson), so a text with a digit before an ``e`` or with
+#: ``0.0000`` (a text value holding either too: only slower) is made again — the map read back and
+#: written by ``dump`` (the SQL function ``iqa_journal_text``).
+_JOURNAL_TEXT = ("CASE WHEN {p} = '{{}}' THEN {p} WHEN substr({p}, 1, 1) = ' ' OR {p} GLOB '*[0-9][eE]*' "
+                 "OR instr({p}, '0.0000') > 0 OR EXISTS (SELECT 1 FROM json_each({p}) WHERE type IN "
+                 "('array', 'object')) THEN iqa_journal_text({p}) ELSE {p} END")
 
 
 def create_schema(db: sqlite3.Connection) -> None:

@@ -5,16 +5,20 @@ changes, deletions, floats, lists, integers beyond 64 bits, edge properties, rev
 
 from __future__ import annotations
 
+import math
 import random
 import sqlite3
+import struct
 
 import pytest
 
-from graph.history.model import journal_of
+import graph.stores.embedded as embedded
+from graph.history.model import dump, journal_of
 from graph.history.recorder import Recorder
 from graph.model import Edge, Node
 from graph.services.edit import concurrent
 from graph.stores.embedded import EmbeddedStore
+from graph.stores.embedded_journal import _JOURNAL_TEXT, create_schema
 
 _TEXTS = ["", "a", "é", "中文", "\u2028", '"\\', "\t", "😀", "1e16", "x.y"]
 
@@ -24,7 +28,7 @@ def _value(rng: random.Random):
     if pick == 0:
         return rng.choice([0, -1, 2**63 - 1, 2**64, -2**63 - 1, 10**25, rng.randrange(-10**6, 10**6)])
     if pick == 1:
-        return rng.choice([0.1, 1e16, 1.5e-7, -0.0, 1e300, 2.5, 12000.0])
+        return rng.choice([0.1, 1e16, 1.5e-7, -0.0, 1e300, 2.5, 12000.0, 1e-5, rng.uniform(-1, 1) * 1e-6])
     if pick == 2:
         return rng.choice([True, False, None])
     if pick == 3:
@@ -130,3 +134,32 @@ def test_a_failed_first_load_leaves_no_revision_and_the_indexes(tmp_path):
     db = sqlite3.connect(tmp_path / "s.sqlite")
     names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"changes_node", "changes_other", "changes_op"} <= names
+
+
+def _random_float(rng: random.Random) -> float:
+    while True:
+        pick = rng.random()
+        if pick < 0.3:
+            x = struct.unpack("d", struct.pack("Q", rng.getrandbits(64)))[0]
+        elif pick < 0.7:
+            x = rng.uniform(-10, 10) * 10.0 ** rng.randint(-30, 30)
+        else:
+            x = round(rng.uniform(-1e6, 1e6), rng.randint(0, 9)) * 10.0 ** rng.randint(-12, 20)
+        if math.isfinite(x):
+            return x
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_journal_text_of_a_stored_text_is_dumps(seed):
+    """``_JOURNAL_TEXT`` on the store's text of random maps (floats of every size, text that looks
+    like numbers, lists, integers beyond 64 bits) is ``model.dump`` of the map."""
+    rng = random.Random(seed)
+    db = sqlite3.connect(":memory:")
+    create_schema(db)
+    sql = "SELECT " + _JOURNAL_TEXT.format(p="?1")
+    for _ in range(4000):
+        props = {}
+        for key in rng.sample(["a", "b", "名", "z", "x.y"], rng.randrange(6)):
+            props[key] = rng.choice([_random_float(rng), _random_float(rng), _value(rng), "1e5", "0.00001", 7])
+        text = embedded._dump(props)
+        assert db.execute(sql, (text,)).fetchone()[0] == dump(props), props
