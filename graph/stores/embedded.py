@@ -771,7 +771,8 @@ class EmbeddedStore(GraphStore):
             self._db.executemany(  # type: ignore[union-attr]
                 "INSERT INTO edges (source, type, target, props) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(source, type, target) DO UPDATE SET props=excluded.props",
-                [(e.source, e.type, e.target, _dump(e.props)) for e in edges],
+                # most edges have no props: "{}" is _dump's text of them, not made again per edge
+                [(e.source, e.type, e.target, _dump(e.props) if e.props else "{}") for e in edges],
             )
         return len(edges)
 
