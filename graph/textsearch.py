@@ -65,44 +65,34 @@ def short_grams(*texts: str) -> str:
     separated by spaces: ``u<hex>`` for one character, ``b<hex>x<hex>`` for two (letters and
     digits only, so any tokenizer keeps each whole). What the embedded store indexes for queries
     shorter than three characters, below the trigram index's reach."""
-    chars: set[str] = set()
-    pairs: set[str] = set()
-    for text in texts:
-        chars.update(text)
-        pairs.update(map(add, text, text[1:]))
+    grams: set[str] = set()
+    for text in texts:  # characters and pairs in one set: a character is never a pair
+        grams.update(text)
+        grams.update(map(add, text, text[1:]))
     try:  # distinct characters and pairs give distinct tokens: no set of tokens needed
-        tokens = list(map(_ONE.__getitem__, chars))
-        tokens += map(_TWO.__getitem__, pairs)
+        tokens = list(map(_GRAMS.__getitem__, grams))
     except KeyError:  # one not made yet (or beyond what is kept): made one by one
-        tokens = list(map(_one_gram, chars))
-        tokens += (_two_gram(p[0], p[1]) for p in pairs)
+        tokens = list(map(_gram, grams))
     tokens.sort()
     return " ".join(tokens)
 
 
 #: Tokens made so far (character or pair → token): a bulk load indexes the same few thousand
 #: characters and pairs again and again. Bounded: beyond _GRAMS_KEPT entries, tokens are made anew.
-_ONE: dict[str, str] = {}
-_TWO: dict[str, str] = {}
+_GRAMS: dict[str, str] = {}
 _GRAMS_KEPT = 200_000
+#: The id part of :func:`short_doc` of an id with one colon, by the id up to the character after
+#: the colon (all that part depends on: ``task:rw-1`` and ``task:rw-2`` share it). Bounded as _GRAMS.
+_ID_GRAMS: dict[str, str] = {}
 
 
-def _one_gram(ch: str) -> str:
-    token = _ONE.get(ch)
+def _gram(gram: str) -> str:
+    """The token of one character or pair (see :func:`short_grams`)."""
+    token = _GRAMS.get(gram)
     if token is None:
-        token = f"u{ord(ch):x}"
-        if len(_ONE) < _GRAMS_KEPT:
-            _ONE[ch] = token
-    return token
-
-
-def _two_gram(a: str, b: str) -> str:
-    pair = a + b
-    token = _TWO.get(pair)
-    if token is None:
-        token = f"b{ord(a):x}x{ord(b):x}"
-        if len(_TWO) < _GRAMS_KEPT:
-            _TWO[pair] = token
+        token = f"u{ord(gram):x}" if len(gram) == 1 else f"b{ord(gram[0]):x}x{ord(gram[1]):x}"
+        if len(_GRAMS) < _GRAMS_KEPT:
+            _GRAMS[gram] = token
     return token
 
 
@@ -111,19 +101,33 @@ def short_doc(nid: str, code: str, name: str) -> str:
     ``name``): :func:`short_grams` of code and name, and, prefixed ``i``, the one- and
     two-character substrings of the id that hold a colon (``k:`` and ``:r`` in ``task:rw-1``), which
     only a query with a colon looks for (:func:`short_query`)."""
-    grams: set[str] = set()
     i = nid.find(":")
-    if i != -1:
-        while i != -1:  # found, not a walk over every character: ids hold one colon or two
-            if i > 0:
-                grams.add(f"i{short_token(nid[i - 1:i + 1])}")
-            if i + 1 < len(nid):
-                grams.add(f"i{short_token(nid[i:i + 2])}")
-            i = nid.find(":", i + 1)
-        grams.add(f"i{short_token(':')}")
-        grams.add(kind_token(nid.split(":", 1)[0]))
-    text = short_grams(code, name)
-    return f"{text} {' '.join(sorted(grams))}" if grams else text
+    if i == -1:
+        return short_grams(code, name)
+    if nid.find(":", i + 1) == -1:  # one colon (nearly every id): its part kept per id head
+        head = nid[:i + 2]
+        ids = _ID_GRAMS.get(head)
+        if ids is None:
+            ids = _id_grams(nid, i)
+            if len(_ID_GRAMS) < _GRAMS_KEPT:
+                _ID_GRAMS[head] = ids
+    else:
+        ids = _id_grams(nid, i)
+    return f"{short_grams(code, name)} {ids}"
+
+
+def _id_grams(nid: str, i: int) -> str:
+    """The id part of :func:`short_doc` of ``nid``, whose first colon is at ``i``."""
+    grams: set[str] = set()
+    while i != -1:  # found, not a walk over every character: ids hold one colon or two
+        if i > 0:
+            grams.add(f"i{short_token(nid[i - 1:i + 1])}")
+        if i + 1 < len(nid):
+            grams.add(f"i{short_token(nid[i:i + 2])}")
+        i = nid.find(":", i + 1)
+    grams.add(f"i{short_token(':')}")
+    grams.add(kind_token(nid.split(":", 1)[0]))
+    return " ".join(sorted(grams))
 
 
 def kind_token(kind: str) -> str:

@@ -49,6 +49,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import nullcontext
 
 from graph.gcpause import gc_paused
 from graph.errors import IngestError, Problem
@@ -286,7 +287,9 @@ def _write(store: GraphStore, outcome: Outcome, rdf_nodes: list[Node], rdf_edges
     total = len(rdf_nodes) + len(outcome.write) + len(outcome.remove) + len(rdf_edges) + len(outcome.add)
     done = 0
     progress("write", done, total)
-    with store.transaction():
+    # the resolver validated outcome.write (validate_node): the store need not do it again
+    vouch = getattr(getattr(store, "inner", store), "validated", None)
+    with store.transaction(), (vouch(outcome.write) if vouch is not None else nullcontext()):
         for batch in _batches(rdf_nodes + outcome.write):
             done += store.upsert_nodes(batch)
             progress("write", done, total)

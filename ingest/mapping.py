@@ -17,7 +17,7 @@ from graph.errors import Problem
 from ingest.readers import RawRow, RawSheet
 from ingest.report import Note
 from ingest.sheets import Column, SheetSpec
-from graph.values import (DIRECTION_SIGN, PARSERS, BadValue, NonFinite, Threshold, cell_text, code_problem,
+from graph.values import (DIRECTION_SIGN, PARSERS, BadValue, NonFinite, Threshold, bad_char, cell_text, code_problem,
                           json_value, name_problem, parse_period, parse_threshold, value_problem)
 
 #: Value types read as thresholds as printed (graph.values.parse_threshold): 预警值 and 目标值.
@@ -98,6 +98,18 @@ class ParsedRow:
         return self.sheet.location(self.number, key)
 
 
+_COLUMN_SETS: dict[int, tuple[SheetSpec, frozenset[str], frozenset[str]]] = {}
+
+
+def _code_and_name_columns(spec: SheetSpec) -> tuple[frozenset[str], frozenset[str]]:
+    """The headers of ``spec``'s code columns and of its name columns (kept per spec: asked per row)."""
+    hit = _COLUMN_SETS.get(id(spec))
+    if hit is None or hit[0] is not spec:
+        hit = _COLUMN_SETS[id(spec)] = (spec, frozenset(c.zh for c in spec.columns if c.prop == "code"),
+                                        frozenset(c.zh for c in spec.columns if c.prop == "name"))
+    return hit[1], hit[2]
+
+
 class _Row:
     """Reads one raw row's cells, collecting located problems into the parsed row."""
 
@@ -111,11 +123,13 @@ class _Row:
         """Refuse what no store can carry, wherever it is: a non-finite number (NaN, an infinity),
         a control character; in a code column any line break or tab, a code over
         ``MAX_CODE_LENGTH`` or ending in a route's suffix; a name over ``MAX_NAME_LENGTH``."""
-        spec = self.sheet.spec
-        codes = {c.zh for c in spec.columns if c.prop == "code"}
-        names = {c.zh for c in spec.columns if c.prop == "name"}
+        codes, names = _code_and_name_columns(self.sheet.spec)
+        # one search over the row's texts joined (line breaks are allowed, so joining makes no
+        # bad character): nearly every row holds none, and its texts need no search one by one
+        texts = [v for v in self.cells.values() if type(v) is str]
+        clean = bad_char("\n".join(texts)) is None
         for key, value in list(self.cells.items()):
-            why = value_problem(value)
+            why = None if clean and type(value) is str else value_problem(value)
             if why is None and key in codes and isinstance(value, str):
                 why = code_problem(value)
             elif why is None and key in names:

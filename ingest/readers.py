@@ -21,6 +21,7 @@ import codecs
 import csv
 import io
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from graph.errors import IngestError, Problem
 from graph.settings import LimitsSection
 from ingest.report import Note
 from ingest.sheets import SheetSpec, is_ignored_sheet, normalize_header, sheet_spec
-from graph.values import cell_text, normalise_code, strip_zero_width
+from graph.values import ZERO_WIDTH, cell_text, normalise_code, strip_zero_width
 from graph.xlsx_reader import SheetCells, check_xlsx, open_xlsx
 
 #: How many non-empty rows at the top of a sheet may hold the header (title rows above it).
@@ -88,6 +89,10 @@ class ReadResult:
         self.files += other.files
         self.warnings += other.warnings
         self.notes += other.notes
+
+
+#: ``search(text)``: the first zero-width character (``graph.values.ZERO_WIDTH``) in ``text``.
+_ZERO_WIDTH_SEARCH = re.compile(f"[{ZERO_WIDTH}]").search
 
 
 def _empty(value: object) -> bool:
@@ -165,17 +170,26 @@ def build_sheet(file: str, title: str, header: list[object], rows: Iterable[tupl
                 result.notes.append(Note(sheet.location(number), "the header repeated (a page break)", "skipped"))
                 continue
         cells: dict[str, object] = {}
+        # one search of the row's texts joined: a row without a zero-width character (nearly all)
+        # has its text cells only stripped, which is what _clean_text makes of them (codes aside)
+        plain = _ZERO_WIDTH_SEARCH("\n".join([v for v in values if type(v) is str])) is None
         for i, value in enumerate(values):
-            if _empty(value):
+            if value is None:
+                continue
+            text = isinstance(value, str)
+            if text and not value.strip():  # _empty
                 continue
             key = keys[i] if i < len(keys) else None
             if key is None:
                 unnamed_data = unnamed_data or i >= len(keys) or i in blank
                 continue
-            if isinstance(value, str):
-                value = _clean_text(value, key in code_keys, lambda: sheet.location(number, key), result.notes)
-                if not value:
-                    continue
+            if text:
+                if plain and type(value) is str and key not in code_keys:
+                    value = value.strip()
+                else:
+                    value = _clean_text(value, key in code_keys, lambda: sheet.location(number, key), result.notes)
+                    if not value:
+                        continue
             cells[key] = value
         if cells.pop(_EXAMPLE_KEY, None) is not None:
             result.warnings.append(f"{sheet.location(number)}: the template's example row ({EXAMPLE_COLUMN} column "

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from graph.values import normalise_code
 from graph.errors import Problem, ValidationError
@@ -42,6 +43,12 @@ def kinds_label(kinds: Iterable[str]) -> str:
     onto = get_ontology()
     names = [onto.kinds[k].labels.en.lower() for k in kinds]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+@lru_cache(maxsize=256)
+def _label(kinds: tuple[str, ...]) -> str:
+    """:func:`kinds_label`, kept per tuple of kinds (a load asks for the same few again and again)."""
+    return kinds_label(kinds)
 
 
 @dataclass
@@ -168,6 +175,7 @@ class _Pass:
         self.skipped_names: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
         self.row_ids: dict[int, list[str | None]] = {}
         self.edges: dict[EdgeKey, tuple[int, str]] = {}
+        #: row → [(dependent row, the dependent's column, the text naming the row)]
         self.deps: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
         self.problems: list[tuple[int, Problem]] = []
         self.warnings: list[str] = []
@@ -273,17 +281,20 @@ class _Pass:
             status, hit = self.match(ref.kinds, ref.text)  # a name that itself contains a separator
             if status == "ok":
                 parts = [ref.text]
-        where = self.r.rows[ri].location(ref.key)
-        what = kinds_label(ref.kinds)
+        # the cell's location and the kinds' label are made only for a note or a problem (most
+        # references resolve without either); a dependency keeps the column, see close_over_dependents
+        row = self.r.rows[ri]
         found: list[str] = []
         people = ref.kinds == ("Person",)
         if people:
-            parts = self.people(ri, ref, parts, where)
+            parts = self.people(ri, ref, parts, row.location(ref.key))
         for text in parts:
             status, hit = self.match(ref.kinds, text)
             if status == "unknown" and people:
-                found.append(self.person_by_name(ri, text, where))
+                found.append(self.person_by_name(ri, text, row.location(ref.key)))
                 continue
+            if status != "ok" or ref.stub:
+                where, what = row.location(ref.key), _label(ref.kinds)
             if status == "unknown" and (clean := normalise_code(text)) != text and clean:
                 status, hit = self.match(ref.kinds, clean)  # 'ＺＫ－０１' names the node coded ZK-01
                 if status == "ok":
@@ -303,7 +314,7 @@ class _Pass:
                 found.append(hit)
                 e = self.defs.get(hit)
                 if e is not None and e.mode == "own" and e.row != ri:
-                    self.deps[e.row].append((ri, where, text))
+                    self.deps[e.row].append((ri, ref.key, text))
             elif status == "unknown" and ref.stub:
                 kind = ref.kinds[0]
                 found.append(self.register(ri, -1, Def(kind, text, {"name": text}, "stub"), text, {"name": text}))
@@ -385,11 +396,11 @@ class _Pass:
         queue = list(bad)
         while queue:
             r = queue.pop()
-            for dependent, where, text in self.deps.get(r, ()):
+            for dependent, key, text in self.deps.get(r, ()):
                 if dependent not in bad:
                     bad.add(dependent)
                     queue.append(dependent)
-                    self.problem(dependent, where, f"skipped: '{text}' is defined on "
+                    self.problem(dependent, self.r.rows[dependent].location(key), f"skipped: '{text}' is defined on "
                                                    f"{self.r.rows[r].location()}, which is skipped")
 
     # -- the pass ------------------------------------------------------------------------------

@@ -72,6 +72,10 @@ class Recorder:
         self._extra: list[Change] = []
         self._meta: dict[str, Any] = {}
         self.last: Revision | None = None
+        #: The transaction began on an empty store (and the journal can write a revision from the
+        #: stored rows): its revision is then everything the store holds at the end, added, so no
+        #: node or edge is followed one by one (see :meth:`_begin`).
+        self._whole = False
 
     # -- what the caller says ----------------------------------------------------------------
     def describe(self, *, who: str | None = None, source: str | None = None,
@@ -89,6 +93,8 @@ class Recorder:
     # -- what the store is about to do -------------------------------------------------------
     def nodes_written(self, nodes: Sequence[Node]) -> None:
         """``nodes`` are about to be upserted; call :meth:`nodes_done` after the write succeeded."""
+        if self._whole:
+            return
         unseen = [n.id for n in nodes if n.id not in self._nodes]
         if unseen:
             found = self.store.get_nodes(unseen)
@@ -97,11 +103,15 @@ class Recorder:
                 self._nodes[nid] = [before, before]
 
     def nodes_done(self, nodes: Sequence[Node]) -> None:
+        if self._whole:
+            return
         for n in nodes:
             self._nodes[n.id][1] = n
 
     def edges_written(self, edges: Sequence[Edge]) -> None:
         """``edges`` are about to be upserted; call :meth:`edges_done` after the write succeeded."""
+        if self._whole:
+            return
         unseen = [e for e in edges if e.key not in self._edges]
         nodes = self._nodes
 
@@ -126,11 +136,15 @@ class Recorder:
             self._edges[e.key] = [before, before]
 
     def edges_done(self, edges: Sequence[Edge]) -> None:
+        if self._whole:
+            return
         for e in edges:
             self._edges[e.key][1] = e
 
     def edge_deleting(self, key: tuple[str, str, str]) -> None:
         """The edge ``key`` is about to be deleted."""
+        if self._whole:
+            return
         if key not in self._edges:
             before = self.store.get_edge(*key)
             self._edges[key] = [before, before]
@@ -138,6 +152,8 @@ class Recorder:
 
     def node_deleting(self, node_id: str) -> None:
         """The node and its edges are about to be deleted."""
+        if self._whole:
+            return
         for e, _ in self.store.neighbors(node_id, None, "both"):
             self.edge_deleting(e.key)
         if node_id not in self._nodes:
@@ -147,6 +163,8 @@ class Recorder:
 
     def clearing(self) -> None:
         """Every node and edge is about to be deleted."""
+        if self._whole:
+            return
         for e in self.store.iter_edges():
             self._edges.setdefault(e.key, [e, e])[1] = None
         for n in self.store.iter_nodes():
@@ -159,6 +177,8 @@ class Recorder:
         pending revision is written; on an exception it is dropped."""
         self._depth += 1
         try:
+            if self._depth == 1:
+                self._begin()
             yield
         except BaseException:
             self._depth -= 1
@@ -174,9 +194,25 @@ class Recorder:
                 self._reset()
                 self.last = last
 
+    def _begin(self) -> None:
+        """At the start of the outermost transaction (the store's own has begun, so no other
+        writer can come between): whether it starts on an empty store whose journal writes a
+        revision from the stored rows (``store_is_empty`` / ``store_counts`` / ``append_store``,
+        e.g. :class:`~graph.stores.embedded_journal.EmbeddedJournal`). Then nothing existed before
+        and every net change is an addition of what the store holds at the commit: a first load
+        of a million nodes keeps no state per node and edge."""
+        empty = getattr(self.journal, "store_is_empty", None)
+        self._whole = bool(empty is not None and hasattr(self.journal, "append_store") and empty())
+
     def pending_changes(self) -> list[Change]:
         """The net changes so far (revision number 0), nodes then edges, each in id order."""
         out: list[Change] = []
+        if self._whole:  # all added: what the store holds now
+            out += [Change(0, NODE, ADDED, n.id, after=dict(n.props))
+                    for n in sorted(self.store.iter_nodes(), key=lambda n: n.id)]
+            out += [Change(0, EDGE, ADDED, e.source, e.target, e.type, None, dict(e.props))
+                    for e in sorted(self.store.iter_edges(), key=lambda e: e.key)]
+            return out
         for nid in sorted(self._nodes):
             before, after = self._nodes[nid]
             if before is None and after is None:
@@ -247,6 +283,8 @@ class Recorder:
             yield c
 
     def _finish(self) -> Revision | None:
+        if self._whole:
+            return self._finish_whole()
         counts = self._counts()
         for c in self._extra:
             if c.kind == NODE:
@@ -259,6 +297,27 @@ class Recorder:
         revision = Revision(rev, utc_now(), str(self._meta.get("who") or "unknown"),
                             str(self._meta.get("source") or "write"), list(self._meta.get("files") or []), counts)
         self.journal.append(revision, self._draining(rev))
+        return revision
+
+    def _finish_whole(self) -> Revision | None:
+        """:meth:`_finish` of a transaction that began on an empty store (see :meth:`_begin`): the
+        same revision, its changes written by the journal from the stored rows."""
+        nodes, edges = self.journal.store_counts()  # type: ignore[attr-defined]
+        counts = dict.fromkeys(("nodes_added", "nodes_changed", "nodes_removed", "edges_added", "edges_removed"), 0)
+        counts["nodes_added"], counts["edges_added"] = nodes, edges
+        for c in self._extra:
+            if c.kind == NODE:
+                counts[f"nodes_{c.op}"] += 1
+            elif c.kind == EDGE and c.op in (ADDED, REMOVED):
+                counts[f"edges_{c.op}"] += 1
+        if not any(counts.values()) and not self._extra:
+            return None
+        rev = self.journal.allocate()
+        revision = Revision(rev, utc_now(), str(self._meta.get("who") or "unknown"),
+                            str(self._meta.get("source") or "write"), list(self._meta.get("files") or []), counts)
+        for c in self._extra:
+            c.rev = rev
+        self.journal.append_store(revision, self._extra)  # type: ignore[attr-defined]
         return revision
 
     def _any_edge_changed(self) -> bool:

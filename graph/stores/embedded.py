@@ -724,8 +724,10 @@ class EmbeddedStore(GraphStore):
     # -- writes ----------------------------------------------------------------------------
     def upsert_nodes(self, nodes: Iterable[Node]) -> int:
         nodes = list(nodes)
+        valid = self._valid
         for n in nodes:
-            validate_node(n, self.onto)
+            if id(n) not in valid:  # else validated by the caller (see validated)
+                validate_node(n, self.onto)
         with self.transaction():
             self._drop_cache()
             self._db.executemany(  # type: ignore[union-attr]
@@ -736,6 +738,22 @@ class EmbeddedStore(GraphStore):
             if self._search_ready:  # else no index is kept (search_index=False) or it is rebuilt on open
                 self._index_nodes(self._db, nodes)  # type: ignore[arg-type]
         return len(nodes)
+
+    #: ``id()`` of the Node objects :meth:`validated` vouches for (held by its caller meanwhile).
+    _valid: frozenset[int] | set[int] = frozenset()
+
+    @contextmanager
+    def validated(self, nodes: list[Node]) -> Iterator[None]:
+        """Within the block :meth:`upsert_nodes` does not validate these very Node objects again:
+        the caller has passed each through ``validate_node`` with this store's ontology and changes
+        none of them until the block ends (``ingest`` writes the nodes its resolver validated).
+        Any other node written meanwhile is validated as always."""
+        if self.onto is get_ontology():  # the ontology the caller validated with
+            self._valid = {id(n) for n in nodes}
+        try:
+            yield
+        finally:
+            self._valid = frozenset()
 
     def _kinds(self, ids: Iterable[str]) -> dict[str, str]:
         """``{id: kind}`` of the nodes among ``ids`` that exist."""
@@ -753,7 +771,8 @@ class EmbeddedStore(GraphStore):
             self._db.executemany(  # type: ignore[union-attr]
                 "INSERT INTO edges (source, type, target, props) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(source, type, target) DO UPDATE SET props=excluded.props",
-                [(e.source, e.type, e.target, _dump(e.props)) for e in edges],
+                # most edges have no props: "{}" is _dump's text of them, not made again per edge
+                [(e.source, e.type, e.target, _dump(e.props) if e.props else "{}") for e in edges],
             )
         return len(edges)
 
