@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import deque
+from collections.abc import Callable
+from typing import Any
 
 from graph.checks.context import CheckContext, any_of_kinds
 from graph.checks.registry import rule
@@ -162,19 +164,11 @@ def _tc006(ctx: CheckContext):
     nodes, date = ctx.nodes, ctx.date
     maps = [ctx.in_map(t) for t in CHAIN_EDGES]  # the lists in_ids reads, without a call per node
     parent_due: dict[str, _dt.date | None] = {}  # a parent has many children: judged once
-    # Deadlines are text, a few dozen values over ~1M nodes: read from a dict of this loop's own
-    # (ctx.date, keyed by class and value, for any other value).
-    text_due: dict[str, _dt.date | None] = {}
-    text_get, due_get = text_due.get, parent_due.get
+    text_due: dict[str, Any] = {}  # see _deadline
+    due_get = parent_due.get
     for kind in ("Target", "Task"):
         for n in ctx.of_kind(kind):
-            value = n.props.get("deadline")
-            if value.__class__ is str:
-                due = text_get(value, _UNSEEN)
-                if due is _UNSEEN:
-                    due = text_due[value] = date(value)
-            else:
-                due = date(value)
+            due = _deadline(n.props.get("deadline"), text_due, date)
             nid = n.id
             parent_due[nid] = due  # its children's parent: targets come first, most parents are
             if due is None:
@@ -188,17 +182,8 @@ def _tc006(ctx: CheckContext):
                     pdue = due_get(pid, _UNSEEN)
                     if pdue is _UNSEEN:  # a lookup, not a KeyError: half the parents have one child
                         p = nodes[pid]
-                        if p.kind not in CHAIN_KINDS:
-                            pdue = None
-                        else:
-                            pvalue = p.props.get("deadline")
-                            if pvalue.__class__ is str:
-                                pdue = text_get(pvalue, _UNSEEN)
-                                if pdue is _UNSEEN:
-                                    pdue = text_due[pvalue] = date(pvalue)
-                            else:
-                                pdue = date(pvalue)
-                        parent_due[pid] = pdue
+                        pdue = parent_due[pid] = (_deadline(p.props.get("deadline"), text_due, date)
+                                                  if p.kind in CHAIN_KINDS else None)
                     if pdue is not None and due > pdue:
                         late.append((pid, pdue))
             if late:
@@ -210,6 +195,17 @@ def _tc006(ctx: CheckContext):
                     "parents_en": ", ".join(f"{ctx.kind_labels(ctx.node(p).kind)[1].lower()} {ctx.code(p)} ({d.isoformat()})"
                                           for p, d in late),
                 }
+
+
+def _deadline(value: Any, text_due: dict[str, Any], date: Callable[[Any], _dt.date | None]) -> _dt.date | None:
+    """``date(value)`` (the context's reading of a deadline), from ``text_due`` for a text read
+    before (deadlines are text, a few dozen values over ~1M nodes)."""
+    if value.__class__ is str:
+        due = text_due.get(value, _UNSEEN)
+        if due is _UNSEEN:
+            due = text_due[value] = date(value)
+        return due
+    return date(value)
 
 
 @rule("TC007", "error", "目标无责任主体", "target without owner",
