@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-import os
-import signal
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 from graph.stores.embedded import EmbeddedStore
+from tests.process_kill import kill_while_writing
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-ROOT = Path(__file__).resolve().parents[2]
 
 CHILD = textwrap.dedent("""
     import sys, time
@@ -38,14 +32,7 @@ def test_sigkill_mid_load_leaves_store_intact(tmp_path):
         from graph.model import Node
 
         store.upsert_nodes([Node("Target", "S1", {"name": "goal", "layer": "school"})])
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True, env=env)
-    try:
-        assert child.stdout.readline().strip() == "writing"
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL
+    kill_while_writing(CHILD, path)
     with EmbeddedStore(path) as reopened:
         assert reopened.count_nodes() == 1
         assert reopened.count_edges() == 0

@@ -5,25 +5,13 @@ diagnosis after an edit would keep a whole snapshot (about 1.5 GB at 100,000 stu
 
 from __future__ import annotations
 
-import gc
-import weakref
-
 from diag_helpers import DEMO_AS_OF
 from graph.services.diagnosis import DiagnosisConfig, core, with_low_threshold
+from tests.gc_release import instances_watched
 
 
 def test_a_diagnosis_and_what_was_derived_from_it_leave_no_cycle(demo_store, monkeypatch):
-    made: list[weakref.ref] = []
-
-    class Watched(core.DiagnosisContext):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            made.append(weakref.ref(self))
-
-    monkeypatch.setattr(core, "DiagnosisContext", Watched)
-    was = gc.isenabled()
-    gc.disable()
-    try:
+    with instances_watched(monkeypatch, core, "DiagnosisContext") as made:
         d = core.diagnose(demo_store, as_of=DEMO_AS_OF, config=DiagnosisConfig(judge_not_due=True))
         assert d.absorbed and d.warnings  # absorption ran (its walk below each warning)
         other = with_low_threshold(d, 0.9)
@@ -32,6 +20,3 @@ def test_a_diagnosis_and_what_was_derived_from_it_leave_no_cycle(demo_store, mon
         assert len(made) == 1 and made[0]() is not None
         del d, other
         assert made[0]() is None
-    finally:
-        if was:
-            gc.enable()

@@ -4,17 +4,11 @@ journal's indexes in place."""
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 from graph.stores.embedded import EmbeddedStore
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.process_kill import kill_while_writing
 
 CHILD = textwrap.dedent("""
     import sys, time
@@ -38,14 +32,7 @@ CHILD = textwrap.dedent("""
 def test_sigkill_while_the_first_revision_is_written_leaves_the_store_as_it_was(tmp_path):
     path = tmp_path / "k.sqlite"
     EmbeddedStore(path).close()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, text=True, env=env)
-    try:
-        assert child.stdout.readline().strip() == "writing"
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL
+    kill_while_writing(CHILD, path)
     with EmbeddedStore(path) as reopened:
         assert reopened.count_nodes() == 0
         assert reopened.journal.revisions() == [] and reopened.journal.changes() == []
