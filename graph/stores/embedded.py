@@ -239,7 +239,7 @@ class EmbeddedStore(GraphStore):
             db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             db.executescript(_SCHEMA)
             db.executescript(_SEARCH_SCHEMA)
-            create_schema(db)
+            create_schema(db, _load)
             db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             db.execute("INSERT INTO meta VALUES (?, '1')", (_PROPS_MARKED,))
             if search_index:
@@ -286,7 +286,7 @@ class EmbeddedStore(GraphStore):
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
-            create_schema(db)
+            create_schema(db, _load)
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
                 db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

@@ -5,7 +5,7 @@ rolled-back write leaves no revision. See graph/history/model.py for what the ro
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from graph.errors import StoreError
@@ -41,19 +41,14 @@ _JOURNAL_TEXT = ("CASE WHEN {p} = '{{}}' THEN {p} WHEN substr({p}, 1, 1) = ' ' O
                  "('array', 'object')) THEN iqa_journal_text({p}) ELSE {p} END")
 
 
-def create_schema(db: sqlite3.Connection) -> None:
+def create_schema(db: sqlite3.Connection, load_props: Callable[[str], dict]) -> None:
     """Create the journal's tables if missing (called when the store opens its file for writing),
     and give the connection the SQL function ``iqa_journal_text`` (see :data:`_JOURNAL_TEXT`;
-    SQLite refuses to add one while a statement runs, so it is added here, once)."""
+    SQLite refuses to add one while a statement runs, so it is added here, once): the journal's
+    text (``model.dump``) of the map a stored props text holds, read by ``load_props`` (the
+    store's reader of its props texts, passed in: this module is imported by the store's)."""
     db.executescript(SCHEMA)
-    db.create_function("iqa_journal_text", 1, _journal_text, deterministic=True)
-
-
-def _journal_text(text: str) -> str | None:
-    """The journal's text (``model.dump``) of the map a stored props text holds."""
-    from graph.stores.embedded import _load  # not at the top: embedded imports this module
-
-    return dump(_load(text))
+    db.create_function("iqa_journal_text", 1, lambda text: dump(load_props(text)), deterministic=True)
 
 
 def _change(row) -> Change:

@@ -155,7 +155,7 @@ def test_the_journal_text_of_a_stored_text_is_dumps(seed):
     like numbers, lists, integers beyond 64 bits) is ``model.dump`` of the map."""
     rng = random.Random(seed)
     db = sqlite3.connect(":memory:")
-    create_schema(db)
+    create_schema(db, embedded._load)
     sql = "SELECT " + _JOURNAL_TEXT.format(p="?1")
     for _ in range(4000):
         props = {}
