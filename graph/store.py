@@ -176,8 +176,8 @@ class GraphStore(ABC):
                        limit: int | None = None) -> dict[str, tuple[int, list[tuple[str, str]]]]:
         """Per node of ``ids``: how many edges of ``types`` it has (outgoing, incoming or both; as
         many as :meth:`neighbors` would list) and the first ``limit`` of them (None: all) in the
-        order of :meth:`neighbors` — (edge type, other node id) —, as ``(edge type, other node id)``
-        pairs: ``{id: (count, [(type, other id), …])}``, nodes with no such edge and unknown ids left
+        order of :meth:`neighbors`, as ``(edge type, other node id)`` pairs:
+        ``{id: (count, [(type, other id), …])}``, nodes with no such edge and unknown ids left
         out. One call, and where the store can, no node row is read (the caller reads the rows of
         the few nodes it shows). Raises ValueError for a negative ``limit`` and ValidationError as
         :meth:`traverse` does for an unknown edge type or direction.

@@ -148,12 +148,12 @@ def table_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable
     columns of short numbers leave the page to the text. Raises nothing of its own."""
     ws = wb.active if use_active else wb.create_sheet(title)
     ws.title = title
-    header_row = append(ws, headers)
+    append(ws, headers)  # row 1, on a sheet of its own
     fmt_of = dict(formats or {})
     count = 0
     for values in rows:
         count += 1
-        row = header_row + count  # counted here: openpyxl's max_row walks every cell (quadratic)
+        row = 1 + count  # counted here: openpyxl's max_row walks every cell (quadratic)
         for i, v in enumerate(values, start=1):
             put(ws, row, i, typed_value(v, fmt_of.get(i)))
         for i, fmt in fmt_of.items():
