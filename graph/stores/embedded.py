@@ -23,7 +23,7 @@ import sqlite3
 import threading
 import urllib.parse
 from sys import intern
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -1064,6 +1064,35 @@ class EmbeddedStore(GraphStore):
                 "FROM edges ORDER BY rowid"), loads)
         return GraphRead(nodes, out, inc, props)
 
+    @contextmanager
+    def pinned(self) -> Iterator[PinnedRead]:
+        """One read transaction held open for the block: every read of the yielded
+        :class:`PinnedRead` sees the same commit of the file, whatever is written meanwhile (for
+        a reader that reads in parts, or beside another process). File stores only, outside a
+        transaction of the calling thread (whose writes another process could not see):
+        StoreError otherwise, and SQLite failures as StoreError."""
+        if self.path is None or (self._depth and self._owner == threading.get_ident()):
+            raise StoreError(f"{self.location}: no shareable snapshot (an in-memory store, or inside a transaction)")
+        with self._snapshot() as db:
+            yield PinnedRead(db, self.location)
+
+    @contextmanager
+    def commits_watched(self) -> Iterator[Callable[[], bool]]:
+        """A function ``changed()`` that answers whether any connection (of this process or
+        another) committed to the file since the block began (``PRAGMA data_version`` of one
+        read-only connection kept for the block; callable from any thread). File stores only:
+        StoreError for an in-memory store; SQLite failures as StoreError."""
+        if self.path is None:
+            raise StoreError(f"{self.location}: an in-memory store has no commits to watch")
+        db = self._take_reader()
+        try:
+            start = db.execute("PRAGMA data_version").fetchone()[0]
+            yield lambda: db.execute("PRAGMA data_version").fetchone()[0] != start
+        except sqlite3.Error as exc:
+            raise _store_error(self.path, exc) from exc
+        finally:
+            self._give_reader(db)
+
     def count_nodes_by(self, prop: str) -> dict[tuple[str, Any], int]:
         """See :meth:`GraphStore.count_nodes_by`: one ``GROUP BY`` over the nodes' JSON for text,
         booleans, null and missing values (the JSON path is a parameter); the nodes whose value
@@ -1118,3 +1147,92 @@ class EmbeddedStore(GraphStore):
         cache = self._cached()
         return [self._node(cache, k, c, p) for k, c, p in
                 self._rows(f"SELECT {_NODE_COLS} FROM nodes WHERE code=? ORDER BY id", (code,))]
+
+
+@contextmanager
+def pinned_file(path: str | Path) -> Iterator[PinnedRead]:
+    """:meth:`EmbeddedStore.pinned` of the store file at ``path`` without opening the store
+    (nothing is written, no schema is checked: for a helper process reading a store that its
+    parent opened). StoreError when the file cannot be read as SQLite."""
+    uri = f"file:{urllib.parse.quote(str(Path(path).resolve()))}?mode=ro"
+    try:
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT)
+    except sqlite3.Error as exc:
+        raise _store_error(Path(path), exc) from exc
+    try:
+        db.execute("BEGIN")
+        yield PinnedRead(db, str(path))
+    except sqlite3.Error as exc:
+        raise _store_error(Path(path), exc) from exc
+    finally:
+        db.close()  # ends the read transaction
+
+
+class PinnedRead:
+    """Reads of one read transaction of a store file (:meth:`EmbeddedStore.pinned`,
+    :func:`pinned_file`): the snapshot is taken when this object is made, and every read sees it."""
+
+    def __init__(self, db: sqlite3.Connection, location: str):
+        self._db, self.location = db, location
+        db.execute("SELECT 1 FROM nodes LIMIT 1").fetchall()  # the first read fixes the snapshot
+
+    def read_graph(self, out_types: Collection[str], in_types: Collection[str]) -> GraphRead:
+        """:meth:`EmbeddedStore.read_graph` with only some adjacency: every node, and the out-lists
+        (``GraphRead.out``) of the edge types ``out_types`` and the in-lists (``GraphRead.inc``) of
+        ``in_types`` only, each of those types present as a key (an empty dict when the type has
+        no edge); ``edge_props`` of the edges of those types. The lists are those of ``read_graph``
+        (same order, same interned ids); nothing else is filed (at 1M nodes filing an edge end
+        costs about as much as fetching the edge)."""
+        loads = _load
+        nodes: dict[str, Node] = {}
+        db = self._db
+        for k, c, p in db.execute(f"SELECT {_NODE_COLS} FROM nodes ORDER BY id"):
+            n = Node(k, c, loads(p))
+            i = n.id = intern(n.id)
+            nodes[i] = n
+        out: dict[str, dict[str, list[str]]] = {t: {} for t in out_types}
+        inc: dict[str, dict[str, list[str]]] = {t: {} for t in in_types}
+        props: dict[tuple[str, str, str], dict[str, Any]] = {}
+        last = None
+        per_out: dict[str, list[str]] | None = None
+        per_in: dict[str, list[str]] | None = None
+        for s, t, d, p in db.execute(
+                "SELECT source, type, target, CASE WHEN props = '{}' THEN NULL ELSE props END "
+                f"FROM edges WHERE type {_IN_IDS} ORDER BY rowid", (_ids(sorted({*out_types, *in_types})),)):
+            s, d = intern(s), intern(d)
+            if t != last:
+                last, per_out, per_in = t, out.get(t), inc.get(t)
+            if per_out is not None:
+                ids = per_out.get(s)
+                if ids is None:
+                    per_out[s] = [d]
+                else:
+                    ids.append(d)
+            if per_in is not None:
+                ids = per_in.get(d)
+                if ids is None:
+                    per_in[d] = [s]
+                else:
+                    ids.append(s)
+            if p:
+                value = loads(p)
+                if value:
+                    props[(s, t, d)] = value
+        for index in (out, inc):
+            for per_type in index.values():
+                for ids in per_type.values():
+                    if len(ids) > 1:
+                        ids.sort()
+        return GraphRead(nodes, out, inc, props)
+
+    def edges_at(self, node_id: str, edge_type: str, direction: str) -> list[tuple[str, dict[str, Any]]]:
+        """``(other end, props)`` of the ``edge_type`` edges leaving (``"out"``) or entering
+        (``"in"``) ``node_id``, by other end's id: one range read of an edge index, whether or not
+        the other end is a node."""
+        if direction == "out":
+            sql = "SELECT target, props FROM edges WHERE source = ? AND type = ? ORDER BY target"
+        elif direction == "in":
+            sql = "SELECT source, props FROM edges WHERE target = ? AND type = ? ORDER BY source"
+        else:
+            raise ValueError(f"direction must be 'out' or 'in', not {direction!r}")
+        return [(other, _props(p)) for other, p in self._db.execute(sql, (node_id, edge_type))]
