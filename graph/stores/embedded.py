@@ -1176,18 +1176,24 @@ class PinnedRead:
         self._db, self.location = db, location
         db.execute("SELECT 1 FROM nodes LIMIT 1").fetchall()  # the first read fixes the snapshot
 
-    def read_graph(self, out_types: Collection[str], in_types: Collection[str]) -> GraphRead:
+    def read_graph(self, out_types: Collection[str], in_types: Collection[str], *,
+                   bare_kinds: Collection[str] = (), bare_props: dict | None = None) -> GraphRead:
         """:meth:`EmbeddedStore.read_graph` with only some adjacency: every node, and the out-lists
         (``GraphRead.out``) of the edge types ``out_types`` and the in-lists (``GraphRead.inc``) of
         ``in_types`` only, each of those types present as a key (an empty dict when the type has
         no edge); ``edge_props`` of the edges of those types. The lists are those of ``read_graph``
         (same order, same interned ids); nothing else is filed (at 1M nodes filing an edge end
-        costs about as much as fetching the edge)."""
+        costs about as much as fetching the edge). The nodes of ``bare_kinds`` get ``bare_props``
+        (one object for all) instead of their properties, which are then neither fetched nor
+        decoded: for a reader that never looks at them."""
         loads = _load
         nodes: dict[str, Node] = {}
         db = self._db
-        for k, c, p in db.execute(f"SELECT {_NODE_COLS} FROM nodes ORDER BY id"):
-            n = Node(k, c, loads(p))
+        bare = list(bare_kinds)
+        for k, c, p in db.execute(
+                f"SELECT kind, code, CASE WHEN kind {_IN_IDS} THEN NULL ELSE props END FROM nodes ORDER BY id",
+                (_ids(bare),)):
+            n = Node(k, c, loads(p) if p is not None else bare_props)  # type: ignore[arg-type]
             i = n.id = intern(n.id)
             nodes[i] = n
         out: dict[str, dict[str, list[str]]] = {t: {} for t in out_types}

@@ -93,7 +93,8 @@ def _in_one_process(store: EmbeddedStore) -> list[dict]:
     selected = selected_rules(None, config)
     mine, theirs = split(selected)
     with store.pinned() as pinned:
-        raw = parallel.raw_findings(PartContext(None, AS_OF, pinned, pinned.read_graph(*reads_of(theirs))), theirs)
+        raw = parallel.raw_findings(PartContext(None, AS_OF, pinned, pinned.read_graph(
+            *reads_of(theirs), bare_kinds=parallel.BARE_KINDS, bare_props=parallel._Bare())), theirs)
         outs, ins = reads_of(mine)
         for t, d in (*parallel.PARENT_STEPS, *parallel.SMALL_OWNER_STEPS):
             (outs if d == "out" else ins).add(t)
@@ -144,9 +145,15 @@ def test_the_partial_read_holds_the_whole_reads_lists(demo_file, tmp_path, seed)
         rng = random.Random(seed)
         types = sorted(store.onto.edge_types)
         outs, ins = set(rng.sample(types, 4)), set(rng.sample(types, 4))
+        marker: dict = {"bare": True}
         with store.pinned() as pinned:
             part = pinned.read_graph(outs, ins)
+            bare = pinned.read_graph(outs, ins, bare_kinds=("Task", "Standard"), bare_props=marker)
         assert part.nodes == whole.nodes and list(part.nodes) == list(whole.nodes)
+        assert list(bare.nodes) == list(whole.nodes) and bare.out == part.out and bare.inc == part.inc
+        for nid, n in bare.nodes.items():
+            assert (n.kind, n.code) == (whole.nodes[nid].kind, whole.nodes[nid].code)
+            assert n.props is marker if n.kind in ("Task", "Standard") else n.props == whole.nodes[nid].props
         assert set(part.out) == outs and set(part.inc) == ins
         for t in outs:
             assert part.out[t] == whole.out.get(t, {}) and list(part.out[t]) == list(whole.out.get(t, {}))
@@ -193,14 +200,28 @@ def test_reading_what_was_not_read_raises(demo_file, tmp_path):
         store.close()
 
 
+def test_reading_bare_properties_raises(demo_file, tmp_path, monkeypatch):
+    store = _random_store(demo_file, tmp_path, 7)
+    try:
+        with store.pinned() as pinned:
+            ctx = PartContext(None, AS_OF, pinned, pinned.read_graph(
+                *reads_of(["TC006"]), bare_kinds=parallel.BARE_KINDS, bare_props=parallel._Bare()))
+            with pytest.raises(parallel.UnreadProps):
+                list(RULES["TC006"].fn(ctx))  # it reads deadlines
+            assert ctx.of_kind("Plan")[0].props.get("name")  # other kinds keep their properties
+    finally:
+        store.close()
+
+
 def test_a_wrong_declaration_falls_back_to_the_plain_check(demo_file, tmp_path, monkeypatch):
     store = _random_store(demo_file, tmp_path, 2)
     try:
         plain = _plain(store)
         config = RuleConfig()
         selected = selected_rules(None, config)
-        # TC003 runs here and alone reads governed_by
-        monkeypatch.setitem(READS, "TC003", ((), ()))
+        # SI004 runs here and alone reads the in-lists of measurement_of
+        assert "SI004" not in parallel.CHILD_RULES
+        monkeypatch.setitem(READS, "SI004", ((), ()))
         assert parallel.two_process_findings(store, selected, AS_OF, config, make_finding) is None
         monkeypatch.setattr(parallel, "MIN_NODES", 0)
         assert [f.to_dict() for f in run_checks(store, as_of=AS_OF).findings] == plain
