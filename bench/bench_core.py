@@ -7,6 +7,8 @@ trace and owner p99 ≤ 50 ms, peak memory ≤ 2 GB. Figures only — this is no
     python bench/bench_core.py [--students 20000] [--teachers 1000] [--samples 300]
     python bench/bench_core.py --store FILE   # only the full check, on a store built before
                                               # (e.g. by `iqa demo --students 400000`)
+    python bench/bench_core.py --store FILE --processes 2   # the two-process check forced (1: the
+                                              # plain one; default: as run_checks chooses)
     python bench/bench_core.py --store FILE --phases   # the same check, each phase timed: the
                                               # read, each rule (slowest first), freeing the snapshot
 
@@ -64,7 +66,15 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=300)
     ap.add_argument("--store", type=Path, help="time the full check of this existing SQLite store only")
     ap.add_argument("--phases", action="store_true", help="with --store: time the read, each rule and the release")
+    ap.add_argument("--processes", choices=("auto", "1", "2"), default="auto",
+                    help="with --store: the plain check (1), the two-process check whatever the size and "
+                         "load (2), or as run_checks chooses (auto)")
     args = ap.parse_args()
+    if args.processes == "1":
+        parallel.MIN_NODES = 1 << 62
+    elif args.processes == "2":
+        parallel.MIN_NODES = 0
+        parallel.spare_core = lambda: True
     rng = random.Random(7)
     if args.store is not None:
         if args.phases:

@@ -117,15 +117,30 @@ def split(selected: Collection[str]) -> tuple[list[str], list[str]]:
     return ([r for r in selected if r not in CHILD_RULES], [r for r in selected if r in CHILD_RULES])
 
 
+def spare_core() -> bool:
+    """Whether a second process would run beside this one: at least two cores for this process
+    and a load average (1 min) at most one less than their number. On a busy machine the helper
+    only adds work (measured: 1M nodes at load 2–3 on 2 cores, 28–37 s against 22–25 s plainly)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        load = 0.0
+    return cores >= 2 and load <= cores - 1
+
+
 def worth_it(store: GraphStore, selected: Collection[str]) -> bool:
     """Whether :func:`two_process_findings` is tried: a store file with at least :data:`MIN_NODES`
-    nodes, and rules selected in both groups."""
+    nodes, rules selected in both groups, and a spare core (:func:`spare_core`)."""
     if not isinstance(store, EmbeddedStore) or store.path is None:
         return False
     mine, theirs = split(selected)
     if not mine or not theirs:
         return False
-    return store.count_nodes() >= MIN_NODES
+    return store.count_nodes() >= MIN_NODES and spare_core()
 
 
 class UnreadProps(LookupError):

@@ -130,7 +130,8 @@ def test_two_processes_give_the_plain_report(demo_file, tmp_path, monkeypatch, s
         assert two is not None  # not the fallback
         assert parallel.last_run["helper_peak_mb"] > 0
         assert _sorted(two) == _plain(store)
-        monkeypatch.setattr(parallel, "MIN_NODES", 0)  # run_checks takes the two-process path
+        monkeypatch.setattr(parallel, "MIN_NODES", 0)
+        monkeypatch.setattr(parallel, "spare_core", lambda: True)  # run_checks takes the two-process path
         assert parallel.worth_it(store, selected)
         assert [f.to_dict() for f in run_checks(store, as_of=AS_OF).findings] == _sorted(two)
     finally:
@@ -224,6 +225,7 @@ def test_a_wrong_declaration_falls_back_to_the_plain_check(demo_file, tmp_path, 
         monkeypatch.setitem(READS, "SI004", ((), ()))
         assert parallel.two_process_findings(store, selected, AS_OF, config, make_finding) is None
         monkeypatch.setattr(parallel, "MIN_NODES", 0)
+        monkeypatch.setattr(parallel, "spare_core", lambda: True)
         assert [f.to_dict() for f in run_checks(store, as_of=AS_OF).findings] == plain
     finally:
         store.close()
@@ -238,6 +240,7 @@ def test_a_failing_helper_falls_back_to_the_plain_check(demo_file, tmp_path, mon
         config = RuleConfig()
         assert parallel.two_process_findings(store, selected_rules(None, config), AS_OF, config, make_finding) is None
         monkeypatch.setattr(parallel, "MIN_NODES", 0)
+        monkeypatch.setattr(parallel, "spare_core", lambda: True)
         assert [f.to_dict() for f in run_checks(store, as_of=AS_OF).findings] == plain
     finally:
         store.close()
@@ -259,6 +262,7 @@ def test_a_commit_between_the_two_snapshots_falls_back_to_the_plain_check(demo_f
         monkeypatch.setattr(EmbeddedStore, "pinned", write_then_pin)
         assert parallel.two_process_findings(store, selected, AS_OF, config, make_finding) is None
         monkeypatch.setattr(parallel, "MIN_NODES", 0)
+        monkeypatch.setattr(parallel, "spare_core", lambda: True)
         monkeypatch.setattr(EmbeddedStore, "pinned", pinned)
         before = _plain(store)
         other.upsert_nodes([task])
@@ -290,7 +294,7 @@ def test_the_commit_watch_sees_commits_of_any_connection(demo_file, tmp_path):
         store.close()
 
 
-def test_small_stores_and_partial_selections_keep_the_plain_path(demo_file, tmp_path):
+def test_small_stores_partial_selections_and_busy_machines_keep_the_plain_path(demo_file, tmp_path, monkeypatch):
     store = _random_store(demo_file, tmp_path, 5)
     try:
         selected = selected_rules(None, RuleConfig())
@@ -299,5 +303,10 @@ def test_small_stores_and_partial_selections_keep_the_plain_path(demo_file, tmp_
         mine, theirs = split(selected)
         assert mine and theirs
         assert not parallel.worth_it(store, mine) and not parallel.worth_it(store, theirs)
+        monkeypatch.setattr(parallel, "MIN_NODES", 0)
+        monkeypatch.setattr(parallel, "spare_core", lambda: True)
+        assert parallel.worth_it(store, selected)
+        monkeypatch.setattr(parallel, "spare_core", lambda: False)  # a busy machine
+        assert not parallel.worth_it(store, selected)
     finally:
         store.close()
