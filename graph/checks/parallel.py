@@ -24,7 +24,6 @@ import gc
 import logging
 import os
 import pickle
-import resource
 import subprocess
 import sys
 import threading
@@ -238,6 +237,15 @@ def raw_findings(ctx: CheckContext, rules: Collection[str]) -> Raw:
     return {rid: list(RULES[rid].fn(ctx)) for rid in rules}
 
 
+def _peak_mb() -> float:
+    """This process's peak memory (max RSS, MB; 0 where the platform does not say)."""
+    try:
+        import resource  # not on Windows
+    except ImportError:
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child_main() -> None:
     """The helper process (``python -c "from graph.checks.parallel import child_main; child_main()"``):
     reads ``(store path, rule ids, check date)`` pickled on stdin; writes pickled messages on
@@ -262,7 +270,7 @@ def child_main() -> None:
             raw = raw_findings(ctx, rules)
         send("done", (raw, {"helper_read_cpu": read_cpu, "helper_rules_cpu": time.process_time() - c - read_cpu,
                             "helper_cpu": time.process_time(),
-                            "helper_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                            "helper_peak_mb": _peak_mb()}))
     except BaseException as exc:  # reported, and the parent runs the plain check
         try:
             send("error", f"{type(exc).__name__}: {exc}")

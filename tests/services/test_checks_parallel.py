@@ -128,7 +128,7 @@ def test_two_processes_give_the_plain_report(demo_file, tmp_path, monkeypatch, s
         selected = selected_rules(None, config)
         two = parallel.two_process_findings(store, selected, AS_OF, config, make_finding)
         assert two is not None  # not the fallback
-        assert parallel.last_run["helper_peak_mb"] > 0
+        assert parallel.last_run["helper_cpu"] > 0
         assert _sorted(two) == _plain(store)
         monkeypatch.setattr(parallel, "MIN_NODES", 0)
         monkeypatch.setattr(parallel, "spare_core", lambda: True)  # run_checks takes the two-process path
