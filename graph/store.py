@@ -16,13 +16,16 @@ from typing import Any, ClassVar, NamedTuple
 from graph.model import Edge, Node
 from graph.subgraph import Direction, Step, Subgraph
 
-__all__ = ["CAP_PERSISTENT", "CAP_SHARED", "CAP_TRANSACTIONS", "Direction", "GraphRead", "GraphStore", "Step",
+__all__ = ["CAP_IN_PROCESS", "CAP_PERSISTENT", "CAP_SHARED", "CAP_TRANSACTIONS", "Direction", "GraphRead", "GraphStore", "Step",
            "Subgraph", "adjacency"]
 
 #: Capability flags a backend may declare (the contract suite skips what a backend lacks).
 CAP_TRANSACTIONS = "transactions"  # writes inside transaction() are all-or-nothing
 CAP_PERSISTENT = "persistent"  # data survives close() and reopen
 CAP_SHARED = "shared"  # other processes may write the same data meanwhile (a database server)
+#: Reads are answered in this process from a local file (no network round trip): a point read takes
+#: microseconds, so a caller that must not wait long (the API's event loop) may run one itself.
+CAP_IN_PROCESS = "in-process"
 
 #: Per edge type, node id → the ids at the other end of its edges of that type, sorted.
 Index = dict[str, dict[str, list[str]]]

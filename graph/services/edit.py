@@ -129,6 +129,24 @@ class ReadWriteLock:
                         self._cond.notify_all()
 
     @contextmanager
+    def read_if_free(self) -> Iterator[bool]:
+        """The shared lock if it can be had without waiting: yields True holding it, False (not
+        holding it) when a writer holds the lock or waits for it, or when the caller holds it
+        already as the writer (re-entering is :meth:`read`'s business)."""
+        with self._cond:
+            free = self._writer is None and not self._waiting
+            if free:
+                self._readers += 1
+        try:
+            yield free
+        finally:
+            if free:
+                with self._cond:
+                    self._readers -= 1
+                    if not self._readers:
+                        self._cond.notify_all()
+
+    @contextmanager
     def write(self) -> Iterator[None]:
         me = threading.get_ident()
         with self._cond:
@@ -265,6 +283,17 @@ class ConcurrentStore(GraphStore):
         self.refresh()
         with self.lock.read():
             yield self.inner
+
+    def read_now(self, fn: Callable[[GraphStore], R]) -> R | None:
+        """``fn(inner)`` under the shared lock, if that needs no waiting: None (``fn`` not run) when
+        a write holds or awaits the lock, or when another process has committed since the last
+        look (:meth:`refresh` then has to swap under the exclusive lock). For callers that must not
+        block — the API's event loop — and run ``fn`` the usual way (:meth:`reading`) on None.
+        Errors of ``fn`` are raised."""
+        with self.lock.read_if_free() as free:
+            if not free or self.inner.stale():
+                return None
+            return fn(self.inner)
 
     def stale(self) -> bool:
         with self.lock.read():
