@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from sys import intern
 from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, ClassVar, NamedTuple
 
 from graph.model import Edge, Node
@@ -290,6 +290,14 @@ class GraphStore(ABC):
         something was read again. Call it outside any transaction and not while a reader uses the
         store (``ConcurrentStore.refresh`` takes care of both)."""
         return False
+
+    def held_if_free(self) -> AbstractContextManager[bool]:
+        """The store's connection held for the calling thread if no other thread is using it, without
+        waiting: a context that yields True holding it (the reads the thread makes meanwhile never
+        wait for another thread's query or traversal), or False (not held). For a caller that must
+        not block (``ConcurrentStore.read_now``). Default: True, holding nothing (a store whose calls
+        do not wait on each other in this process)."""
+        return nullcontext(True)
 
     def close(self) -> None:
         """Release files or connections; the store is unusable afterwards."""

@@ -286,12 +286,13 @@ class ConcurrentStore(GraphStore):
 
     def read_now(self, fn: Callable[[GraphStore], R]) -> R | None:
         """``fn(inner)`` under the shared lock, if that needs no waiting: None (``fn`` not run) when
-        a write holds or awaits the lock, or when another process has committed since the last
-        look (:meth:`refresh` then has to swap under the exclusive lock). For callers that must not
-        block — the API's event loop — and run ``fn`` the usual way (:meth:`reading`) on None.
-        Errors of ``fn`` are raised."""
-        with self.lock.read_if_free() as free:
-            if not free or self.inner.stale():
+        a write holds or awaits the lock, when another thread is using the store's connection
+        (``GraphStore.held_if_free``: a long traversal), or when another process has committed
+        since the last look (:meth:`refresh` then has to swap under the exclusive lock). For
+        callers that must not block — the API's event loop — and run ``fn`` the usual way
+        (:meth:`reading`) on None. Errors of ``fn`` are raised."""
+        with self.lock.read_if_free() as free, self.inner.held_if_free() as held:
+            if not (free and held) or self.inner.stale():
                 return None
             return fn(self.inner)
 

@@ -468,6 +468,17 @@ class EmbeddedStore(GraphStore):
         except sqlite3.Error as exc:
             raise _store_error(self.path, exc) from exc
 
+    @contextmanager
+    def held_if_free(self) -> Iterator[bool]:
+        """See :meth:`GraphStore.held_if_free`: this object's connection lock, taken only if no
+        other thread holds it (a traversal holds it for all its levels)."""
+        held = self._lock.acquire(blocking=False)
+        try:
+            yield held
+        finally:
+            if held:
+                self._lock.release()
+
     def refresh(self) -> bool:
         """Note that another connection has committed since (see :meth:`stale`); True when it
         had. Nothing needs reading again: every read goes to the file. StoreError when the file

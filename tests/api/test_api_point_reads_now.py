@@ -86,6 +86,50 @@ def test_a_write_under_way_sends_the_read_to_a_thread_that_waits_for_it(client, 
     assert answers == [expected] and len(hops) == 1
 
 
+def test_a_traversal_under_way_in_another_thread_sends_the_read_to_a_thread(client, hops):
+    inner = client.app.state.iqa.store.inner
+    expected = _owner_of(client, "Indicator:ZK-58")
+    holding, release = threading.Event(), threading.Event()
+
+    def traversal():  # what a long trace or impact walk does: it holds the store's connection
+        with inner.held_if_free() as held:
+            assert held
+            holding.set()
+            release.wait(10)
+
+    walker = threading.Thread(target=traversal)
+    walker.start()
+    holding.wait(10)
+    answers: list[dict] = []
+    reader = threading.Thread(target=lambda: answers.append(client.get(f"{API}/indicators/ZK-58/owner").json()))
+    reader.start()
+    reader.join(0.5)
+    assert reader.is_alive() and answers == []  # the event loop did not wait on the connection: a thread does
+    release.set()
+    walker.join(10)
+    reader.join(10)
+    assert answers == [expected] and len(hops) == 1
+
+
+def test_held_if_free_never_waits(tmp_path):
+    store = demo_store(tmp_path / "college.sqlite")
+    with store.held_if_free() as held:
+        assert held
+        with store.held_if_free() as again:  # the same thread re-enters
+            assert again
+        out: list[bool] = []
+
+        def other():
+            with store.held_if_free() as h:
+                out.append(h)
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join(10)
+        assert out == [False]
+    store.close()
+
+
 def test_another_process_commit_sends_the_read_to_a_thread(tmp_path, make_client, hops):
     disk = demo_store(tmp_path / "college.sqlite")
     client = make_client(disk)
