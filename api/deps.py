@@ -94,12 +94,12 @@ class Reads:
     def now(self, fn: Callable[[GraphStore], T]) -> T | None:
         """``fn(store)`` run at once, on the event loop, when that costs less than the hop to a worker
         thread: the store answers in this process (``CAP_IN_PROCESS``: a point read takes tens of
-        microseconds, the hop several hundred under load) and its shared lock is free
-        (``ConcurrentStore.read_now``). None when ``fn`` was not run — a store across the network,
-        a write under way, another process has committed — or returned None: the route then awaits
-        the read the usual way (:meth:`__call__`). Only for ``fn`` bounded by construction (a few
-        index lookups, a walk up a chain), never one that may look at every node. Errors of ``fn``
-        are raised."""
+        microseconds, the hop several hundred under load), and neither its lock nor its connection
+        is taken (``ConcurrentStore.read_now``). None when ``fn`` was not run — a store across the
+        network, a write under way, another thread's traversal, another process has committed — or
+        returned None: the route then awaits the read the usual way (:meth:`__call__`). Only for
+        ``fn`` bounded by construction (a few index lookups, a walk up a chain), never one that may
+        look at every node. Errors of ``fn`` are raised."""
         if CAP_IN_PROCESS not in self.store.capabilities:
             return None
         return self.store.read_now(fn)

@@ -16,8 +16,8 @@ from typing import Any, ClassVar, NamedTuple
 from graph.model import Edge, Node
 from graph.subgraph import Direction, Step, Subgraph
 
-__all__ = ["CAP_IN_PROCESS", "CAP_PERSISTENT", "CAP_SHARED", "CAP_TRANSACTIONS", "Direction", "GraphRead", "GraphStore", "Step",
-           "Subgraph", "adjacency"]
+__all__ = ["CAP_IN_PROCESS", "CAP_PERSISTENT", "CAP_SHARED", "CAP_TRANSACTIONS", "Direction", "GraphRead",
+           "GraphStore", "Step", "Subgraph", "adjacency"]
 
 #: Capability flags a backend may declare (the contract suite skips what a backend lacks).
 CAP_TRANSACTIONS = "transactions"  # writes inside transaction() are all-or-nothing

@@ -13,8 +13,8 @@ from graph.model import Node
 from graph.services.ownership import owner_of
 from graph.services.paging import DEFAULT_LIMIT
 from graph.services.resolve import find_node, resolve_node
-from graph.store import GraphStore
 from graph.services.search import owned_items
+from graph.store import GraphStore
 
 router = APIRouter(tags=["responsibility"])
 
