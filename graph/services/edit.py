@@ -123,10 +123,7 @@ class ReadWriteLock:
             yield
         finally:
             if counted:
-                with self._cond:
-                    self._readers -= 1
-                    if not self._readers:
-                        self._cond.notify_all()
+                self._leave_read()
 
     @contextmanager
     def read_if_free(self) -> Iterator[bool]:
@@ -141,10 +138,13 @@ class ReadWriteLock:
             yield free
         finally:
             if free:
-                with self._cond:
-                    self._readers -= 1
-                    if not self._readers:
-                        self._cond.notify_all()
+                self._leave_read()
+
+    def _leave_read(self) -> None:
+        with self._cond:
+            self._readers -= 1
+            if not self._readers:
+                self._cond.notify_all()
 
     @contextmanager
     def write(self) -> Iterator[None]:
