@@ -36,7 +36,7 @@ from graph.checks import RuleConfig
 from graph.services.edit import ConcurrentStore, Editor
 from graph.services.ownership import KeptOwners
 from graph.settings import Settings
-from graph.store import GraphStore
+from graph.store import CAP_IN_PROCESS, GraphStore
 
 T = TypeVar("T")
 #: Worker threads heavy reads may hold at once (of anyio's default 40): the rest stay for light reads.
@@ -53,14 +53,18 @@ def _heavy_limiter() -> CapacityLimiter:
     return _limiters[loop]
 
 
-async def app_state(request: Request) -> Iqa:
-    """The core object the app's lifespan opened (``app.state.iqa``). 503 ``not-started`` when the
-    lifespan has not run (``api.middleware.AuthGate`` answers so first)."""
+def _started(request: Request) -> Iqa:
     iqa = getattr(request.app.state, "iqa", None)
     if iqa is None:
         raise ApiProblem(503, "not-started", "the API has not started: its store is opened when the server starts",
                          headers={"Retry-After": "1"})
     return iqa
+
+
+async def app_state(request: Request) -> Iqa:
+    """The core object the app's lifespan opened (``app.state.iqa``). 503 ``not-started`` when the
+    lifespan has not run (``api.middleware.AuthGate`` answers so first)."""
+    return _started(request)
 
 
 IqaDep = Annotated[Iqa, Depends(app_state)]
@@ -71,7 +75,8 @@ class Reads:
     consistent view; writes wait until it ends); :meth:`call` runs a service call of the core
     object (which takes that lock itself). Every read runs in a worker thread, never on the event
     loop: a read that turns out slow (an unknown id looks for the closest ids among all nodes; a
-    store across the network) must not hold up the other requests, ``/health`` included.
+    store across the network) must not hold up the other requests, ``/health`` included — except
+    the point reads a route first tries :meth:`now`, where a hop would cost more than the read.
     ``heavy=True`` reads (whole-graph checks, diagnoses, exports, unbounded walks) share
     :data:`HEAVY_READS` threads, so they never take every worker thread from the light ones."""
 
@@ -85,6 +90,19 @@ class Reads:
 
     async def __call__(self, fn: Callable[[GraphStore], T], *, heavy: bool = False) -> T:
         return await to_thread.run_sync(self._call, fn, limiter=_heavy_limiter() if heavy else None)
+
+    def now(self, fn: Callable[[GraphStore], T]) -> T | None:
+        """``fn(store)`` run at once, on the event loop, when that costs less than the hop to a worker
+        thread: the store answers in this process (``CAP_IN_PROCESS``: a point read takes tens of
+        microseconds, the hop several hundred under load), and neither its lock nor its connection
+        is taken (``ConcurrentStore.read_now``). None when ``fn`` was not run — a store across the
+        network, a write under way, another thread's traversal, another process has committed — or
+        returned None: the route then awaits the read the usual way (:meth:`__call__`). Only for
+        ``fn`` bounded by construction (a few index lookups, a walk up a chain), never one that may
+        look at every node. Errors of ``fn`` are raised."""
+        if CAP_IN_PROCESS not in self.store.capabilities:
+            return None
+        return self.store.read_now(fn)
 
     async def call(self, fn: Callable[..., T], *args: Any, heavy: bool = False, **kwargs: Any) -> T:
         """``fn(*args, **kwargs)``, a service call of the core object (``iqa.check`` …), in a worker
@@ -109,8 +127,9 @@ class Reads:
         return self.memo("answer-bodies", KeptBodies)
 
 
-async def _reads(state: IqaDep) -> Reads:
-    return Reads(state)
+async def _reads(request: Request) -> Reads:
+    # the request, not IqaDep: each level of dependencies costs FastAPI tens of microseconds a request
+    return Reads(_started(request))
 
 
 async def _store(state: IqaDep) -> ConcurrentStore:
@@ -144,8 +163,7 @@ bearer = HTTPBearer(
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="iqa-graph"'}
 
 
-async def current_principal(state: IqaDep,
-                      credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal | None:
+def current_principal(state: Iqa, credentials: HTTPAuthorizationCredentials | None) -> Principal | None:
     """The token holder, or None when the request carries no bearer token; 401 for an unknown token."""
     if credentials is None:
         return None
@@ -166,8 +184,10 @@ def anonymous_read(state: Iqa, request: Request) -> bool:
 
 
 def _require(role: Role):
-    async def dependency(state: IqaDep, request: Request,
-                         principal: Annotated[Principal | None, Depends(current_principal)]) -> Principal:
+    async def dependency(request: Request,
+                         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+        state = _started(request)
+        principal = current_principal(state, credentials)
         if principal is None:
             if role == "reader" and anonymous_read(state, request):
                 return ANONYMOUS_READER

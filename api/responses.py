@@ -44,14 +44,20 @@ class KeptBodies:
     def __len__(self) -> int:
         return len(self._bodies)
 
-    def get(self, key: Hashable, make: Callable[[], Any]) -> bytes:
-        """The body kept for ``key``, or ``make()`` encoded as :class:`OrjsonResponse` encodes
-        it (then kept). Errors of ``make`` are raised and nothing is kept."""
+    def peek(self, key: Hashable) -> bytes | None:
+        """The body kept for ``key`` (now the most recently used), or None."""
         with self._lock:
             body = self._bodies.get(key)
             if body is not None:
                 self._bodies.move_to_end(key)
-                return body
+            return body
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> bytes:
+        """The body kept for ``key``, or ``make()`` encoded as :class:`OrjsonResponse` encodes
+        it (then kept). Errors of ``make`` are raised and nothing is kept."""
+        body = self.peek(key)
+        if body is not None:
+            return body
         body = bytes(OrjsonResponse(make()).body)
         if len(body) <= self.max_bytes // 4:
             with self._lock:

@@ -29,6 +29,7 @@ tokens in a minute, attempts are refused (HTTP 429 with ``Retry-After``) without
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import json
@@ -136,6 +137,7 @@ class TokenRegistry:
         return Principal(entry.name, entry.role) if entry else None
 
 
+@functools.lru_cache(maxsize=256)  # asked for every request without a token: parse each address once
 def is_loopback(host: str) -> bool:
     """True when binding to ``host`` is reachable from this machine only: ``localhost``, an address
     in 127.0.0.0/8, or ``::1``. ``0.0.0.0``, ``::`` and every other address or name are not."""

@@ -10,19 +10,22 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from sys import intern
 from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, ClassVar, NamedTuple
 
 from graph.model import Edge, Node
 from graph.subgraph import Direction, Step, Subgraph
 
-__all__ = ["CAP_PERSISTENT", "CAP_SHARED", "CAP_TRANSACTIONS", "Direction", "GraphRead", "GraphStore", "Step",
-           "Subgraph", "adjacency"]
+__all__ = ["CAP_IN_PROCESS", "CAP_PERSISTENT", "CAP_SHARED", "CAP_TRANSACTIONS", "Direction", "GraphRead",
+           "GraphStore", "Step", "Subgraph", "adjacency"]
 
 #: Capability flags a backend may declare (the contract suite skips what a backend lacks).
 CAP_TRANSACTIONS = "transactions"  # writes inside transaction() are all-or-nothing
 CAP_PERSISTENT = "persistent"  # data survives close() and reopen
 CAP_SHARED = "shared"  # other processes may write the same data meanwhile (a database server)
+#: Reads are answered in this process from a local file (no network round trip): a point read takes
+#: microseconds, so a caller that must not wait long (the API's event loop) may run one itself.
+CAP_IN_PROCESS = "in-process"
 
 #: Per edge type, node id → the ids at the other end of its edges of that type, sorted.
 Index = dict[str, dict[str, list[str]]]
@@ -287,6 +290,14 @@ class GraphStore(ABC):
         something was read again. Call it outside any transaction and not while a reader uses the
         store (``ConcurrentStore.refresh`` takes care of both)."""
         return False
+
+    def held_if_free(self) -> AbstractContextManager[bool]:
+        """The store's connection held for the calling thread if no other thread is using it, without
+        waiting: a context that yields True holding it (the reads the thread makes meanwhile never
+        wait for another thread's query or traversal), or False (not held). For a caller that must
+        not block (``ConcurrentStore.read_now``). Default: True, holding nothing (a store whose calls
+        do not wait on each other in this process)."""
+        return nullcontext(True)
 
     def close(self) -> None:
         """Release files or connections; the store is unusable afterwards."""

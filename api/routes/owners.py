@@ -9,10 +9,12 @@ from api.deps import ReaderAuth, ReadsDep
 from api.problems import problem_responses
 from api.routes._common import Limit, NodeRef, Offset, json
 from api.schemas import OwnedItems, OwnerAnswerOut
+from graph.model import Node
 from graph.services.ownership import owner_of
 from graph.services.paging import DEFAULT_LIMIT
-from graph.services.resolve import resolve_node
+from graph.services.resolve import find_node, resolve_node
 from graph.services.search import owned_items
+from graph.store import GraphStore
 
 router = APIRouter(tags=["responsibility"])
 
@@ -26,8 +28,14 @@ async def indicator_owner(node_id: NodeRef, reads: ReadsDep, _: ReaderAuth) -> J
     is inherited from the nearest node up the chain (an indicator: what it measures), named in
     `inherited_from`. `chain` lists every edge walked (`^edge`: walked against its direction).
     Parts nobody is responsible for are null."""
-    return json(await reads(lambda store: owner_of(store, resolve_node(store, node_id),
-                                                   kept=reads.kept_owners()).to_dict()))
+    def answer(store: GraphStore, node: Node | None) -> dict | None:
+        return None if node is None else owner_of(store, node, kept=reads.kept_owners()).to_dict()
+
+    # an id found by one lookup is answered on the event loop; names, ambiguity, misses in a thread
+    body = reads.now(lambda store: answer(store, find_node(store, node_id)))
+    if body is None:
+        body = await reads(lambda store: answer(store, resolve_node(store, node_id)))
+    return json(body)
 
 
 @router.get("/owners/{node_id:path}/items", summary="What a unit or person owns", response_model=OwnedItems,

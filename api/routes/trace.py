@@ -11,10 +11,12 @@ from api.deps import ReaderAuth, ReadsDep
 from api.problems import problem_responses
 from api.routes._common import Limit, NodeRef, Offset, json
 from api.schemas import ImpactOut, TraceEntry
+from graph.model import Node
 from graph.services.impact import impact as run_impact
 from graph.services.paging import DEFAULT_LIMIT, MAX_LIMIT, paged
-from graph.services.resolve import resolve_node
+from graph.services.resolve import find_node, resolve_node
 from graph.services.trace import trace as run_trace
+from graph.store import GraphStore
 
 router = APIRouter(tags=["chains"])
 
@@ -43,15 +45,25 @@ async def trace(
     `"limit"` and `"offset"`."""
     unbounded = direction == "down" and (depth is None or depth > 3)  # may walk much of the graph
 
-    def answer(store) -> bytes:
-        # The same trace is asked again and again (a school's targets, by everyone): its bytes are
-        # kept until the next write, keyed by the node resolved (ids written two ways meet).
-        node = resolve_node(store, node_id)
-        return reads.kept_bodies().get(("trace", node.id, direction, depth, limit, offset),
-                                       lambda: run_trace(store, node, direction, depth, limit, offset,
-                                                         kept=reads.kept_owners()))
+    # The same trace is asked again and again (a school's targets, by everyone): its bytes are
+    # kept until the next write, keyed by the node resolved (ids written two ways meet).
+    def key(node: Node) -> tuple:
+        return ("trace", node.id, direction, depth, limit, offset)
 
-    return Response(await reads(answer, heavy=unbounded), media_type="application/json")
+    def kept(store: GraphStore) -> bytes | None:
+        node = find_node(store, node_id)
+        return None if node is None else reads.kept_bodies().peek(key(node))
+
+    def answer(store: GraphStore) -> bytes:
+        node = resolve_node(store, node_id)
+        return reads.kept_bodies().get(key(node), lambda: run_trace(store, node, direction, depth, limit, offset,
+                                                                    kept=reads.kept_owners()))
+
+    # a kept answer is sent from the event loop (no hop to a thread); a trace is walked in a thread
+    body = reads.now(kept)
+    if body is None:
+        body = await reads(answer, heavy=unbounded)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/impact/{node_id:path}", summary="Who is affected by a change", response_model=ImpactOut,

@@ -123,10 +123,28 @@ class ReadWriteLock:
             yield
         finally:
             if counted:
-                with self._cond:
-                    self._readers -= 1
-                    if not self._readers:
-                        self._cond.notify_all()
+                self._leave_read()
+
+    @contextmanager
+    def read_if_free(self) -> Iterator[bool]:
+        """The shared lock if it can be had without waiting: yields True holding it, False (not
+        holding it) when a writer holds the lock or waits for it, or when the caller holds it
+        already as the writer (re-entering is :meth:`read`'s business)."""
+        with self._cond:
+            free = self._writer is None and not self._waiting
+            if free:
+                self._readers += 1
+        try:
+            yield free
+        finally:
+            if free:
+                self._leave_read()
+
+    def _leave_read(self) -> None:
+        with self._cond:
+            self._readers -= 1
+            if not self._readers:
+                self._cond.notify_all()
 
     @contextmanager
     def write(self) -> Iterator[None]:
@@ -265,6 +283,18 @@ class ConcurrentStore(GraphStore):
         self.refresh()
         with self.lock.read():
             yield self.inner
+
+    def read_now(self, fn: Callable[[GraphStore], R]) -> R | None:
+        """``fn(inner)`` under the shared lock, if that needs no waiting: None (``fn`` not run) when
+        a write holds or awaits the lock, when another thread is using the store's connection
+        (``GraphStore.held_if_free``: a long traversal), or when another process has committed
+        since the last look (:meth:`refresh` then has to swap under the exclusive lock). For
+        callers that must not block — the API's event loop — and run ``fn`` the usual way
+        (:meth:`reading`) on None. Errors of ``fn`` are raised."""
+        with self.lock.read_if_free() as free, self.inner.held_if_free() as held:
+            if not (free and held) or self.inner.stale():
+                return None
+            return fn(self.inner)
 
     def stale(self) -> bool:
         with self.lock.read():

@@ -32,6 +32,20 @@ def _name_key(value: object) -> str:
     return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
 
 
+def find_node(store: GraphStore, ref: str) -> Node | None:
+    """The node ``ref`` names when one index lookup finds it: ``Kind:code`` of an existing node, or
+    a bare code exactly one node has; None otherwise (no such node, a code several nodes share, a
+    name). What :func:`resolve_node` answers first, without its slow cases — a name looked for
+    among all nodes, the closest ids of a miss — so that a caller that must answer at once (the
+    API's event loop) leaves the rest to :func:`resolve_node`. Raises only the store's errors."""
+    ref = ref.strip()
+    kind, sep, _ = ref.partition(":")
+    if sep and kind in get_ontology().kinds:
+        return store.get_node(ref)
+    matches = store.find_by_code(ref)
+    return matches[0] if len(matches) == 1 else None
+
+
 def resolve_node(store: GraphStore, ref: str) -> Node:
     """The node named by ``ref``: ``Kind:code``; else a bare code when exactly one node has it;
     else an exact name (after Unicode NFKC normalisation and trimming) when exactly one node has it.

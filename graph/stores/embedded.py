@@ -34,7 +34,7 @@ from graph.errors import (NotFoundError, StoreBusyError, StoreError, StoreFullEr
                           ValidationError)
 from graph.files import private_file
 from graph.model import Edge, Node, validate_edge, validate_node
-from graph.store import CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphRead, GraphStore, adjacency
+from graph.store import CAP_IN_PROCESS, CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphRead, GraphStore, adjacency
 from graph.stores.embedded_journal import EmbeddedJournal, create_schema
 from graph.subgraph import Step, Subgraph
 from graph.textsearch import kind_token, norm, short_doc, short_query
@@ -183,7 +183,7 @@ def _props(text: str) -> dict:
 def _ids(values: Iterable[str]) -> str:
     """A list of ids as one JSON array parameter (read back with ``json_each``): one statement
     whatever the number of ids, and the ids never enter the SQL text."""
-    return json.dumps(list(values), ensure_ascii=False)
+    return orjson.dumps(list(values)).decode()
 
 
 _NODE_COLS = "kind, code, props"
@@ -209,7 +209,7 @@ class EmbeddedStore(GraphStore):
     index costs; ``search_text`` then scans the nodes (the interface's default).
     """
 
-    capabilities = frozenset({CAP_TRANSACTIONS, CAP_PERSISTENT})
+    capabilities = frozenset({CAP_TRANSACTIONS, CAP_PERSISTENT, CAP_IN_PROCESS})
     backend = "embedded"
 
     def __init__(self, path: str | Path | None = None, *, search_index: bool = True):
@@ -467,6 +467,17 @@ class EmbeddedStore(GraphStore):
                 return self._db.execute("PRAGMA data_version").fetchone()[0] != self._version
         except sqlite3.Error as exc:
             raise _store_error(self.path, exc) from exc
+
+    @contextmanager
+    def held_if_free(self) -> Iterator[bool]:
+        """See :meth:`GraphStore.held_if_free`: this object's connection lock, taken only if no
+        other thread holds it (a traversal holds it for all its levels)."""
+        held = self._lock.acquire(blocking=False)
+        try:
+            yield held
+        finally:
+            if held:
+                self._lock.release()
 
     def refresh(self) -> bool:
         """Note that another connection has committed since (see :meth:`stale`); True when it
