@@ -180,7 +180,7 @@ def check(
     with _checked_iqa(paths, at) as iqa:
         what = ", ".join(str(p) for p in paths) if paths else iqa.store.location
         with busy(f"checking {what}: reading the graph, running the rules…"):
-            report = iqa.check(rules=rule, owner=owner, as_of=day)
+            report = iqa.check(rules=rule, owner=owner, as_of=day, keep=False)  # one run: nothing to keep
         if fmt == "json":
             print_json(report.to_dict())
         elif fmt == "xlsx":

@@ -17,7 +17,7 @@ from typing import IO, Any, Literal
 
 from graph.asof import as_of_or_default
 from graph.auth import FailureLimiter, TokenRegistry, anonymous_read_allowed
-from graph.checks import CheckReport, RuleConfig, resolve_unit
+from graph.checks import CheckReport, RuleConfig, resolve_unit, run_checks
 from graph.model import Node
 from graph.services.diagnosis import Diagnosis, DiagnosisConfig, diagnose, restrict, with_low_threshold
 from graph.services.edit import AuditLog, ConcurrentStore, Editor, concurrent
@@ -160,7 +160,8 @@ class Iqa:
             return resolve_node(store, ref)
 
     def check(self, *, rules: Iterable[str] | None = None, owner: str | None = None,
-              severity: Literal["error", "warning"] | None = None, as_of: dt.date | None = None) -> CheckReport:
+              severity: Literal["error", "warning"] | None = None, as_of: dt.date | None = None,
+              keep: bool = True) -> CheckReport:
         """The consistency findings under the configured rules (``checks:``): ``rules`` restricts
         to these rule ids, ``owner`` to one org unit's findings, ``severity`` to one severity;
         ``as_of`` is the check date (default today). Errors as ``graph.checks.run_checks``, raised
@@ -171,6 +172,9 @@ class Iqa:
         run of the selection alone. After a small write the kept run is brought up to date from
         what the write touched (``graph.services.results.kept_check``). Without a kept full run
         (nor one to bring up to date), a ``rules`` selection runs (and keeps) only those rules.
+        ``keep=False`` (a one-shot caller: ``iqa check``) keeps nothing new: without a kept run the
+        rules run once by ``run_checks``, which may use a second process on a large store file
+        (``graph.checks.parallel``), where a kept run holds the whole snapshot in this one.
         The report returned is the caller's own (its findings list is a copy)."""
         day = as_of_or_default(as_of)
         with self.reading() as store:
@@ -182,7 +186,10 @@ class Iqa:
                 selected = None if rules is None else tuple(sorted({str(r).strip().upper() for r in rules}))
                 if self.results.updatable(("check", day, None)):
                     selected = None  # bringing the full run up to date is cheaper than a selection afresh
-                full = kept_check(self.results, store, rules=selected, as_of=day, config=self.rules)
+                if keep:
+                    full = kept_check(self.results, store, rules=selected, as_of=day, config=self.rules)
+                else:
+                    full = run_checks(store, rules=selected, as_of=day, config=self.rules)
             report = filter_report(full, store, rules=rules, owner=owner, severity=severity, config=self.rules)
         return dataclasses.replace(report, findings=list(report.findings))
 

@@ -408,3 +408,22 @@ def test_suspect_links_read_the_history_only_of_changed_parents_that_have_links(
         assert [(s.child, s.parent) for s in links] == [("Target:Q", "Target:P")] and asked == [["Target:P"]]
     finally:
         store.close()
+
+
+def test_a_one_shot_check_keeps_nothing_and_answers_as_a_kept_one(demo_items, tmp_path):
+    """``Iqa.check(keep=False)`` (``iqa check``): the same report for every selection as the kept
+    run gives, and nothing is kept (no snapshot held for updates that never come)."""
+    store = _store(demo_items)
+    try:
+        once = Iqa(Settings(store=":memory:", audit_log=str(tmp_path / "a.jsonl")), store=store)
+        selections = [{}, {"rules": ["TC001", "is001"]}, {"severity": "error"}, {"owner": "JWC"}]
+        answers = [once.check(as_of=AS_OF, keep=False, **sel).to_dict() for sel in selections]
+        assert once.results.misses == 0 and once.results.peek(("check", AS_OF, None)) is None
+        assert not once.results.updatable(("check", AS_OF, None))
+        kept = Iqa(Settings(store=":memory:", audit_log=str(tmp_path / "b.jsonl")), store=store)
+        assert answers == [kept.check(as_of=AS_OF, **sel).to_dict() for sel in selections]
+        assert kept.results.peek(("check", AS_OF, None)) is not None
+        # a run already kept is used by a one-shot call too
+        assert kept.check(as_of=AS_OF, keep=False).to_dict() == answers[0]
+    finally:
+        store.close()
