@@ -17,7 +17,7 @@ from graph.model import Edge, Node
 from graph.subgraph import Direction, Step, Subgraph
 
 __all__ = ["CAP_IN_PROCESS", "CAP_PERSISTENT", "CAP_SHARED", "CAP_TRANSACTIONS", "Direction", "GraphRead",
-           "GraphStore", "Step", "Subgraph", "adjacency"]
+           "GraphStore", "Step", "Subgraph", "adjacency", "sort_lists"]
 
 #: Capability flags a backend may declare (the contract suite skips what a backend lacks).
 CAP_TRANSACTIONS = "transactions"  # writes inside transaction() are all-or-nothing
@@ -85,12 +85,17 @@ def adjacency(edges: Iterable[tuple[str, str, str, Any]],
             value = decode(p) if decode is not None else p
             if value:
                 props[(s, t, d)] = value
-    for index in (out, inc):
+    sort_lists(out, inc)
+    return out, inc, props
+
+
+def sort_lists(*indexes: Index) -> None:
+    """Sort, in place, every id list of each :data:`Index` (the order :class:`GraphRead` promises)."""
+    for index in indexes:
         for per_type in index.values():
             for ids in per_type.values():
                 if len(ids) > 1:
                     ids.sort()
-    return out, inc, props
 
 
 class GraphStore(ABC):

@@ -34,7 +34,8 @@ from graph.errors import (NotFoundError, StoreBusyError, StoreError, StoreFullEr
                           ValidationError)
 from graph.files import private_file
 from graph.model import Edge, Node, validate_edge, validate_node
-from graph.store import CAP_IN_PROCESS, CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphRead, GraphStore, adjacency
+from graph.store import (CAP_IN_PROCESS, CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphRead, GraphStore,
+                         adjacency, sort_lists)
 from graph.stores.embedded_journal import EmbeddedJournal, create_schema
 from graph.subgraph import Step, Subgraph
 from graph.textsearch import kind_token, norm, short_doc, short_query
@@ -1235,11 +1236,7 @@ class PinnedRead:
                 value = loads(p)
                 if value:
                     props[(s, t, d)] = value
-        for index in (out, inc):
-            for per_type in index.values():
-                for ids in per_type.values():
-                    if len(ids) > 1:
-                        ids.sort()
+        sort_lists(out, inc)
         return GraphRead(nodes, out, inc, props)
 
     def edges_at(self, node_id: str, edge_type: str, direction: str) -> list[tuple[str, dict[str, Any]]]:
