@@ -11,13 +11,14 @@ from abc import ABC, abstractmethod
 from sys import intern
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, Protocol
 
+from graph.errors import StoreError
 from graph.model import Edge, Node
 from graph.subgraph import Direction, Step, Subgraph
 
 __all__ = ["CAP_IN_PROCESS", "CAP_PERSISTENT", "CAP_SHARED", "CAP_TRANSACTIONS", "Direction", "GraphRead",
-           "GraphStore", "Step", "Subgraph", "adjacency", "sort_lists"]
+           "GraphStore", "PinnedRead", "Step", "Subgraph", "adjacency", "sort_lists"]
 
 #: Capability flags a backend may declare (the contract suite skips what a backend lacks).
 CAP_TRANSACTIONS = "transactions"  # writes inside transaction() are all-or-nothing
@@ -96,6 +97,24 @@ def sort_lists(*indexes: Index) -> None:
             for ids in per_type.values():
                 if len(ids) > 1:
                     ids.sort()
+
+
+class PinnedRead(Protocol):
+    """Reads of one snapshot of a store (``GraphStore.pinned``, ``graph.stores.pinned_file``):
+    every read sees the same commit, whatever is written meanwhile."""
+
+    location: str
+
+    def read_graph(self, out_types: Collection[str], in_types: Collection[str], *,
+                   bare_kinds: Collection[str] = (), bare_props: dict | None = None) -> GraphRead:
+        """``GraphStore.read_graph`` with only the out-lists of ``out_types`` and the in-lists of
+        ``in_types``; the nodes of ``bare_kinds`` carry ``bare_props`` instead of their properties."""
+        ...
+
+    def edges_at(self, node_id: str, edge_type: str, direction: str) -> list[tuple[str, dict[str, Any]]]:
+        """``(other end, props)`` of the ``edge_type`` edges leaving (``"out"``) or entering
+        (``"in"``) ``node_id``, by the other end's id."""
+        ...
 
 
 class GraphStore(ABC):
@@ -295,6 +314,24 @@ class GraphStore(ABC):
         something was read again. Call it outside any transaction and not while a reader uses the
         store (``ConcurrentStore.refresh`` takes care of both)."""
         return False
+
+    def shared_file(self) -> str | None:
+        """A file another process may read this store's data from (``graph.stores.pinned_file``),
+        each read at one commit, or None: the default (an in-memory store, a database server), and
+        a store inside a transaction of the calling thread (whose writes another process cannot
+        see). Where it is a file, :meth:`pinned` and :meth:`commits_watched` work too."""
+        return None
+
+    def pinned(self) -> AbstractContextManager[PinnedRead]:
+        """A :class:`PinnedRead` of one snapshot, held for the block. Only where
+        :meth:`shared_file` is a file; StoreError otherwise (the default)."""
+        raise StoreError(f"{self.location}: no shareable snapshot")
+
+    def commits_watched(self) -> AbstractContextManager[Callable[[], bool]]:
+        """A function ``changed()`` that answers whether anything was committed to the store since
+        the block began (callable from any thread). Only where :meth:`shared_file` is a file;
+        StoreError otherwise (the default)."""
+        raise StoreError(f"{self.location}: no commits to watch")
 
     def held_if_free(self) -> AbstractContextManager[bool]:
         """The store's connection held for the calling thread if no other thread is using it, without

@@ -11,7 +11,7 @@ group. The findings are then made here, in rule order, their owners from this pr
 owner edges it has not read are read one node at a time, in the same read transaction.
 
 Both processes must read the same commit. The parent watches the file's commits
-(``EmbeddedStore.commits_watched``) from before either snapshot is taken until the helper reports
+(``GraphStore.commits_watched``) from before either snapshot is taken until the helper reports
 its own taken: when a commit came between, or the helper fails, the answer is None and the caller
 runs the plain check. What each rule reads is declared in :data:`READS`; a read outside the
 declaration raises :class:`UnreadEdges` (never a silent empty list), and the caller falls back too.
@@ -38,8 +38,8 @@ from graph.checks.registry import RULES, Rule
 from graph.checks.report import Finding
 from graph.model import Edge, Node
 from graph.services.chains import CHAIN_EDGES, DOWN_EDGES, PARENT_STEPS
-from graph.store import GraphRead, GraphStore
-from graph.stores.embedded import EmbeddedStore, PinnedRead, pinned_file
+from graph.store import GraphRead, GraphStore, PinnedRead
+from graph.stores import pinned_file
 
 log = logging.getLogger(__name__)
 
@@ -134,9 +134,10 @@ def spare_core() -> bool:
 
 
 def worth_it(store: GraphStore, selected: Collection[str]) -> bool:
-    """Whether :func:`two_process_findings` is tried: a store file with at least :data:`MIN_NODES`
-    nodes, rules selected in both groups, and a spare core (:func:`spare_core`)."""
-    if not isinstance(store, EmbeddedStore) or store.path is None:
+    """Whether :func:`two_process_findings` is tried: a store file (``GraphStore.shared_file``)
+    with at least :data:`MIN_NODES` nodes, rules selected in both groups, and a spare core
+    (:func:`spare_core`)."""
+    if store.shared_file() is None:  # an in-memory store, a database server, inside a transaction
         return False
     mine, theirs = split(selected)
     if not mine or not theirs:
@@ -361,7 +362,7 @@ class _Helper:
 last_run: dict[str, float] = {}
 
 
-def two_process_findings(store: EmbeddedStore, selected: list[str], as_of: _dt.date, config: RuleConfig,
+def two_process_findings(store: GraphStore, selected: list[str], as_of: _dt.date, config: RuleConfig,
                          make: Callable[[CheckContext, Rule, str, str, dict], Finding]) -> list[Finding] | None:
     """The findings of the ``selected`` rules on ``store`` (a store file; see :func:`worth_it`) in
     rule order, unsorted — what the plain check makes, each with ``make(ctx, rule, severity, node
@@ -376,7 +377,7 @@ def two_process_findings(store: EmbeddedStore, selected: list[str], as_of: _dt.d
     for t, d in (*PARENT_STEPS, *SMALL_OWNER_STEPS):
         (outs if d == "out" else ins).add(t)
     with store.commits_watched() as changed:
-        helper = _Helper(str(store.path), theirs, as_of, changed)
+        helper = _Helper(store.shared_file(), theirs, as_of, changed)  # type: ignore[arg-type]
         try:
             with store.pinned() as pinned:
                 helper.parent_pinned.set()

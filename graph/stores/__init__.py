@@ -5,9 +5,10 @@ module imports no backend; the backends import the interface."""
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 
 from graph.errors import StoreError
-from graph.store import GraphStore
+from graph.store import GraphStore, PinnedRead
 
 DEFAULT_STORE = "iqa.sqlite"
 #: URI schemes of the Neo4j backend.
@@ -41,3 +42,12 @@ def open_store(uri: str | os.PathLike[str] | None = None) -> GraphStore:
     from graph.stores.embedded import EmbeddedStore
 
     return EmbeddedStore(None if target == ":memory:" else target)
+
+
+def pinned_file(location: str) -> AbstractContextManager[PinnedRead]:
+    """A ``graph.store.PinnedRead`` of the store at ``location`` — what ``GraphStore.shared_file``
+    gave, in this or another process — read-only, at one commit, held for the block; the store is
+    not opened (nothing is written, no schema checked). StoreError when it cannot be read."""
+    from graph.stores.embedded import pinned_file as pinned_sqlite_file
+
+    return pinned_sqlite_file(location)

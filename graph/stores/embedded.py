@@ -1076,17 +1076,24 @@ class EmbeddedStore(GraphStore):
                 "FROM edges ORDER BY rowid"), loads)
         return GraphRead(nodes, out, inc, props)
 
+    def shared_file(self) -> str | None:
+        """See :meth:`GraphStore.shared_file`: the store's file, unless it is in memory or the
+        calling thread is inside a transaction."""
+        if self.path is None or (self._depth and self._owner == threading.get_ident()):
+            return None
+        return str(self.path)
+
     @contextmanager
-    def pinned(self) -> Iterator[PinnedRead]:
+    def pinned(self) -> Iterator[PinnedFileRead]:
         """One read transaction held open for the block: every read of the yielded
-        :class:`PinnedRead` sees the same commit of the file, whatever is written meanwhile (for
+        :class:`PinnedFileRead` sees the same commit of the file, whatever is written meanwhile (for
         a reader that reads in parts, or beside another process). File stores only, outside a
         transaction of the calling thread (whose writes another process could not see):
         StoreError otherwise, and SQLite failures as StoreError."""
         if self.path is None or (self._depth and self._owner == threading.get_ident()):
             raise StoreError(f"{self.location}: no shareable snapshot (an in-memory store, or inside a transaction)")
         with self._snapshot() as db:
-            yield PinnedRead(db, self.location)
+            yield PinnedFileRead(db, self.location)
 
     @contextmanager
     def commits_watched(self) -> Iterator[Callable[[], bool]]:
@@ -1162,7 +1169,7 @@ class EmbeddedStore(GraphStore):
 
 
 @contextmanager
-def pinned_file(path: str | Path) -> Iterator[PinnedRead]:
+def pinned_file(path: str | Path) -> Iterator[PinnedFileRead]:
     """:meth:`EmbeddedStore.pinned` of the store file at ``path`` without opening the store
     (nothing is written, no schema is checked: for a helper process reading a store that its
     parent opened). StoreError when the file cannot be read as SQLite."""
@@ -1173,15 +1180,15 @@ def pinned_file(path: str | Path) -> Iterator[PinnedRead]:
         raise _store_error(Path(path), exc) from exc
     try:
         db.execute("BEGIN")
-        yield PinnedRead(db, str(path))
+        yield PinnedFileRead(db, str(path))
     except sqlite3.Error as exc:
         raise _store_error(Path(path), exc) from exc
     finally:
         db.close()  # ends the read transaction
 
 
-class PinnedRead:
-    """Reads of one read transaction of a store file (:meth:`EmbeddedStore.pinned`,
+class PinnedFileRead:
+    """``graph.store.PinnedRead`` of a store file: reads of one read transaction (:meth:`EmbeddedStore.pinned`,
     :func:`pinned_file`): the snapshot is taken when this object is made, and every read sees it."""
 
     def __init__(self, db: sqlite3.Connection, location: str):

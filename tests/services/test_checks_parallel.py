@@ -310,3 +310,19 @@ def test_small_stores_partial_selections_and_busy_machines_keep_the_plain_path(d
         assert not parallel.worth_it(store, selected)
     finally:
         store.close()
+
+
+def test_inside_a_transaction_the_plain_check_runs(demo_file, tmp_path, monkeypatch):
+    """A transaction's own writes are not in the file another process reads: no shared file then."""
+    store = _random_store(demo_file, tmp_path, 4)
+    try:
+        plain = _plain(store)
+        monkeypatch.setattr(parallel, "MIN_NODES", 0)
+        monkeypatch.setattr(parallel, "spare_core", lambda: True)
+        assert store.shared_file() == str(store.path)
+        with store.transaction():
+            assert store.shared_file() is None
+            assert not parallel.worth_it(store, selected_rules(None, RuleConfig()))
+            assert [f.to_dict() for f in run_checks(store, as_of=AS_OF).findings] == plain
+    finally:
+        store.close()
