@@ -96,7 +96,7 @@ def _run_checks(store: GraphStore, *, rules: Iterable[str] | None, owner: str | 
     unit = resolve_unit(store, owner) if owner is not None else None
     findings = None
     if parallel.worth_it(store, selected):  # a large store file: two processes, each reading a part
-        findings = parallel.two_process_findings(store, selected, as_of, config, make_finding)  # type: ignore[arg-type]
+        findings = parallel.two_process_findings(store, selected, as_of, config, make_finding)
     if findings is None:
         ctx = CheckContext(store, as_of, suspect_fields=config.suspect_fields)
         findings = _findings(ctx, selected, config)

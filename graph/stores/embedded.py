@@ -1090,7 +1090,7 @@ class EmbeddedStore(GraphStore):
         a reader that reads in parts, or beside another process). File stores only, outside a
         transaction of the calling thread (whose writes another process could not see):
         StoreError otherwise, and SQLite failures as StoreError."""
-        if self.path is None or (self._depth and self._owner == threading.get_ident()):
+        if self.shared_file() is None:
             raise StoreError(f"{self.location}: no shareable snapshot (an in-memory store, or inside a transaction)")
         with self._snapshot() as db:
             yield PinnedFileRead(db, self.location)
@@ -1188,8 +1188,9 @@ def pinned_file(path: str | Path) -> Iterator[PinnedFileRead]:
 
 
 class PinnedFileRead:
-    """``graph.store.PinnedRead`` of a store file: reads of one read transaction (:meth:`EmbeddedStore.pinned`,
-    :func:`pinned_file`): the snapshot is taken when this object is made, and every read sees it."""
+    """``graph.store.PinnedRead`` of a store file: the reads of one read transaction
+    (:meth:`EmbeddedStore.pinned`, :func:`pinned_file`); the snapshot is taken when this object is
+    made, and every read sees it."""
 
     def __init__(self, db: sqlite3.Connection, location: str):
         self._db, self.location = db, location
