@@ -78,8 +78,15 @@ def _random_store(demo_file, tmp_path, seed: int) -> EmbeddedStore:
     return store
 
 
-def _plain(store) -> list[dict]:
+def _checked(store) -> list[dict]:
+    """The findings of ``run_checks`` (whichever path it takes), as dicts."""
     return [f.to_dict() for f in run_checks(store, as_of=AS_OF).findings]
+
+
+def _allow_two_processes(monkeypatch) -> None:
+    """``run_checks`` takes the two-process path whatever the store's size and the machine's load."""
+    monkeypatch.setattr(parallel, "MIN_NODES", 0)
+    monkeypatch.setattr(parallel, "spare_core", lambda: True)
 
 
 def _sorted(findings) -> list[dict]:
@@ -113,7 +120,7 @@ def test_every_rule_declares_what_it_reads():
 def test_partial_reads_in_one_process_give_the_plain_findings(demo_file, tmp_path, seed):
     store = _random_store(demo_file, tmp_path, seed)
     try:
-        plain = _plain(store)
+        plain = _checked(store)
         assert plain  # the random changes leave something to find
         assert _in_one_process(store) == plain
     finally:
@@ -129,11 +136,10 @@ def test_two_processes_give_the_plain_report(demo_file, tmp_path, monkeypatch, s
         two = parallel.two_process_findings(store, selected, AS_OF, config, make_finding)
         assert two is not None  # not the fallback
         assert parallel.last_run["helper_cpu"] > 0
-        assert _sorted(two) == _plain(store)
-        monkeypatch.setattr(parallel, "MIN_NODES", 0)
-        monkeypatch.setattr(parallel, "spare_core", lambda: True)  # run_checks takes the two-process path
+        assert _sorted(two) == _checked(store)
+        _allow_two_processes(monkeypatch)  # run_checks takes the two-process path
         assert parallel.worth_it(store, selected)
-        assert [f.to_dict() for f in run_checks(store, as_of=AS_OF).findings] == _sorted(two)
+        assert _checked(store) == _sorted(two)
     finally:
         store.close()
 
@@ -217,16 +223,15 @@ def test_reading_bare_properties_raises(demo_file, tmp_path, monkeypatch):
 def test_a_wrong_declaration_falls_back_to_the_plain_check(demo_file, tmp_path, monkeypatch):
     store = _random_store(demo_file, tmp_path, 2)
     try:
-        plain = _plain(store)
+        plain = _checked(store)
         config = RuleConfig()
         selected = selected_rules(None, config)
         # SI004 runs here and alone reads the in-lists of measurement_of
         assert "SI004" not in parallel.CHILD_RULES
         monkeypatch.setitem(READS, "SI004", ((), ()))
         assert parallel.two_process_findings(store, selected, AS_OF, config, make_finding) is None
-        monkeypatch.setattr(parallel, "MIN_NODES", 0)
-        monkeypatch.setattr(parallel, "spare_core", lambda: True)
-        assert [f.to_dict() for f in run_checks(store, as_of=AS_OF).findings] == plain
+        _allow_two_processes(monkeypatch)
+        assert _checked(store) == plain
     finally:
         store.close()
 
@@ -234,14 +239,13 @@ def test_a_wrong_declaration_falls_back_to_the_plain_check(demo_file, tmp_path, 
 def test_a_failing_helper_falls_back_to_the_plain_check(demo_file, tmp_path, monkeypatch):
     store = _random_store(demo_file, tmp_path, 6)
     try:
-        plain = _plain(store)
+        plain = _checked(store)
         split_ = parallel.split
         monkeypatch.setattr(parallel, "split", lambda sel: (split_(sel)[0], [*split_(sel)[1], "NO-SUCH-RULE"]))
         config = RuleConfig()
         assert parallel.two_process_findings(store, selected_rules(None, config), AS_OF, config, make_finding) is None
-        monkeypatch.setattr(parallel, "MIN_NODES", 0)
-        monkeypatch.setattr(parallel, "spare_core", lambda: True)
-        assert [f.to_dict() for f in run_checks(store, as_of=AS_OF).findings] == plain
+        _allow_two_processes(monkeypatch)
+        assert _checked(store) == plain
     finally:
         store.close()
 
@@ -261,15 +265,14 @@ def test_a_commit_between_the_two_snapshots_falls_back_to_the_plain_check(demo_f
 
         monkeypatch.setattr(EmbeddedStore, "pinned", write_then_pin)
         assert parallel.two_process_findings(store, selected, AS_OF, config, make_finding) is None
-        monkeypatch.setattr(parallel, "MIN_NODES", 0)
-        monkeypatch.setattr(parallel, "spare_core", lambda: True)
+        _allow_two_processes(monkeypatch)
         monkeypatch.setattr(EmbeddedStore, "pinned", pinned)
-        before = _plain(store)
+        before = _checked(store)
         other.upsert_nodes([task])
         monkeypatch.setattr(EmbeddedStore, "pinned", write_then_pin)
-        after = [f.to_dict() for f in run_checks(store, as_of=AS_OF).findings]  # the plain check ran
+        after = _checked(store)  # the plain check ran
         monkeypatch.setattr(EmbeddedStore, "pinned", pinned)
-        assert after == _plain(store) == before  # the task deleted again: the state of ``before``
+        assert after == _checked(store) == before  # the task deleted again: the state of ``before``
     finally:
         other.close()
         store.close()
@@ -303,8 +306,7 @@ def test_small_stores_partial_selections_and_busy_machines_keep_the_plain_path(d
         mine, theirs = split(selected)
         assert mine and theirs
         assert not parallel.worth_it(store, mine) and not parallel.worth_it(store, theirs)
-        monkeypatch.setattr(parallel, "MIN_NODES", 0)
-        monkeypatch.setattr(parallel, "spare_core", lambda: True)
+        _allow_two_processes(monkeypatch)
         assert parallel.worth_it(store, selected)
         monkeypatch.setattr(parallel, "spare_core", lambda: False)  # a busy machine
         assert not parallel.worth_it(store, selected)
@@ -316,13 +318,12 @@ def test_inside_a_transaction_the_plain_check_runs(demo_file, tmp_path, monkeypa
     """A transaction's own writes are not in the file another process reads: no shared file then."""
     store = _random_store(demo_file, tmp_path, 4)
     try:
-        plain = _plain(store)
-        monkeypatch.setattr(parallel, "MIN_NODES", 0)
-        monkeypatch.setattr(parallel, "spare_core", lambda: True)
+        plain = _checked(store)
+        _allow_two_processes(monkeypatch)
         assert store.shared_file() == str(store.path)
         with store.transaction():
             assert store.shared_file() is None
             assert not parallel.worth_it(store, selected_rules(None, RuleConfig()))
-            assert [f.to_dict() for f in run_checks(store, as_of=AS_OF).findings] == plain
+            assert _checked(store) == plain
     finally:
         store.close()
