@@ -50,10 +50,13 @@ CREATE INDEX IF NOT EXISTS nodes_code ON nodes (code);
 CREATE TABLE IF NOT EXISTS edges (
     source TEXT NOT NULL, type TEXT NOT NULL, target TEXT NOT NULL, props TEXT NOT NULL,
     PRIMARY KEY (source, type, target));
-CREATE INDEX IF NOT EXISTS edges_target ON edges (target);
 CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind, id);
 CREATE INDEX IF NOT EXISTS edges_in ON edges (target, type, source);
 """
+#: An index of stores written before 2026-12, dropped on their first writable open: ``edges_in``
+#: serves every lookup by target, and the extra b-tree made each edge write dearer (inserting
+#: the 3.5M edges of a ~1M-node college: 13.6–15.8 s CPU without it, 19.0–26.3 s with it).
+_DROPPED_INDEX = "edges_target"
 
 #: The search index (``search_text``): each node's id, code and name normalised
 #: (``graph.textsearch.norm``) and its layer, a trigram full-text index of those texts (queries of
@@ -287,6 +290,7 @@ class EmbeddedStore(GraphStore):
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
+            db.execute(f"DROP INDEX IF EXISTS {_DROPPED_INDEX}")  # a store written before 2026-12
             create_schema(db, _load)
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:
@@ -1067,13 +1071,11 @@ class EmbeddedStore(GraphStore):
         with self._snapshot() as db:
             for k, c, p in db.execute(f"SELECT {_NODE_COLS} FROM nodes ORDER BY id"):
                 n = Node(k, c, loads(p))
-                # interned, as the edge ends below: one string per id, compared by identity
-                i = n.id = intern(n.id)
-                nodes[i] = n
+                nodes[n.id] = n  # the edge ends below are this very string (adjacency)
             # props "{}" (nearly every edge) comes as None: no string made for it
             out, inc, props = adjacency(db.execute(
                 "SELECT source, type, target, CASE WHEN props = '{}' THEN NULL ELSE props END "
-                "FROM edges ORDER BY rowid"), loads)
+                "FROM edges ORDER BY rowid"), loads, nodes)
         return GraphRead(nodes, out, inc, props)
 
     def shared_file(self) -> str | None:
@@ -1202,7 +1204,7 @@ class PinnedFileRead:
         (``GraphRead.out``) of the edge types ``out_types`` and the in-lists (``GraphRead.inc``) of
         ``in_types`` only, each of those types present as a key (an empty dict when the type has
         no edge); ``edge_props`` of the edges of those types. The lists are those of ``read_graph``
-        (same order, same interned ids); nothing else is filed (at 1M nodes filing an edge end
+        (same order, one string per id as there); nothing else is filed (at 1M nodes filing an edge end
         costs about as much as fetching the edge). The nodes of ``bare_kinds`` get ``bare_props``
         (one object for all) instead of their properties, which are then neither fetched nor
         decoded: for a reader that never looks at them."""
@@ -1214,18 +1216,21 @@ class PinnedFileRead:
                 f"SELECT kind, code, CASE WHEN kind {_IN_IDS} THEN NULL ELSE props END FROM nodes ORDER BY id",
                 (_ids(bare),)):
             n = Node(k, c, loads(p) if p is not None else bare_props)  # type: ignore[arg-type]
-            i = n.id = intern(n.id)
-            nodes[i] = n
+            nodes[n.id] = n
         out: dict[str, dict[str, list[str]]] = {t: {} for t in out_types}
         inc: dict[str, dict[str, list[str]]] = {t: {} for t in in_types}
         props: dict[tuple[str, str, str], dict[str, Any]] = {}
         last = None
+        node_of = nodes.get
         per_out: dict[str, list[str]] | None = None
         per_in: dict[str, list[str]] | None = None
         for s, t, d, p in db.execute(
                 "SELECT source, type, target, CASE WHEN props = '{}' THEN NULL ELSE props END "
                 f"FROM edges WHERE type {_IN_IDS} ORDER BY rowid", (_ids(sorted({*out_types, *in_types})),)):
-            s, d = intern(s), intern(d)
+            n = node_of(s)  # one string per id, as in adjacency
+            s = n.id if n is not None else intern(s)
+            n = node_of(d)
+            d = n.id if n is not None else intern(d)
             if t != last:
                 last, per_out, per_in = t, out.get(t), inc.get(t)
             if per_out is not None:
