@@ -71,6 +71,34 @@ def test_read_graph_is_the_generic_reads(any_store):
     assert g.edge_props == {("Target:T1", "decomposes_to", "Target:T2"): {"weight": 2}}
 
 
+def _one_string_per_id(g) -> int:
+    """Assert that every id in ``g``'s lists and keys is its node's own ``id`` object (one string
+    per id, compared by identity first); returns how many were looked at."""
+    seen = 0
+    for index in (g.out, g.inc):
+        for per_type in index.values():
+            for key, ids in per_type.items():
+                for i in (key, *ids):
+                    assert i is g.nodes[i].id, i
+                    seen += 1
+    return seen
+
+
+def test_every_id_is_its_nodes_own_string(any_store):
+    _small(any_store)
+    assert _one_string_per_id(any_store.read_graph()) > 20
+    assert _one_string_per_id(GraphStore.read_graph(any_store)) > 20
+
+
+def test_a_partial_read_shares_its_nodes_ids(tmp_path):
+    store = EmbeddedStore(tmp_path / "s.sqlite")
+    _small(store)
+    with store.pinned() as pinned:
+        g = pinned.read_graph(("implemented_by", "led_by"), ("decomposes_to",), bare_kinds=("Task",), bare_props={})
+        assert _one_string_per_id(g) > 10
+    store.close()
+
+
 def test_read_graph_of_the_demo_is_the_generic_reads(tmp_path):
     store = EmbeddedStore(tmp_path / "demo.sqlite")
     load_demo(store, students=200, teachers=10)

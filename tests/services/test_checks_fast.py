@@ -106,9 +106,12 @@ def test_fast_chain_rules_match_the_plain_readings(seed):
             assert tc.reaches_task(ctx, t.id, set()) == (t.id in tc.task_reach(ctx))
 
 
+@pytest.mark.parametrize("ratio", [0, 10**9])  # node by node; each parent map walked whole
 @pytest.mark.parametrize("seed", range(300))
-def test_fast_tc006_names_the_same_parents(seed):
+def test_fast_tc006_names_the_same_parents(seed, ratio, monkeypatch):
+    monkeypatch.setattr(tc, "WHOLE_MAP_RATIO", ratio)
     ctx = _random_context(seed)
+    assert [nid for nid, _ in tc._tc006(ctx)] == [nid for nid, _ in _plain_tc006(ctx)]
     plain = dict(_plain_tc006(ctx))
     for nid, args in tc._tc006(ctx):
         late = plain.pop(nid)

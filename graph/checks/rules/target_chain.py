@@ -14,6 +14,9 @@ from graph.sources import BAOTOU
 
 #: Not yet looked up (None is an answer: no readable date).
 _UNSEEN: object = object()
+#: TC006 walks a parent map whole when it has at most this many children per judged node, else
+#: looks up the judged nodes one by one (a focused re-check judges a few nodes of a large map).
+WHOLE_MAP_RATIO = 4
 
 
 @rule("TC001", "error", "孤立目标", "orphan target",
@@ -24,10 +27,10 @@ _UNSEEN: object = object()
 def _tc001(ctx: CheckContext):
     """TC001: a target not on the school layer with no parent target and no plan
     (``Plan/Target -decomposes_to->`` it, or it ``-based_on-> Plan``)."""
-    top, nodes = ctx.top_layer, ctx.nodes
+    top, nodes, layer = ctx.top_layer, ctx.nodes, ctx.layer
     parents, plans = ctx.in_map("decomposes_to"), ctx.out_map("based_on")
     for t in ctx.of_kind("Target"):
-        if ctx.layer(t) == top:
+        if layer(t) is top:  # the ontology's own concepts: identity, not the dataclass's field-by-field ==
             continue
         ids = parents.get(t.id)
         if ids and any_of_kinds(nodes, ids, ("Target", "Plan")):
@@ -76,12 +79,12 @@ def _tc004(ctx: CheckContext):
     """TC004: a target whose parent target lies on a lower layer (a larger ontology rank
     of the Layers scheme: 学校 1 > 部门 > 专业 > 课程 > 教师 > 学生 6). Targets or parents without a
     known layer are not judged. One finding per target, naming every inverted parent."""
-    nodes, parents = ctx.nodes, ctx.in_map("decomposes_to")
+    nodes, parents, layer = ctx.nodes, ctx.in_map("decomposes_to"), ctx.layer
     for t in ctx.of_kind("Target"):
         ids = parents.get(t.id)
         if not ids:
             continue
-        own = ctx.layer(t)
+        own = layer(t)
         if own is None:
             continue
         bad = []
@@ -89,7 +92,7 @@ def _tc004(ctx: CheckContext):
             p = nodes[pid]
             if p.kind != "Target":
                 continue
-            pl = ctx.layer(p)
+            pl = layer(p)
             if pl is not None and pl.rank > own.rank:
                 bad.append((ctx.code(pid), pl))
         if bad:
@@ -160,41 +163,59 @@ def acyclic(ctx: CheckContext) -> bool:
 def _tc006(ctx: CheckContext):
     """TC006: a target or task whose ``deadline`` is later than the deadline of one of
     its parents (a plan, target or task with ``-decomposes_to->`` or ``-implemented_by->`` to it).
-    Unreadable or missing deadlines are not judged. One finding per node, naming every such parent."""
+    Unreadable or missing deadlines are not judged. One finding per node, naming every such parent.
+
+    Each judged node's deadline is read once; then the parent lists are walked map by map (one
+    pass over the in-lists, no lookup per node and type: at 1M nodes half the time of a walk node
+    by node), or node by node when few nodes are judged (the incremental re-check's focus)."""
     nodes, date = ctx.nodes, ctx.date
-    maps = [ctx.in_map(t) for t in CHAIN_EDGES]  # the lists in_ids reads, without a call per node
-    parent_due: dict[str, _dt.date | None] = {}  # a parent has many children: judged once
     text_due: dict[str, Any] = {}  # see _deadline
-    due_get = parent_due.get
+    text_get = text_due.get
+    due_of: dict[str, _dt.date | None] = {}  # each judged target and task → its deadline
     for kind in ("Target", "Task"):
         for n in ctx.of_kind(kind):
-            due = _deadline(n.props.get("deadline"), text_due, date)
-            nid = n.id
-            parent_due[nid] = due  # its children's parent: targets come first, most parents are
-            if due is None:
+            value = n.props.get("deadline")
+            if value.__class__ is str:  # _deadline inlined: one call less per node
+                due = text_get(value, _UNSEEN)
+                if due is _UNSEEN:
+                    due = text_due[value] = date(value)
+            else:
+                due = date(value)
+            due_of[n.id] = due
+    due_get = due_of.get
+    other_due: dict[str, _dt.date | None] = {}  # parents not judged here: plans, nodes out of focus
+    late_of: dict[str, list[tuple[str, _dt.date]]] = {}
+    for m in (ctx.in_map(t) for t in CHAIN_EDGES):
+        pairs = (m.items() if len(m) <= WHOLE_MAP_RATIO * len(due_of) else
+                 ((nid, m[nid]) for nid in due_of if nid in m))
+        for nid, pids in pairs:
+            due = due_get(nid)
+            if due is None:  # not judged: no readable deadline, or not a target or task in focus
                 continue
-            late: list[tuple[str, _dt.date]] = []
-            for m in maps:
-                pids = m.get(nid)
-                if pids is None:
-                    continue
-                for pid in pids:
-                    pdue = due_get(pid, _UNSEEN)
-                    if pdue is _UNSEEN:  # a lookup, not a KeyError: half the parents have one child
+            for pid in pids:
+                pdue = due_get(pid, _UNSEEN)
+                if pdue is _UNSEEN:
+                    pdue = other_due.get(pid, _UNSEEN)
+                    if pdue is _UNSEEN:
                         p = nodes[pid]
-                        pdue = parent_due[pid] = (_deadline(p.props.get("deadline"), text_due, date)
-                                                  if p.kind in CHAIN_KINDS else None)
-                    if pdue is not None and due > pdue:
+                        pdue = other_due[pid] = (_deadline(p.props.get("deadline"), text_due, date)
+                                                 if p.kind in CHAIN_KINDS else None)
+                if pdue is not None and due > pdue:
+                    late = late_of.get(nid)
+                    if late is None:
+                        late_of[nid] = [(pid, pdue)]
+                    else:
                         late.append((pid, pdue))
-            if late:
-                late.sort()
-                yield n.id, {
-                    "deadline": due.isoformat(),
-                    "parents_zh": "、".join(f"{ctx.kind_labels(ctx.node(p).kind)[0]} {ctx.code(p)}（{d.isoformat()}）"
-                                           for p, d in late),
-                    "parents_en": ", ".join(f"{ctx.kind_labels(ctx.node(p).kind)[1].lower()} {ctx.code(p)} ({d.isoformat()})"
-                                          for p, d in late),
-                }
+    # by id: the order of a walk of the kinds, as "Target:…" ids sort before "Task:…" ids
+    for nid in sorted(late_of):
+        late = sorted(late_of[nid])
+        yield nid, {
+            "deadline": due_of[nid].isoformat(),  # type: ignore[union-attr]
+            "parents_zh": "、".join(f"{ctx.kind_labels(ctx.node(p).kind)[0]} {ctx.code(p)}（{d.isoformat()}）"
+                                   for p, d in late),
+            "parents_en": ", ".join(f"{ctx.kind_labels(ctx.node(p).kind)[1].lower()} {ctx.code(p)} ({d.isoformat()})"
+                                  for p, d in late),
+        }
 
 
 def _deadline(value: Any, text_due: dict[str, Any], date: Callable[[Any], _dt.date | None]) -> _dt.date | None:
@@ -232,10 +253,10 @@ def _tc008(ctx: CheckContext):
     whole graph from the few school targets: a search down from each stops at the first task
     reached (a subtree found to reach no task is not searched again; each node is visited once
     per search, so cycles are harmless; ``reaches_task``)."""
-    top = ctx.top_layer
+    top, layer = ctx.top_layer, ctx.layer
     dead: set[str] = set()
     for t in ctx.of_kind("Target"):
-        if ctx.layer(t) == top and not reaches_task(ctx, t.id, dead):
+        if layer(t) is top and not reaches_task(ctx, t.id, dead):  # identity: see TC001
             yield t.id, {}
 
 
