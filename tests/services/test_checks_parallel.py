@@ -6,8 +6,12 @@ the plain check."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import shutil
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -327,3 +331,60 @@ def test_inside_a_transaction_the_plain_check_runs(demo_file, tmp_path, monkeypa
             assert _checked(store) == plain
     finally:
         store.close()
+
+
+def _run_queue(monkeypatch, tmp_path, running: list[int]) -> None:
+    """``parallel.LOADAVG`` answers ``running`` runnable tasks at successive reads (this process
+    counted: the kernel's ``running/total`` field)."""
+    answers = iter(running)
+
+    def fake_open(path, mode="r"):
+        assert path == parallel.LOADAVG and mode == "rb"
+        f = tmp_path / "loadavg"
+        f.write_bytes(f"0.91 0.80 0.75 {next(answers)}/412 9999\n".encode())
+        return open(f, "rb")
+
+    monkeypatch.setattr(parallel, "open", fake_open, raising=False)
+    monkeypatch.setattr(parallel.time, "sleep", lambda s: None)
+
+
+def test_the_run_queue_is_read_as_a_median_of_others(monkeypatch, tmp_path):
+    _run_queue(monkeypatch, tmp_path, [1, 3, 1, 1, 2])  # a task woken for an instant
+    assert parallel.others_running() == 0
+    _run_queue(monkeypatch, tmp_path, [2, 2, 3, 1, 2])  # another task runs on
+    assert parallel.others_running() == 1
+
+
+@pytest.mark.parametrize(("cores", "running", "spare"), [
+    (2, [1] * 5, True),    # an idle machine, whatever the load average says
+    (2, [2] * 5, False),   # another process holds the second core
+    (4, [3] * 5, True),    # two cores of four busy besides this process: one is free
+    (4, [4] * 5, False),
+    (1, [1] * 5, False),   # one core: nothing to gain
+])
+def test_a_spare_core_is_judged_by_the_run_queue_now(monkeypatch, tmp_path, cores, running, spare):
+    _run_queue(monkeypatch, tmp_path, running)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: set(range(cores)))
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (9.0, 9.0, 9.0))  # lagging: not used
+    assert parallel.spare_core() is spare
+
+
+def test_without_a_run_queue_the_load_average_stands_in(monkeypatch):
+    monkeypatch.setattr(parallel, "LOADAVG", "/nonexistent/loadavg")
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1})
+    assert parallel.others_running() is None
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.2, 1.0, 1.0))
+    assert parallel.spare_core()
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.8, 1.0, 1.0))
+    assert not parallel.spare_core()
+
+
+@pytest.mark.skipif(not os.path.exists(parallel.LOADAVG), reason="no run queue to read (not Linux)")
+def test_a_busy_process_is_seen_in_the_run_queue():
+    busy = subprocess.Popen([sys.executable, "-c", "import time\nend = time.time() + 30\nwhile time.time() < end: pass"])
+    try:
+        time.sleep(0.3)  # started and spinning
+        assert parallel.others_running() >= 1
+    finally:
+        busy.kill()
+        busy.wait()
