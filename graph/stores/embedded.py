@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS edges (
 CREATE INDEX IF NOT EXISTS nodes_kind ON nodes (kind, id);
 CREATE INDEX IF NOT EXISTS edges_in ON edges (target, type, source);
 """
-#: An index of stores written before 2026-12, dropped on their first writable open: ``edges_in``
+#: An index of stores written by earlier versions, dropped on their first writable open: ``edges_in``
 #: serves every lookup by target, and the extra b-tree made each edge write dearer (inserting
 #: the 3.5M edges of a ~1M-node college: 13.6–15.8 s CPU without it, 19.0–26.3 s with it).
 _DROPPED_INDEX = "edges_target"
@@ -290,7 +290,7 @@ class EmbeddedStore(GraphStore):
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
-            db.execute(f"DROP INDEX IF EXISTS {_DROPPED_INDEX}")  # a store written before 2026-12
+            db.execute(f"DROP INDEX IF EXISTS {_DROPPED_INDEX}")  # a store written by an earlier version
             create_schema(db, _load)
             row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None:

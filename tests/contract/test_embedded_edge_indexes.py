@@ -1,6 +1,6 @@
 """The embedded store's edge indexes: every lookup by target is answered by ``edges_in`` (no scan
-of the edges), and the redundant ``edges_target`` of stores written before 2026-12 is dropped on
-their first writable open, with every edge kept."""
+of the edges), and the redundant ``edges_target`` of stores written by earlier versions is dropped
+on their first writable open, with every edge kept."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def test_an_older_store_loses_edges_target_and_keeps_its_edges(tmp_path):
     path = tmp_path / "old.sqlite"
     _college(EmbeddedStore(path))
     db = sqlite3.connect(path)
-    db.execute("CREATE INDEX edges_target ON edges (target)")  # as the schema before 2026-12 made it
+    db.execute("CREATE INDEX edges_target ON edges (target)")  # as earlier versions' schema made it
     db.commit()
     db.close()
     assert "edges_target" in _indexes(path)
