@@ -51,7 +51,8 @@ class GraphRead(NamedTuple):
 
 def adjacency(edges: Iterable[tuple[str, str, str, Any]],
               decode: Callable[[Any], dict[str, Any]] | None = None,
-              nodes: Mapping[str, Node] | None = None) -> tuple[Index, Index, dict]:
+              nodes: Mapping[str, Node] | None = None, *,
+              only: tuple[Collection[str], Collection[str]] | None = None) -> tuple[Index, Index, dict]:
     """``(out, inc, edge_props)`` of :class:`GraphRead` from ``(source, type, target, props)``
     tuples in any order (each edge once). ``props``: a dict, or — with ``decode`` — what ``decode``
     turns into one (a store's JSON text: None, ``""`` and ``"{}"``, the common cases, are not
@@ -60,36 +61,41 @@ def adjacency(edges: Iterable[tuple[str, str, str, Any]],
     would cost more: at 1M nodes a read 0.4–0.6 s longer and its release 0.15 s longer (the
     interpreter's table of interned strings filled, then emptied). Edges of one type usually
     follow one another (a load writes a sheet's edges together): the per-type dicts are looked up
-    again only when the type changes."""
+    again only when the type changes.
+
+    ``only=(out_types, in_types)``: a partial read — only the out-lists of ``out_types`` and the
+    in-lists of ``in_types`` are filed, each of those types present as a key (an empty dict when
+    it has no edge); ``edges`` should hold edges of those types only (their props are kept)."""
     node_of = (nodes or {}).get
-    out: Index = {}
-    inc: Index = {}
+    partial = only is not None
+    out: Index = {t: {} for t in only[0]} if only is not None else {}
+    inc: Index = {t: {} for t in only[1]} if only is not None else {}
     props: dict[tuple[str, str, str], dict[str, Any]] = {}
     last = None
-    per_out: dict[str, list[str]] = {}
-    per_in: dict[str, list[str]] = {}
+    per_out: dict[str, list[str]] | None = None
+    per_in: dict[str, list[str]] | None = None
     for s, t, d, p in edges:
         n = node_of(s)
         s = n.id if n is not None else intern(s)
         n = node_of(d)
         d = n.id if n is not None else intern(d)
         if t != last:
-            last = t
-            per_out = out.get(t)  # type: ignore[assignment]
-            if per_out is None:
+            last, per_out, per_in = t, out.get(t), inc.get(t)
+            if per_out is None and not partial:
                 per_out = out[t] = {}
-                inc[t] = {}
-            per_in = inc[t]
-        ids = per_out.get(s)
-        if ids is None:
-            per_out[s] = [d]
-        else:
-            ids.append(d)
-        ids = per_in.get(d)
-        if ids is None:
-            per_in[d] = [s]
-        else:
-            ids.append(s)
+                per_in = inc[t] = {}
+        if per_out is not None:
+            ids = per_out.get(s)
+            if ids is None:
+                per_out[s] = [d]
+            else:
+                ids.append(d)
+        if per_in is not None:
+            ids = per_in.get(d)
+            if ids is None:
+                per_in[d] = [s]
+            else:
+                ids.append(s)
         if p and p != "{}":
             value = decode(p) if decode is not None else p
             if value:

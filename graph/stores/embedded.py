@@ -22,7 +22,6 @@ import re
 import sqlite3
 import threading
 import urllib.parse
-from sys import intern
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,7 +34,7 @@ from graph.errors import (NotFoundError, StoreBusyError, StoreError, StoreFullEr
 from graph.files import private_file
 from graph.model import Edge, Node, validate_edge, validate_node
 from graph.store import (CAP_IN_PROCESS, CAP_PERSISTENT, CAP_TRANSACTIONS, Direction, GraphRead, GraphStore,
-                         adjacency, sort_lists)
+                         adjacency)
 from graph.stores.embedded_journal import EmbeddedJournal, create_schema
 from graph.subgraph import Step, Subgraph
 from graph.textsearch import kind_token, norm, short_doc, short_query
@@ -1204,7 +1203,7 @@ class PinnedFileRead:
         (``GraphRead.out``) of the edge types ``out_types`` and the in-lists (``GraphRead.inc``) of
         ``in_types`` only, each of those types present as a key (an empty dict when the type has
         no edge); ``edge_props`` of the edges of those types. The lists are those of ``read_graph``
-        (same order, one string per id as there); nothing else is filed (at 1M nodes filing an edge end
+        (filed by the same `graph.store.adjacency`); nothing else is filed (at 1M nodes filing an edge end
         costs about as much as fetching the edge). The nodes of ``bare_kinds`` get ``bare_props``
         (one object for all) instead of their properties, which are then neither fetched nor
         decoded: for a reader that never looks at them."""
@@ -1217,39 +1216,10 @@ class PinnedFileRead:
                 (_ids(bare),)):
             n = Node(k, c, loads(p) if p is not None else bare_props)  # type: ignore[arg-type]
             nodes[n.id] = n
-        out: dict[str, dict[str, list[str]]] = {t: {} for t in out_types}
-        inc: dict[str, dict[str, list[str]]] = {t: {} for t in in_types}
-        props: dict[tuple[str, str, str], dict[str, Any]] = {}
-        last = None
-        node_of = nodes.get
-        per_out: dict[str, list[str]] | None = None
-        per_in: dict[str, list[str]] | None = None
-        for s, t, d, p in db.execute(
-                "SELECT source, type, target, CASE WHEN props = '{}' THEN NULL ELSE props END "
-                f"FROM edges WHERE type {_IN_IDS} ORDER BY rowid", (_ids(sorted({*out_types, *in_types})),)):
-            n = node_of(s)  # one string per id, as in adjacency
-            s = n.id if n is not None else intern(s)
-            n = node_of(d)
-            d = n.id if n is not None else intern(d)
-            if t != last:
-                last, per_out, per_in = t, out.get(t), inc.get(t)
-            if per_out is not None:
-                ids = per_out.get(s)
-                if ids is None:
-                    per_out[s] = [d]
-                else:
-                    ids.append(d)
-            if per_in is not None:
-                ids = per_in.get(d)
-                if ids is None:
-                    per_in[d] = [s]
-                else:
-                    ids.append(s)
-            if p:
-                value = loads(p)
-                if value:
-                    props[(s, t, d)] = value
-        sort_lists(out, inc)
+        out, inc, props = adjacency(db.execute(
+            "SELECT source, type, target, CASE WHEN props = '{}' THEN NULL ELSE props END "
+            f"FROM edges WHERE type {_IN_IDS} ORDER BY rowid", (_ids(sorted({*out_types, *in_types})),)),
+            loads, nodes, only=(out_types, in_types))
         return GraphRead(nodes, out, inc, props)
 
     def edges_at(self, node_id: str, edge_type: str, direction: str) -> list[tuple[str, dict[str, Any]]]:
