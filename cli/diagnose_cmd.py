@@ -133,8 +133,6 @@ def diagnose(
 ) -> None:
     """Responsibility-driven diagnosis: warnings once each at their root cause, with owner and the
     school goals at risk; achievement roll-up; before / during / after assessment (包头职业技术学院《内部质量保证体系建设与运行实施方案（试行）》表9)."""
-    from graph.services.report import write_report
-
     with opened(at=at) as iqa:
         with busy(f"diagnosing {iqa.store.location}: reading the graph, judging targets, tasks and indicators…"):
             result = iqa.diagnose(as_of=as_of.date() if as_of else None, unit=unit, low_threshold=low,
@@ -148,6 +146,8 @@ def diagnose(
     if fmt == "json":
         print_json(data)
     elif fmt in ("xlsx", "html"):
+        from graph.services.report import write_report  # openpyxl and jinja2: 0.2 s, for these formats only
+
         path = output or Path(f"{'diagnosis-report' if lang == 'en' else '诊断报告'}.{fmt}")
         with output_to(path) as dest:
             write_report(data, dest, fmt, lang)

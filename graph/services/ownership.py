@@ -330,6 +330,11 @@ class OwnerMemo:
         out.node = node.id
         return out
 
+    def shared(self, node: Node) -> OwnerAnswer:
+        """:meth:`owner`'s answer without the copy: the memo's own object (its ``node`` is
+        ``node.id``), which later answers are built from — for a caller that never changes it."""
+        return self._resolve(node)[0]
+
     def _resolve(self, node: Node) -> tuple[OwnerAnswer, int]:
         done = self._answers.get(node.id)
         if done is not None:
@@ -428,6 +433,10 @@ class IndexOwnerMemo(OwnerMemo):
         if any(d not in ("out", "in") for _, d in PARENT_STEPS):
             raise ValueError("IndexOwnerMemo reads one direction per parent step")
         self._steps = [(t, d, (out if d == "out" else inc).get(t) or {}) for t, d in PARENT_STEPS]
+        # the id lists stated_owner reads, looked up once
+        self._led_by, self._assigned_to = out.get("led_by") or {}, out.get("assigned_to") or {}
+        self._posts_held, self._holders = out.get("holds") or {}, inc.get("holds") or {}
+        self._part_of = out.get("part_of") or {}
 
     def _others(self, node_id: str, edge_type: str, direction: str) -> Sequence[Node]:
         """The nodes at the other end of ``node_id``'s ``edge_type`` edges (``neighbors`` order)."""
@@ -440,8 +449,82 @@ class IndexOwnerMemo(OwnerMemo):
     def _explicit_of(self, node: Node) -> OwnerAnswer:
         own = self._explicit.get(node.id)
         if own is None:
-            own = self._explicit[node.id] = stated_owner(node, self._others)
+            own = self._explicit[node.id] = self._stated(node)
         return own
+
+    def _first(self, per: dict[str, list[str]], node_id: str) -> Node | None:
+        """The first node at the other end of ``per``'s list for ``node_id`` (ids without a node
+        skipped), or None."""
+        ids = per.get(node_id)
+        if ids:
+            nodes = self._nodes
+            for i in ids:
+                other = nodes.get(i)
+                if other is not None:
+                    return other
+        return None
+
+    def _stated(self, node: Node) -> OwnerAnswer:
+        """``stated_owner(node, self._others)`` read straight from the id lists: the same answer,
+        step for step, without a list of nodes per edge type (a college's ~200,000 targets and
+        tasks each name their owner)."""
+        nid = node.id
+        ans = OwnerAnswer(nid)
+        chain = ans.chain
+        kind = node.kind
+        unit = person = post = None
+        if kind == "OrgUnit":
+            unit = node
+        elif kind == "Person":
+            person = node
+        elif kind == "Post":
+            post = node
+        if unit is None:
+            unit = self._first(self._led_by, nid)
+            if unit is not None:
+                chain.append({"from": nid, "edge": "led_by", "to": unit.id})
+        ids = self._assigned_to.get(nid)
+        if ids:
+            nodes = self._nodes
+            for i in ids:
+                other = nodes.get(i)
+                if other is None:
+                    continue
+                slot = _SLOTS[other.kind]
+                if slot == "person":
+                    if person is not None:
+                        continue
+                    person = other
+                elif slot == "post":
+                    if post is not None:
+                        continue
+                    post = other
+                elif unit is not None:
+                    continue
+                else:
+                    unit = other
+                chain.append({"from": nid, "edge": "assigned_to", "to": other.id})
+        if person is None and post is None and unit is None:
+            return ans
+        # Complete the triple: post → holder, person → post, post/person → unit.
+        if person is None and post is not None:
+            person = self._first(self._holders, post.id)
+            if person is not None:
+                chain.append({"from": post.id, "edge": "^holds", "to": person.id})
+        if post is None and person is not None:
+            post = self._first(self._posts_held, person.id)
+            if post is not None:
+                chain.append({"from": person.id, "edge": "holds", "to": post.id})
+        if unit is None:
+            for holder in (post, person):
+                if holder is None:
+                    continue
+                unit = self._first(self._part_of, holder.id)
+                if unit is not None:
+                    chain.append({"from": holder.id, "edge": "part_of", "to": unit.id})
+                    break
+        ans.person, ans.post, ans.unit = person, post, unit
+        return ans
 
     def _parents_of(self, node_id: str) -> list:
         ps = self._parents.get(node_id)

@@ -126,6 +126,8 @@ def test_index_owner_memo_answers_as_the_neighbors_memo(seed, max_hops):
         for n in order:
             got = fast.owner(n).to_dict()
             assert got == plain.owner(n).to_dict(), (n.id, max_hops)
+            shared = fast.shared(n)  # the memo's own answer: the same, uncopied
+            assert shared.to_dict() == got and shared is fast.shared(n), n.id
             if graph is not None:
                 assert got == _owner_in(graph, n, max_hops).to_dict(), (n.id, max_hops)
             found += bool(got["owner"]["unit"] or got["owner"]["person"])

@@ -140,11 +140,16 @@ class DiagnosisContext(CheckContext):
         if node is not None:
             props = self._edge_props
             down, measured_by, based_on = self._link_index()
-            pairs: list[tuple[str, str, tuple[str, str, str]]] = []  # (type, child, edge key)
+            # (type, child, edge key); the key is made only when some edge has props (a generated
+            # college has none: ~200,000 tuples fewer)
+            pairs: list[tuple[str, str, tuple[str, str, str] | None]] = []
             for t, per in down:
                 kids = per.get(node_id)
                 if kids:
-                    pairs += [(t, c, (node_id, t, c)) for c in kids if c in nodes]
+                    if props:
+                        pairs += [(t, c, (node_id, t, c)) for c in kids if c in nodes]
+                    else:
+                        pairs += [(t, c, None) for c in kids if c in nodes]
             kids = measured_by.get(node_id)
             if kids:
                 pairs += [("measures", c, (c, "measures", node_id)) for c in kids
@@ -243,7 +248,7 @@ class DiagnosisContext(CheckContext):
             if self._owner_memo is None:
                 nodes = self.nodes  # the snapshot is read first: its id lists are the memo's
                 self._owner_memo = IndexOwnerMemo(nodes, self._out, self._in)
-            own = self._owners[node.id] = self._owner_memo.owner(node)
+            own = self._owners[node.id] = self._owner_memo.shared(node)  # read, never changed
         return own
 
     # -- data ---------------------------------------------------------------------------------
