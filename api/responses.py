@@ -29,16 +29,29 @@ class OrjsonResponse(JSONResponse):
             return super().render(content)
 
 
+class _Flight:
+    """One answer being made: the threads asking for the same key meanwhile wait for it."""
+
+    __slots__ = ("done", "body")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.body: bytes | None = None
+
+
 class KeptBodies:
     """Encoded answers (JSON bytes) kept by key, the most recently used first, at most
     ``max_bytes`` in all (the least recently used are dropped; an answer larger than a quarter of
-    it is not kept). Thread-safe. Meant to live in a memo of the store (``Reads.memo``): it is then
-    dropped at the next write, or when another process has committed, like the owner answers."""
+    it is not kept). Thread-safe; an answer being made for one thread is not made again for another
+    that asks meanwhile (it waits for the first). Meant to live in a memo of the store
+    (``Reads.memo``): it is then dropped at the next write, or when another process has committed,
+    like the owner answers."""
 
     def __init__(self, max_bytes: int = 64 * 2**20):
         self.max_bytes = max_bytes
         self.size = 0
         self._bodies: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._flights: dict[Hashable, _Flight] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -54,19 +67,38 @@ class KeptBodies:
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> bytes:
         """The body kept for ``key``, or ``make()`` encoded as :class:`OrjsonResponse` encodes
-        it (then kept). Errors of ``make`` are raised and nothing is kept."""
-        body = self.peek(key)
-        if body is not None:
-            return body
-        body = bytes(OrjsonResponse(make()).body)
-        if len(body) <= self.max_bytes // 4:
+        it (then kept). While one thread makes the body of a key, another thread asking for the
+        same key waits for that body instead of making it too: under 50 clients a large trace
+        asked again before its first answer was ready used to be walked several times at once,
+        each walk slowing the others. Errors of ``make`` are raised (in the thread that called
+        it; a waiting thread then makes the body itself) and nothing is kept."""
+        with self._lock:
+            body = self._bodies.get(key)
+            if body is not None:
+                self._bodies.move_to_end(key)
+                return body
+            flight = self._flights.get(key)
+            leader = flight is None
+            if leader:
+                flight = self._flights[key] = _Flight()
+        if not leader:
+            flight.done.wait()
+            if flight.body is not None:
+                return flight.body
+            return bytes(OrjsonResponse(make()).body)  # the first one failed: try once more here
+        try:
+            body = bytes(OrjsonResponse(make()).body)
+            flight.body = body
+        finally:
             with self._lock:
-                if key not in self._bodies:
-                    self._bodies[key] = body
-                    self.size += len(body)
+                del self._flights[key]
+                if flight.body is not None and len(flight.body) <= self.max_bytes // 4 and key not in self._bodies:
+                    self._bodies[key] = flight.body
+                    self.size += len(flight.body)
                     while self.size > self.max_bytes:
                         _, dropped = self._bodies.popitem(last=False)
                         self.size -= len(dropped)
+            flight.done.set()
         return body
 
 

@@ -106,6 +106,11 @@ def test_bench_api_runs_on_a_small_college(capsys, clean_env):
                  "trace down depth=3     saturated", "trace down depth=3     paced 30.0 req/s"):
         assert line in out
     assert "server peak memory" in out and "CPU ms/req" in out
+    bench("bench_api").main(["--students", "200", "--teachers", "10", "--requests", "20", "--clients", "5",
+                             "--endpoints", "trace down", "--rate", "30", "--warm-all"])
+    out = capsys.readouterr().out
+    saturated = next(line for line in out.splitlines() if line.startswith("trace down depth=3     saturated"))
+    assert saturated.split()[7] == "0"  # trace down depth=3 saturated p50 p99 req/s errors
 
 
 def test_bench_load_times_a_small_demo_build_the_generator_and_a_file_load(tmp_path, capsys, clean_env):

@@ -18,8 +18,8 @@ from typing import Any
 from collections.abc import Callable, Iterable, Sequence
 
 from graph.model import Node
-from graph.services.chains import PARENT_STEPS, inheritance_parents
-from graph.store import GraphStore
+from graph.services.chains import PARENT_STEPS, RESPONSIBLE_KINDS, inheritance_parents
+from graph.store import GraphStore, adjacency
 from graph.subgraph import Step, Subgraph
 
 
@@ -121,6 +121,11 @@ OWNER_STEPS: tuple[Step, ...] = (("led_by", "out"), ("assigned_to", "out"), ("ho
                                  ("part_of", "out"))
 #: How far OWNER_STEPS reach: node → post → holder → holder's unit.
 OWNER_REACH = 3
+#: What :func:`stated_owner` reads, in two parts: the owner edges a node states itself …
+STATED_STEPS: tuple[Step, ...] = (("led_by", "out"), ("assigned_to", "out"))
+#: … and, around each post or person named (or asked about), its holders or posts and their units
+#: (two levels: post → holder → holder's unit).
+COMPLETING_STEPS: tuple[Step, ...] = (("holds", "both"), ("part_of", "out"))
 
 
 #: Kinds whose owner is usually inherited (an indicator's from what it measures, a measurement's
@@ -142,37 +147,71 @@ def ownership_view(store: GraphStore, ids: Iterable[str], max_hops: int = 50) ->
 
 def owners_view(store: GraphStore, nodes: list[Node], max_hops: int = 50) -> Subgraph:
     """A view on which the owner answers of ``nodes`` are those of :func:`ownership_view`, read
-    in two to four store calls whatever the number of nodes but reading less when many nodes
-    name their own owner (a trace's tasks): first the owner edges around every node
-    (:data:`OWNER_STEPS`); then, only for the nodes that name no owner, their inheritance
-    ancestors (``chains.PARENT_STEPS``, at most ``max_hops`` levels) and the owner edges around
-    those ancestors not yet read. A node that names an owner never looks at its parents, and
-    whatever else the view holds reads the same for every node that is asked about (each such
-    node's owner edges and parents are all read), so every answer is the same."""
+    in two to five store calls whatever the number of nodes but reading less when many nodes
+    name their own owner (a trace's tasks): first what each node states (:func:`stated_view`);
+    then, only for the nodes that name no owner, their inheritance ancestors
+    (``chains.PARENT_STEPS``, at most ``max_hops`` levels) and what those ancestors not yet read
+    state. A node that names an owner never looks at its parents, and whatever else the view
+    holds reads the same for every node that is asked about (each such node's owner edges and
+    parents are all read), so every answer is the same."""
     return _owners_view(store, nodes, max_hops)[0]
 
 
-def _owners_view(store: GraphStore, nodes: list[Node], max_hops: int) -> tuple[Subgraph, dict[str, OwnerAnswer]]:
-    """:func:`owners_view` and the explicit owners it found on the way (``{id: answer}``, the
-    nodes that name an owner; the same answers on the whole view, so :class:`OwnerMemo` may
-    start from them)."""
-    view = store.traverse([n.id for n in nodes], OWNER_STEPS, OWNER_REACH)
+def stated_view(store: GraphStore, ids: list[str]) -> Subgraph:
+    """Everything :func:`stated_owner` reads of the nodes ``ids``, in one or two store calls: the
+    edges each states (:data:`STATED_STEPS`), then around every post and person among them or
+    named by them the edges completing it (:data:`COMPLETING_STEPS`, two levels). Less than the
+    :data:`OWNER_STEPS` around every node: at ~4,000 nodes of a trace, half the index probes."""
+    view = store.traverse(ids, STATED_STEPS, 1)
+    holders = [i for i, n in view.nodes.items() if n.kind in RESPONSIBLE_KINDS]
+    if holders:
+        view.merge(store.traverse(holders, COMPLETING_STEPS, 2))
+    return view
+
+
+def _index_memo(view: Subgraph, max_hops: int) -> IndexOwnerMemo:
+    """An :class:`IndexOwnerMemo` on the nodes and edges ``view`` holds: the answers of an
+    :class:`OwnerMemo` on ``view`` (its ``neighbors`` order: per edge type, by the other node's
+    id; edges to nodes not held left out), without a list of Edge objects per question."""
+    out, inc, _ = adjacency(((e.source, e.type, e.target, None) for e in view.edges()), None, view.nodes)
+    return IndexOwnerMemo(view.nodes, out, inc, max_hops)
+
+
+def _owners_view(store: GraphStore, nodes: list[Node], max_hops: int
+                 ) -> tuple[Subgraph, dict[str, OwnerAnswer], IndexOwnerMemo | None]:
+    """:func:`owners_view`, the explicit owners it found on the way (``{id: answer}``, the nodes
+    that name an owner; the same answers on the whole view, so a memo may start from them), and
+    for several nodes an :class:`IndexOwnerMemo` on the whole view (None for one node)."""
+    one = len(nodes) == 1
+
+    def stated(ids: list[str]) -> Subgraph:
+        # One node (the owner route's question): every owner edge around it in one traversal, the
+        # fewest statements. Many (a trace's thousands): what each states, then the completion of
+        # the posts and people named — half the index probes.
+        return store.traverse(ids, OWNER_STEPS, OWNER_REACH) if one else stated_view(store, ids)
+
+    ids = [n.id for n in nodes]
+    view = stated(ids)
+    memo = None if one else _index_memo(view, max_hops)
     explicit: dict[str, OwnerAnswer] = {}
     heirs = []
     for n in nodes:
         if n.id in view.nodes:
-            own = explicit_owner(view, n)
+            own = explicit_owner(view, n) if memo is None else memo._explicit_of(n)
             if own.found:
                 explicit[n.id] = own
             else:
                 heirs.append(n.id)
     if heirs:
         up = store.traverse(heirs, PARENT_STEPS, max_hops)
-        rest = [i for i in up.nodes if view.depth.get(i) != 0]  # owner edges not yet read from these
+        asked = set(ids)
+        rest = [i for i in up.nodes if i not in asked]  # what these state is not read yet
         view.merge(up)
         if rest:
-            view.merge(store.traverse(rest, OWNER_STEPS, OWNER_REACH))
-    return view, explicit
+            view.merge(stated(rest))
+        if memo is not None:
+            memo = _index_memo(view, max_hops)
+    return view, explicit, memo
 
 
 def owners_of(reader: GraphStore | Subgraph, nodes: Iterable[Node], max_hops: int = 50,
@@ -194,16 +233,18 @@ def owners_of(reader: GraphStore | Subgraph, nodes: Iterable[Node], max_hops: in
             answers.update(fresh)
         return {n.id: answers[n.id] for n in nodes}
     explicit: dict[str, OwnerAnswer] = {}
+    memo: OwnerMemo | None = None
     if isinstance(reader, Subgraph):
         view = reader
     elif len(nodes) == 1 and nodes[0].kind in INHERITING_KINDS:
         view = ownership_view(reader, [nodes[0].id], max_hops)
     else:
-        view, explicit = _owners_view(reader, nodes, max_hops)
+        view, explicit, memo = _owners_view(reader, nodes, max_hops)
     if len(nodes) == 1:
         own = explicit.get(nodes[0].id)
         return {nodes[0].id: own if own is not None else _owner_in(view, nodes[0], max_hops)}
-    memo = OwnerMemo(view, max_hops)
+    if memo is None:
+        memo = OwnerMemo(view, max_hops)
     memo._explicit.update(explicit)
     return {n.id: memo.owner(n) for n in nodes}
 

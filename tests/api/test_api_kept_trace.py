@@ -4,6 +4,9 @@ the very bytes a fresh trace encodes, without tracing again, and every write dro
 
 from __future__ import annotations
 
+import threading
+import time
+
 import orjson
 import pytest
 
@@ -86,3 +89,66 @@ def test_kept_bodies_are_bounded_and_used_most_recent_first():
     with pytest.raises(LookupError):
         kept.get("f", fails)
     assert "f" not in kept._bodies
+
+
+def test_a_body_being_made_is_waited_for_not_made_again():
+    """Threads asking for a key whose body another thread is making get that body, made once."""
+    kept = KeptBodies()
+    started, release = threading.Event(), threading.Event()
+    made: list[str] = []
+
+    def slow():
+        made.append("x")
+        started.set()
+        assert release.wait(10)
+        return {"k": "x"}
+
+    results: list[bytes] = []
+    first = threading.Thread(target=lambda: results.append(kept.get("x", slow)))
+    first.start()
+    assert started.wait(10)
+    others = [threading.Thread(target=lambda: results.append(kept.get("x", slow))) for _ in range(4)]
+    for t in others:
+        t.start()
+    time.sleep(0.05)  # the others are now waiting (or about to)
+    assert made == ["x"] and not results
+    release.set()
+    for t in [first, *others]:
+        t.join(10)
+    assert made == ["x"] and results == [orjson.dumps({"k": "x"})] * 5
+    assert not kept._flights
+
+
+def test_a_failed_body_is_raised_where_it_was_made_and_made_again_by_a_waiter():
+    kept = KeptBodies()
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def fails_first():
+        calls.append("call")
+        if len(calls) == 1:
+            started.set()
+            assert release.wait(10)
+            raise LookupError("gone")
+        return {"k": "again"}
+
+    errors: list[BaseException] = []
+    got: list[bytes] = []
+
+    def leader():
+        try:
+            kept.get("k", fails_first)
+        except LookupError as exc:
+            errors.append(exc)
+
+    first = threading.Thread(target=leader)
+    first.start()
+    assert started.wait(10)
+    waiter = threading.Thread(target=lambda: got.append(kept.get("k", fails_first)))
+    waiter.start()
+    time.sleep(0.05)
+    release.set()
+    first.join(10)
+    waiter.join(10)
+    assert len(errors) == 1 and got == [orjson.dumps({"k": "again"})] and len(calls) == 2
+    assert not kept._flights and "k" not in kept._bodies  # a waiter's own answer is not kept

@@ -18,8 +18,9 @@ from graph.errors import ValidationError
 from graph.model import Edge, Node, validate_edge
 from graph.services.diagnosis import diagnose
 from graph.services.diagnosis.context import DiagnosisContext, edge_weight
-from graph.services.ownership import IndexOwnerMemo, OwnerMemo, _owner_in
+from graph.services.ownership import IndexOwnerMemo, OwnerMemo, _owner_in, owners_of
 from graph.stores.embedded import EmbeddedStore
+from graph.subgraph import Subgraph
 
 AS_OF = dt.date(2025, 10, 1)
 KINDS = ("Plan", "Target", "Task", "RectificationTask", "Indicator", "Measurement", "Standard",
@@ -132,6 +133,25 @@ def test_index_owner_memo_answers_as_the_neighbors_memo(seed, max_hops):
                 assert got == _owner_in(graph, n, max_hops).to_dict(), (n.id, max_hops)
             found += bool(got["owner"]["unit"] or got["owner"]["person"])
     assert found  # owners are found: the comparison is not only of empty answers
+
+
+@pytest.mark.parametrize("max_hops", [2, 50])
+@pytest.mark.parametrize("seed", range(12))
+def test_owners_read_from_the_store_are_the_plain_walk(seed, max_hops):
+    """``owners_of`` on the store (a trace's read: what each node states, the completion of the posts
+    and people named, then the ancestors of the heirs) gives ``owner_of``'s plain walk on the whole
+    graph, for many nodes at once and for each alone."""
+    store = random_store(300 + seed, size=90)
+    whole = Subgraph.read(store)
+    nodes = sorted(whole.nodes.values(), key=lambda n: n.id)
+    want = {n.id: _owner_in(whole, n, max_hops).to_dict() for n in nodes}
+    assert {i: a.to_dict() for i, a in owners_of(store, nodes, max_hops).items()} == want
+    rng = random.Random(seed)
+    part = rng.sample(nodes, 20)
+    assert {i: a.to_dict() for i, a in owners_of(store, part, max_hops).items()} == {n.id: want[n.id] for n in part}
+    for n in part[:5]:
+        assert owners_of(store, [n], max_hops)[n.id].to_dict() == want[n.id]
+    assert any(a["owner"]["unit"] for a in want.values())
 
 
 def _plain_owner(self: CheckContext, node: Node):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from graph.services.chains import DOWN_EDGES, children, parents
-from graph.services.ownership import owner_of, owners_of, owners_view
+from graph.services.ownership import COMPLETING_STEPS, STATED_STEPS, owner_of, owners_of, owners_view
 from graph.services.paging import page_of
 from graph.services.trace import node_summary, trace
 from graph.store import GraphStore
@@ -95,7 +95,9 @@ def test_trace_up_equals_the_whole_graph_reference(college, depth):
 
 def test_owners_of_many_equal_owner_of_each_on_the_whole_graph(college):
     store, whole = college
-    nodes = [n for n in whole.iter_nodes() if n.kind in ("Target", "Task", "Indicator", "Plan", "Measurement")]
+    nodes = [n for n in whole.iter_nodes() if n.kind in ("Target", "Task", "Indicator", "Plan", "Measurement",
+                                                           "Person", "Post", "OrgUnit", "Standard")]
+    assert {"Person", "Post", "OrgUnit"} <= {n.kind for n in nodes}  # asked about themselves too
     got = owners_of(store, nodes)
     assert {i: a.to_dict() for i, a in got.items()} == {n.id: owner_of(whole, n).to_dict() for n in nodes}
     assert any(a.inherited_from for a in got.values()) and any(a.found and not a.inherited_from for a in got.values())
@@ -113,7 +115,7 @@ def test_owners_view_reads_no_ancestors_when_every_node_names_its_owner(college)
             return store.traverse(*args, **kwargs)
 
     owners_view(Counting(), named)  # type: ignore[arg-type]
-    assert len(calls) == 1  # the owner edges only
+    assert calls == [STATED_STEPS, COMPLETING_STEPS]  # the owner edges only, no ancestors
 
 
 def test_count_neighbors_counts_what_neighbors_lists(college):
