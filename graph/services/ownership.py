@@ -455,9 +455,6 @@ class _Link:
         self.source, self.type = source, type
 
 
-_NO_IDS: dict[str, list[str]] = {}
-
-
 class IndexOwnerMemo(OwnerMemo):
     """An :class:`OwnerMemo` on a snapshot given as id lists — ``nodes`` (id → Node) and
     ``out`` / ``inc`` (edge type → node id → sorted ids at the other end of its outgoing /
@@ -479,14 +476,6 @@ class IndexOwnerMemo(OwnerMemo):
         self._posts_held, self._holders = out.get("holds") or {}, inc.get("holds") or {}
         self._part_of = out.get("part_of") or {}
 
-    def _others(self, node_id: str, edge_type: str, direction: str) -> Sequence[Node]:
-        """The nodes at the other end of ``node_id``'s ``edge_type`` edges (``neighbors`` order)."""
-        ids = (self._out_ids if direction == "out" else self._in_ids).get(edge_type, _NO_IDS).get(node_id)
-        if not ids:
-            return ()
-        nodes = self._nodes
-        return [nodes[i] for i in ids if i in nodes]
-
     def _explicit_of(self, node: Node) -> OwnerAnswer:
         own = self._explicit.get(node.id)
         if own is None:
@@ -506,7 +495,8 @@ class IndexOwnerMemo(OwnerMemo):
         return None
 
     def _stated(self, node: Node) -> OwnerAnswer:
-        """``stated_owner(node, self._others)`` read straight from the id lists: the same answer,
+        """:func:`stated_owner` of ``node`` read straight from the id lists (the other ends of an
+        edge type in id order, ids without a node skipped: ``neighbors`` order): the same answer,
         step for step, without a list of nodes per edge type (a college's ~200,000 targets and
         tasks each name their owner)."""
         nid = node.id
