@@ -70,8 +70,9 @@ class KeptBodies:
         it (then kept). While one thread makes the body of a key, another thread asking for the
         same key waits for that body instead of making it too: under 50 clients a large trace
         asked again before its first answer was ready used to be walked several times at once,
-        each walk slowing the others. Errors of ``make`` are raised (in the thread that called
-        it; a waiting thread then makes the body itself) and nothing is kept."""
+        each walk slowing the others. Errors of ``make`` are raised in the thread that called it
+        and nothing is kept; the threads that waited for it then ask again (one of them makes the
+        body, the others wait for that one)."""
         with self._lock:
             body = self._bodies.get(key)
             if body is not None:
@@ -85,20 +86,22 @@ class KeptBodies:
             flight.done.wait()
             if flight.body is not None:
                 return flight.body
-            return bytes(OrjsonResponse(make()).body)  # the first one failed: try once more here
+            return self.get(key, make)  # the first one failed: one waiter makes it again, the others wait
         try:
             body = bytes(OrjsonResponse(make()).body)
             flight.body = body
         finally:
-            with self._lock:
-                del self._flights[key]
-                if flight.body is not None and len(flight.body) <= self.max_bytes // 4 and key not in self._bodies:
-                    self._bodies[key] = flight.body
-                    self.size += len(flight.body)
-                    while self.size > self.max_bytes:
-                        _, dropped = self._bodies.popitem(last=False)
-                        self.size -= len(dropped)
-            flight.done.set()
+            try:
+                with self._lock:
+                    del self._flights[key]
+                    if flight.body is not None and len(flight.body) <= self.max_bytes // 4 and key not in self._bodies:
+                        self._bodies[key] = flight.body
+                        self.size += len(flight.body)
+                        while self.size > self.max_bytes:
+                            _, dropped = self._bodies.popitem(last=False)
+                            self.size -= len(dropped)
+            finally:
+                flight.done.set()  # whatever happened above: no waiter waits for ever
         return body
 
 

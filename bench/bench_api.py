@@ -281,6 +281,9 @@ def main(argv: list[str] | None = None) -> None:
             endpoints = [(label, paths) for label, paths in (("owner", owner), ("trace up", trace_up),
                                                               ("trace down", trace_down), ("search", search))
                          if label in wanted]
+            print("warm-up before each endpoint: " + (
+                "every distinct path (" + ", ".join(f"{label} {len(set(paths)):,}" for label, paths in endpoints) + ")"
+                if args.warm_all else f"its first {args.clients} paths") + "\n")
             print(f"{'endpoint':<22} {'mode':<18} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'errors':>7} {'load':>5} "
                   f"{'CPU ms/req':>10}")
             for label, paths in endpoints:

@@ -5,6 +5,7 @@ business, not the tests')."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -106,9 +107,12 @@ def test_bench_api_runs_on_a_small_college(capsys, clean_env):
                  "trace down depth=3     saturated", "trace down depth=3     paced 30.0 req/s"):
         assert line in out
     assert "server peak memory" in out and "CPU ms/req" in out
+    assert "warm-up before each endpoint: its first 5 paths" in out
     bench("bench_api").main(["--students", "200", "--teachers", "10", "--requests", "20", "--clients", "5",
                              "--endpoints", "trace down", "--rate", "30", "--warm-all"])
     out = capsys.readouterr().out
+    warmed = re.search(r"warm-up before each endpoint: every distinct path \(trace down (\d+)\)", out)
+    assert warmed and 1 < int(warmed.group(1)) <= 20  # of the 20 paths, each target once
     saturated = next(line for line in out.splitlines() if line.startswith("trace down depth=3     saturated"))
     assert saturated.split()[7] == "0"  # trace down depth=3 saturated p50 p99 req/s errors
 

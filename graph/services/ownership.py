@@ -217,7 +217,7 @@ def _owners_view(store: GraphStore, nodes: list[Node], max_hops: int
 def owners_of(reader: GraphStore | Subgraph, nodes: Iterable[Node], max_hops: int = 50,
               kept: KeptOwners | None = None) -> dict[str, OwnerAnswer]:
     """The owner of each node (as :func:`owner_of`), by node id. From a store it reads
-    :func:`owners_view` (one to three traversals, whatever the number of nodes), or for one node
+    :func:`owners_view` (one to five traversals, whatever the number of nodes), or for one node
     of :data:`INHERITING_KINDS` :func:`ownership_view` (two); a :class:`Subgraph` that already
     holds the graph around the nodes is used as it is. The ancestors the nodes share are resolved once
     (:class:`OwnerMemo`). With ``kept`` (answers kept from earlier calls on the same state of the

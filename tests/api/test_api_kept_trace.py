@@ -5,7 +5,6 @@ the very bytes a fresh trace encodes, without tracing again, and every write dro
 from __future__ import annotations
 
 import threading
-import time
 
 import orjson
 import pytest
@@ -91,7 +90,47 @@ def test_kept_bodies_are_bounded_and_used_most_recent_first():
     assert "f" not in kept._bodies
 
 
-def test_a_body_being_made_is_waited_for_not_made_again():
+class _Watched(threading.Event):
+    """The flight's event, counting the threads that wait on it (so a test knows they do)."""
+
+    waiting = 0
+    someone = threading.Condition()
+
+    def wait(self, timeout=None):
+        with _Watched.someone:
+            _Watched.waiting += 1
+            _Watched.someone.notify_all()
+        return super().wait(timeout)
+
+
+@pytest.fixture
+def watched(monkeypatch):
+    """``KeptBodies`` flights whose waiters are counted; returns a function that blocks until
+    ``n`` threads in all have waited."""
+    from api import responses
+
+    real = responses._Flight.__init__
+
+    def init(self):
+        real(self)
+        self.done = _Watched()
+
+    monkeypatch.setattr(responses._Flight, "__init__", init)
+    _Watched.waiting = 0
+
+    def until_waiting(n: int) -> None:
+        with _Watched.someone:
+            assert _Watched.someone.wait_for(lambda: _Watched.waiting >= n, timeout=10), _Watched.waiting
+    return until_waiting
+
+
+def _thread(fn) -> threading.Thread:
+    t = threading.Thread(target=fn, daemon=True)  # a hang fails the join below, not pytest's exit
+    t.start()
+    return t
+
+
+def test_a_body_being_made_is_waited_for_not_made_again(watched):
     """Threads asking for a key whose body another thread is making get that body, made once."""
     kept = KeptBodies()
     started, release = threading.Event(), threading.Event()
@@ -104,22 +143,20 @@ def test_a_body_being_made_is_waited_for_not_made_again():
         return {"k": "x"}
 
     results: list[bytes] = []
-    first = threading.Thread(target=lambda: results.append(kept.get("x", slow)))
-    first.start()
+    first = _thread(lambda: results.append(kept.get("x", slow)))
     assert started.wait(10)
-    others = [threading.Thread(target=lambda: results.append(kept.get("x", slow))) for _ in range(4)]
-    for t in others:
-        t.start()
-    time.sleep(0.05)  # the others are now waiting (or about to)
+    others = [_thread(lambda: results.append(kept.get("x", slow))) for _ in range(4)]
+    watched(4)  # all four wait for the first one's body
     assert made == ["x"] and not results
     release.set()
     for t in [first, *others]:
         t.join(10)
+        assert not t.is_alive()
     assert made == ["x"] and results == [orjson.dumps({"k": "x"})] * 5
-    assert not kept._flights
+    assert not kept._flights and kept.peek("x") == orjson.dumps({"k": "x"})
 
 
-def test_a_failed_body_is_raised_where_it_was_made_and_made_again_by_a_waiter():
+def test_a_failed_body_is_raised_where_it_was_made_and_made_again_by_one_waiter(watched):
     kept = KeptBodies()
     started, release = threading.Event(), threading.Event()
     calls: list[str] = []
@@ -141,14 +178,14 @@ def test_a_failed_body_is_raised_where_it_was_made_and_made_again_by_a_waiter():
         except LookupError as exc:
             errors.append(exc)
 
-    first = threading.Thread(target=leader)
-    first.start()
+    first = _thread(leader)
     assert started.wait(10)
-    waiter = threading.Thread(target=lambda: got.append(kept.get("k", fails_first)))
-    waiter.start()
-    time.sleep(0.05)
+    waiters = [_thread(lambda: got.append(kept.get("k", fails_first))) for _ in range(3)]
+    watched(3)
     release.set()
-    first.join(10)
-    waiter.join(10)
-    assert len(errors) == 1 and got == [orjson.dumps({"k": "again"})] and len(calls) == 2
-    assert not kept._flights and "k" not in kept._bodies  # a waiter's own answer is not kept
+    for t in [first, *waiters]:
+        t.join(10)
+        assert not t.is_alive()
+    assert len(errors) == 1 and got == [orjson.dumps({"k": "again"})] * 3
+    assert len(calls) == 2  # made once more, by one of the waiters; the others waited for it
+    assert not kept._flights and kept.peek("k") == orjson.dumps({"k": "again"})
