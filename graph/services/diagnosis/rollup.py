@@ -32,7 +32,7 @@ from graph.services.diagnosis.tasks import normalise_status, task_progress
 from graph.services.diagnosis.tasks import date_or_none
 
 
-@dataclass
+@dataclass(slots=True)  # a college has hundreds of thousands: no dict per object
 class Contribution:
     """One child's part in its parent's rate."""
 
@@ -52,7 +52,7 @@ class Contribution:
                 "contribution": None if c is None else round(float(c), 4)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Score:
     """The achievement rate of one node: ``value`` in [0, 1] or None, its ``basis``, its children."""
 
