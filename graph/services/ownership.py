@@ -63,51 +63,68 @@ def explicit_owner(store: GraphStore | Subgraph, node: Node) -> OwnerAnswer:
         other for _, other in store.neighbors(node_id, (edge_type,), direction)])
 
 
-def stated_owner(node: Node, others: Callable[[str, str, str], Sequence[Node]]) -> OwnerAnswer:
+def stated_owner(node: Node, others: Callable[[str, str, str], Sequence[Node]],
+                 first: Callable[[str, str, str], Node | None] | None = None) -> OwnerAnswer:
     """:func:`explicit_owner` of ``node`` with its neighbours given by ``others(node id, edge
     type, "out" | "in")``: the nodes at the other end of those edges, in ``neighbors`` order (the
-    first one counts). KeyError when ``assigned_to`` reaches a node that is no person, post or
-    org unit."""
-    ans = OwnerAnswer(node.id)
+    first one counts). ``first`` (same arguments): the first of them or None, where the reader
+    has it cheaper than the list (:class:`IndexOwnerMemo`); by default ``others(...)[0]``.
+    KeyError when ``assigned_to`` reaches a node that is no person, post or org unit."""
+    if first is None:
+        def first(node_id: str, edge_type: str, direction: str) -> Node | None:
+            found = others(node_id, edge_type, direction)
+            return found[0] if found else None
+
     nid = node.id
-    if node.kind == "OrgUnit":
-        ans.unit = node
-    elif node.kind == "Person":
-        ans.person = node
-    elif node.kind == "Post":
-        ans.post = node
-    if ans.unit is None:
-        leads = others(nid, "led_by", "out")
-        if leads:
-            ans.unit = leads[0]
-            ans.chain.append(_step(nid, "led_by", ans.unit.id))
+    ans = OwnerAnswer(nid)
+    chain = ans.chain
+    kind = node.kind
+    unit = person = post = None
+    if kind == "OrgUnit":
+        unit = node
+    elif kind == "Person":
+        person = node
+    elif kind == "Post":
+        post = node
+    if unit is None:
+        unit = first(nid, "led_by", "out")
+        if unit is not None:
+            chain.append(_step(nid, "led_by", unit.id))
     for other in others(nid, "assigned_to", "out"):
-        slot = _SLOTS[other.kind]
-        if getattr(ans, slot) is None:
-            setattr(ans, slot, other)
-            ans.chain.append(_step(nid, "assigned_to", other.id))
-    if not ans.found:
+        slot = _SLOTS[other.kind]  # the first of each kind counts
+        if slot == "person":
+            if person is not None:
+                continue
+            person = other
+        elif slot == "post":
+            if post is not None:
+                continue
+            post = other
+        elif unit is not None:
+            continue
+        else:
+            unit = other
+        chain.append(_step(nid, "assigned_to", other.id))
+    if person is None and post is None and unit is None:
         return ans
     # Complete the triple: post → holder, person → post, post/person → unit.
-    if ans.person is None and ans.post is not None:
-        holders = others(ans.post.id, "holds", "in")
-        if holders:
-            ans.person = holders[0]
-            ans.chain.append(_step(ans.post.id, "^holds", ans.person.id))
-    if ans.post is None and ans.person is not None:
-        posts = others(ans.person.id, "holds", "out")
-        if posts:
-            ans.post = posts[0]
-            ans.chain.append(_step(ans.person.id, "holds", ans.post.id))
-    if ans.unit is None:
-        for holder in (ans.post, ans.person):
+    if person is None and post is not None:
+        person = first(post.id, "holds", "in")
+        if person is not None:
+            chain.append(_step(post.id, "^holds", person.id))
+    if post is None and person is not None:
+        post = first(person.id, "holds", "out")
+        if post is not None:
+            chain.append(_step(person.id, "holds", post.id))
+    if unit is None:
+        for holder in (post, person):
             if holder is None:
                 continue
-            units = others(holder.id, "part_of", "out")
-            if units:
-                ans.unit = units[0]
-                ans.chain.append(_step(holder.id, "part_of", ans.unit.id))
+            unit = first(holder.id, "part_of", "out")
+            if unit is not None:
+                chain.append(_step(holder.id, "part_of", unit.id))
                 break
+    ans.person, ans.post, ans.unit = person, post, unit
     return ans
 
 
@@ -455,6 +472,9 @@ class _Link:
         self.source, self.type = source, type
 
 
+_NO_IDS: dict[str, list[str]] = {}
+
+
 class IndexOwnerMemo(OwnerMemo):
     """An :class:`OwnerMemo` on a snapshot given as id lists — ``nodes`` (id → Node) and
     ``out`` / ``inc`` (edge type → node id → sorted ids at the other end of its outgoing /
@@ -471,21 +491,25 @@ class IndexOwnerMemo(OwnerMemo):
         if any(d not in ("out", "in") for _, d in PARENT_STEPS):
             raise ValueError("IndexOwnerMemo reads one direction per parent step")
         self._steps = [(t, d, (out if d == "out" else inc).get(t) or {}) for t, d in PARENT_STEPS]
-        # the id lists stated_owner reads, looked up once
-        self._led_by, self._assigned_to = out.get("led_by") or {}, out.get("assigned_to") or {}
-        self._posts_held, self._holders = out.get("holds") or {}, inc.get("holds") or {}
-        self._part_of = out.get("part_of") or {}
 
     def _explicit_of(self, node: Node) -> OwnerAnswer:
         own = self._explicit.get(node.id)
         if own is None:
-            own = self._explicit[node.id] = self._stated(node)
+            own = self._explicit[node.id] = stated_owner(node, self._others, self._first)
         return own
 
-    def _first(self, per: dict[str, list[str]], node_id: str) -> Node | None:
-        """The first node at the other end of ``per``'s list for ``node_id`` (ids without a node
-        skipped), or None."""
-        ids = per.get(node_id)
+    def _others(self, node_id: str, edge_type: str, direction: str) -> Sequence[Node]:
+        """The nodes at the other end of ``node_id``'s ``edge_type`` edges (``neighbors`` order)."""
+        ids = (self._out_ids if direction == "out" else self._in_ids).get(edge_type, _NO_IDS).get(node_id)
+        if not ids:
+            return ()
+        nodes = self._nodes
+        return [nodes[i] for i in ids if i in nodes]
+
+    def _first(self, node_id: str, edge_type: str, direction: str) -> Node | None:
+        """The first of :meth:`_others`, without the list (a college's ~200,000 targets and tasks
+        each name their owner: a list per edge type asked cost a third of their owners' time)."""
+        ids = (self._out_ids if direction == "out" else self._in_ids).get(edge_type, _NO_IDS).get(node_id)
         if ids:
             nodes = self._nodes
             for i in ids:
@@ -493,69 +517,6 @@ class IndexOwnerMemo(OwnerMemo):
                 if other is not None:
                     return other
         return None
-
-    def _stated(self, node: Node) -> OwnerAnswer:
-        """:func:`stated_owner` of ``node`` read straight from the id lists (the other ends of an
-        edge type in id order, ids without a node skipped: ``neighbors`` order): the same answer,
-        step for step, without a list of nodes per edge type (a college's ~200,000 targets and
-        tasks each name their owner)."""
-        nid = node.id
-        ans = OwnerAnswer(nid)
-        chain = ans.chain
-        kind = node.kind
-        unit = person = post = None
-        if kind == "OrgUnit":
-            unit = node
-        elif kind == "Person":
-            person = node
-        elif kind == "Post":
-            post = node
-        if unit is None:
-            unit = self._first(self._led_by, nid)
-            if unit is not None:
-                chain.append({"from": nid, "edge": "led_by", "to": unit.id})
-        ids = self._assigned_to.get(nid)
-        if ids:
-            nodes = self._nodes
-            for i in ids:
-                other = nodes.get(i)
-                if other is None:
-                    continue
-                slot = _SLOTS[other.kind]
-                if slot == "person":
-                    if person is not None:
-                        continue
-                    person = other
-                elif slot == "post":
-                    if post is not None:
-                        continue
-                    post = other
-                elif unit is not None:
-                    continue
-                else:
-                    unit = other
-                chain.append({"from": nid, "edge": "assigned_to", "to": other.id})
-        if person is None and post is None and unit is None:
-            return ans
-        # Complete the triple: post → holder, person → post, post/person → unit.
-        if person is None and post is not None:
-            person = self._first(self._holders, post.id)
-            if person is not None:
-                chain.append({"from": post.id, "edge": "^holds", "to": person.id})
-        if post is None and person is not None:
-            post = self._first(self._posts_held, person.id)
-            if post is not None:
-                chain.append({"from": person.id, "edge": "holds", "to": post.id})
-        if unit is None:
-            for holder in (post, person):
-                if holder is None:
-                    continue
-                unit = self._first(self._part_of, holder.id)
-                if unit is not None:
-                    chain.append({"from": holder.id, "edge": "part_of", "to": unit.id})
-                    break
-        ans.person, ans.post, ans.unit = person, post, unit
-        return ans
 
     def _parents_of(self, node_id: str) -> list:
         ps = self._parents.get(node_id)

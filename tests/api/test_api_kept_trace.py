@@ -125,9 +125,15 @@ def watched(monkeypatch):
 
 
 def _thread(fn) -> threading.Thread:
-    t = threading.Thread(target=fn, daemon=True)  # a hang fails the join below, not pytest's exit
+    t = threading.Thread(target=fn, daemon=True)  # a hang fails _joined, not pytest's exit
     t.start()
     return t
+
+
+def _joined(*threads: threading.Thread) -> None:
+    for t in threads:
+        t.join(10)
+        assert not t.is_alive()
 
 
 def test_a_body_being_made_is_waited_for_not_made_again(watched):
@@ -149,9 +155,7 @@ def test_a_body_being_made_is_waited_for_not_made_again(watched):
     watched(4)  # all four wait for the first one's body
     assert made == ["x"] and not results
     release.set()
-    for t in [first, *others]:
-        t.join(10)
-        assert not t.is_alive()
+    _joined(first, *others)
     assert made == ["x"] and results == [orjson.dumps({"k": "x"})] * 5
     assert not kept._flights and kept.peek("x") == orjson.dumps({"k": "x"})
 
@@ -183,9 +187,7 @@ def test_a_failed_body_is_raised_where_it_was_made_and_made_again_by_one_waiter(
     waiters = [_thread(lambda: got.append(kept.get("k", fails_first))) for _ in range(3)]
     watched(3)
     release.set()
-    for t in [first, *waiters]:
-        t.join(10)
-        assert not t.is_alive()
+    _joined(first, *waiters)
     assert len(errors) == 1 and got == [orjson.dumps({"k": "again"})] * 3
     assert len(calls) == 2  # made once more, by one of the waiters; the others waited for it
     assert not kept._flights and kept.peek("k") == orjson.dumps({"k": "again"})
