@@ -181,3 +181,16 @@ def test_scorecard_of_a_unit_that_owns_nothing():
     assert card["unit"] == {"id": "OrgUnit:D03", "name": "空单位"}
     assert (card["status"], card["targets"], card["tasks"]["total"], card["warnings"]["total"]) == ("normal", 0, 0, 0)
     assert card["achievement"] is None and card["before"] is None
+
+
+def test_a_changed_output_does_not_change_the_diagnosis():
+    # The warnings' owners are the diagnosis's own answers (shared, not copied, for speed): what
+    # to_dict gives is the caller's to change, and the next to_dict is as before.
+    d = diagnose(build(*chain_with_overdue_task()), as_of=AS_OF, config=NO_CHAIN)
+    first = d.to_dict()["warnings"][0]
+    expected = [dict(step) for step in first["owner_chain"]]
+    assert expected, "the task inherits its owner: its chain has steps"
+    first["owner_chain"].append({"from": "x", "edge": "y", "to": "z"})
+    first["owner_chain"].pop(0)
+    assert d.to_dict()["warnings"][0]["owner_chain"] == expected
+    assert d.warnings[0].owner.chain == expected

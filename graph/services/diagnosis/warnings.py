@@ -169,7 +169,8 @@ class DiagnosisWarning:
             "message_en": self.message_en or self.message, "facts": self.facts,
             "owner": own.owner_dict() if own else {"person": None, "post": None, "unit": None},
             "owner_inherited_from": own.inherited_from if own else None,
-            "owner_chain": own.chain if own else [],
+            # a list of its own: the owner answer is the diagnosis's shared one (the steps are never changed)
+            "owner_chain": list(own.chain) if own else [],
             "root_cause": {"id": self.node.id, "name": self.node.name},
             "endangered": self.endangered, "school_goals": self.school_goals, "absorbed": self.absorbed,
             "suggestion": self.suggestion, "suggestion_en": self.suggestion_en, "rectification": self.rectification,
