@@ -8,13 +8,16 @@ import datetime as dt
 import io
 import sys
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 from rich.markup import escape
 
 from cli.app import EXIT_FINDINGS, AtOption, app, busy, console, err, fail, located, opened, opened_files, output_to, print_json, progress, settings, shown
 from graph.errors import IqaError
+
+if TYPE_CHECKING:
+    from graph.settings import LimitsSection
 
 
 @app.command()
@@ -302,7 +305,9 @@ def export(
             raise typer.BadParameter("--format xlsx writes a file: give it with -o FILE", param_hint="--output")
         with opened() as iqa, output_to(output) as dest:
             counts = export_workbook(iqa.store, dest)
+            limits = iqa.settings.limits
         err.print(f"wrote {output} ({sum(counts.values())} rows in {len(counts)} sheets)", markup=False, highlight=False)
+        _warn_over_limits(output, limits)
         return
     with opened() as iqa:
         text = export_graphml(iqa.store) if fmt == "graphml" else export_rdf(iqa.store, fmt)
@@ -312,6 +317,21 @@ def export(
         err.print(f"wrote {output}", markup=False, highlight=False)
     else:
         sys.stdout.write(text)
+
+
+def _warn_over_limits(path: Path, limits: LimitsSection) -> None:
+    """A warning on standard error when `iqa load` with these ``limits`` would refuse the workbook
+    just written (a large college: more rows in a sheet than ``limits.max_rows`` …), with the
+    reason `iqa load` would give — the same check (``graph.xlsx_reader.check_xlsx``)."""
+    from graph.errors import IngestError
+    from graph.xlsx_reader import check_xlsx
+
+    try:
+        check_xlsx(path, str(path), limits)
+    except IngestError as exc:
+        for problem in exc.problems:
+            err.print(f"[yellow]warning:[/yellow] `iqa load` with this configuration would refuse it: "
+                      f"{escape(str(problem))}", highlight=False)
 
 
 @app.command()

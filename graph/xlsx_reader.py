@@ -149,13 +149,21 @@ def check_xlsx(source: Source, name: str, limits: LimitsSection | None = None) -
                     rows, cols = extents[info.filename] = _sheet_extent(archive, info.filename)
                     if rows > limits.max_rows or cols > limits.max_columns:
                         raise IngestError([Problem(
-                            f"{name} {info.filename}",
+                            f"{name} {_sheet_title(archive, info.filename)}",
                             f"the sheet reaches row {rows:,} and column {get_column_letter(min(cols, 18278)) if cols else '-'} "
-                            f"({cols:,}); the limit is {limits.max_rows:,} rows and {limits.max_columns:,} columns "
-                            "(limits.max_rows / limits.max_columns in iqa.yaml); delete the cells beyond the table")])
+                            f"({cols:,}); the limit is {limits.max_rows:,} rows and {limits.max_columns:,} columns. "
+                            "If the table really is that large, raise limits.max_rows / limits.max_columns in "
+                            "iqa.yaml; otherwise delete the cells beyond the table")])
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, zlib.error) as exc:
             raise IngestError([Problem(name, f"cannot read as an .xlsx workbook ({type(exc).__name__}: {exc})")]) from exc
     return extents
+
+
+def _sheet_title(archive: zipfile.ZipFile, part: str) -> str:
+    """How a problem names the worksheet ``part``: its title and the part (``学生 (xl/worksheets/
+    sheet5.xml)``), or the part alone when the workbook's XML does not say."""
+    title = next((t for t, p in _sheet_parts(archive).items() if p == part), None)
+    return part if title is None else f"{title} ({part})"
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -236,7 +244,8 @@ class XlsxWorkbook:
         end = ws.end
         if end is not None and (end[0] >= limits.max_rows or end[1] >= limits.max_columns):
             raise IngestError([Problem(where or title, f"the sheet has more than {limits.max_rows:,} rows or "
-                                              f"{limits.max_columns:,} columns (limits in iqa.yaml)")])
+                                              f"{limits.max_columns:,} columns; if the table really is that large, "
+                                              "raise limits.max_rows / limits.max_columns in iqa.yaml")])
         rows = [[_cell(v) for v in row] for row in ws.to_python(skip_empty_area=False)] if end is not None else []
         merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ws.merged_cell_ranges or []]
         formulas: list[tuple[int, int]] = []

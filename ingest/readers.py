@@ -326,7 +326,8 @@ def read_csv(path: str | os.PathLike[str], name: str | None = None, limits: Limi
         for fields in csv.reader(io.StringIO(text, newline="")):
             if len(rows) >= limits.max_rows or len(fields) > limits.max_columns:
                 raise IngestError([Problem(where, f"the file has more than {limits.max_rows:,} rows or "
-                                                  f"{limits.max_columns:,} columns (limits in iqa.yaml)")])
+                                                  f"{limits.max_columns:,} columns; if the table really is that "
+                                                  "large, raise limits.max_rows / limits.max_columns in iqa.yaml")])
             rows.append(fields)
         header, body, header_row = _numbered(rows, sheet_spec(stem), where, result.notes)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:

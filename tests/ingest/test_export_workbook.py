@@ -31,6 +31,7 @@ def test_the_demo_goes_out_and_back_the_same(tmp_path):
     assert runner.invoke(app, ["--store", demo, "demo", "--as-of", "2025-12-31"]).exit_code == 0
     out = runner.invoke(app, ["--store", demo, "export", "--format", "xlsx", "-o", str(tmp_path / "graph.xlsx")])
     assert out.exit_code == 0, out.output
+    assert "warning" not in out.output  # within the default limits of `iqa load`
     assert load_workbook(tmp_path / "graph.xlsx", read_only=True).sheetnames == [s.zh for s in SHEETS]
     loaded = runner.invoke(app, ["--store", copy, "load", str(tmp_path / "graph.xlsx")])
     assert loaded.exit_code == 0, loaded.output
@@ -69,6 +70,34 @@ def test_properties_without_a_column_come_back_in_their_own_column(workdir):
         load_paths(second, ["out.xlsx"])
         assert second.get_node("Target:T1").props == first.get_node("Target:T1").props
         assert first.get_node("Target:T1").props["备注"] == "重点"
+
+
+def test_an_export_over_the_load_limits_says_so_and_the_load_says_why(tmp_path, monkeypatch):
+    # A large college's export can hold more rows in a sheet than `iqa load` takes by default: the
+    # export is written, with a warning naming the sheet and the setting; the load refuses it
+    # with the same reason, and loads it once the limit is raised.
+    runner = CliRunner()
+    demo, copy, book = str(tmp_path / "demo.sqlite"), str(tmp_path / "copy.sqlite"), str(tmp_path / "graph.xlsx")
+    assert runner.invoke(app, ["--store", demo, "demo", "--as-of", "2025-12-31"]).exit_code == 0
+    assert runner.invoke(app, ["--store", demo, "export", "--format", "xlsx", "-o", book]).exit_code == 0
+    sheets = load_workbook(book, read_only=True)
+    longest = max(sheets.sheetnames, key=lambda name: sheets[name].max_row)
+    rows, part = sheets[longest].max_row, f"xl/worksheets/sheet{sheets.sheetnames.index(longest) + 1}.xml"
+    sheets.close()
+    monkeypatch.setenv("IQA_LIMITS", json.dumps({"max_rows": rows - 1}))
+    out = runner.invoke(app, ["--store", demo, "export", "--format", "xlsx", "-o", book])
+    assert out.exit_code == 0, out.output
+    said = " ".join(out.output.split())
+    assert "warning: `iqa load` with this configuration would refuse it" in said
+    assert f"graph.xlsx {longest} ({part}): the sheet reaches row {rows:,}" in said
+    assert f"the limit is {rows - 1:,} rows" in said and "raise limits.max_rows" in said
+    refused = runner.invoke(app, ["--store", copy, "load", book])
+    assert refused.exit_code != 0 and f"graph.xlsx {longest} ({part})" in " ".join(refused.output.split())
+    assert not (tmp_path / "copy.sqlite").exists() or _json(runner, copy, "stats")["nodes"] == 0
+    monkeypatch.setenv("IQA_LIMITS", json.dumps({"max_rows": rows}))
+    again = runner.invoke(app, ["--store", copy, "load", book])
+    assert again.exit_code == 0, again.output
+    assert _json(runner, copy, "stats") == _json(runner, demo, "stats")
 
 
 def test_xlsx_export_needs_a_file(tmp_path):

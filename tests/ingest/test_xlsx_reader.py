@@ -66,8 +66,11 @@ def test_a_sheet_over_the_limits_is_refused_with_its_location(book: Path) -> Non
     with open_xlsx(book, "b.xlsx") as wb, pytest.raises(IngestError) as err:
         wb.sheet("表", LimitsSection(max_rows=3), "b.xlsx 表")
     assert err.value.problems[0].location == "b.xlsx 表"
-    with pytest.raises(IngestError, match="reaches row 6"):
+    with pytest.raises(IngestError, match="reaches row 6") as err:
         check_xlsx(book, "b.xlsx", LimitsSection(max_rows=3))
+    # the sheet by its title (and its part), and what to do about it
+    assert err.value.problems[0].location == "b.xlsx 表 (xl/worksheets/sheet1.xml)"
+    assert "raise limits.max_rows / limits.max_columns in iqa.yaml" in err.value.problems[0].reason
 
 
 def test_a_file_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:

@@ -134,7 +134,7 @@ def test_a_sheet_over_the_row_limit_is_refused(loaded):
     sheets = college()
     sheets["部门"] += [[f"Z{i}", f"部门{i}", "职能部门", "XY", ""] for i in range(60)]
     write_xlsx("bad.xlsx", sheets)
-    _refused(loaded, ["bad.xlsx"], "bad.xlsx xl/worksheets/", "reaches row 65",
+    _refused(loaded, ["bad.xlsx"], "bad.xlsx 部门 (xl/worksheets/sheet1.xml)", "reaches row 65",
              limits=LimitsSection(max_rows=50))
 
 
@@ -146,7 +146,7 @@ def test_one_cell_at_the_last_column_and_row_is_refused_within_seconds(loaded):
     wb["部门"]["XFD1048576"] = "x"
     wb.save("bad.xlsx")
     started = time.monotonic()
-    _refused(loaded, ["bad.xlsx"], "bad.xlsx xl/worksheets/", "reaches row 1,048,576")
+    _refused(loaded, ["bad.xlsx"], "bad.xlsx 部门 (xl/worksheets/sheet1.xml)", "reaches row 1,048,576")
     assert time.monotonic() - started < 5
 
 
