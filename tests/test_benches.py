@@ -109,12 +109,15 @@ def test_bench_api_runs_on_a_small_college(capsys, clean_env):
     assert "server peak memory" in out and "CPU ms/req" in out
     assert "warm-up before each endpoint: its first 5 paths" in out
     bench("bench_api").main(["--students", "200", "--teachers", "10", "--requests", "20", "--clients", "5",
-                             "--endpoints", "trace down", "--rate", "30", "--warm-all"])
+                             "--endpoints", "trace down", "--rate", "30", "--warm-all", "--floor"])
     out = capsys.readouterr().out
     warmed = re.search(r"warm-up before each endpoint: every distinct path \(trace down (\d+)\)", out)
     assert warmed and 1 < int(warmed.group(1)) <= 20  # of the 20 paths, each target once
     saturated = next(line for line in out.splitlines() if line.startswith("trace down depth=3     saturated"))
     assert saturated.split()[7] == "0"  # trace down depth=3 saturated p50 p99 req/s errors
+    # the floor: the same app plus a route that does no work, every answer a 200
+    floor = next(line for line in out.splitlines() if line.startswith("floor (no-op route)    saturated"))
+    assert floor.split()[7] == "0" and float(floor.split()[6]) > 0  # … p50 p99 req/s errors
 
 
 def test_bench_load_times_a_small_demo_build_the_generator_and_a_file_load(tmp_path, capsys, clean_env):
