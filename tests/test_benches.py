@@ -133,3 +133,20 @@ def test_bench_load_times_a_small_demo_build_the_generator_and_a_file_load(tmp_p
     sheet.write_text("编号,名称,类型\nU1,质量管理办公室,职能部门\n", encoding="utf-8")
     module.main(["--files", str(sheet), "--store", str(tmp_path / "file.sqlite")])
     assert "store: 1 nodes" in capsys.readouterr().out
+
+
+def test_bench_sql_floor_copies_a_small_store_into_one_that_answers_the_same(tmp_path, capsys, clean_env):
+    from graph.stores.embedded import EmbeddedStore
+
+    source, copy = tmp_path / "demo.sqlite", tmp_path / "floor.sqlite"
+    bench("bench_load").main(["--students", "60", "--teachers", "4", "--store", str(source)])
+    figures = bench("bench_sql_floor").main(["--store", str(source), "--out", str(copy)])
+    out = capsys.readouterr().out
+    assert figures["wall"] > 0 and "node_tri (trigram index)" in out and "journal indexes" in out
+    # what the floor writes is the store itself: the same rows, and its two search indexes answer
+    with EmbeddedStore(source) as a, EmbeddedStore(copy) as b:
+        assert (b.count_nodes(), b.count_edges()) == (a.count_nodes(), a.count_edges())
+        assert f"SQLite's floor for {a.count_nodes():,} nodes" in out
+        for q in ("质量", "教", "zk-5", "mb-s0"):  # normalised: short (1–2 characters) and trigram (3+) queries
+            found = a.search_text(q, limit=50)
+            assert found[0] > 0 and b.search_text(q, limit=50) == found
