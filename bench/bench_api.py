@@ -34,7 +34,8 @@ targets to trace down, some 70 are then traced for the first time while the clie
 first second of the saturated run is their walks, in as many threads, and they make its p99.
 ``--warm-all`` asks every distinct path once first: what the server answers once every trace has
 been walked (until the next write drops the kept answers). ``--floor`` also measures, saturated, a
-route that does no work on the same app (``bench/floor_server.py``): the least any route can cost.
+route that does no work on the same app (``bench/floor_server.py``): the least any route can cost;
+and a bare ASGI callable under the same uvicorn settings: what uvicorn and these clients cost.
 
     python bench/bench_api.py [--students 20000] [--teachers 1000] [--requests 2000] [--clients 50] [--depth 3]
                               [--store STORE] [--rate R] [--endpoints owner,search,...] [--warm-all] [--floor]
@@ -115,15 +116,18 @@ def cpu_seconds(pid: int) -> float:
         return float("nan")
 
 
-def start_server(store: Path, port: int, workdir: Path, clients: int = 50, floor: bool = False) -> subprocess.Popen:
-    """``iqa serve`` over ``store`` on ``port`` (with ``floor``: ``bench/floor_server.py``, the same app
-    and settings plus a route that does no work), once ``/health`` answers."""
+def start_server(store: Path, port: int, workdir: Path, clients: int = 50, floor: str | None = None
+                 ) -> subprocess.Popen:
+    """``iqa serve`` over ``store`` on ``port`` (with ``floor`` "route": ``bench/floor_server.py``, the
+    same app and settings plus a route that does no work; "bare": its bare ASGI callable), once
+    ``/health`` answers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IQA_")}
     # uvicorn counts connections and running requests against api.limit_concurrency (64 by
     # default): 50 kept-alive clients need room for both, or it answers 503 and drops them.
     env["IQA_API_LIMIT_CONCURRENCY"] = str(2 * clients + 16)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    cmd = ([sys.executable, str(ROOT / "bench" / "floor_server.py"), str(store), str(port)] if floor else
+    cmd = ([sys.executable, str(ROOT / "bench" / "floor_server.py"), str(store), str(port),
+            *(["--bare"] if floor == "bare" else [])] if floor else
            [sys.executable, "-c", "from cli.main import app; app()", "--store", str(store), "serve",
             "--host", HOST, "--port", str(port)])
     log = open(workdir / "serve.log", "w", encoding="utf-8")  # noqa: SIM115 (closed with the process)
@@ -320,23 +324,29 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def measure_floor(store: Path, workdir: Path, owner: list[str], clients: int) -> None:
-    """The floor row: the owner paths asked, saturated, of a route that answers a fixed owner answer
+    """The floor rows: the owner paths asked, saturated, of a route that answers a fixed owner answer
     without reading the store, on the app ``iqa serve`` runs (its middleware, dependencies and
-    uvicorn settings). Nothing an owner route does can make it cheaper than this."""
-    port = free_port()
-    proc = start_server(store, port, workdir, clients, floor=True)
-    try:
-        paths = [p.replace("/api/v1/indicators/", "/api/v1/floor/", 1) for p in owner]
-        asyncio.run(drive(port, paths[:clients], clients))  # warm up
-        cpu = cpu_seconds(proc.pid)
-        latencies, wall, failures = asyncio.run(drive(port, paths, clients))
-        cpu = (cpu_seconds(proc.pid) - cpu) / max(1, len(latencies)) * 1000
-        print(f"\n{'floor (no-op route)':<22} {'saturated':<18} {pct(latencies, 0.5):>8.1f} {pct(latencies, 0.99):>8.1f} "
-              f"{len(latencies) / wall:>8.0f} {failures:>7} {os.getloadavg()[0]:>5.1f} {cpu:>10.1f}")
-        print("  (the owner route's parameters and dependencies, a fixed ~300-byte answer, no store read)")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    uvicorn settings) — nothing an owner route does can make it cheaper than this — and of a bare
+    ASGI callable answering the same bytes under the same uvicorn settings (uvicorn and these
+    clients alone)."""
+    print()
+    for floor, label, what in (
+            ("route", "floor (no-op route)", "the owner route's parameters and dependencies, a fixed ~300-byte "
+                                             "answer, no store read"),
+            ("bare", "floor (bare ASGI)", "the same bytes from a plain ASGI callable: no FastAPI, no middleware")):
+        port = free_port()
+        proc = start_server(store, port, workdir, clients, floor=floor)
+        try:
+            paths = [p.replace("/api/v1/indicators/", "/api/v1/floor/", 1) for p in owner]
+            asyncio.run(drive(port, paths[:clients], clients))  # warm up
+            cpu = cpu_seconds(proc.pid)
+            latencies, wall, failures = asyncio.run(drive(port, paths, clients))
+            cpu = (cpu_seconds(proc.pid) - cpu) / max(1, len(latencies)) * 1000
+            print(f"{label:<22} {'saturated':<18} {pct(latencies, 0.5):>8.1f} {pct(latencies, 0.99):>8.1f} "
+                  f"{len(latencies) / wall:>8.0f} {failures:>7} {os.getloadavg()[0]:>5.1f} {cpu:>10.1f}  ({what})")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 if __name__ == "__main__":

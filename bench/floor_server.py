@@ -3,8 +3,10 @@ settings, plus one route that does no work — ``GET /api/v1/floor/{id}/owner`` 
 route's parameters and dependencies (the node id, the read, the reader's authentication) and
 answers a fixed owner answer of the usual size without reading the store. What 50 clients measure
 on it is what the HTTP server, the middleware and FastAPI cost before any answer is looked up.
+With ``--bare``: a plain ASGI callable answering the same bytes to every request, under the same
+uvicorn settings — what uvicorn and the bench's clients cost alone.
 
-    python bench/floor_server.py STORE PORT
+    python bench/floor_server.py STORE PORT [--bare]
 
 Figures only — this is not a test and not part of the product.
 """
@@ -33,10 +35,24 @@ BODY = ('{"node":"Indicator:ZK-58","owner":{"person":{"id":"Person:T0110","name"
         '"to":"Target:MB-D-XB02-2"}]}').encode()
 
 
+async def bare(scope, receive, send) -> None:
+    """The same answer to every HTTP request, with nothing in between (no routing, no middleware)."""
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(BODY)).encode())]})
+    await send({"type": "http.response.body", "body": BODY})
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Serve the floor app on 127.0.0.1:PORT over STORE until stopped."""
-    store, port = (argv if argv is not None else sys.argv[1:])[:2]
+    """Serve the floor app (or with ``--bare`` the bare ASGI callable) on 127.0.0.1:PORT over
+    STORE until stopped."""
+    args = argv if argv is not None else sys.argv[1:]
+    store, port = args[:2]
     chosen = load_settings(store=store, api_host="127.0.0.1", api_port=int(port))
+    if "--bare" in args[2:]:
+        uvicorn.Server(uvicorn.Config(bare, lifespan="off", **uvicorn_options(chosen))).run()
+        return
     app = create_app(chosen)
 
     @app.get("/api/v1/floor/{node_id:path}/owner")
