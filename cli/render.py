@@ -68,23 +68,28 @@ def trace_tree(tree: dict[str, Any], key: str = "children", max_children: int | 
     return root
 
 
+def reaches(entry: dict[str, Any], layer: str = "teacher") -> bool:
+    """Whether a trace entry is a target on ``layer`` or has one below it (references not followed:
+    they have no children)."""
+    return entry.get("layer") == layer or any(reaches(c, layer) for c in entry.get("children", []))
+
+
 def focus_trace(tree: dict[str, Any], layer: str = "teacher", branches: int = 1, leaves: int = 2) -> dict[str, Any]:
     """A copy of a trace keeping, at each level, only the first ``branches`` children whose subtree
     reaches a target on ``layer`` (and, below such a target, its first ``leaves`` children); the
-    number left out is kept in ``"truncated"`` so the printed tree says so. Presentation only."""
-
-    def reaches(entry: dict[str, Any]) -> bool:
-        return entry.get("layer") == layer or any(reaches(c) for c in entry.get("children", []))
+    number left out is kept in ``"truncated"`` (with those the trace itself cut, by its ``limit``)
+    so the printed tree says so. Presentation only."""
 
     def walk(entry: dict[str, Any]) -> dict[str, Any]:
         kids = entry.get("children", [])
         if entry.get("layer") == layer:
             keep = [c for c in kids if not c.get("ref")][:leaves]
         else:
-            keep = [c for c in kids if not c.get("ref") and reaches(c)][:branches]
+            keep = [c for c in kids if not c.get("ref") and reaches(c, layer)][:branches]
         out = {**entry, "children": [walk(c) for c in keep]}
-        if len(kids) > len(keep):
-            out["truncated"] = len(kids) - len(keep)
+        cut = entry.get("truncated", 0) + len(kids) - len(keep)
+        if cut:
+            out["truncated"] = cut
         return out
 
     return walk(tree)

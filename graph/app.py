@@ -259,11 +259,12 @@ class Iqa:
             return export_rectification(store, dest, unit=unit, as_of=as_of, diagnosis=d, lang=lang)
 
     def trace(self, node: str | Node, direction: Literal["down", "up"] = "down",
-              depth: int | None = None) -> dict[str, Any]:
+              depth: int | None = None, limit: int | None = None) -> dict[str, Any]:
         """The chain below or above ``node`` (a Node, or a ref as :meth:`resolve` takes), as
-        ``graph.services.trace.trace``."""
+        ``graph.services.trace.trace``: at most ``depth`` levels and ``limit`` children of each
+        node (None: all), the rest counted in ``truncated``."""
         with self.reading() as store:
-            return trace(store, self._node(store, node), direction, depth)
+            return trace(store, self._node(store, node), direction, depth, limit)
 
     def impact(self, node: str | Node, depth: int | None = None) -> dict[str, Any]:
         """Everything downstream of ``node`` with its owners, as ``graph.services.impact.impact``."""
