@@ -260,7 +260,8 @@ def main(argv: list[str] | None = None) -> None:
                     "kept answers all made: its steady state), instead of the first --clients paths only")
     ap.add_argument("--floor", action="store_true",
                     help="also measure, saturated, a route that does no work on the same app and settings "
-                    "(bench/floor_server.py): what uvicorn, the middleware and FastAPI cost per request")
+                    "(bench/floor_server.py): what uvicorn, the middleware and FastAPI cost per request; and a "
+                    "bare ASGI callable under the same uvicorn settings: what uvicorn and the clients cost")
     args = ap.parse_args(argv)
     rng = random.Random(7)
 

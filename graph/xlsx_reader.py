@@ -160,7 +160,7 @@ def check_xlsx(source: Source, name: str, limits: LimitsSection | None = None) -
 
 
 def _sheet_title(archive: zipfile.ZipFile, part: str) -> str:
-    """How a problem names the worksheet ``part``: its title and the part (``学生 (xl/worksheets/
+    """How a problem names the worksheet ``part``: its title and the part (``目标 (xl/worksheets/
     sheet5.xml)``), or the part alone when the workbook's XML does not say."""
     title = next((t for t, p in _sheet_parts(archive).items() if p == part), None)
     return part if title is None else f"{title} ({part})"
