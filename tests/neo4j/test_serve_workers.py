@@ -53,7 +53,11 @@ def test_two_workers_on_neo4j_lose_no_concurrent_if_match_patch(neo4j_uri, tmp_p
     token = new_token()
     port = _free_port()
     env = {**os.environ, "IQA_API_TOKENS": json.dumps([token_entry("tester", "editor", token).model_dump()]),
-           "IQA_AUDIT_LOG": str(tmp_path / "audit.jsonl"), "NEO4J_URI": neo4j_uri}
+           "IQA_AUDIT_LOG": str(tmp_path / "audit.jsonl"), "NEO4J_URI": neo4j_uri,
+           # uvicorn counts each kept-alive connection and each running request against
+           # api.limit_concurrency (64 by default) in each worker, and the kernel may hand most of
+           # the 50 clients to one worker: then it answers 503. This test is about lost updates.
+           "IQA_API_LIMIT_CONCURRENCY": "200"}
     log_path = tmp_path / "serve.log"  # a file, not a pipe: a full pipe would stall the server's logging
     log = log_path.open("w")
     server = subprocess.Popen([sys.executable, "-m", "cli.main", "--store", neo4j_uri, "serve", "--port", str(port),
