@@ -60,6 +60,40 @@ def test_a_store_written_before_the_mark_is_marked_on_its_first_writable_open(tm
     assert texts["OrgUnit:D1"].startswith(" ") and not texts["OrgUnit:D2"].startswith(" ")
 
 
+def test_a_store_written_before_the_mark_reads_big_integers_exactly_when_read_only(tmp_path, monkeypatch) -> None:
+    import graph.stores.embedded as embedded
+
+    path = tmp_path / "old.sqlite"
+    with EmbeddedStore(path) as store:
+        store.upsert_nodes([Node("OrgUnit", "D1", {"name": "教务处"}), Node("OrgUnit", "D2", {"n": 12345678901234567890123})])
+        store.upsert_edges([Edge("OrgUnit:D1", "part_of", "OrgUnit:D2", {"weight": 1})])
+    db = sqlite3.connect(path)  # as an older version left it (see the test above)
+    db.execute("UPDATE nodes SET props = ? WHERE id = 'OrgUnit:D1'", (json.dumps({"big": BIG, "name": "教务处"}),))
+    db.execute("UPDATE nodes SET props = ? WHERE id = 'OrgUnit:D2'", (json.dumps({"n": 12345678901234567890123}),))
+    db.execute("UPDATE edges SET props = ?", (json.dumps({"weight": -BIG}),))
+    db.execute("DELETE FROM meta WHERE key = 'props_marked'")
+    db.commit()
+    db.close()
+    monkeypatch.setattr(embedded, "_writable", lambda p: False)  # as for a file this user cannot write
+    with EmbeddedStore(path) as store:
+        assert store.read_only
+        assert store.get_node("OrgUnit:D1").props == {"big": BIG, "name": "教务处"}
+        assert type(store.get_node("OrgUnit:D2").props["n"]) is int
+        assert [n.props for n in store.iter_nodes()][0]["big"] == BIG
+        assert store.read_graph().nodes["OrgUnit:D1"].props["big"] == BIG
+        edge = store.get_edge("OrgUnit:D1", "part_of", "OrgUnit:D2")
+        assert edge is not None and edge.props == {"weight": -BIG}
+        assert [e.props for e in store.iter_edges()] == [{"weight": -BIG}]
+    with embedded.pinned_file(path) as pinned:  # as a helper process reads it
+        graph = pinned.read_graph(("part_of",), ())
+        assert graph.nodes["OrgUnit:D1"].props["big"] == BIG
+        assert pinned.edges_at("OrgUnit:D1", "part_of", "out") == [("OrgUnit:D2", {"weight": -BIG})]
+        assert type(pinned.edges_at("OrgUnit:D1", "part_of", "out")[0][1]["weight"]) is int
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT count(*) FROM meta WHERE key = 'props_marked'").fetchone() == (0,)  # nothing written
+    db.close()
+
+
 def test_responses_are_compact_utf8_json_with_a_fallback_for_big_integers() -> None:
     body = OrjsonResponse({"名称": "教务处", 1: [1.5, None, True]}).body
     assert body == '{"名称":"教务处","1":[1.5,null,true]}'.encode()

@@ -159,6 +159,19 @@ def _load(text: str) -> dict:
     return orjson.loads(text)
 
 
+#: A run of 20 digits (see :data:`_BIG_INT_GLOB`), for texts no mark can be added to.
+_BIG_INT_RUN = re.compile(r"[0-9]{20}")
+
+
+def _load_unmarked(text: str) -> dict:
+    """:func:`_load` for the props of a store written before the mark and opened read-only (so it
+    cannot be marked): the standard library for a text that may hold an integer beyond 64 bits.
+    Slower than :func:`_load` by a pattern search per text; used for such stores only."""
+    if text[:1] == _STDLIB_MARK or _BIG_INT_RUN.search(text):
+        return json.loads(text)
+    return orjson.loads(text)
+
+
 def _mark_props(db: sqlite3.Connection) -> None:
     """Mark (:data:`_STDLIB_MARK`) the props texts of a store written before the mark that may hold
     an integer beyond 64 bits, once (``meta`` key :data:`_PROPS_MARKED`). Marking a text that holds
@@ -178,9 +191,6 @@ def _mark_props(db: sqlite3.Connection) -> None:
         raise
 
 
-def _props(text: str) -> dict:
-    """Stored property JSON as a dict; most edges have none, so ``{}`` skips the parser."""
-    return {} if text == "{}" else _load(text)
 
 
 def _ids(values: Iterable[str]) -> str:
@@ -234,6 +244,8 @@ class EmbeddedStore(GraphStore):
         self._search_ready = False  # the search index holds every node (else search_text scans)
         #: True when the file or its folder cannot be written: reads work, writes raise StoreReadOnlyError.
         self.read_only = False
+        #: The props decoder: :func:`_load_unmarked` for a read-only store written before the mark.
+        self._loads: Callable[[str], dict] = _load
         #: The revisions of this store (graph/history), in the same file and transactions.
         self.journal = EmbeddedJournal(self)
         if self.path is not None:
@@ -311,7 +323,14 @@ class EmbeddedStore(GraphStore):
         uri = f"file:{urllib.parse.quote(str(self.path.resolve()))}?mode=ro"
         db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT)
         self.read_only = True
-        return self._checked(db)
+        db = self._checked(db)
+        if db.execute("SELECT 1 FROM meta WHERE key=?", (_PROPS_MARKED,)).fetchone() is None:
+            self._loads = _load_unmarked  # written before the mark, and it cannot be marked now
+        return db
+
+    def _props(self, text: str) -> dict:
+        """Stored property JSON as a dict; most edges have none, so ``{}`` skips the parser."""
+        return {} if text == "{}" else self._loads(text)
 
     def _checked(self, db: sqlite3.Connection) -> sqlite3.Connection:
         row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
@@ -349,7 +368,7 @@ class EmbeddedStore(GraphStore):
             db.execute("INSERT INTO node_tri(node_tri) VALUES ('delete-all')")
             batch: list[Node] = []
             for k, c, p in db.execute(f"SELECT {_NODE_COLS} FROM nodes ORDER BY id").fetchall():
-                batch.append(Node(k, c, _load(p)))
+                batch.append(Node(k, c, self._loads(p)))
                 if len(batch) >= 5000:
                     self._index_nodes(db, batch, fresh=True)
                     batch = []
@@ -457,7 +476,7 @@ class EmbeddedStore(GraphStore):
         nid = f"{kind}:{code}"
         node = cache.get(nid)
         if node is None:
-            node = cache[nid] = Node(kind, code, _load(props))
+            node = cache[nid] = Node(kind, code, self._loads(props))
         return node
 
     def stale(self) -> bool:
@@ -848,7 +867,7 @@ class EmbeddedStore(GraphStore):
 
     def get_edge(self, source: str, type: str, target: str) -> Edge | None:
         rows = self._rows("SELECT props FROM edges WHERE source=? AND type=? AND target=?", (source, type, target))
-        return Edge(source, type, target, _props(rows[0][0])) if rows else None
+        return Edge(source, type, target, self._props(rows[0][0])) if rows else None
 
     def neighbors(
         self, node_id: str, types: Collection[str] | None = None, direction: Direction = "out"
@@ -863,12 +882,12 @@ class EmbeddedStore(GraphStore):
             for t, other, ep, k, c, p in self._rows(
                     f"SELECT e.type, e.target, e.props, n.kind, n.code, n.props FROM edges e "
                     f"JOIN nodes n ON n.id = e.target WHERE e.source = ?{typed}", (node_id, *extra)):
-                out.append((Edge(node_id, t, other, _props(ep)), self._node(cache, k, c, p)))
+                out.append((Edge(node_id, t, other, self._props(ep)), self._node(cache, k, c, p)))
         if direction in ("in", "both"):
             for t, other, ep, k, c, p in self._rows(
                     f"SELECT e.type, e.source, e.props, n.kind, n.code, n.props FROM edges e "
                     f"JOIN nodes n ON n.id = e.source WHERE e.target = ?{typed}", (node_id, *extra)):
-                out.append((Edge(other, t, node_id, _props(ep)), self._node(cache, k, c, p)))
+                out.append((Edge(other, t, node_id, self._props(ep)), self._node(cache, k, c, p)))
         if len(out) > 1:
             out.sort(key=lambda pair: (pair[0].type, pair[1].id))
         return out
@@ -992,13 +1011,13 @@ class EmbeddedStore(GraphStore):
                     for s, t, tgt, p in self._rows(
                             f"SELECT source, type, target, props FROM edges WHERE source {_IN_IDS} "
                             f"AND type {_IN_IDS}", (level, _ids(out_types))):
-                        edges.append(Edge(s, t, tgt, _props(p)))
+                        edges.append(Edge(s, t, tgt, self._props(p)))
                         reached.append(tgt)
                 if in_types:
                     for s, t, tgt, p in self._rows(
                             f"SELECT source, type, target, props FROM edges WHERE target {_IN_IDS} "
                             f"AND type {_IN_IDS}", (level, _ids(in_types))):
-                        edges.append(Edge(s, t, tgt, _props(p)))
+                        edges.append(Edge(s, t, tgt, self._props(p)))
                         reached.append(s)
                 new = [nid for nid in dict.fromkeys(reached) if nid not in sg.depth]
                 nodes = self.get_nodes(new)
@@ -1017,7 +1036,7 @@ class EmbeddedStore(GraphStore):
         else:
             rows = self._bulk_rows(f"SELECT {_NODE_COLS} FROM nodes WHERE kind=? ORDER BY id", (kind,))
         for k, c, p in rows:
-            yield Node(k, c, _load(p))
+            yield Node(k, c, self._loads(p))
 
     def iter_edges(self, type: str | None = None) -> Iterator[Edge]:
         """See :meth:`GraphStore.iter_edges`. Streamed from one snapshot without blocking the
@@ -1027,7 +1046,7 @@ class EmbeddedStore(GraphStore):
         else:
             rows = self._bulk_rows("SELECT source, type, target, props FROM edges WHERE type=?", (type,))
         for s, t, tgt, p in rows:
-            yield Edge(s, t, tgt, _props(p))
+            yield Edge(s, t, tgt, self._props(p))
 
     @contextmanager
     def _snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -1065,7 +1084,7 @@ class EmbeddedStore(GraphStore):
         in id order, then every edge row in table order (as :meth:`iter_edges` streams them: the
         adjacency lists' keys come in the same order) as plain tuples — no Edge object, no
         generator per row; the props of an edge are decoded only when it has any."""
-        loads = _load
+        loads = self._loads
         nodes: dict[str, Node] = {}
         with self._snapshot() as db:
             for k, c, p in db.execute(f"SELECT {_NODE_COLS} FROM nodes ORDER BY id"):
@@ -1134,7 +1153,7 @@ class EmbeddedStore(GraphStore):
         others: dict[tuple[str, Any], list] = {}
         for nid, kind, text in self._bulk_rows(
                 f"SELECT id, kind, props FROM nodes WHERE json_type(props, ?1) IN {decoded} ORDER BY id", (path,)):
-            value = _load(text).get(prop)
+            value = self._loads(text).get(prop)
             key = (kind, tuple(value) if isinstance(value, list) else value)
             seen = others.get(key)
             if seen is None:
@@ -1196,6 +1215,8 @@ class PinnedFileRead:
     def __init__(self, db: sqlite3.Connection, location: str):
         self._db, self.location = db, location
         db.execute("SELECT 1 FROM nodes LIMIT 1").fetchall()  # the first read fixes the snapshot
+        marked = db.execute("SELECT 1 FROM meta WHERE key=?", (_PROPS_MARKED,)).fetchone() is not None
+        self._loads = _load if marked else _load_unmarked  # see EmbeddedStore._connect_ro
 
     def read_graph(self, out_types: Collection[str], in_types: Collection[str], *,
                    bare_kinds: Collection[str] = (), bare_props: dict | None = None) -> GraphRead:
@@ -1207,7 +1228,7 @@ class PinnedFileRead:
         costs about as much as fetching the edge). The nodes of ``bare_kinds`` get ``bare_props``
         (one object for all) instead of their properties, which are then neither fetched nor
         decoded: for a reader that never looks at them."""
-        loads = _load
+        loads = self._loads
         nodes: dict[str, Node] = {}
         db = self._db
         bare = list(bare_kinds)
@@ -1232,4 +1253,5 @@ class PinnedFileRead:
             sql = "SELECT source, props FROM edges WHERE target = ? AND type = ? ORDER BY source"
         else:
             raise ValueError(f"direction must be 'out' or 'in', not {direction!r}")
-        return [(other, _props(p)) for other, p in self._db.execute(sql, (node_id, edge_type))]
+        loads = self._loads
+        return [(other, {} if p == "{}" else loads(p)) for other, p in self._db.execute(sql, (node_id, edge_type))]
