@@ -191,8 +191,6 @@ def _mark_props(db: sqlite3.Connection) -> None:
         raise
 
 
-
-
 def _ids(values: Iterable[str]) -> str:
     """A list of ids as one JSON array parameter (read back with ``json_each``): one statement
     whatever the number of ids, and the ids never enter the SQL text."""
