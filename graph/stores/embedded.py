@@ -172,11 +172,17 @@ def _load_unmarked(text: str) -> dict:
     return orjson.loads(text)
 
 
+def _marked(db: sqlite3.Connection) -> bool:
+    """Whether every props text of the store behind ``db`` that may hold an integer beyond 64 bits
+    carries :data:`_STDLIB_MARK` (``meta`` key :data:`_PROPS_MARKED`)."""
+    return db.execute("SELECT 1 FROM meta WHERE key=?", (_PROPS_MARKED,)).fetchone() is not None
+
+
 def _mark_props(db: sqlite3.Connection) -> None:
     """Mark (:data:`_STDLIB_MARK`) the props texts of a store written before the mark that may hold
     an integer beyond 64 bits, once (``meta`` key :data:`_PROPS_MARKED`). Marking a text that holds
     none only sends it to the slower parser; the values read are the same."""
-    if db.execute("SELECT 1 FROM meta WHERE key=?", (_PROPS_MARKED,)).fetchone():
+    if _marked(db):
         return
     db.execute("BEGIN IMMEDIATE")
     try:
@@ -322,7 +328,7 @@ class EmbeddedStore(GraphStore):
         db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT)
         self.read_only = True
         db = self._checked(db)
-        if db.execute("SELECT 1 FROM meta WHERE key=?", (_PROPS_MARKED,)).fetchone() is None:
+        if not _marked(db):
             self._loads = _load_unmarked  # written before the mark, and it cannot be marked now
         return db
 
@@ -1213,8 +1219,7 @@ class PinnedFileRead:
     def __init__(self, db: sqlite3.Connection, location: str):
         self._db, self.location = db, location
         db.execute("SELECT 1 FROM nodes LIMIT 1").fetchall()  # the first read fixes the snapshot
-        marked = db.execute("SELECT 1 FROM meta WHERE key=?", (_PROPS_MARKED,)).fetchone() is not None
-        self._loads = _load if marked else _load_unmarked  # see EmbeddedStore._connect_ro
+        self._loads = _load if _marked(db) else _load_unmarked  # see EmbeddedStore._connect_ro
 
     def read_graph(self, out_types: Collection[str], in_types: Collection[str], *,
                    bare_kinds: Collection[str] = (), bare_props: dict | None = None) -> GraphRead:
